@@ -1,0 +1,51 @@
+# CinemaOS: `make run` for a first look (embedded default), `make test` for the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export FLASK_APP := wsgi
+
+.PHONY: install run serve migrate seed test testdb lint worker scheduler bench clean
+
+$(VENV)/.deps: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.deps
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+seed: migrate
+	$(BIN)/flask seed-demo
+
+## make run: migrate, seed demo data and serve on 127.0.0.1:$${PORT:-8000} (Swagger UI at /docs)
+run: seed
+	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
+serve: install
+	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
+testdb: install
+	$(BIN)/python -c "from tests.conftest import TEST_DATABASE_URL, ensure_database; ensure_database(TEST_DATABASE_URL)"
+
+lint: install
+	$(BIN)/ruff check .
+
+## make test: lint, create the test database if missing, run every test layer
+test: lint testdb
+	$(BIN)/python -m pytest
+
+worker: install
+	$(BIN)/python -m workers
+
+scheduler: install
+	$(BIN)/rq cron workers/periodic.py --url "$${REDIS_URL:?set REDIS_URL}"
+
+bench: install
+	$(BIN)/python bench/optimizer.py
+	$(BIN)/python bench/pricing.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -1,0 +1,172 @@
+"""Who may call what: JWT validation, the principal of a request, role and cinema checks.
+
+Every view declares its audience with ``@blp.access(...)`` (see ``app.common.blueprint``);
+services then check resources with :func:`ensure_cinema_access` / :func:`ensure_owner`.
+The principal (role, cinemas, active flag) is cached in Redis under ``user:{id}:session`` so
+an authenticated request costs no database query; every change to a user clears it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from functools import wraps
+
+from flask import current_app, g
+from flask_jwt_extended import JWTManager, get_jwt, verify_jwt_in_request
+from flask_jwt_extended.exceptions import JWTExtendedException
+from jwt import PyJWTError
+
+from app.common.api import error_response
+from app.common.errors import AuthenticationError, NotFoundError, PermissionDeniedError
+from app.extensions import db, redis_client
+
+ANY_USER = ("customer", "staff", "manager", "admin")
+STAFF_ROLES = ("staff", "manager", "admin")
+MANAGERS = ("manager", "admin")
+ADMIN = ("admin",)
+
+
+@dataclass(frozen=True)
+class Principal:
+    id: int
+    role: str
+    email: str
+    is_active: bool
+    cinema_ids: list[int] = field(default_factory=list)
+    sessions_valid_after: float | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def session_key(user_id: int) -> str:
+    return f"user:{user_id}:session"
+
+
+def forget_user_session(user_id: int) -> None:
+    """Drop the cached principal; call after any change to a user's role, cinemas or password."""
+    redis_client.client.delete(session_key(user_id))
+
+
+def revoked_token_key(jti: str) -> str:
+    return f"jwt:revoked:{jti}"
+
+
+def load_principal(user_id: int) -> Principal | None:
+    cached = redis_client.client.get(session_key(user_id))
+    if cached:
+        return Principal(**json.loads(cached))
+    from app.models import User
+
+    user = db.session.get(User, user_id)
+    if user is None:
+        return None
+    valid_after = user.sessions_valid_after.timestamp() if user.sessions_valid_after else None
+    principal = Principal(
+        id=user.id, role=user.role, email=user.email, is_active=user.is_active,
+        cinema_ids=user.cinema_ids, sessions_valid_after=valid_after,
+    )
+    ttl = int(current_app.config["JWT_ACCESS_TOKEN_EXPIRES"].total_seconds())
+    redis_client.client.set(session_key(user_id), json.dumps(asdict(principal)), ex=ttl)
+    return principal
+
+
+def authenticate() -> Principal:
+    """Validate the access token of the current request and return its principal."""
+    try:
+        verify_jwt_in_request(locations=["headers"])
+    except (JWTExtendedException, PyJWTError) as exc:
+        raise AuthenticationError(_token_problem(exc), reason="token_invalid") from exc
+    claims = get_jwt()
+    principal = load_principal(int(claims["sub"]))
+    if principal is None or not principal.is_active:
+        raise AuthenticationError("This account no longer exists or is disabled",
+                                  reason="account_inactive")
+    if principal.sessions_valid_after and claims["iat"] < int(principal.sessions_valid_after):
+        raise AuthenticationError("This token was revoked; log in again", reason="token_revoked")
+    g.principal = principal
+    g.user_id = principal.id
+    return principal
+
+
+def _token_problem(exc: Exception) -> str:
+    name = type(exc).__name__
+    if name == "NoAuthorizationError":
+        return "Authentication required: send 'Authorization: Bearer <access token>'"
+    if name == "ExpiredSignatureError":
+        return "The access token has expired; refresh it"
+    if name == "RevokedTokenError":
+        return "This token was revoked; log in again"
+    if name == "WrongTokenError":
+        return "A refresh token cannot be used as an access token"
+    return f"The access token is not valid ({exc})"
+
+
+def current_principal() -> Principal:
+    principal = g.get("principal")
+    if principal is None:
+        raise AuthenticationError("Authentication required")
+    return principal
+
+
+def optional_principal() -> Principal | None:
+    """The caller if a valid token was sent, else None (for public views that personalise)."""
+    return g.get("principal")
+
+
+def require_roles(roles: tuple[str, ...]):
+    """Decorator enforcing that the caller is authenticated and has one of ``roles``."""
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            principal = authenticate()
+            if principal.role not in roles:
+                raise PermissionDeniedError(
+                    f"This operation is for {', '.join(roles)}; you are signed in as {principal.role}",
+                    reason="role_not_allowed",
+                )
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def ensure_cinema_access(principal: Principal, cinema_id: int) -> None:
+    """Admins act everywhere; staff and managers only at the cinemas they are assigned to."""
+    if principal.is_admin:
+        return
+    if principal.role in ("staff", "manager") and cinema_id in principal.cinema_ids:
+        return
+    raise PermissionDeniedError(
+        f"You are not assigned to cinema {cinema_id}", reason="cinema_not_assigned"
+    )
+
+
+def ensure_owner(principal: Principal, owner_id: int, what: str) -> None:
+    """A customer sees only their own records; others' look like they do not exist (404)."""
+    if principal.id != owner_id:
+        raise NotFoundError(f"{what} not found")
+
+
+def register_jwt_callbacks(jwt: JWTManager) -> None:
+    @jwt.token_in_blocklist_loader
+    def is_revoked(_header: dict, payload: dict) -> bool:
+        return bool(redis_client.client.exists(revoked_token_key(payload["jti"])))
+
+    def unauthorized(message: str, reason: str):
+        return error_response(401, message, reason=reason)
+
+    jwt.expired_token_loader(lambda _h, _p: unauthorized(
+        "The token has expired; refresh it or log in again", "token_expired"))
+    jwt.invalid_token_loader(lambda msg: unauthorized(f"The token is not valid: {msg}", "token_invalid"))
+    jwt.unauthorized_loader(lambda msg: unauthorized(f"Authentication required: {msg}", "token_missing"))
+    jwt.revoked_token_loader(lambda _h, _p: unauthorized(
+        "This token was revoked; log in again", "token_revoked"))
+    jwt.needs_fresh_token_loader(lambda _h, _p: unauthorized(
+        "A fresh login is required", "fresh_token_required"))
+    jwt.user_lookup_error_loader(lambda _h, _p: unauthorized(
+        "This account no longer exists", "account_inactive"))

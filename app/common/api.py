@@ -1,0 +1,134 @@
+"""The flask-smorest ``Api`` with CinemaOS's single JSON error shape.
+
+Every error the service returns — raised by a service, by webargs validation, by Flask
+routing, by the rate limiter or an unexpected crash — has the body documented by
+:class:`ErrorSchema`, so clients parse one thing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import marshmallow as ma
+from flask import g, jsonify
+from flask_smorest import Api
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException, InternalServerError, PreconditionFailed
+
+from app.common.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+_REASONS = {
+    400: "bad_request", 401: "unauthenticated", 402: "payment_declined", 403: "forbidden",
+    404: "not_found", 405: "method_not_allowed", 409: "conflict", 412: "precondition_failed",
+    413: "payload_too_large", 415: "unsupported_media_type", 422: "invalid",
+    428: "precondition_required", 429: "rate_limited", 500: "internal_error",
+    503: "unavailable",
+}
+
+
+class ErrorSchema(ma.Schema):
+    """The one error body of this API."""
+
+    code = ma.fields.Integer(required=True, metadata={"description": "HTTP status code"})
+    status = ma.fields.String(required=True, metadata={"description": "HTTP status name"})
+    reason = ma.fields.String(
+        required=True, metadata={"description": "Machine-readable cause, e.g. `seats_taken`"}
+    )
+    message = ma.fields.String(required=True, metadata={"description": "What was wrong"})
+    errors = ma.fields.Dict(
+        metadata={"description": "Details: field errors for 422, conflicting ids for 409..."}
+    )
+    request_id = ma.fields.String(metadata={"description": "Echo of the X-Request-ID header"})
+
+
+def error_response(
+    status: int, message: str, *, reason: str | None = None, errors: dict | None = None,
+    headers: dict | None = None,
+):
+    """Build the JSON error response; used by every handler so the shape never drifts."""
+    from werkzeug.http import HTTP_STATUS_CODES
+
+    body = {
+        "code": status,
+        "status": HTTP_STATUS_CODES.get(status, "Error"),
+        "reason": reason or _REASONS.get(status, "error"),
+        "message": message,
+    }
+    if errors:
+        body["errors"] = errors
+    request_id = g.get("request_id")
+    if request_id:
+        body["request_id"] = request_id
+    response = jsonify(body)
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+class CinemaApi(Api):
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self) -> None:
+        self._app.register_error_handler(HTTPException, self.handle_http_exception)
+        self._app.register_error_handler(DomainError, self.handle_domain_error)
+        self._app.register_error_handler(StaleDataError, self.handle_stale_data)
+        self._app.register_error_handler(Exception, self.handle_unexpected)
+
+    def handle_http_exception(self, error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors") or data.get("messages")
+        if isinstance(errors, dict) and set(errors) <= {"json", "query", "headers", "files", "form"}:
+            # webargs nests messages by location; one level less is easier to read
+            flat: dict = {}
+            for location_errors in errors.values():
+                flat.update(location_errors)
+            errors = flat
+        message = data.get("message") or error.description or error.name
+        if error.code == 422 and errors and "message" not in data:
+            message = "The request is invalid: " + "; ".join(
+                f"{field}: {_first(msg)}" for field, msg in errors.items()
+            )
+        if isinstance(error, PreconditionFailed) and "message" not in data:
+            message = "The resource changed since you read it: fetch it again and retry"
+        headers = dict(data.get("headers") or {})
+        if error.code == 429 and hasattr(error, "retry_after"):
+            headers.setdefault("Retry-After", str(error.retry_after))
+        response = error_response(error.code or 500, message, errors=errors, headers=headers)
+        if error.code == 405 and getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        if error.code == 429:
+            original = error.get_response()
+            for key in ("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
+                        "X-RateLimit-Reset"):
+                if key in original.headers:
+                    response.headers[key] = original.headers[key]
+        return response
+
+    def handle_domain_error(self, error: DomainError):
+        return error_response(
+            error.status_code, error.message, reason=error.reason, errors=error.details,
+            headers=error.headers,
+        )
+
+    def handle_stale_data(self, error: StaleDataError):
+        return error_response(
+            409, "Someone else changed this record at the same moment: fetch it again and retry",
+            reason="concurrent_update",
+        )
+
+    def handle_unexpected(self, error: Exception):
+        if isinstance(error, HTTPException):
+            return self.handle_http_exception(error)
+        log.exception("unhandled error", extra={"request_id": g.get("request_id")})
+        return self.handle_http_exception(InternalServerError())
+
+
+def _first(messages) -> str:
+    if isinstance(messages, list) and messages:
+        return str(messages[0])
+    if isinstance(messages, dict):
+        return "; ".join(f"{k}: {_first(v)}" for k, v in messages.items())
+    return str(messages)

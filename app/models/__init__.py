@@ -1,0 +1,38 @@
+"""All models, importable from one place (Alembic and the services use this module)."""
+
+from app.models.bookings import BOOKING_STATUSES, TICKET_TYPES, Booking, BookingSeat
+from app.models.catalogue import (
+    FORMATS,
+    AgeRating,
+    Genre,
+    Movie,
+    MovieFormat,
+    movie_genres,
+)
+from app.models.payments import (
+    IdempotencyRecord,
+    Invoice,
+    InvoiceCounter,
+    Payment,
+    PaymentEvent,
+    Refund,
+)
+from app.models.pricing import (
+    PriceChange,
+    PricingRule,
+    PromoCode,
+    PromoRedemption,
+    SeatCategoryPrice,
+)
+from app.models.scheduling import OptimisationRun, Showtime
+from app.models.users import ROLES, OneTimeToken, RefreshTokenFamily, User, UserCinema
+from app.models.venues import SEAT_CATEGORIES, Cinema, Screen, ScreenClosure, Seat
+
+__all__ = [
+    "BOOKING_STATUSES", "FORMATS", "ROLES", "SEAT_CATEGORIES", "TICKET_TYPES",
+    "AgeRating", "Booking", "BookingSeat", "Cinema", "Genre", "IdempotencyRecord", "Invoice",
+    "InvoiceCounter", "Movie", "MovieFormat", "OneTimeToken", "OptimisationRun", "Payment",
+    "PaymentEvent", "PriceChange", "PricingRule", "PromoCode", "PromoRedemption",
+    "RefreshTokenFamily", "Refund", "Screen", "ScreenClosure", "Seat", "SeatCategoryPrice",
+    "Showtime", "User", "UserCinema", "movie_genres",
+]

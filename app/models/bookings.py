@@ -1,0 +1,102 @@
+"""Bookings and the seats they hold."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.mixins import TimestampMixin, VersionedMixin
+from app.models.scheduling import Showtime
+from app.models.types import JSONType, UTCDateTime
+
+BOOKING_STATUSES = ("pending_payment", "confirmed", "cancelled", "expired")
+TICKET_TYPES = ("adult", "child", "senior", "student")
+
+
+class Booking(TimestampMixin, VersionedMixin, db.Model):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        CheckConstraint(f"status IN {BOOKING_STATUSES}", name="status_known"),
+        CheckConstraint("total_minor >= 0", name="total_positive"),
+        CheckConstraint("discount_minor >= 0", name="discount_positive"),
+        CheckConstraint("refund_due_minor >= 0", name="refund_due_positive"),
+        CheckConstraint("length(currency) = 3", name="currency_iso"),
+        Index("ix_bookings_user_created", "user_id", "created_at"),
+        Index("ix_bookings_showtime_status", "showtime_id", "status"),
+        # The expiry sweep reads only unpaid bookings.
+        Index(
+            "ix_bookings_pending_expiry", "expires_at",
+            postgresql_where=text("status = 'pending_payment'"),
+            sqlite_where=text("status = 'pending_payment'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Short code for the box office, e.g. "K7Q-4MZ"; no 0/O/1/I to misread.
+    reference: Mapped[str] = mapped_column(String(12), nullable=False, unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), nullable=False)
+    showtime_id: Mapped[int] = mapped_column(
+        ForeignKey("showtimes.id", ondelete="RESTRICT"), nullable=False
+    )
+    hold_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending_payment")
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    subtotal_minor: Mapped[int] = mapped_column(nullable=False, default=0)
+    discount_minor: Mapped[int] = mapped_column(nullable=False, default=0)
+    total_minor: Mapped[int] = mapped_column(nullable=False, default=0)
+    promo_code_id: Mapped[int | None] = mapped_column(
+        ForeignKey("promo_codes.id", ondelete="SET NULL")
+    )
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(String(40))
+    # What the customer is owed after a cancellation, and what has actually gone back.
+    refund_due_minor: Mapped[int] = mapped_column(nullable=False, default=0)
+    refunded_minor: Mapped[int] = mapped_column(nullable=False, default=0)
+
+    showtime: Mapped[Showtime] = relationship(lazy="joined")
+    seats: Mapped[list[BookingSeat]] = relationship(
+        back_populates="booking", lazy="selectin", order_by="BookingSeat.id"
+    )
+
+
+class BookingSeat(db.Model):
+    """A seat of a booking at the price quoted for it.
+
+    ``uq_booking_seats_active`` (partial unique on showtime + seat where active) is the last
+    line of defence against selling a seat twice, whatever Redis said.
+    """
+
+    __tablename__ = "booking_seats"
+    __table_args__ = (
+        CheckConstraint("price_minor >= 0", name="price_positive"),
+        CheckConstraint("refunded_minor >= 0 AND refunded_minor <= price_minor", name="refund_bounded"),
+        CheckConstraint(f"ticket_type IN {TICKET_TYPES}", name="ticket_type_known"),
+        Index(
+            "uq_booking_seats_active", "showtime_id", "seat_id", unique=True,
+            postgresql_where=text("active"), sqlite_where=text("active"),
+        ),
+        Index("ix_booking_seats_booking", "booking_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False
+    )
+    showtime_id: Mapped[int] = mapped_column(
+        ForeignKey("showtimes.id", ondelete="RESTRICT"), nullable=False
+    )
+    seat_id: Mapped[int] = mapped_column(ForeignKey("seats.id", ondelete="RESTRICT"), nullable=False)
+    category: Mapped[str] = mapped_column(String(12), nullable=False)
+    ticket_type: Mapped[str] = mapped_column(String(10), nullable=False, default="adult")
+    price_minor: Mapped[int] = mapped_column(nullable=False)
+    # The pricing trace of the quote, kept so the invoice can explain the price.
+    price_trace: Mapped[list | None] = mapped_column(JSONType)
+    active: Mapped[bool] = mapped_column(nullable=False, default=True)
+    refunded_minor: Mapped[int] = mapped_column(nullable=False, default=0)
+
+    booking: Mapped[Booking] = relationship(back_populates="seats")

@@ -1,0 +1,7 @@
+"""Payments, refunds, gateway webhooks and invoices."""
+
+
+def blueprints() -> list:
+    from app.payments.routes import blp
+
+    return [blp]

@@ -1,0 +1,179 @@
+"""Settings, every one read from the environment with a sane default.
+
+Two runtime modes follow from what is configured:
+
+* **embedded default** (no ``DATABASE_URL``): SQLite under ``instance/``, an in-process
+  fakeredis (Lua enabled) and RQ jobs run in-process. One command, no servers.
+* **deployment** (``DATABASE_URL`` and ``REDIS_URL`` set): PostgreSQL through psycopg 3,
+  Redis, separate RQ workers.
+
+``APP_ENV=production`` refuses to start without real secrets instead of inventing them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; raised at start-up, never at request time."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _normalise_database_url(url: str) -> str:
+    """Accept the usual ``postgres://`` spellings and route them to psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _dev_secrets(instance_dir: Path) -> dict[str, str]:
+    """Secrets for the embedded default, generated once and kept in ``instance/``.
+
+    Kept on disk rather than generated per process so that tokens survive a restart and
+    every Gunicorn worker signs with the same key.
+    """
+    path = instance_dir / "dev-secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    values = {"SECRET_KEY": secrets.token_hex(32), "JWT_SECRET_KEY": secrets.token_hex(32)}
+    path.write_text(json.dumps(values))
+    path.chmod(0o600)
+    return values
+
+
+class Config:
+    """Flask settings. Build with :meth:`from_env`; tests pass overrides to ``create_app``."""
+
+    @classmethod
+    def from_env(cls) -> dict:
+        env = _env("APP_ENV", "development")
+        instance_dir = Path(_env("INSTANCE_DIR", str(BASE_DIR / "instance")))
+        database_url = _env("DATABASE_URL")
+        redis_url = _env("REDIS_URL")
+        embedded = database_url is None
+
+        secret_key = _env("SECRET_KEY")
+        jwt_secret = _env("JWT_SECRET_KEY")
+        if env == "production":
+            missing = [n for n, v in (("SECRET_KEY", secret_key), ("JWT_SECRET_KEY", jwt_secret)) if not v]
+            if missing:
+                raise ConfigError(
+                    f"APP_ENV=production needs {', '.join(missing)} in the environment; "
+                    "refusing to start with invented secrets"
+                )
+            if embedded:
+                raise ConfigError("APP_ENV=production needs DATABASE_URL (PostgreSQL)")
+            if redis_url is None:
+                raise ConfigError("APP_ENV=production needs REDIS_URL")
+        if not (secret_key and jwt_secret):
+            generated = _dev_secrets(instance_dir)
+            secret_key = secret_key or generated["SECRET_KEY"]
+            jwt_secret = jwt_secret or generated["JWT_SECRET_KEY"]
+
+        if embedded:
+            instance_dir.mkdir(parents=True, exist_ok=True)
+            database_url = f"sqlite:///{instance_dir / 'cinemaos.sqlite3'}"
+        secure_cookies = _env_bool("JWT_COOKIE_SECURE", env == "production")
+
+        return {
+            "APP_ENV": env,
+            "EMBEDDED": embedded,
+            "INSTANCE_DIR": str(instance_dir),
+            "SECRET_KEY": secret_key,
+            # Database
+            "SQLALCHEMY_DATABASE_URI": _normalise_database_url(database_url),
+            "SQLALCHEMY_ENGINE_OPTIONS": (
+                {"pool_pre_ping": True, "pool_size": _env_int("DB_POOL_SIZE", 5),
+                 "max_overflow": _env_int("DB_MAX_OVERFLOW", 10)}
+                if not embedded else {}
+            ),
+            # Redis and RQ; REDIS_URL=None means the in-process fakeredis
+            "REDIS_URL": redis_url,
+            "RQ_ASYNC": redis_url is not None and _env_bool("RQ_ASYNC", True),
+            # Auth
+            "JWT_SECRET_KEY": jwt_secret,
+            "JWT_ALGORITHM": "HS256",
+            "JWT_DECODE_ALGORITHMS": ["HS256"],
+            "JWT_ACCESS_TOKEN_EXPIRES": timedelta(seconds=_env_int("ACCESS_TOKEN_TTL_SECONDS", 900)),
+            "JWT_REFRESH_TOKEN_EXPIRES": timedelta(
+                seconds=_env_int("REFRESH_TOKEN_TTL_SECONDS", 7 * 24 * 3600)
+            ),
+            "JWT_TOKEN_LOCATION": ["headers", "cookies"],
+            "JWT_COOKIE_SECURE": secure_cookies,
+            "JWT_COOKIE_SAMESITE": _env("JWT_COOKIE_SAMESITE", "Strict"),
+            "JWT_COOKIE_CSRF_PROTECT": True,
+            "JWT_REFRESH_COOKIE_PATH": "/api/auth",
+            "JWT_REFRESH_CSRF_COOKIE_PATH": "/",
+            "BCRYPT_ROUNDS": _env_int("BCRYPT_ROUNDS", 10),
+            "PASSWORD_RESET_TTL_SECONDS": _env_int("PASSWORD_RESET_TTL_SECONDS", 3600),
+            "EMAIL_VERIFY_TTL_SECONDS": _env_int("EMAIL_VERIFY_TTL_SECONDS", 24 * 3600),
+            "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per minute"),
+            "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+            "FRONTEND_URL": _env("FRONTEND_URL", "http://127.0.0.1:8000"),
+            # Seat holds and bookings
+            "HOLD_TTL_SECONDS": _env_int("HOLD_TTL_SECONDS", 300),
+            "MAX_SEATS_PER_HOLD": _env_int("MAX_SEATS_PER_HOLD", 10),
+            "PAYMENT_WINDOW_SECONDS": _env_int("PAYMENT_WINDOW_SECONDS", 900),
+            # Storage (posters, invoices); no bucket means a local folder served by the app
+            "S3_BUCKET": _env("S3_BUCKET"),
+            "S3_ENDPOINT_URL": _env("S3_ENDPOINT_URL"),
+            "S3_REGION": _env("S3_REGION", "us-east-1"),
+            "S3_PUBLIC_URL": _env("S3_PUBLIC_URL"),
+            "MEDIA_DIR": _env("MEDIA_DIR", str(instance_dir / "media")),
+            "MAX_POSTER_BYTES": _env_int("MAX_POSTER_BYTES", 5 * 1024 * 1024),
+            # Payments; no Stripe key means the offline sandbox gateway
+            "STRIPE_SECRET_KEY": _env("STRIPE_SECRET_KEY"),
+            "STRIPE_WEBHOOK_SECRET": _env("STRIPE_WEBHOOK_SECRET"),
+            "STRIPE_API_BASE": _env("STRIPE_API_BASE"),
+            # E-mail; no SMTP host means messages are written to the log
+            "SMTP_HOST": _env("SMTP_HOST"),
+            "SMTP_PORT": _env_int("SMTP_PORT", 25),
+            "SMTP_USERNAME": _env("SMTP_USERNAME"),
+            "SMTP_PASSWORD": _env("SMTP_PASSWORD"),
+            "SMTP_USE_TLS": _env_bool("SMTP_USE_TLS", False),
+            "MAIL_FROM": _env("MAIL_FROM", "CinemaOS <no-reply@cinemaos.local>"),
+            # Logging
+            "LOG_LEVEL": _env("LOG_LEVEL", "INFO"),
+            "LOG_JSON": _env_bool("LOG_JSON", env == "production"),
+            # OpenAPI / Swagger UI (assets served by this app, no CDN)
+            "API_TITLE": "CinemaOS API",
+            "API_VERSION": "1.0.0",
+            "OPENAPI_VERSION": "3.0.3",
+            "OPENAPI_URL_PREFIX": "/",
+            "OPENAPI_JSON_PATH": "api/openapi.json",
+            "OPENAPI_SWAGGER_UI_PATH": "docs",
+            "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
+            "OPENAPI_SWAGGER_UI_CONFIG": {"persistAuthorization": True, "withCredentials": True},
+            "JSON_SORT_KEYS": False,
+            "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024),
+        }

@@ -1,0 +1,11 @@
+"""Recurring jobs, loaded by RQ's cron scheduler: ``rq cron workers/periodic.py --url $REDIS_URL``.
+
+Each entry names a thin job of ``workers.jobs``; jobs are idempotent, so a run that
+overlaps the previous one changes nothing more.
+"""
+
+from rq import cron
+
+from workers import jobs
+
+cron.register(jobs.purge_expired_tokens, queue_name="default", cron="17 * * * *")
