@@ -16,16 +16,6 @@ def healthz():
     return jsonify(status="ok")
 
 
-@health_blueprint.get("/media/<path:key>")
-def media(key: str):
-    """Files of the local storage (embedded default only; with S3 the bucket serves them)."""
-    from flask import abort, current_app, send_from_directory
-
-    if current_app.config["S3_BUCKET"]:
-        abort(404)
-    return send_from_directory(current_app.config["MEDIA_DIR"], key, max_age=3600)
-
-
 @health_blueprint.get("/readyz")
 def readyz():
     """Ready when PostgreSQL (or the embedded SQLite) and Redis both answer; 503 names what is down."""
