@@ -12,7 +12,9 @@ from app.extensions import db
 from app.models.mixins import TimestampMixin, VersionedMixin
 from app.models.types import JSONType, UTCDateTime, utcnow
 
-RULE_KINDS = ("ticket_type", "format", "time_of_day", "weekday", "holiday")
+# ticket_type and format rules set a cinema's multipliers for one ticket type / format;
+# the time kinds are conditional multipliers (see pricing_engine's order of application).
+RULE_KINDS = ("ticket_type", "format", "weekday", "holiday", "matinee", "late_night")
 
 
 class SeatCategoryPrice(TimestampMixin, db.Model):
@@ -61,6 +63,7 @@ class PromoCode(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "promo_codes"
     __table_args__ = (
         CheckConstraint("kind IN ('percent', 'fixed')", name="kind_known"),
+        CheckConstraint("scope IN ('ticket', 'basket')", name="scope_known"),
         CheckConstraint("value > 0", name="value_positive"),
         CheckConstraint("kind <> 'percent' OR value <= 100", name="percent_bounded"),
         CheckConstraint("uses_count >= 0", name="uses_positive"),
@@ -72,6 +75,8 @@ class PromoCode(TimestampMixin, VersionedMixin, db.Model):
     code: Mapped[str] = mapped_column(String(40), nullable=False, unique=True)
     description: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     kind: Mapped[str] = mapped_column(String(8), nullable=False)
+    # "basket": the discount applies once to the order; "ticket": to every ticket.
+    scope: Mapped[str] = mapped_column(String(8), nullable=False, default="basket")
     # Percent (1-100) or an amount in minor units of ``currency``.
     value: Mapped[int] = mapped_column(nullable=False)
     currency: Mapped[str | None] = mapped_column(String(3))

@@ -1,8 +1,179 @@
 """HTTP routes of the pricing service."""
 
+from __future__ import annotations
+
+from flask import request
+from flask.views import MethodView
+
+from app.common.access import MANAGERS, Principal, authenticate, current_principal
 from app.common.blueprint import ServiceBlueprint
+from app.pricing import history, promos, rules
+from app.pricing.quotes import SeatChoice, quote_seats
+from app.pricing.schemas import (
+    CalculateRequestSchema,
+    FreezeRequestSchema,
+    PriceHistorySchema,
+    PricingRuleSchema,
+    PromoCodeSchema,
+    PromoValidateRequestSchema,
+    PromoValidationSchema,
+    QuoteSchema,
+    RuleQueryArgsSchema,
+)
 
 blp = ServiceBlueprint(
     "pricing", __name__, url_prefix="/api/pricing",
-    description="Price quotes, pricing rules and promo codes.",
+    description="Price quotes with their full trace, pricing rules, promo codes and dynamic-price "
+                "history. Reading rules and quoting are public; managers manage their cinemas' "
+                "rules and codes, admins everything (including rules for every cinema).",
 )
+
+
+def _caller_if_signed_in() -> Principal | None:
+    """Public quotes personalise (per-customer promo limits) when a token is sent."""
+    return authenticate() if request.headers.get("Authorization") else None
+
+
+def _choices(data: dict) -> list[SeatChoice]:
+    return [SeatChoice(s["seat_id"], s["ticket_type"]) for s in data["seats"]]
+
+
+@blp.route("/calculate")
+class Calculate(MethodView):
+    @blp.access()
+    @blp.arguments(CalculateRequestSchema)
+    @blp.response(200, QuoteSchema)
+    def post(self, data):
+        """Price seats of a showtime: line items, total, tax and the trace of every rule applied"""
+        caller = _caller_if_signed_in()
+        priced = quote_seats(data["showtime_id"], _choices(data), promo_code=data["promo_code"],
+                             customer_id=caller.id if caller else None)
+        return priced.to_dict()
+
+
+@blp.route("/promocode/validate")
+class ValidatePromo(MethodView):
+    @blp.access()
+    @blp.arguments(PromoValidateRequestSchema)
+    @blp.response(200, PromoValidationSchema)
+    def post(self, data):
+        """Say whether a promo code applies to a basket, and why not"""
+        caller = _caller_if_signed_in()
+        priced = quote_seats(data["showtime_id"], _choices(data), promo_code=data["promo_code"],
+                             customer_id=caller.id if caller else None)
+        outcome = priced.promo.to_dict()
+        quote = priced.quote
+        return outcome | {"discount_minor": quote.discount_minor, "total_minor": quote.total_minor,
+                          "currency": quote.currency}
+
+
+@blp.route("/rules")
+class Rules(MethodView):
+    @blp.access()
+    @blp.arguments(RuleQueryArgsSchema, location="query")
+    @blp.response(200, PricingRuleSchema(many=True))
+    def get(self, args):
+        """List pricing rules (a cinema's own plus those for every cinema)"""
+        return rules.list_rules(args.get("cinema_id"), args.get("kind"))
+
+    @blp.access(*MANAGERS)
+    @blp.arguments(PricingRuleSchema)
+    @blp.response(201, PricingRuleSchema)
+    def post(self, data):
+        """Create a pricing rule (managers for their cinemas; admins also global rules)"""
+        return rules.create_rule(current_principal(), data)
+
+
+@blp.route("/rules/<int:rule_id>")
+class RuleById(MethodView):
+    @blp.access()
+    @blp.etag
+    @blp.response(200, PricingRuleSchema)
+    def get(self, rule_id):
+        """One pricing rule, with its ETag"""
+        return rules.get_rule(rule_id)
+
+    @blp.access(*MANAGERS)
+    @blp.etag
+    @blp.arguments(PricingRuleSchema)
+    @blp.response(200, PricingRuleSchema)
+    def put(self, data, rule_id):
+        """Replace a pricing rule (If-Match required; 412 when it changed meanwhile)"""
+        rule = rules.get_rule(rule_id)
+        blp.check_etag(rule, PricingRuleSchema)
+        return rules.update_rule(current_principal(), rule, data)
+
+    @blp.access(*MANAGERS)
+    @blp.etag
+    @blp.response(204)
+    def delete(self, rule_id):
+        """Delete a pricing rule (If-Match required)"""
+        rule = rules.get_rule(rule_id)
+        blp.check_etag(rule, PricingRuleSchema)
+        rules.delete_rule(current_principal(), rule)
+
+
+@blp.route("/promocodes")
+class PromoCodes(MethodView):
+    @blp.access(*MANAGERS)
+    @blp.response(200, PromoCodeSchema(many=True))
+    def get(self):
+        """Promo codes the caller manages"""
+        return promos.list_promos(current_principal())
+
+    @blp.access(*MANAGERS)
+    @blp.arguments(PromoCodeSchema)
+    @blp.response(201, PromoCodeSchema)
+    def post(self, data):
+        """Create a promo code (managers: limited to their cinemas)"""
+        return promos.create_promo(current_principal(), data)
+
+
+@blp.route("/promocodes/<int:promo_id>")
+class PromoCodeById(MethodView):
+    @blp.access(*MANAGERS)
+    @blp.etag
+    @blp.response(200, PromoCodeSchema)
+    def get(self, promo_id):
+        """One promo code, with its ETag"""
+        promo = promos.get_promo(promo_id)
+        promos.ensure_may_manage_promo(current_principal(), promo.cinema_ids)
+        return promo
+
+    @blp.access(*MANAGERS)
+    @blp.etag
+    @blp.arguments(PromoCodeSchema)
+    @blp.response(200, PromoCodeSchema)
+    def put(self, data, promo_id):
+        """Replace a promo code's terms (the code itself stays; If-Match required)"""
+        promo = promos.get_promo(promo_id)
+        blp.check_etag(promo, PromoCodeSchema)
+        return promos.update_promo(current_principal(), promo, data)
+
+    @blp.access(*MANAGERS)
+    @blp.etag
+    @blp.response(204)
+    def delete(self, promo_id):
+        """Delete an unused code, or deactivate a redeemed one (If-Match required)"""
+        promo = promos.get_promo(promo_id)
+        blp.check_etag(promo, PromoCodeSchema)
+        promos.delete_promo(current_principal(), promo)
+
+
+@blp.route("/showtimes/<int:showtime_id>/history")
+class PriceHistory(MethodView):
+    @blp.access(*MANAGERS)
+    @blp.response(200, PriceHistorySchema)
+    def get(self, showtime_id):
+        """A showtime's dynamic multiplier, freeze flag and every change so far"""
+        return history.price_history(current_principal(), showtime_id)
+
+
+@blp.route("/showtimes/<int:showtime_id>/freeze")
+class PriceFreeze(MethodView):
+    @blp.access(*MANAGERS)
+    @blp.arguments(FreezeRequestSchema)
+    @blp.response(200, PriceHistorySchema)
+    def put(self, data, showtime_id):
+        """Freeze a showtime's price (optionally at a multiplier) or let the pricing job move it again"""
+        return history.set_price_freeze(current_principal(), showtime_id, data["frozen"], data["multiplier"])

@@ -1,0 +1,56 @@
+"""A showtime's price history and the manager's freeze switch."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select, update
+
+from app.common.access import Principal, ensure_cinema_access
+from app.common.cache import invalidate
+from app.common.clock import now
+from app.common.errors import NotFoundError, ValidationError
+from app.extensions import db
+from app.models import Cinema, PriceChange, Showtime
+from app.pricing.repricing import seatmap_cache_key
+
+
+def _showtime_for_manager(principal: Principal, showtime_id: int) -> Showtime:
+    showtime = db.session.get(Showtime, showtime_id)
+    if showtime is None:
+        raise NotFoundError(f"Showtime {showtime_id} not found")
+    ensure_cinema_access(principal, showtime.cinema_id)
+    return showtime
+
+
+def price_history(principal: Principal, showtime_id: int) -> dict:
+    showtime = _showtime_for_manager(principal, showtime_id)
+    changes = db.session.scalars(
+        select(PriceChange).where(PriceChange.showtime_id == showtime_id).order_by(PriceChange.id)
+    )
+    return {"showtime_id": showtime.id, "dynamic_multiplier": showtime.dynamic_multiplier,
+            "price_frozen": showtime.price_frozen, "changes": list(changes)}
+
+
+def set_price_freeze(principal: Principal, showtime_id: int, frozen: bool,
+                     multiplier: Decimal | None = None) -> dict:
+    """Freeze (optionally at a chosen multiplier inside the cinema's grid) or unfreeze."""
+    showtime = _showtime_for_manager(principal, showtime_id)
+    values: dict = {"price_frozen": frozen}
+    if multiplier is not None:
+        cinema = db.session.get(Cinema, showtime.cinema_id)
+        if not cinema.price_multiplier_min <= multiplier <= cinema.price_multiplier_max:
+            raise ValidationError(
+                f"multiplier must lie within the cinema's range {cinema.price_multiplier_min}"
+                f"-{cinema.price_multiplier_max}", reason="multiplier_out_of_range")
+        if multiplier != showtime.dynamic_multiplier:
+            db.session.add(PriceChange(showtime_id=showtime.id, old_multiplier=showtime.dynamic_multiplier,
+                                       new_multiplier=multiplier, reason="manual",
+                                       details={"by_user": principal.id}))
+            values |= {"dynamic_multiplier": multiplier, "price_changed_at": now()}
+    # A system field, like the pricing job's writes: it does not bump the showtime's ETag version.
+    db.session.execute(update(Showtime).where(Showtime.id == showtime.id).values(**values))
+    db.session.commit()
+    invalidate(seatmap_cache_key(showtime.id))
+    db.session.refresh(showtime)
+    return price_history(principal, showtime_id)

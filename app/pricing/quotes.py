@@ -1,0 +1,110 @@
+"""Quotes: the one function that prices seats of a showtime (calculate, holds, bookings).
+
+The hold stores the quote it was given; booking and payment charge that stored quote, so the
+hold, ``POST /api/pricing/calculate`` at the same moment, the booking and the invoice agree
+to the minor unit even if prices move afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.common.clock import now
+from app.common.errors import ConflictError, NotFoundError, ValidationError
+from app.extensions import db
+from app.models import Cinema, Seat, Showtime
+from app.pricing import tariffs
+from app.pricing.promos import PromoOutcome, check_promo_code
+from pricing_engine import Basket, PricingInputError, Quote, SeatRequest, quote
+
+
+@dataclass(frozen=True)
+class SeatChoice:
+    seat_id: int
+    ticket_type: str = "adult"
+
+
+@dataclass(frozen=True)
+class PricedBasket:
+    showtime: Showtime
+    quote: Quote
+    promo: PromoOutcome | None
+
+    def to_dict(self) -> dict:
+        body = self.quote.to_dict()
+        body["showtime_id"] = self.showtime.id
+        for line in body["lines"]:
+            line["seat_id"] = int(line["seat_id"])
+        body["promo"] = self.promo.to_dict() if self.promo else None
+        return body
+
+
+def quote_seats(
+    showtime_id: int,
+    choices: Sequence[SeatChoice],
+    *,
+    promo_code: str | None = None,
+    customer_id: int | None = None,
+    at: datetime | None = None,
+) -> PricedBasket:
+    """Price ``choices`` for ``showtime_id`` now; refuses unknown, foreign or blocked seats."""
+    at = at or now()
+    showtime = db.session.get(Showtime, showtime_id)
+    if showtime is None:
+        raise NotFoundError(f"Showtime {showtime_id} not found")
+    if showtime.status != "scheduled":
+        raise ConflictError(f"Showtime {showtime_id} is cancelled", reason="showtime_cancelled")
+    seats = _seats_of_showtime(showtime, choices)
+    cinema = db.session.get(Cinema, showtime.cinema_id)
+    rules = tariffs.active_rules(cinema.id, at)
+    tariff = tariffs.build_tariff(cinema, rules)
+    base_prices = tariffs.category_base_prices(cinema.id, showtime.screen_id)
+    missing = sorted({s.category for s in seats.values()} - set(base_prices))
+    if missing:
+        raise ValidationError(f"Cinema {cinema.id} has no base price for seat categories {missing}",
+                              reason="price_missing")
+    try:
+        basket = Basket(
+            tariff=tariff,
+            showtime=tariffs.showtime_context(showtime, cinema, tariffs.holidays_of(rules)),
+            seats=tuple(
+                SeatRequest(str(c.seat_id), seats[c.seat_id].category, c.ticket_type,
+                            base_prices[seats[c.seat_id].category])
+                for c in choices
+            ),
+            customer_id=str(customer_id) if customer_id is not None else None,
+        )
+        outcome = check_promo_code(promo_code, basket, customer_id, at) if promo_code else None
+        result = quote(basket, outcome.promo if outcome and outcome.applies else None)
+    except PricingInputError as exc:
+        raise ValidationError(str(exc), reason="invalid_price_request") from exc
+    return PricedBasket(showtime=showtime, quote=result, promo=outcome)
+
+
+def _seats_of_showtime(showtime: Showtime, choices: Sequence[SeatChoice]) -> dict[int, Seat]:
+    if not choices:
+        raise ValidationError("Choose at least one seat", reason="no_seats")
+    ids = [c.seat_id for c in choices]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValidationError(f"Seats {duplicates} are listed twice", reason="duplicate_seats")
+    seats = {s.id: s for s in db.session.scalars(select(Seat).where(Seat.id.in_(ids)))}
+    unknown = sorted(set(ids) - set(seats))
+    if unknown:
+        raise ValidationError(f"Seats {unknown} do not exist", reason="unknown_seats",
+                              details={"seat_ids": unknown})
+    foreign = sorted(i for i, s in seats.items() if s.screen_id != showtime.screen_id or not s.active)
+    if foreign:
+        raise ValidationError(
+            f"Seats {foreign} are not seats of screen {showtime.screen_id} where showtime "
+            f"{showtime.id} plays", reason="seats_of_other_screen", details={"seat_ids": foreign},
+        )
+    blocked = sorted(i for i, s in seats.items() if s.is_blocked)
+    if blocked:
+        raise ValidationError(f"Seats {blocked} are blocked and not for sale", reason="seats_blocked",
+                              details={"seat_ids": blocked})
+    return seats

@@ -1,0 +1,83 @@
+"""Pricing-rule management: managers for their cinemas, admins everywhere (and global rules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from app.common.access import Principal, ensure_cinema_access
+from app.common.errors import NotFoundError, PermissionDeniedError, ValidationError
+from app.extensions import db
+from app.models import FORMATS, TICKET_TYPES, PricingRule
+from app.pricing.tariffs import TIME_RULE_KINDS, engine_rule
+from pricing_engine import PricingInputError
+
+
+def list_rules(cinema_id: int | None = None, kind: str | None = None) -> list[PricingRule]:
+    query = select(PricingRule).order_by(PricingRule.id)
+    if cinema_id is not None:
+        query = query.where(or_(PricingRule.cinema_id == cinema_id, PricingRule.cinema_id.is_(None)))
+    if kind is not None:
+        query = query.where(PricingRule.kind == kind)
+    return list(db.session.scalars(query))
+
+
+def get_rule(rule_id: int) -> PricingRule:
+    rule = db.session.get(PricingRule, rule_id)
+    if rule is None:
+        raise NotFoundError(f"Pricing rule {rule_id} not found")
+    return rule
+
+
+def _ensure_may_manage(principal: Principal, cinema_id: int | None) -> None:
+    if cinema_id is None:
+        if not principal.is_admin:
+            raise PermissionDeniedError("Only admins manage rules that apply to every cinema",
+                                        reason="global_rule_admin_only")
+        return
+    ensure_cinema_access(principal, cinema_id)
+
+
+def _check_rule(rule: PricingRule) -> None:
+    """Refuse rules the pricing engine could not apply, naming what is wrong."""
+    conditions = rule.conditions or {}
+    if rule.kind == "ticket_type" and conditions.get("ticket_type") not in TICKET_TYPES:
+        raise ValidationError(f"A ticket_type rule needs conditions.ticket_type, one of {TICKET_TYPES}")
+    if rule.kind == "format" and conditions.get("format") not in FORMATS:
+        raise ValidationError(f"A format rule needs conditions.format, one of {FORMATS}")
+    if rule.kind == "holiday" and not conditions.get("dates"):
+        raise ValidationError("A holiday rule needs conditions.dates, the holiday dates it applies on")
+    if rule.valid_from and rule.valid_until and rule.valid_until <= rule.valid_from:
+        raise ValidationError("valid_until must be after valid_from")
+    if rule.kind in TIME_RULE_KINDS:
+        try:
+            engine_rule(rule)
+        except (PricingInputError, ValueError) as exc:
+            raise ValidationError(f"This rule cannot be applied: {exc}") from exc
+
+
+def create_rule(principal: Principal, fields: dict[str, Any]) -> PricingRule:
+    _ensure_may_manage(principal, fields.get("cinema_id"))
+    rule = PricingRule(**fields)
+    _check_rule(rule)
+    db.session.add(rule)
+    db.session.commit()
+    return rule
+
+
+def update_rule(principal: Principal, rule: PricingRule, fields: dict[str, Any]) -> PricingRule:
+    _ensure_may_manage(principal, rule.cinema_id)
+    if "cinema_id" in fields and fields["cinema_id"] != rule.cinema_id:
+        _ensure_may_manage(principal, fields["cinema_id"])
+    for name, value in fields.items():
+        setattr(rule, name, value)
+    _check_rule(rule)
+    db.session.commit()
+    return rule
+
+
+def delete_rule(principal: Principal, rule: PricingRule) -> None:
+    _ensure_may_manage(principal, rule.cinema_id)
+    db.session.delete(rule)
+    db.session.commit()

@@ -1,0 +1,203 @@
+"""Request and response schemas of the pricing service (every field documented)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from app.models import FORMATS, TICKET_TYPES
+from app.models.pricing import RULE_KINDS
+
+HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="use HH:MM, 24-hour clock")
+
+
+class RuleConditionsSchema(ma.Schema):
+    ticket_type = ma.fields.String(validate=validate.OneOf(TICKET_TYPES), metadata={
+        "description": "ticket_type rules: the ticket type whose multiplier this sets", "example": "child"})
+    format = ma.fields.String(validate=validate.OneOf(FORMATS), metadata={
+        "description": "format rules: the format whose surcharge this sets", "example": "IMAX"})
+    weekdays = ma.fields.List(ma.fields.Integer(validate=validate.Range(0, 6)), metadata={
+        "description": "Time rules: local weekdays it applies on, 0 = Monday", "example": [1]})
+    start_from = ma.fields.String(validate=HHMM, metadata={
+        "description": "Time rules: local start time from (inclusive)", "example": "10:00"})
+    start_before = ma.fields.String(validate=HHMM, metadata={
+        "description": "Time rules: local start time before (exclusive); may wrap midnight",
+        "example": "17:00"})
+    on_holidays = ma.fields.Boolean(allow_none=True, metadata={
+        "description": "Time rules: true = only on holidays, false = never on holidays, null = either"})
+    dates = ma.fields.List(ma.fields.Date(), metadata={
+        "description": "holiday rules: the public-holiday dates (cinema local dates)",
+        "example": ["2026-12-25"]})
+
+
+class PricingRuleSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True, metadata={"description": "Rule id"})
+    cinema_id = ma.fields.Integer(allow_none=True, load_default=None, metadata={
+        "description": "Cinema the rule belongs to; null = every cinema (admins only)", "example": 1})
+    name = ma.fields.String(required=True, validate=validate.Length(1, 80), metadata={
+        "description": "Name shown in price traces", "example": "Cheap Tuesday"})
+    kind = ma.fields.String(required=True, validate=validate.OneOf(RULE_KINDS), metadata={
+        "description": "ticket_type / format set a multiplier; weekday, holiday, matinee, late_night "
+                       "are time rules (in each kind the highest-priority matching rule applies)",
+        "example": "weekday"})
+    multiplier = ma.fields.Decimal(required=True, places=4, as_string=True,
+                                   validate=validate.Range(min=0, max=10, min_inclusive=False), metadata={
+                                       "description": "Factor applied to the price (0-10]", "example": "0.7"})
+    conditions = ma.fields.Nested(RuleConditionsSchema, load_default=dict, metadata={
+        "description": "When the rule applies (fields depend on kind)"})
+    priority = ma.fields.Integer(load_default=0, metadata={
+        "description": "Higher wins among matching rules of one kind", "example": 10})
+    active = ma.fields.Boolean(load_default=True, metadata={"description": "Inactive rules are ignored"})
+    valid_from = ma.fields.AwareDateTime(allow_none=True, load_default=None, metadata={
+        "description": "Rule applies from this instant (inclusive)"})
+    valid_until = ma.fields.AwareDateTime(allow_none=True, load_default=None, metadata={
+        "description": "Rule applies until this instant (exclusive)"})
+    version = ma.fields.Integer(dump_only=True, metadata={"description": "Optimistic-lock version (ETag)"})
+
+    @ma.post_load
+    def conditions_as_json(self, data: dict, **_kwargs) -> dict:
+        conditions = data.get("conditions")
+        if conditions and "dates" in conditions:
+            conditions["dates"] = [d.isoformat() for d in conditions["dates"]]
+        return data
+
+
+class RuleQueryArgsSchema(ma.Schema):
+    cinema_id = ma.fields.Integer(metadata={"description": "Rules of this cinema plus global rules"})
+    kind = ma.fields.String(validate=validate.OneOf(RULE_KINDS), metadata={"description": "Only this kind"})
+
+
+class SeatChoiceSchema(ma.Schema):
+    seat_id = ma.fields.Integer(required=True, metadata={"description": "Seat id", "example": 17})
+    ticket_type = ma.fields.String(
+        load_default="adult", validate=validate.OneOf(TICKET_TYPES),
+        metadata={"description": "Ticket type for this seat", "example": "adult"},
+    )
+
+
+class CalculateRequestSchema(ma.Schema):
+    showtime_id = ma.fields.Integer(required=True, metadata={"description": "Showtime", "example": 1})
+    seats = ma.fields.List(ma.fields.Nested(SeatChoiceSchema), required=True,
+                           validate=validate.Length(1, 50), metadata={"description": "Seats to price"})
+    promo_code = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 40),
+                                  metadata={"description": "Promo code to apply", "example": "WELCOME10"})
+
+
+class TraceStepSchema(ma.Schema):
+    step_id = ma.fields.String(metadata={"description": "Rule id or step name"})
+    name = ma.fields.String(metadata={"description": "What was applied", "example": "Cheap Tuesday"})
+    kind = ma.fields.String(metadata={"description": "Step kind: base, ticket_type, format, time rule, "
+                                                     "dynamic, rounding, floor, cap, promo"})
+    factor = ma.fields.String(allow_none=True, metadata={"description": "Multiplier applied (decimal)"})
+    amount_minor = ma.fields.Integer(allow_none=True, metadata={"description": "Amount added/removed"})
+    price_after = ma.fields.String(metadata={"description": "Exact price after this step, minor units"})
+
+
+class QuoteLineSchema(ma.Schema):
+    seat_id = ma.fields.Integer(metadata={"description": "Seat id"})
+    category = ma.fields.String(metadata={"description": "Seat category", "example": "premium"})
+    ticket_type = ma.fields.String(metadata={"description": "Ticket type", "example": "adult"})
+    base_minor = ma.fields.Integer(metadata={"description": "Category base price, minor units"})
+    list_minor = ma.fields.Integer(metadata={"description": "Price before promo, minor units"})
+    discount_minor = ma.fields.Integer(metadata={"description": "Promo discount on this seat"})
+    final_minor = ma.fields.Integer(metadata={"description": "Price charged, tax included"})
+    trace = ma.fields.List(ma.fields.Nested(TraceStepSchema), metadata={
+        "description": "Every step applied, in order"})
+
+
+class PromoResultSchema(ma.Schema):
+    code = ma.fields.String(metadata={"description": "Normalised code", "example": "WELCOME10"})
+    applies = ma.fields.Boolean(metadata={"description": "Whether the code applies to this basket"})
+    reason = ma.fields.String(metadata={"description": "ok, unknown, expired, not_yet_valid, used_up, "
+                                                      "customer_limit_reached, wrong_movie, wrong_cinema, "
+                                                      "too_few_tickets, not_combinable, inactive ..."})
+    message = ma.fields.String(metadata={"description": "Human explanation"})
+
+
+class QuoteSchema(ma.Schema):
+    showtime_id = ma.fields.Integer(metadata={"description": "Showtime"})
+    currency = ma.fields.String(metadata={"description": "ISO 4217 currency", "example": "GBP"})
+    subtotal_minor = ma.fields.Integer(metadata={"description": "Sum of list prices, minor units"})
+    discount_minor = ma.fields.Integer(metadata={"description": "Total promo discount, minor units"})
+    total_minor = ma.fields.Integer(metadata={"description": "Amount to pay, tax included"})
+    tax_minor = ma.fields.Integer(metadata={"description": "Tax included in the total"})
+    tax_rate = ma.fields.String(metadata={"description": "Cinema tax rate (fraction)", "example": "0.2000"})
+    promo_code = ma.fields.String(allow_none=True, metadata={"description": "Code applied, if any"})
+    promo = ma.fields.Nested(PromoResultSchema, allow_none=True, metadata={
+        "description": "Outcome of the promo code, when one was given"})
+    lines = ma.fields.List(ma.fields.Nested(QuoteLineSchema), metadata={"description": "One line per seat"})
+
+
+class PromoValidateRequestSchema(CalculateRequestSchema):
+    promo_code = ma.fields.String(required=True, validate=validate.Length(1, 40), metadata={
+        "description": "Code to check", "example": "WELCOME10"})
+
+
+class PromoValidationSchema(PromoResultSchema):
+    discount_minor = ma.fields.Integer(metadata={"description": "Discount it gives on this basket"})
+    total_minor = ma.fields.Integer(metadata={"description": "Basket total with the code (if it applies)"})
+    currency = ma.fields.String(metadata={"description": "ISO 4217 currency"})
+
+
+class PromoCodeSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True, metadata={"description": "Promo id"})
+    code = ma.fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{3,40}$"), metadata={
+        "description": "The code customers type (stored upper-case)", "example": "WELCOME10"})
+    description = ma.fields.String(load_default="", metadata={"description": "Internal description"})
+    kind = ma.fields.String(required=True, validate=validate.OneOf(("percent", "fixed")), metadata={
+        "description": "percent off or a fixed amount off", "example": "percent"})
+    scope = ma.fields.String(load_default="basket", validate=validate.OneOf(("basket", "ticket")), metadata={
+        "description": "basket: once per order; ticket: on every ticket"})
+    value = ma.fields.Integer(required=True, validate=validate.Range(min=1), metadata={
+        "description": "Percent (1-100) or amount in minor units", "example": 10})
+    currency = ma.fields.String(allow_none=True, load_default=None, validate=validate.Length(equal=3),
+                                metadata={"description": "Currency of a fixed amount"})
+    valid_from = ma.fields.AwareDateTime(allow_none=True, load_default=None, metadata={
+        "description": "Valid from (inclusive)"})
+    valid_until = ma.fields.AwareDateTime(allow_none=True, load_default=None, metadata={
+        "description": "Valid until (exclusive)"})
+    max_uses = ma.fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1),
+                                 metadata={"description": "Total redemptions allowed (null = unlimited)"})
+    max_uses_per_customer = ma.fields.Integer(allow_none=True, load_default=None,
+                                              validate=validate.Range(min=1),
+                                              metadata={"description": "Redemptions per customer"})
+    uses_count = ma.fields.Integer(dump_only=True, metadata={"description": "Redemptions so far"})
+    min_tickets = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=50), metadata={
+        "description": "Minimum tickets in the basket"})
+    movie_ids = ma.fields.List(ma.fields.Integer(), load_default=list, metadata={
+        "description": "Movies it applies to (empty = all)"})
+    cinema_ids = ma.fields.List(ma.fields.Integer(), load_default=list, metadata={
+        "description": "Cinemas it applies to (empty = all; admins only)"})
+    combinable = ma.fields.Boolean(load_default=False, metadata={
+        "description": "May be combined with other offers"})
+    active = ma.fields.Boolean(load_default=True, metadata={"description": "Inactive codes never apply"})
+    version = ma.fields.Integer(dump_only=True, metadata={"description": "Optimistic-lock version (ETag)"})
+
+
+class PriceChangeSchema(ma.Schema):
+    id = ma.fields.Integer(metadata={"description": "Change id"})
+    old_multiplier = ma.fields.Decimal(as_string=True, metadata={"description": "Multiplier before"})
+    new_multiplier = ma.fields.Decimal(as_string=True, metadata={"description": "Multiplier after"})
+    reason = ma.fields.String(metadata={"description": "dynamic (pricing job) or manual"})
+    details = ma.fields.Dict(metadata={"description": "Engine flags, sales at the time, who changed it"})
+    created_at = ma.fields.AwareDateTime(metadata={"description": "When"})
+
+
+class PriceHistorySchema(ma.Schema):
+    showtime_id = ma.fields.Integer(metadata={"description": "Showtime"})
+    dynamic_multiplier = ma.fields.Decimal(as_string=True, metadata={"description": "Current multiplier"})
+    price_frozen = ma.fields.Boolean(metadata={"description": "Whether the pricing job may move it"})
+    changes = ma.fields.List(ma.fields.Nested(PriceChangeSchema), metadata={"description": "Oldest first"})
+
+
+class FreezeRequestSchema(ma.Schema):
+    frozen = ma.fields.Boolean(required=True, metadata={"description": "Freeze (true) or release (false)"})
+    multiplier = ma.fields.Decimal(allow_none=True, load_default=None, places=3, validate=validate.Range(
+        min=0, max=10, min_inclusive=False), metadata={
+        "description": "Optional multiplier to freeze at (within the cinema's range)", "example": "1.000"})
+
+
+class RepriceResultSchema(ma.Schema):
+    considered = ma.fields.Integer(metadata={"description": "Upcoming showtimes looked at"})
+    changed = ma.fields.Integer(metadata={"description": "Showtimes whose multiplier changed"})
+    frozen = ma.fields.Integer(metadata={"description": "Showtimes skipped because frozen"})

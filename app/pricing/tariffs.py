@@ -1,0 +1,118 @@
+"""Turns a cinema's rows (category prices, pricing rules) into the pricing engine's inputs.
+
+Defaults below apply where a cinema (or a global rule) says nothing: a new cinema prices
+sensibly before anyone configures it, and a rule of kind ``ticket_type`` or ``format``
+replaces the default for that one code (a cinema's own rule beats a global one).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+
+from app.common.clock import now
+from app.common.errors import ValidationError
+from app.extensions import db
+from app.models import Cinema, PricingRule, SeatCategoryPrice, Showtime
+from pricing_engine import (
+    PricingInputError,
+    RuleKind,
+    ShowtimeContext,
+    Tariff,
+    TicketType,
+    TimeCondition,
+)
+from pricing_engine import PricingRule as EngineRule
+
+DEFAULT_TICKET_TYPES = {
+    "adult": Decimal("1"), "child": Decimal("0.75"), "senior": Decimal("0.85"), "student": Decimal("0.9"),
+}
+DEFAULT_FORMAT_SURCHARGES = {
+    "2D": Decimal("1"), "3D": Decimal("1.2"), "IMAX": Decimal("1.4"), "4DX": Decimal("1.5"),
+}
+TIME_RULE_KINDS = ("weekday", "holiday", "matinee", "late_night")
+
+
+def time_condition(kind: str, conditions: dict) -> TimeCondition:
+    """The engine's condition for a time rule; holiday rules match on their listed dates."""
+
+    def clock(name: str) -> time | None:
+        value = conditions.get(name)
+        return time.fromisoformat(value) if value else None
+
+    weekdays = conditions.get("weekdays")
+    on_holidays = True if kind == "holiday" else conditions.get("on_holidays")
+    return TimeCondition(
+        weekdays=frozenset(weekdays) if weekdays is not None else None,
+        start_from=clock("start_from"), start_before=clock("start_before"), on_holidays=on_holidays,
+    )
+
+
+def engine_rule(rule: PricingRule) -> EngineRule:
+    return EngineRule(
+        id=str(rule.id), name=rule.name, kind=RuleKind(rule.kind), multiplier=Decimal(rule.multiplier),
+        condition=time_condition(rule.kind, rule.conditions), priority=rule.priority, active=rule.active,
+    )
+
+
+def active_rules(cinema_id: int, at: datetime | None = None) -> list[PricingRule]:
+    """Rules of this cinema and global ones, active and inside their validity window."""
+    at = at or now()
+    return list(db.session.scalars(
+        select(PricingRule).where(
+            or_(PricingRule.cinema_id == cinema_id, PricingRule.cinema_id.is_(None)),
+            PricingRule.active.is_(True),
+            or_(PricingRule.valid_from.is_(None), PricingRule.valid_from <= at),
+            or_(PricingRule.valid_until.is_(None), PricingRule.valid_until > at),
+        ).order_by(PricingRule.cinema_id.is_(None).desc(), PricingRule.id)
+    ))
+
+
+def holidays_of(rules: list[PricingRule]) -> frozenset[date]:
+    return frozenset(
+        date.fromisoformat(day) for rule in rules if rule.kind == "holiday"
+        for day in rule.conditions.get("dates", [])
+    )
+
+
+def build_tariff(cinema: Cinema, rules: list[PricingRule]) -> Tariff:
+    ticket_types = dict(DEFAULT_TICKET_TYPES)
+    formats = dict(DEFAULT_FORMAT_SURCHARGES)
+    # Global rules come first in ``rules``, so a cinema's own rule overwrites them.
+    for rule in rules:
+        if rule.kind == "ticket_type":
+            ticket_types[rule.conditions["ticket_type"]] = Decimal(rule.multiplier)
+        elif rule.kind == "format":
+            formats[rule.conditions["format"]] = Decimal(rule.multiplier)
+    try:
+        return Tariff(
+            cinema_id=str(cinema.id), currency=cinema.currency, tax_rate=Decimal(cinema.tax_rate),
+            ticket_types=tuple(TicketType(code, code.title(), m) for code, m in ticket_types.items()),
+            format_surcharges=formats,
+            rules=tuple(engine_rule(r) for r in rules if r.kind in TIME_RULE_KINDS),
+            floor_minor=cinema.price_floor_minor, cap_minor=cinema.price_cap_minor,
+        )
+    except PricingInputError as exc:
+        raise ValidationError(f"The pricing configuration of cinema {cinema.id} is invalid: {exc}") from exc
+
+
+def showtime_context(showtime: Showtime, cinema: Cinema, holidays: frozenset[date]) -> ShowtimeContext:
+    return ShowtimeContext(
+        showtime_id=str(showtime.id), movie_id=str(showtime.movie_id),
+        start_local=showtime.starts_at.astimezone(ZoneInfo(cinema.timezone)), format=showtime.format,
+        dynamic_multiplier=Decimal(showtime.dynamic_multiplier), holidays=holidays,
+    )
+
+
+def category_base_prices(cinema_id: int, screen_id: int) -> dict[str, int]:
+    """Base price per seat category: the screen's own price overrides the cinema's."""
+    rows = db.session.execute(
+        select(SeatCategoryPrice.category, SeatCategoryPrice.amount_minor, SeatCategoryPrice.screen_id)
+        .where(SeatCategoryPrice.cinema_id == cinema_id,
+               or_(SeatCategoryPrice.screen_id.is_(None), SeatCategoryPrice.screen_id == screen_id))
+        .order_by(SeatCategoryPrice.screen_id.is_(None).desc())
+    ).all()
+    return {category: amount for category, amount, _screen in rows}
