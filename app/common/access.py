@@ -9,13 +9,20 @@ an authenticated request costs no database query; every change to a user clears 
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from functools import wraps
 
-from flask import current_app, g
+from flask import current_app, g, request
 from flask_jwt_extended import JWTManager, get_jwt, verify_jwt_in_request
-from flask_jwt_extended.exceptions import JWTExtendedException
-from jwt import PyJWTError
+from flask_jwt_extended.exceptions import (
+    CSRFError,
+    JWTExtendedException,
+    NoAuthorizationError,
+    RevokedTokenError,
+    WrongTokenError,
+)
+from jwt import ExpiredSignatureError, PyJWTError
 
 from app.common.api import error_response
 from app.common.errors import AuthenticationError, NotFoundError, PermissionDeniedError
@@ -54,6 +61,11 @@ def revoked_token_key(jti: str) -> str:
     return f"jwt:revoked:{jti}"
 
 
+def revoked_family_key(family_id: str) -> str:
+    """Marks a revoked login session: its access tokens (claim ``fam``) die with its refresh tokens."""
+    return f"jwt:revoked-family:{family_id}"
+
+
 def load_principal(user_id: int) -> Principal | None:
     cached = redis_client.client.get(session_key(user_id))
     if cached:
@@ -73,12 +85,18 @@ def load_principal(user_id: int) -> Principal | None:
     return principal
 
 
-def authenticate() -> Principal:
-    """Validate the access token of the current request and return its principal."""
+def authenticate(*, refresh: bool = False) -> Principal:
+    """Validate the token of the current request and return its principal.
+
+    Access tokens are read from the ``Authorization`` header only; ``refresh=True`` reads the
+    refresh token from its httpOnly cookie and demands the matching ``X-CSRF-TOKEN`` header.
+    """
+    location = "cookies" if refresh else "headers"
     try:
-        verify_jwt_in_request(locations=["headers"])
+        verify_jwt_in_request(refresh=refresh, locations=[location])
     except (JWTExtendedException, PyJWTError) as exc:
-        raise AuthenticationError(_token_problem(exc), reason="token_invalid") from exc
+        message, reason = _token_problem(exc, refresh)
+        raise AuthenticationError(message, reason=reason) from exc
     claims = get_jwt()
     principal = load_principal(int(claims["sub"]))
     if principal is None or not principal.is_active:
@@ -91,17 +109,23 @@ def authenticate() -> Principal:
     return principal
 
 
-def _token_problem(exc: Exception) -> str:
-    name = type(exc).__name__
-    if name == "NoAuthorizationError":
-        return "Authentication required: send 'Authorization: Bearer <access token>'"
-    if name == "ExpiredSignatureError":
-        return "The access token has expired; refresh it"
-    if name == "RevokedTokenError":
-        return "This token was revoked; log in again"
-    if name == "WrongTokenError":
-        return "A refresh token cannot be used as an access token"
-    return f"The access token is not valid ({exc})"
+def _token_problem(exc: Exception, refresh: bool) -> tuple[str, str]:
+    """A message a client developer can act on, and the machine-readable reason."""
+    kind = "refresh token" if refresh else "access token"
+    if isinstance(exc, NoAuthorizationError):
+        if refresh:
+            return "Log in first: the refresh-token cookie is missing", "token_missing"
+        return "Authentication required: send 'Authorization: Bearer <access token>'", "token_missing"
+    if isinstance(exc, CSRFError):
+        return (f"CSRF check failed ({exc}): send the csrf_refresh_token cookie's value "
+                "in the X-CSRF-TOKEN header", "csrf_failed")
+    if isinstance(exc, ExpiredSignatureError):
+        return f"The {kind} has expired; " + ("log in again" if refresh else "refresh it"), "token_expired"
+    if isinstance(exc, RevokedTokenError):
+        return "This token was revoked; log in again", "token_revoked"
+    if isinstance(exc, WrongTokenError):
+        return f"Only an {kind} is accepted here", "token_invalid"
+    return f"The {kind} is not valid ({exc})", "token_invalid"
 
 
 def current_principal() -> Principal:
@@ -112,17 +136,32 @@ def current_principal() -> Principal:
 
 
 def optional_principal() -> Principal | None:
-    """The caller if a valid token was sent, else None (for public views that personalise)."""
+    """The caller if a valid access token was sent, else None (for public views that personalise).
+
+    Public views run :func:`identify_if_possible` first (``ServiceBlueprint.access``), so
+    this is set there; a missing or bad token on a public view is simply anonymous.
+    """
     return g.get("principal")
 
 
-def require_roles(roles: tuple[str, ...]):
-    """Decorator enforcing that the caller is authenticated and has one of ``roles``."""
+def identify_if_possible() -> None:
+    """On a public view, remember the caller when a valid access token came along."""
+    # ``g`` outlives a request when an app context was already pushed (tests): start clean.
+    g.pop("principal", None)
+    g.pop("user_id", None)
+    if "Authorization" not in request.headers:
+        return
+    with suppress(AuthenticationError):  # a bad token on a public view is simply anonymous
+        authenticate()
+
+
+def require_roles(roles: tuple[str, ...], *, refresh: bool = False):
+    """Decorator enforcing that the caller is authenticated (401) and has one of ``roles`` (403)."""
 
     def decorator(func):
         @wraps(func)
         def wrapper(*args, **kwargs):
-            principal = authenticate()
+            principal = authenticate(refresh=refresh)
             if principal.role not in roles:
                 raise PermissionDeniedError(
                     f"This operation is for {', '.join(roles)}; you are signed in as {principal.role}",
@@ -133,6 +172,17 @@ def require_roles(roles: tuple[str, ...]):
         return wrapper
 
     return decorator
+
+
+def allow_anonymous(func):
+    """Decorator for public views: no check, but a valid token still identifies the caller."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        identify_if_possible()
+        return func(*args, **kwargs)
+
+    return wrapper
 
 
 def ensure_cinema_access(principal: Principal, cinema_id: int) -> None:
@@ -155,7 +205,10 @@ def ensure_owner(principal: Principal, owner_id: int, what: str) -> None:
 def register_jwt_callbacks(jwt: JWTManager) -> None:
     @jwt.token_in_blocklist_loader
     def is_revoked(_header: dict, payload: dict) -> bool:
-        return bool(redis_client.client.exists(revoked_token_key(payload["jti"])))
+        keys = [revoked_token_key(payload["jti"])]
+        if payload.get("fam"):
+            keys.append(revoked_family_key(payload["fam"]))
+        return bool(redis_client.client.exists(*keys))
 
     def unauthorized(message: str, reason: str):
         return error_response(401, message, reason=reason)

@@ -94,7 +94,8 @@ class CinemaApi(Api):
         if isinstance(error, PreconditionFailed) and "message" not in data:
             message = "The resource changed since you read it: fetch it again and retry"
         headers = dict(data.get("headers") or {})
-        if error.code == 429 and hasattr(error, "retry_after"):
+        # werkzeug's TooManyRequests has retry_after=None unless given; never send "None"
+        if error.code == 429 and getattr(error, "retry_after", None) is not None:
             headers.setdefault("Retry-After", str(error.retry_after))
         response = error_response(error.code or 500, message, errors=errors, headers=headers)
         if error.code == 405 and getattr(error, "valid_methods", None):

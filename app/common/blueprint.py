@@ -2,26 +2,108 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
+
 from flask_smorest import Blueprint
 
-from app.common.access import require_roles
+from app.common.access import ANY_USER, allow_anonymous, require_roles
+
+# Security schemes the operations refer to; bearerAuth is the one Swagger UI's Authorize fills.
+SECURITY_SCHEMES = {
+    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+    "refreshCookie": {
+        "type": "apiKey", "in": "cookie", "name": "refresh_token_cookie",
+        "description": "httpOnly refresh token set by `POST /api/auth/login` (path /api/auth)",
+    },
+    "csrfToken": {
+        "type": "apiKey", "in": "header", "name": "X-CSRF-TOKEN",
+        "description": "Value of the `csrf_refresh_token` cookie (double-submit CSRF protection)",
+    },
+}
+_ACCESS_MARK = "_access_roles"
 
 
 class ServiceBlueprint(Blueprint):
-    def access(self, *roles: str):
+    def access(self, *roles: str, refresh_cookie: bool = False):
         """Declare the audience of a view, enforce it, and document it in OpenAPI.
 
-        ``access()`` means public. With roles, the caller needs a valid access token
-        (401 otherwise) and one of the roles (403 otherwise). The operation gets its
-        ``security`` requirement and an ``x-roles`` list, which the RBAC test walks.
-        """
+        ``access()`` means public. With roles, the caller needs a valid access token in the
+        ``Authorization`` header (401 otherwise) and one of the roles (403 otherwise).
+        ``refresh_cookie=True`` authenticates with the refresh-token cookie plus its CSRF
+        header instead (only ``POST /api/auth/refresh``); the roles default to everyone.
+        The operation gets its ``security`` requirement and an ``x-roles`` list, which the
+        RBAC test (tests/integration/test_rbac_openapi.py) walks.
 
-        def decorator(func):
-            if roles:
-                func = require_roles(roles)(func)
+        Put it directly under ``@blp.route`` and above every other decorator, so the caller
+        is checked before the body, query, pagination or If-Match are looked at (an anonymous
+        caller gets 401, never a 422 that reveals the schema)::
+
+            @blp.route("/things/<int:thing_id>")
+            class Thing(MethodView):
+                @blp.access(*MANAGERS)
+                @blp.arguments(ThingSchema)
+                @blp.response(200, ThingSchema)
+                def put(self, data, thing_id): ...
+
+        ``arguments``, ``paginate`` and ``etag`` refuse (at import time) to wrap a view that
+        ``access`` already wraps, so the wrong order cannot ship.
+        """
+        if refresh_cookie:
+            roles = roles or ANY_USER
+
+        def decorator(func: Callable) -> Callable:
+            if not roles:
+                func = allow_anonymous(func)
+                func = self.doc(security=[], **{"x-roles": ["public"]})(func)
+            else:
+                func = require_roles(roles, refresh=refresh_cookie)(func)
                 func = self.alt_response(401, response="UNAUTHORIZED")(func)
-                func = self.alt_response(403, response="FORBIDDEN")(func)
-                return self.doc(security=[{"bearerAuth": []}], **{"x-roles": list(roles)})(func)
-            return self.doc(security=[], **{"x-roles": ["public"]})(func)
+                if set(roles) != set(ANY_USER):
+                    func = self.alt_response(403, response="FORBIDDEN")(func)
+                security = ({"refreshCookie": [], "csrfToken": []} if refresh_cookie
+                            else {"bearerAuth": []})
+                func = self.doc(security=[security], **{"x-roles": list(roles)})(func)
+            setattr(func, _ACCESS_MARK, roles or ("public",))
+            return func
 
         return decorator
+
+    def arguments(self, schema, **kwargs):
+        return _below_access("arguments", super().arguments(schema, **kwargs))
+
+    def paginate(self, pager=None, **kwargs):
+        return _below_access("paginate", super().paginate(pager, **kwargs))
+
+    def etag(self, obj):
+        # On a MethodView class it wraps every method, i.e. above their ``access``: refused too.
+        views = [getattr(obj, m.lower(), None) for m in self.HTTP_METHODS] if inspect.isclass(obj) else [obj]
+        for view in views:
+            _refuse_if_access_applied("etag", view)
+        return super().etag(obj)
+
+    def register_views_in_doc(self, api, app, spec, *, name, parameters):
+        """Make sure the security schemes the operations name exist in the document."""
+        for scheme_name, scheme in SECURITY_SCHEMES.items():
+            if scheme_name not in spec.components.security_schemes:
+                spec.components.security_scheme(scheme_name, scheme)
+        super().register_views_in_doc(api, app, spec, name=name, parameters=parameters)
+
+
+def _below_access(name: str, decorator: Callable) -> Callable:
+    """Wrap a flask-smorest decorator so it refuses views already wrapped by ``access``."""
+
+    def checked(func: Callable) -> Callable:
+        _refuse_if_access_applied(name, func)
+        return decorator(func)
+
+    return checked
+
+
+def _refuse_if_access_applied(name: str, func: Callable | None) -> None:
+    if func is not None and hasattr(func, _ACCESS_MARK):
+        raise TypeError(
+            f"@blp.{name} would run before @blp.access on {func.__qualname__}: put @blp.access "
+            "directly under @blp.route (on each method of a MethodView) so the caller is checked "
+            "before the request is parsed"
+        )

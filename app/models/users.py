@@ -41,6 +41,10 @@ class User(TimestampMixin, db.Model):
     def cinema_ids(self) -> list[int]:
         return sorted(link.cinema_id for link in self.cinema_links)
 
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
 
 class UserCinema(db.Model):
     """Which cinemas a staff member or manager works at."""

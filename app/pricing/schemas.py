@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import marshmallow as ma
 from marshmallow import validate
 
@@ -9,6 +11,12 @@ from app.models import FORMATS, TICKET_TYPES
 from app.models.pricing import RULE_KINDS
 
 HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="use HH:MM, 24-hour clock")
+
+
+def multiplier_range(value: Decimal) -> None:
+    """(0, 10]: checked by hand because apispec would print a Range over Decimals as strings."""
+    if not Decimal(0) < value <= Decimal(10):
+        raise ma.ValidationError("must be greater than 0 and at most 10")
 
 
 class RuleConditionsSchema(ma.Schema):
@@ -41,7 +49,7 @@ class PricingRuleSchema(ma.Schema):
                        "are time rules (in each kind the highest-priority matching rule applies)",
         "example": "weekday"})
     multiplier = ma.fields.Decimal(required=True, places=4, as_string=True,
-                                   validate=validate.Range(min=0, max=10, min_inclusive=False), metadata={
+                                   validate=multiplier_range, metadata={
                                        "description": "Factor applied to the price (0-10]", "example": "0.7"})
     conditions = ma.fields.Nested(RuleConditionsSchema, load_default=dict, metadata={
         "description": "When the rule applies (fields depend on kind)"})
@@ -192,8 +200,8 @@ class PriceHistorySchema(ma.Schema):
 
 class FreezeRequestSchema(ma.Schema):
     frozen = ma.fields.Boolean(required=True, metadata={"description": "Freeze (true) or release (false)"})
-    multiplier = ma.fields.Decimal(allow_none=True, load_default=None, places=3, validate=validate.Range(
-        min=0, max=10, min_inclusive=False), metadata={
+    multiplier = ma.fields.Decimal(allow_none=True, load_default=None, places=3, as_string=True,
+                                   validate=multiplier_range, metadata={
         "description": "Optional multiplier to freeze at (within the cinema's range)", "example": "1.000"})
 
 

@@ -1,0 +1,91 @@
+"""Accounts: registration, e-mail verification, forgotten and reset passwords."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.emails import send_password_reset_email, send_verification_email
+from app.auth.one_time import consume_one_time_token, issue_one_time_token
+from app.auth.passwords import hash_password
+from app.auth.policy import normalise_email, password_problems
+from app.auth.sessions import publish_revocation, revoke_all_sessions
+from app.common.clock import now
+from app.common.errors import ConflictError, NotFoundError, ValidationError
+from app.extensions import db
+from app.models import User
+
+
+def register_user(email: str, password: str, full_name: str = "") -> User:
+    """Create a customer account and e-mail a verification link."""
+    email = normalise_email(email)
+    ensure_password_acceptable(password, email)
+    user = User(email=email, password_hash=hash_password(password), full_name=full_name.strip(),
+                role="customer")
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise ConflictError("An account with this e-mail address already exists",
+                            reason="email_taken") from exc
+    raw = issue_one_time_token(user, "email_verify", current_app.config["EMAIL_VERIFY_TTL_SECONDS"])
+    db.session.commit()
+    send_verification_email(user.email, raw)
+    return user
+
+
+def verify_email(raw_token: str) -> User:
+    token = consume_one_time_token(raw_token, "email_verify")
+    user = db.session.get(User, token.user_id)
+    user.email_verified_at = user.email_verified_at or now()
+    db.session.commit()
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a reset link if an active account has this address; otherwise do nothing.
+
+    The caller answers the same either way, so the endpoint does not reveal who has an account.
+    """
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.is_active:
+        return
+    raw = issue_one_time_token(user, "password_reset", current_app.config["PASSWORD_RESET_TTL_SECONDS"])
+    db.session.commit()
+    send_password_reset_email(user.email, raw)
+
+
+def reset_password(raw_token: str, new_password: str) -> None:
+    """Set a new password with a reset link; every existing session of the account ends."""
+    token = consume_one_time_token(raw_token, "password_reset")
+    user = db.session.get(User, token.user_id)
+    try:
+        ensure_password_acceptable(new_password, user.email)
+    except ValidationError:
+        db.session.rollback()  # a rejected password must not burn the link
+        raise
+    user.password_hash = hash_password(new_password)
+    # Whoever could read the mailbox has proved control of the address.
+    user.email_verified_at = user.email_verified_at or now()
+    family_ids = revoke_all_sessions(user, "password_changed")
+    db.session.commit()
+    publish_revocation(user.id, family_ids)
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFoundError(f"User {user_id} not found")
+    return user
+
+
+def ensure_password_acceptable(password: str, email: str) -> None:
+    problems = password_problems(password, email)
+    if problems:
+        raise ValidationError(
+            "The password " + "; it ".join(problems),
+            reason="weak_password",
+            details={"password": [f"Password {p}" for p in problems]},
+        )

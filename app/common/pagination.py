@@ -1,0 +1,68 @@
+"""Paginated lists: ``page``/``page_size`` query arguments and one documented envelope.
+
+A list answers ``{"items": [...], "page": 2, "page_size": 20, "total": 317, "pages": 16}``:
+the metadata sits in the body (and so in the OpenAPI schema) rather than in a header.
+A page past the end is empty, with the same ``total`` and ``pages``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import marshmallow as ma
+from sqlalchemy import Select, func, select
+
+from app.extensions import db
+
+MAX_PAGE_SIZE = 100
+
+
+class PageArgsSchema(ma.Schema):
+    """Query arguments of every paginated list; list argument schemas inherit them."""
+
+    page = ma.fields.Integer(
+        load_default=1, validate=ma.validate.Range(min=1),
+        metadata={"description": "Page number, from 1", "example": 1},
+    )
+    page_size = ma.fields.Integer(
+        load_default=20, validate=ma.validate.Range(min=1, max=MAX_PAGE_SIZE),
+        metadata={"description": f"Items per page (1-{MAX_PAGE_SIZE})", "example": 20},
+    )
+
+
+@dataclass(frozen=True)
+class PageResult:
+    items: list[Any]
+    page: int
+    page_size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return -(-self.total // self.page_size)
+
+
+def paginate(stmt: Select, page: int, page_size: int) -> PageResult:
+    """Run ``stmt`` for one page (it must already be ordered) and count all its rows."""
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = list(db.session.scalars(stmt.limit(page_size).offset((page - 1) * page_size)))
+    return PageResult(items=items, page=page, page_size=page_size, total=total or 0)
+
+
+def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
+    """The envelope schema of a list of ``item_schema``, named after it in the OpenAPI doc."""
+    name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
+    return type(name, (ma.Schema,), {
+        "__doc__": f"One page of {item_schema.__name__.removesuffix('Schema')} items.",
+        "items": ma.fields.List(ma.fields.Nested(item_schema), required=True,
+                                metadata={"description": "The items of this page"}),
+        "page": ma.fields.Integer(required=True, metadata={"description": "This page's number",
+                                                           "example": 1}),
+        "page_size": ma.fields.Integer(required=True, metadata={"description": "Items per page",
+                                                                "example": 20}),
+        "total": ma.fields.Integer(required=True, metadata={
+            "description": "Items matching the filters, over all pages", "example": 317}),
+        "pages": ma.fields.Integer(required=True, metadata={
+            "description": "Number of pages (0 when nothing matches)", "example": 16}),
+    })
