@@ -28,3 +28,11 @@ def purge_expired_tokens() -> int:
     ).rowcount
     db.session.commit()
     return removed
+
+
+def expire_unpaid_bookings() -> int:
+    """Expire bookings whose payment window has passed; their seats are free again."""
+    # Imported here so that loading the cron table does not import the bookings service.
+    from app.bookings.service import expire_unpaid_bookings as expire
+
+    return expire()

@@ -9,3 +9,4 @@ from rq import cron
 from workers import jobs
 
 cron.register(jobs.purge_expired_tokens, queue_name="default", cron="17 * * * *")
+cron.register(jobs.expire_unpaid_bookings, queue_name="default", cron="* * * * *")

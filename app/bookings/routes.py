@@ -1,8 +1,116 @@
-"""HTTP routes of the bookings service."""
+"""HTTP routes of the bookings service: seat maps, holds and bookings."""
 
+from __future__ import annotations
+
+from flask import Response
+from flask.views import MethodView
+
+from app.bookings import holds, service
+from app.bookings.schemas import (
+    BookingQueryArgsSchema,
+    BookingRequestSchema,
+    BookingSchema,
+    HoldRequestSchema,
+    HoldSchema,
+    ShowtimeSeatMapSchema,
+)
+from app.bookings.seatmap import seat_map_json
+from app.common.access import ANY_USER, current_principal
 from app.common.blueprint import ServiceBlueprint
 
 blp = ServiceBlueprint(
     "bookings", __name__, url_prefix="/api",
     description="Seat maps, seat holds and bookings.",
 )
+
+
+@blp.route("/showtimes/<int:showtime_id>/seats")
+class SeatMap(MethodView):
+    @blp.access()
+    @blp.response(200, ShowtimeSeatMapSchema)
+    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such showtime")
+    def get(self, showtime_id: int):
+        """Seat map: every seat with its status and price
+
+        Served from a 30-second cache that every hold, release, booking and cancellation
+        refreshes, so a seat you have just taken never shows as free.
+        """
+        # The cached document is already in the schema's shape: sent as is, not re-serialised.
+        return Response(seat_map_json(showtime_id), mimetype="application/json")
+
+
+@blp.route("/bookings/hold")
+class Holds(MethodView):
+    @blp.access(*ANY_USER)
+    @blp.arguments(HoldRequestSchema)
+    @blp.response(201, HoldSchema)
+    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such showtime")
+    @blp.alt_response(409, response="DEFAULT_ERROR", description=(
+        "Seats taken (`seats_taken`, names them), showtime cancelled or started, "
+        "a single empty seat would be stranded (`single_seat_gap`)"))
+    @blp.alt_response(422, response="DEFAULT_ERROR", description="Too many, duplicate or unknown seats")
+    def post(self, body: dict):
+        """Hold seats: all of them or none, for a few minutes, at a quoted price
+
+        Staff may hold only at their cinemas. A new hold for the same showtime replaces your
+        previous one. The quoted prices are honoured when you book.
+        """
+        return holds.hold_seats(current_principal(), body["showtime_id"], body["seat_ids"])
+
+
+@blp.route("/bookings/hold/<string:hold_id>")
+class HoldById(MethodView):
+    @blp.access(*ANY_USER)
+    @blp.response(204)
+    @blp.alt_response(404, response="DEFAULT_ERROR", description="No live hold of yours with this id")
+    def delete(self, hold_id: str):
+        """Release a hold: its seats are free again at once"""
+        holds.release_hold(current_principal(), hold_id)
+
+
+@blp.route("/bookings")
+class Bookings(MethodView):
+    @blp.access(*ANY_USER)
+    @blp.arguments(BookingRequestSchema)
+    @blp.response(201, BookingSchema)
+    @blp.alt_response(404, response="DEFAULT_ERROR", description="The hold is not yours")
+    @blp.alt_response(409, response="DEFAULT_ERROR", description=(
+        "The hold expired (`hold_expired`), seats were sold meanwhile, or the showtime was cancelled"))
+    def post(self, body: dict):
+        """Book the seats of your hold; the booking then waits for payment until `expires_at`
+
+        Confirming the same hold again returns the same booking.
+        """
+        return service.confirm_booking(current_principal(), body["hold_id"])
+
+    @blp.access(*ANY_USER)
+    @blp.arguments(BookingQueryArgsSchema, location="query")
+    @blp.response(200, BookingSchema(many=True))
+    @blp.paginate()
+    def get(self, filters: dict, pagination_parameters):
+        """Your bookings; staff filtering by showtime or reference see every customer's"""
+        items, total = service.list_bookings(
+            current_principal(), **filters,
+            page=pagination_parameters.page, page_size=pagination_parameters.page_size,
+        )
+        pagination_parameters.item_count = total
+        return items
+
+
+@blp.route("/bookings/<int:booking_id>")
+class BookingById(MethodView):
+    @blp.access(*ANY_USER)
+    @blp.response(200, BookingSchema)
+    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such booking of yours")
+    def get(self, booking_id: int):
+        """A booking: yours, or any at your cinema for staff"""
+        return service.get_booking(current_principal(), booking_id)
+
+    @blp.access(*ANY_USER)
+    @blp.response(200, BookingSchema)
+    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such booking of yours")
+    @blp.alt_response(409, response="DEFAULT_ERROR", description=(
+        "Already cancelled or expired, the show started, or past the refund cut-off (customers)"))
+    def delete(self, booking_id: int):
+        """Cancel a booking: the seats are free at once and the amount owed is recorded"""
+        return service.cancel_booking(current_principal(), booking_id)

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models.mixins import TimestampMixin, VersionedMixin
 from app.models.scheduling import Showtime
 from app.models.types import JSONType, UTCDateTime
+from app.models.venues import Seat
 
 BOOKING_STATUSES = ("pending_payment", "confirmed", "cancelled", "expired")
 TICKET_TYPES = ("adult", "child", "senior", "student")
@@ -100,3 +101,4 @@ class BookingSeat(db.Model):
     refunded_minor: Mapped[int] = mapped_column(nullable=False, default=0)
 
     booking: Mapped[Booking] = relationship(back_populates="seats")
+    seat: Mapped[Seat] = relationship(lazy="joined")

@@ -1,8 +1,125 @@
-"""HTTP routes of the scheduling service."""
+"""HTTP routes of the scheduling service: schedule edits (managers) and browsing (everyone)."""
 
+from __future__ import annotations
+
+from flask import jsonify
+from flask.views import MethodView
+
+from app.common.access import MANAGERS, STAFF_ROLES, current_principal
 from app.common.blueprint import ServiceBlueprint
+from app.models import Showtime
+from app.scheduling import queries, service
+from app.scheduling.schemas import (
+    CancelledShowtimeSchema,
+    ScheduleQueryArgsSchema,
+    ScheduleSchema,
+    ShowtimeQueryArgsSchema,
+    ShowtimeSchema,
+    ShowtimeWriteSchema,
+)
 
 blp = ServiceBlueprint(
     "scheduling", __name__, url_prefix="/api",
     description="Showtimes: manual schedule edits, schedule views and optimised generation.",
 )
+
+_SLOT_CONFLICTS = (
+    "The slot is not free: `showtime_overlap` (names the showtime, cleaning buffer included), "
+    "`screen_closed`, `outside_opening_hours`, `format_not_supported`; or the showtime was "
+    "cancelled or has started"
+)
+
+
+def _etag(showtime: Showtime) -> dict:
+    """ETags follow the edit version, so every view of a showtime gives the same tag."""
+    return {"showtime": showtime.id, "version": showtime.version}
+
+
+@blp.route("/schedule/showtime")
+class ShowtimeCreate(MethodView):
+    @blp.access(*MANAGERS)
+    @blp.etag
+    @blp.arguments(ShowtimeWriteSchema)
+    @blp.response(201, ShowtimeSchema)
+    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such screen or film")
+    @blp.alt_response(409, response="DEFAULT_ERROR", description=_SLOT_CONFLICTS)
+    def post(self, body: dict):
+        """Schedule a showtime (managers at their cinemas, admins)"""
+        showtime = service.create_showtime(current_principal(), **body)
+        blp.set_etag(_etag(showtime))
+        return showtime
+
+
+@blp.route("/schedule/showtime/<int:showtime_id>")
+class ShowtimeEdit(MethodView):
+    @blp.access(*MANAGERS)
+    @blp.etag
+    @blp.response(200, ShowtimeSchema)
+    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such showtime")
+    def get(self, showtime_id: int):
+        """A showtime with its ETag, to send as If-Match when editing it"""
+        showtime = queries.get_showtime_for_staff(current_principal(), showtime_id)
+        blp.set_etag(_etag(showtime))
+        return showtime
+
+    @blp.access(*MANAGERS)
+    @blp.etag
+    @blp.arguments(ShowtimeWriteSchema)
+    @blp.response(200, ShowtimeSchema)
+    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such showtime, screen or film")
+    @blp.alt_response(409, response="DEFAULT_ERROR", description=_SLOT_CONFLICTS)
+    def put(self, body: dict, showtime_id: int):
+        """Move or change a showtime (If-Match: its ETag; 412 if someone changed it meanwhile)"""
+        principal = current_principal()
+        showtime = queries.get_showtime_for_staff(principal, showtime_id)
+        blp.check_etag(_etag(showtime))
+        showtime = service.update_showtime(principal, showtime, **body)
+        blp.set_etag(_etag(showtime))
+        return showtime
+
+    @blp.access(*MANAGERS)
+    @blp.response(200, CancelledShowtimeSchema)
+    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such showtime")
+    @blp.alt_response(409, response="DEFAULT_ERROR", description="Already cancelled")
+    def delete(self, showtime_id: int):
+        """Cancel a showtime: its bookings are cancelled and paid ones marked for refund"""
+        return service.cancel_showtime(current_principal(), showtime_id)
+
+
+@blp.route("/schedule/cinema/<int:cinema_id>")
+class CinemaSchedule(MethodView):
+    @blp.access(*STAFF_ROLES)
+    @blp.arguments(ScheduleQueryArgsSchema, location="query")
+    @blp.response(200, ScheduleSchema)
+    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such cinema")
+    def get(self, args: dict, cinema_id: int):
+        """A cinema's local day: every screen and its showtimes (staff of the cinema; cached 15 min)"""
+        # The cached document is already in the schema's shape.
+        return jsonify(queries.cinema_schedule(current_principal(), cinema_id, args["date"]))
+
+
+@blp.route("/showtimes")
+class Showtimes(MethodView):
+    @blp.access()
+    @blp.arguments(ShowtimeQueryArgsSchema, location="query")
+    @blp.response(200, ShowtimeSchema(many=True))
+    @blp.paginate()
+    def get(self, filters: dict, pagination_parameters):
+        """Browse scheduled showtimes by film, cinema and local day"""
+        items, total = queries.list_showtimes(
+            **filters, page=pagination_parameters.page, page_size=pagination_parameters.page_size)
+        pagination_parameters.item_count = total
+        return items
+
+
+@blp.route("/showtimes/<int:showtime_id>")
+class ShowtimeById(MethodView):
+    @blp.access()
+    @blp.etag
+    @blp.response(200, ShowtimeSchema)
+    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such showtime")
+    def get(self, showtime_id: int):
+        """One showtime"""
+        showtime = queries.get_showtime(showtime_id)
+        blp.set_etag(_etag(showtime))
+        return showtime

@@ -1,0 +1,218 @@
+"""Seat holds: all requested seats or none, for a few minutes, at a quoted price.
+
+The Redis Lua script ``lua.HOLD`` is the judge between competing customers; PostgreSQL is
+asked first which seats are already sold. Holds expire by themselves (key TTL), so an
+abandoned checkout frees its seats without any job.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import and_, select
+from sqlalchemy.orm import lazyload
+
+from app.bookings import keys, lua
+from app.bookings.gaps import PlacedSeat, stranded_seats
+from app.bookings.quotes import quote_seats
+from app.bookings.seatmap import invalidate_seat_map, load_seat_map
+from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access
+from app.common.cache import invalidate_pattern
+from app.common.clock import now
+from app.common.errors import ConflictError, NotFoundError, ValidationError
+from app.extensions import db, redis_client
+from app.models import BookingSeat, Cinema, Seat, Showtime
+
+
+@dataclass(frozen=True)
+class HeldSeat:
+    seat_id: int
+    label: str
+    category: str
+    price_minor: int
+    trace: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Hold:
+    hold_id: str
+    showtime_id: int
+    user_id: int
+    currency: str
+    expires_at: datetime
+    seats: list[HeldSeat]
+    replaced_hold_id: str | None = None
+
+    @property
+    def total_minor(self) -> int:
+        return sum(seat.price_minor for seat in self.seats)
+
+    @property
+    def seat_ids(self) -> list[int]:
+        return [seat.seat_id for seat in self.seats]
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["expires_at"] = self.expires_at.isoformat()
+        del data["replaced_hold_id"]
+        return json.dumps(data, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str) -> Hold:
+        data = json.loads(raw)
+        data["expires_at"] = datetime.fromisoformat(data["expires_at"])
+        data["seats"] = [HeldSeat(**seat) for seat in data["seats"]]
+        return cls(**data)
+
+
+def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int]) -> Hold:
+    """Hold every seat of ``seat_ids`` or none; a new hold replaces the user's previous one."""
+    limit = current_app.config["MAX_SEATS_PER_HOLD"]
+    if len(seat_ids) > limit:
+        raise ValidationError(f"At most {limit} seats can be held at once, got {len(seat_ids)}",
+                              reason="too_many_seats", details={"limit": limit})
+    if len(set(seat_ids)) != len(seat_ids):
+        raise ValidationError("A seat is listed more than once", reason="duplicate_seats")
+    showtime, cinema, seats, sold = _load_for_hold(showtime_id, seat_ids)
+    if principal.role in STAFF_ROLES:
+        ensure_cinema_access(principal, showtime.cinema_id)
+    ensure_on_sale(showtime)
+    unknown = sorted(set(seat_ids) - set(seats))
+    if unknown:
+        raise ValidationError(f"Seats {unknown} are not seats of this showtime's screen",
+                              reason="unknown_seats", details={"seat_ids": unknown})
+    _refuse_if_taken(sorted(i for i in seat_ids if seats[i].is_blocked or i in sold), seats)
+    if cinema.prevent_single_seat_gaps:
+        _refuse_single_seat_gaps(showtime_id, set(seat_ids))
+    quotes = {quote.seat_id: quote for quote in quote_seats(showtime, seats.values())}
+    unpriced = sorted({seats[i].category for i in seat_ids if i not in quotes})
+    if unpriced:
+        raise ConflictError(f"No price is set for {', '.join(unpriced)} seats at this cinema",
+                            reason="price_missing", details={"categories": unpriced})
+
+    ttl = current_app.config["HOLD_TTL_SECONDS"]
+    hold = Hold(
+        hold_id=keys.new_hold_id(showtime_id), showtime_id=showtime_id, user_id=principal.id,
+        currency=cinema.currency, expires_at=now() + timedelta(seconds=ttl),
+        seats=[HeldSeat(seat_id=i, label=seats[i].label, category=quotes[i].category,
+                        price_minor=quotes[i].price_minor, trace=quotes[i].trace) for i in seat_ids],
+    )
+    outcome = lua.run(
+        "hold",
+        [keys.user_hold_key(showtime_id, principal.id), keys.hold_key(showtime_id, hold.hold_id),
+         keys.seat_map_key(showtime_id), keys.seat_map_generation_key(showtime_id),
+         *(keys.lock_key(showtime_id, i) for i in seat_ids)],
+        [hold.hold_id, ttl * 1000, hold.to_json(), ",".join(map(str, seat_ids)),
+         keys.hold_prefix(showtime_id), keys.lock_prefix(showtime_id), principal.id],
+    )
+    if int(outcome[0]) == 0:
+        _refuse_if_taken(sorted(int(seat_id) for seat_id in outcome[1:]), seats)
+    return replace(hold, replaced_hold_id=outcome[1] or None)
+
+
+def release_hold(principal: Principal, hold_id: str) -> None:
+    """Give the seats of a live hold back at once."""
+    hold = find_hold(hold_id)
+    if hold is None or hold.user_id != principal.id:
+        raise NotFoundError("Hold not found (it may have expired already)")
+    release_locks(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
+
+
+def find_hold(hold_id: str) -> Hold | None:
+    """The live hold of that id, or None (unknown, malformed or expired)."""
+    showtime_id = keys.showtime_of_hold(hold_id)
+    if showtime_id is None:
+        return None
+    raw = redis_client.client.hget(keys.hold_key(showtime_id, hold_id), "data")
+    return Hold.from_json(raw) if raw else None
+
+
+def claim_hold(hold: Hold, minimum_seconds: int) -> list[int]:
+    """Check atomically that every lock is still this hold's and keep it for ``minimum_seconds``.
+
+    Returns the seats the hold has lost (empty when the claim succeeded).
+    """
+    lost = lua.run(
+        "claim",
+        [keys.hold_key(hold.showtime_id, hold.hold_id), keys.user_hold_key(hold.showtime_id, hold.user_id),
+         *(keys.lock_key(hold.showtime_id, seat_id) for seat_id in hold.seat_ids)],
+        [hold.hold_id, minimum_seconds * 1000],
+    )
+    prefix = keys.lock_prefix(hold.showtime_id)
+    return sorted(int(key[len(prefix):]) for key in lost)
+
+
+def release_locks(showtime_id: int, hold_id: str | None, user_id: int, seat_ids: list[int],
+                  *, linger_seconds: int = 0) -> None:
+    """End a hold: its locks go now (or after ``linger_seconds``), the seat map is refreshed.
+
+    Also used when a booking made from the hold is cancelled or expires, so that its seats
+    are free at once even if the locks were still lingering.
+    """
+    hold_id = hold_id or ""
+    lua.run(
+        "release",
+        [keys.hold_key(showtime_id, hold_id), keys.user_hold_key(showtime_id, user_id),
+         keys.seat_map_key(showtime_id), keys.seat_map_generation_key(showtime_id),
+         *(keys.lock_key(showtime_id, seat_id) for seat_id in seat_ids)],
+        [hold_id, linger_seconds * 1000],
+    )
+
+
+def ensure_on_sale(showtime: Showtime) -> None:
+    if showtime.status != "scheduled":
+        raise ConflictError("This showtime was cancelled", reason="showtime_cancelled")
+    if showtime.starts_at <= now():
+        raise ConflictError("This showtime has already started", reason="showtime_started")
+
+
+def _load_for_hold(showtime_id: int, seat_ids: list[int]):
+    """One query: the showtime, its cinema, the requested seats of its screen and which are sold."""
+    rows = db.session.execute(
+        select(Showtime, Cinema, Seat, BookingSeat.id)
+        .join(Cinema, Cinema.id == Showtime.cinema_id)
+        .outerjoin(Seat, and_(Seat.screen_id == Showtime.screen_id, Seat.active, Seat.id.in_(seat_ids)))
+        .outerjoin(BookingSeat, and_(
+            BookingSeat.showtime_id == Showtime.id, BookingSeat.seat_id == Seat.id, BookingSeat.active,
+        ))
+        .where(Showtime.id == showtime_id)
+        .options(lazyload(Showtime.movie), lazyload(Showtime.screen))
+    ).all()
+    if not rows:
+        raise NotFoundError(f"Showtime {showtime_id} not found")
+    showtime, cinema = rows[0][0], rows[0][1]
+    seats = {seat.id: seat for _, _, seat, _ in rows if seat is not None}
+    sold = {seat.id for _, _, seat, sale in rows if seat is not None and sale is not None}
+    return showtime, cinema, seats, sold
+
+
+def _refuse_if_taken(taken: list[int], seats: dict[int, Seat]) -> None:
+    if taken:
+        labels = [seats[i].label for i in taken]
+        raise ConflictError(f"Seats {', '.join(labels)} are no longer available", reason="seats_taken",
+                            details={"seat_ids": taken, "seats": labels})
+
+
+def _refuse_single_seat_gaps(showtime_id: int, requested: set[int]) -> None:
+    seat_map = load_seat_map(showtime_id)
+    placed = [PlacedSeat(id=s["id"], row=s["y"], col=s["x"], taken=s["status"] != "available")
+              for s in seat_map["seats"]]
+    stranded = stranded_seats(placed, requested)
+    if stranded:
+        labels = {s["id"]: s["label"] for s in seat_map["seats"]}
+        raise ConflictError(
+            f"This choice would leave single empty seats ({', '.join(labels[i] for i in stranded)}); "
+            "choose seats that leave no single gap",
+            reason="single_seat_gap", details={"seat_ids": stranded, "seats": [labels[i] for i in stranded]},
+        )
+
+
+def drop_showtime_holds(showtime_id: int) -> None:
+    """Forget every hold of a showtime (it was cancelled): locks, records and pointers."""
+    invalidate_pattern(f"{keys.lock_prefix(showtime_id)}*")
+    invalidate_pattern(f"{keys.hold_prefix(showtime_id)}*")
+    invalidate_seat_map(showtime_id)

@@ -1,0 +1,55 @@
+"""Redis keys of seat holds and seat maps, and the shape of hold ids.
+
+Every key of one showtime carries the showtime id in literal braces (``lock:showtime:{42}:seat:17``):
+braces are Redis Cluster's hash tag, so all keys of a showtime live on one node and the
+multi-key Lua scripts keep working when one Redis is no longer enough.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+# "<showtime id>-<24 hex>": the showtime is readable from the id (the keys need it) and the
+# random part (96 bits) makes hold ids unguessable; fits Booking.hold_id (36 characters).
+_HOLD_ID = re.compile(r"^(\d{1,11})-[0-9a-f]{24}$")
+
+
+def new_hold_id(showtime_id: int) -> str:
+    return f"{showtime_id}-{secrets.token_hex(12)}"
+
+
+def showtime_of_hold(hold_id: str) -> int | None:
+    """The showtime a hold id belongs to, or None when the id is malformed."""
+    match = _HOLD_ID.match(hold_id)
+    return int(match.group(1)) if match else None
+
+
+def lock_prefix(showtime_id: int) -> str:
+    return f"lock:showtime:{{{showtime_id}}}:seat:"
+
+
+def lock_key(showtime_id: int, seat_id: int) -> str:
+    return f"{lock_prefix(showtime_id)}{seat_id}"
+
+
+def hold_prefix(showtime_id: int) -> str:
+    return f"hold:{{{showtime_id}}}:"
+
+
+def hold_key(showtime_id: int, hold_id: str) -> str:
+    return f"{hold_prefix(showtime_id)}{hold_id}"
+
+
+def user_hold_key(showtime_id: int, user_id: int) -> str:
+    """Points at the user's one live hold for the showtime (a new hold replaces it)."""
+    return f"{hold_prefix(showtime_id)}user:{user_id}"
+
+
+def seat_map_key(showtime_id: int) -> str:
+    return f"showtime:{{{showtime_id}}}:seats"
+
+
+def seat_map_generation_key(showtime_id: int) -> str:
+    """Bumped on every change, so a seat map built before the change is never cached after it."""
+    return f"showtime:{{{showtime_id}}}:seats:gen"

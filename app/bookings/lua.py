@@ -1,0 +1,134 @@
+"""The Lua scripts that make holds atomic, and one way to run them.
+
+Redis runs a script without interleaving any other command, so "check every seat, then take
+every seat" cannot be split by a competing client: that is the whole concurrency story of
+holds. Every key a script touches carries the showtime's hash tag (``app.bookings.keys``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from app.extensions import redis_client
+
+# KEYS: user pointer, new hold record, seat map, seat map generation, lock per seat...
+# ARGV: hold id, ttl ms, hold data (JSON), seat ids (comma-separated), hold key prefix,
+#       lock key prefix, user id
+# Returns {1, replaced hold id or ''} or {0, taken seat id...}.
+HOLD = """
+local hold_id = ARGV[1]
+local previous = redis.call('GET', KEYS[1])
+local taken = {0}
+for i = 5, #KEYS do
+  local owner = redis.call('GET', KEYS[i])
+  if owner and owner ~= previous and owner ~= hold_id then
+    taken[#taken + 1] = string.sub(KEYS[i], #ARGV[6] + 1)
+  end
+end
+if #taken > 1 then
+  return taken
+end
+if previous then
+  local previous_key = ARGV[5] .. previous
+  local seats = redis.call('HGET', previous_key, 'seat_ids')
+  if seats then
+    for seat in string.gmatch(seats, '[^,]+') do
+      local key = ARGV[6] .. seat
+      if redis.call('GET', key) == previous then
+        redis.call('DEL', key)
+      end
+    end
+  end
+  redis.call('DEL', previous_key)
+end
+for i = 5, #KEYS do
+  redis.call('SET', KEYS[i], hold_id, 'PX', ARGV[2])
+end
+redis.call('HSET', KEYS[2], 'data', ARGV[3], 'seat_ids', ARGV[4], 'user_id', ARGV[7])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+redis.call('SET', KEYS[1], hold_id, 'PX', ARGV[2])
+redis.call('DEL', KEYS[3])
+redis.call('INCR', KEYS[4])
+redis.call('EXPIRE', KEYS[4], 86400)
+return {1, previous or ''}
+"""
+
+# Confirmation step one: every lock must still be this hold's. The locks (and the record)
+# are stretched to at least ARGV[2] ms so they cannot lapse while the booking is written, and
+# the hold stops being the user's "live" hold so a new hold cannot replace it mid-confirmation.
+# KEYS: hold record, user pointer, lock per seat...   ARGV: hold id, minimum ttl ms
+# Returns the lock keys no longer owned by the hold (empty: all good).
+CLAIM = """
+local lost = {}
+for i = 3, #KEYS do
+  if redis.call('GET', KEYS[i]) ~= ARGV[1] then
+    lost[#lost + 1] = KEYS[i]
+  end
+end
+if #lost > 0 then
+  return lost
+end
+local minimum = tonumber(ARGV[2])
+for i = 3, #KEYS do
+  if redis.call('PTTL', KEYS[i]) < minimum then
+    redis.call('PEXPIRE', KEYS[i], minimum)
+  end
+end
+if redis.call('PTTL', KEYS[1]) < minimum then
+  redis.call('PEXPIRE', KEYS[1], minimum)
+end
+if redis.call('GET', KEYS[2]) == ARGV[1] then
+  redis.call('DEL', KEYS[2])
+end
+return lost
+"""
+
+# Ends a hold: released, confirmed, or its booking cancelled. Locks still owned by the hold
+# are deleted (ARGV[2] = '0') or left to expire after ARGV[2] ms; the record and the user's
+# pointer go; the seat map is invalidated in the same atomic step.
+# KEYS: hold record, user pointer, seat map, seat map generation, lock per seat...
+# ARGV: hold id, linger ms ('0' = delete now)
+RELEASE = """
+for i = 5, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then
+    if ARGV[2] == '0' then
+      redis.call('DEL', KEYS[i])
+    else
+      redis.call('PEXPIRE', KEYS[i], ARGV[2])
+    end
+  end
+end
+redis.call('DEL', KEYS[1])
+if redis.call('GET', KEYS[2]) == ARGV[1] then
+  redis.call('DEL', KEYS[2])
+end
+redis.call('DEL', KEYS[3])
+redis.call('INCR', KEYS[4])
+redis.call('EXPIRE', KEYS[4], 86400)
+return 1
+"""
+
+# Store a freshly built seat map only if nothing changed while it was being built.
+# KEYS: seat map, seat map generation   ARGV: generation read before building ('' if none),
+# JSON, ttl seconds
+CACHE_IF_UNCHANGED = """
+local generation = redis.call('GET', KEYS[2]) or ''
+if generation == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+  return 1
+end
+return 0
+"""
+
+_SOURCES = {"hold": HOLD, "claim": CLAIM, "release": RELEASE, "cache_if_unchanged": CACHE_IF_UNCHANGED}
+
+
+def run(name: str, keys: list[str], args: list[Any]) -> Any:
+    """Run script ``name`` with EVALSHA (loading it once per app and Redis client)."""
+    scripts = current_app.extensions.setdefault("booking_scripts", {})
+    script = scripts.get(name)
+    if script is None:
+        script = scripts[name] = redis_client.client.register_script(_SOURCES[name])
+    return script(keys=keys, args=args)

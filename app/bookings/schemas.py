@@ -1,0 +1,146 @@
+"""Request and response bodies of seat maps, holds and bookings."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from app.models import BOOKING_STATUSES
+
+SEAT_STATUSES = ("available", "held", "sold", "blocked")
+
+
+def _meta(description: str, example=None) -> dict:
+    meta = {"description": description}
+    if example is not None:
+        meta["example"] = example
+    return meta
+
+
+class ShowtimeSeatSchema(ma.Schema):
+    id = ma.fields.Integer(required=True, metadata=_meta("Seat id (use it in holds)", 17))
+    row = ma.fields.String(required=True, metadata=_meta("Row label", "C"))
+    number = ma.fields.Integer(required=True, metadata=_meta("Seat number in its row", 7))
+    label = ma.fields.String(required=True, metadata=_meta("Row and number", "C7"))
+    category = ma.fields.String(required=True, metadata=_meta("Seat category", "standard"))
+    x = ma.fields.Integer(required=True, metadata=_meta(
+        "Drawing column; aisles are empty columns, so neighbours differ by exactly 1", 8))
+    y = ma.fields.Integer(required=True, metadata=_meta("Drawing row, 0 = front", 2))
+    wheelchair = ma.fields.Boolean(required=True, metadata=_meta("A wheelchair space", False))
+    companion = ma.fields.Boolean(required=True, metadata=_meta(
+        "A companion seat beside a wheelchair space", False))
+    status = ma.fields.String(required=True, validate=validate.OneOf(SEAT_STATUSES), metadata=_meta(
+        "available, held (someone's hold), sold (in a booking) or blocked (never sold)", "available"))
+    price_minor = ma.fields.Integer(allow_none=True, metadata=_meta(
+        "Price in minor units of `currency`; null when the category has no price", 1000))
+
+
+class SeatStatusCountsSchema(ma.Schema):
+    available = ma.fields.Integer(required=True, metadata=_meta("Seats free to hold", 40))
+    held = ma.fields.Integer(required=True, metadata=_meta("Seats in live holds", 4))
+    sold = ma.fields.Integer(required=True, metadata=_meta("Seats in bookings", 6))
+    blocked = ma.fields.Integer(required=True, metadata=_meta("Seats never sold", 0))
+
+
+class ShowtimeSeatMapSchema(ma.Schema):
+    showtime_id = ma.fields.Integer(required=True, metadata=_meta("Showtime id", 42))
+    screen_id = ma.fields.Integer(required=True, metadata=_meta("Screen id", 3))
+    showtime_status = ma.fields.String(required=True, metadata=_meta("scheduled or cancelled", "scheduled"))
+    currency = ma.fields.String(required=True, metadata=_meta("ISO 4217 currency of the prices", "GBP"))
+    generated_at = ma.fields.AwareDateTime(required=True, metadata=_meta(
+        "When the map was read (it may be cached for up to 30 s, and is refreshed on every change)"))
+    counts = ma.fields.Nested(SeatStatusCountsSchema, required=True, metadata=_meta("Seats per status"))
+    seats = ma.fields.List(ma.fields.Nested(ShowtimeSeatSchema), required=True,
+                           metadata=_meta("Every seat of the screen, front row first"))
+
+
+class HoldRequestSchema(ma.Schema):
+    showtime_id = ma.fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
+                                    metadata=_meta("Showtime to hold seats for", 42))
+    seat_ids = ma.fields.List(
+        ma.fields.Integer(strict=True, validate=validate.Range(min=1)), required=True,
+        validate=validate.Length(min=1),
+        metadata=_meta("Seats to hold, all or none (at most MAX_SEATS_PER_HOLD, 10 by default)", [17, 18]),
+    )
+
+
+class HoldSeatSchema(ma.Schema):
+    seat_id = ma.fields.Integer(required=True, metadata=_meta("Seat id", 17))
+    label = ma.fields.String(required=True, metadata=_meta("Row and number", "C7"))
+    category = ma.fields.String(required=True, metadata=_meta("Seat category", "standard"))
+    price_minor = ma.fields.Integer(required=True, metadata=_meta(
+        "Quoted price in minor units; the booking honours it", 1000))
+
+
+class HoldSchema(ma.Schema):
+    hold_id = ma.fields.String(required=True, metadata=_meta(
+        "Hold id; send it to POST /api/bookings to book", "42-9f86d081884c7d659a2feaa0"))
+    showtime_id = ma.fields.Integer(required=True, metadata=_meta("Showtime id", 42))
+    expires_at = ma.fields.AwareDateTime(required=True, metadata=_meta("When the seats are released"))
+    currency = ma.fields.String(required=True, metadata=_meta("ISO 4217 currency", "GBP"))
+    seats = ma.fields.List(ma.fields.Nested(HoldSeatSchema), required=True,
+                           metadata=_meta("Held seats and their quoted prices"))
+    total_minor = ma.fields.Integer(required=True, metadata=_meta("Sum of the quoted prices", 2000))
+    replaced_hold_id = ma.fields.String(allow_none=True, metadata=_meta(
+        "Your previous hold for this showtime, released by this one (one live hold per showtime)"))
+
+
+class BookingRequestSchema(ma.Schema):
+    hold_id = ma.fields.String(required=True, validate=validate.Length(min=1, max=64), metadata=_meta(
+        "Id of your live hold", "42-9f86d081884c7d659a2feaa0"))
+
+
+class BookingSeatSchema(ma.Schema):
+    seat_id = ma.fields.Integer(required=True, metadata=_meta("Seat id", 17))
+    label = ma.fields.String(required=True, attribute="seat.label", metadata=_meta("Row and number", "C7"))
+    category = ma.fields.String(required=True, metadata=_meta("Seat category when booked", "standard"))
+    ticket_type = ma.fields.String(required=True, metadata=_meta("adult, child, senior or student", "adult"))
+    price_minor = ma.fields.Integer(required=True, metadata=_meta("Price paid for the seat", 1000))
+    active = ma.fields.Boolean(required=True, metadata=_meta(
+        "False once the booking is cancelled or expired (the seat is free again)", True))
+
+
+class BookingShowtimeSchema(ma.Schema):
+    id = ma.fields.Integer(required=True, metadata=_meta("Showtime id", 42))
+    movie_id = ma.fields.Integer(required=True, metadata=_meta("Movie id", 5))
+    movie_title = ma.fields.String(required=True, attribute="movie.title", metadata=_meta("Film", "Heat"))
+    cinema_id = ma.fields.Integer(required=True, metadata=_meta("Cinema id", 1))
+    screen_id = ma.fields.Integer(required=True, metadata=_meta("Screen id", 3))
+    screen_name = ma.fields.String(required=True, attribute="screen.name",
+                                   metadata=_meta("Screen", "Screen 3"))
+    starts_at = ma.fields.AwareDateTime(required=True, metadata=_meta("Start (UTC)"))
+    format = ma.fields.String(required=True, metadata=_meta("2D, 3D, IMAX or 4DX", "2D"))
+    status = ma.fields.String(required=True, metadata=_meta("scheduled or cancelled", "scheduled"))
+
+
+class BookingSchema(ma.Schema):
+    id = ma.fields.Integer(required=True, metadata=_meta("Booking id", 1001))
+    reference = ma.fields.String(required=True, metadata=_meta("Code for the box office", "K7Q-4MZ"))
+    status = ma.fields.String(required=True, validate=validate.OneOf(BOOKING_STATUSES), metadata=_meta(
+        "pending_payment (waiting for payment until expires_at), confirmed, cancelled or expired",
+        "pending_payment"))
+    user_id = ma.fields.Integer(required=True, metadata=_meta("Customer who booked", 7))
+    showtime = ma.fields.Nested(BookingShowtimeSchema, required=True, metadata=_meta("The screening"))
+    seats = ma.fields.List(ma.fields.Nested(BookingSeatSchema), required=True, metadata=_meta("Booked seats"))
+    currency = ma.fields.String(required=True, metadata=_meta("ISO 4217 currency", "GBP"))
+    subtotal_minor = ma.fields.Integer(required=True, metadata=_meta("Sum of seat prices", 2000))
+    discount_minor = ma.fields.Integer(required=True, metadata=_meta("Discount (promo codes)", 0))
+    total_minor = ma.fields.Integer(required=True, metadata=_meta("Amount to pay", 2000))
+    expires_at = ma.fields.AwareDateTime(allow_none=True, metadata=_meta(
+        "Unpaid bookings expire then and free their seats"))
+    confirmed_at = ma.fields.AwareDateTime(allow_none=True, metadata=_meta("When payment confirmed it"))
+    cancelled_at = ma.fields.AwareDateTime(allow_none=True, metadata=_meta("When it was cancelled"))
+    cancel_reason = ma.fields.String(allow_none=True, metadata=_meta(
+        "customer, staff, showtime_cancelled or payment_expired", "customer"))
+    refund_due_minor = ma.fields.Integer(required=True, metadata=_meta("Owed back after a cancellation", 0))
+    refunded_minor = ma.fields.Integer(required=True, metadata=_meta("Already paid back", 0))
+    created_at = ma.fields.AwareDateTime(required=True, metadata=_meta("When it was booked"))
+
+
+class BookingQueryArgsSchema(ma.Schema):
+    showtime_id = ma.fields.Integer(metadata=_meta(
+        "Only bookings of this showtime (staff: every customer's, at a cinema of theirs)", 42))
+    status = ma.fields.String(validate=validate.OneOf(BOOKING_STATUSES), metadata=_meta(
+        "Only bookings in this status", "confirmed"))
+    reference = ma.fields.String(validate=validate.Length(min=1, max=12), metadata=_meta(
+        "Find a booking by its box-office code (staff: at a cinema of theirs)", "K7Q-4MZ"))

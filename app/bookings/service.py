@@ -1,0 +1,247 @@
+"""Bookings: written from a hold, waiting for payment, confirmed, cancelled or expired.
+
+PostgreSQL is the final judge of who got a seat: the partial unique index
+``uq_booking_seats_active`` refuses a second active booking of a seat whatever Redis said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
+
+from app.bookings.holds import Hold, claim_hold, ensure_on_sale, find_hold, release_locks
+from app.bookings.integrity import violated_constraint
+from app.bookings.references import new_reference, normalise_reference
+from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access, ensure_owner
+from app.common.clock import now
+from app.common.errors import ConflictError, NotFoundError
+from app.extensions import db
+from app.models import Booking, BookingSeat, Cinema, Showtime
+
+ACTIVE_STATUSES = ("pending_payment", "confirmed")
+# After a booking is written its locks are not dropped at once but left to expire: a hold
+# that read "not sold" from PostgreSQL just before this commit then still finds the seat
+# locked in Redis, so it can never take a seat that has just been sold. Longer than any request.
+LOCK_LINGER_SECONDS = 60
+_REFERENCE_ATTEMPTS = 5
+
+
+def confirm_booking(principal: Principal, hold_id: str) -> Booking:
+    """Turn the caller's live hold into a booking waiting for payment (idempotent per hold)."""
+    hold = find_hold(hold_id)
+    if hold is None:
+        existing = db.session.scalar(select(Booking).where(Booking.hold_id == hold_id))
+        if existing is not None and existing.user_id == principal.id:
+            return existing
+        raise ConflictError("This hold has expired or was released; hold the seats again",
+                            reason="hold_expired")
+    if hold.user_id != principal.id:
+        raise NotFoundError("Hold not found")
+    lost = claim_hold(hold, LOCK_LINGER_SECONDS)
+    if lost:
+        release_locks(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
+        raise ConflictError("This hold has expired; hold the seats again", reason="hold_expired",
+                            details={"seat_ids": lost})
+    try:
+        booking = _write_booking(hold)
+    except ConflictError:
+        release_locks(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
+        raise
+    release_locks(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids,
+                  linger_seconds=LOCK_LINGER_SECONDS)
+    return booking
+
+
+def _write_booking(hold: Hold) -> Booking:
+    window = timedelta(seconds=current_app.config["PAYMENT_WINDOW_SECONDS"])
+    for _ in range(_REFERENCE_ATTEMPTS):
+        # FOR SHARE: many bookings of one showtime proceed together, but a cancellation of the
+        # showtime (FOR UPDATE) waits for them and then sees them.
+        showtime = db.session.scalar(
+            select(Showtime).where(Showtime.id == hold.showtime_id).with_for_update(read=True, of=Showtime)
+        )
+        if showtime is None:
+            raise ConflictError("This showtime no longer exists", reason="showtime_cancelled")
+        ensure_on_sale(showtime)
+        booking = Booking(
+            reference=new_reference(), user_id=hold.user_id, showtime_id=hold.showtime_id,
+            hold_id=hold.hold_id, status="pending_payment", currency=hold.currency,
+            subtotal_minor=hold.total_minor, discount_minor=0, total_minor=hold.total_minor,
+            expires_at=now() + window,
+            seats=[BookingSeat(showtime_id=hold.showtime_id, seat_id=seat.seat_id, category=seat.category,
+                               ticket_type="adult", price_minor=seat.price_minor, price_trace=seat.trace,
+                               active=True)
+                   for seat in hold.seats],
+        )
+        db.session.add(booking)
+        try:
+            db.session.commit()
+            return booking
+        except IntegrityError as exc:
+            db.session.rollback()
+            constraint = violated_constraint(exc)
+            if constraint == "uq_bookings_reference":
+                continue
+            if constraint == "uq_booking_seats_active":
+                sold = _sold_seats(hold.showtime_id, hold.seat_ids)
+                raise ConflictError("Some of these seats were sold meanwhile", reason="seats_taken",
+                                    details={"seat_ids": sold}) from exc
+            if constraint == "uq_bookings_hold_id":
+                return db.session.scalar(select(Booking).where(Booking.hold_id == hold.hold_id))
+            raise
+    raise ConflictError("Could not allocate a booking reference; try again", reason="reference_exhausted")
+
+
+def cancel_booking(principal: Principal, booking_id: int) -> Booking:
+    """Cancel a booking: its seats are free at once and what was paid is recorded as owed.
+
+    Customers may cancel a paid booking until the cinema's refund cut-off before the show
+    (full refund); staff of the cinema may cancel until the show starts.
+    """
+    booking = db.session.scalar(select(Booking).where(Booking.id == booking_id).with_for_update(of=Booking))
+    if booking is None:
+        raise NotFoundError("Booking not found")
+    acting_as = _relation(principal, booking)
+    if booking.status not in ACTIVE_STATUSES:
+        raise ConflictError(f"This booking is already {booking.status}", reason="booking_not_active")
+    showtime = booking.showtime
+    if showtime.starts_at <= now():
+        raise ConflictError("The show has started; this booking can no longer be cancelled",
+                            reason="showtime_started")
+    refund_due = 0
+    if booking.status == "confirmed":
+        cinema = db.session.get(Cinema, showtime.cinema_id)
+        cutoff = showtime.starts_at - timedelta(hours=cinema.refund_cutoff_hours)
+        if acting_as == "owner" and now() > cutoff:
+            raise ConflictError(
+                f"Bookings can be cancelled up to {cinema.refund_cutoff_hours} h before the show; "
+                "ask the box office", reason="refund_cutoff_passed")
+        refund_due = booking.total_minor - booking.refunded_minor
+    reason = "staff" if acting_as == "staff" else "customer"
+    mark_cancelled(booking, reason=reason, refund_due_minor=refund_due)
+    db.session.commit()
+    free_seats_of([booking])
+    return booking
+
+
+def mark_cancelled(booking: Booking, *, reason: str, refund_due_minor: int) -> None:
+    """Cancel inside the caller's transaction; call :func:`free_seats_of` after the commit."""
+    booking.status = "cancelled"
+    booking.cancelled_at = now()
+    booking.cancel_reason = reason
+    booking.refund_due_minor += refund_due_minor
+    for seat in booking.seats:
+        seat.active = False
+
+
+def free_seats_of(bookings: Iterable[Booking]) -> None:
+    """After a commit that deactivated these bookings' seats: drop their locks, refresh seat maps."""
+    for booking in bookings:
+        release_locks(booking.showtime_id, booking.hold_id, booking.user_id,
+                      [seat.seat_id for seat in booking.seats])
+
+
+def expire_unpaid_bookings(limit: int = 500) -> int:
+    """Expire bookings whose payment window has passed and free their seats (idempotent)."""
+    bookings = list(db.session.scalars(
+        select(Booking)
+        .where(Booking.status == "pending_payment", Booking.expires_at <= now())
+        .order_by(Booking.expires_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=Booking)
+        .options(lazyload(Booking.showtime))
+    ))
+    for booking in bookings:
+        booking.status = "expired"
+        booking.cancel_reason = "payment_expired"
+        for seat in booking.seats:
+            seat.active = False
+    db.session.commit()
+    free_seats_of(bookings)
+    return len(bookings)
+
+
+def mark_booking_paid(booking_id: int) -> Booking:
+    """Payment succeeded: a pending booking becomes confirmed (idempotent).
+
+    A booking that expired or was cancelled before the money arrived is refused with a 409
+    (reason ``booking_not_payable``) so that the payment is refunded, never lost.
+    """
+    booking = db.session.scalar(select(Booking).where(Booking.id == booking_id).with_for_update(of=Booking))
+    if booking is None:
+        raise NotFoundError("Booking not found")
+    if booking.status == "confirmed":
+        return booking
+    if booking.status != "pending_payment":
+        raise ConflictError(f"This booking is {booking.status}; the payment must be refunded",
+                            reason="booking_not_payable")
+    booking.status = "confirmed"
+    booking.confirmed_at = now()
+    booking.expires_at = None
+    db.session.commit()
+    return booking
+
+
+def get_booking(principal: Principal, booking_id: int) -> Booking:
+    booking = db.session.get(Booking, booking_id)
+    if booking is None:
+        raise NotFoundError("Booking not found")
+    _relation(principal, booking)
+    return booking
+
+
+def list_bookings(principal: Principal, *, showtime_id: int | None = None, status: str | None = None,
+                  reference: str | None = None, page: int = 1,
+                  page_size: int = 20) -> tuple[list[Booking], int]:
+    """The caller's bookings; staff with a showtime or a reference see every customer's there."""
+    query = select(Booking)
+    staff_view = principal.role in STAFF_ROLES and (showtime_id is not None or reference)
+    if not staff_view:
+        query = query.where(Booking.user_id == principal.id)
+    if showtime_id is not None:
+        if staff_view:
+            showtime = db.session.get(Showtime, showtime_id)
+            if showtime is None:
+                raise NotFoundError(f"Showtime {showtime_id} not found")
+            ensure_cinema_access(principal, showtime.cinema_id)
+        query = query.where(Booking.showtime_id == showtime_id)
+    if reference:
+        query = query.where(Booking.reference == normalise_reference(reference))
+        if staff_view and not principal.is_admin:
+            query = query.join(Showtime, Showtime.id == Booking.showtime_id).where(
+                Showtime.cinema_id.in_(principal.cinema_ids))
+    if status:
+        query = query.where(Booking.status == status)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = list(db.session.scalars(
+        query.order_by(Booking.created_at.desc(), Booking.id.desc())
+        .limit(page_size).offset((page - 1) * page_size)
+    ))
+    return items, total
+
+
+def _relation(principal: Principal, booking: Booking) -> str:
+    """'staff' if the caller works at the booking's cinema, 'owner' if it is theirs.
+
+    Another customer's booking looks as if it did not exist (404); staff of another cinema
+    are told they are not assigned there (403).
+    """
+    cinema_id = booking.showtime.cinema_id
+    if principal.role in STAFF_ROLES and (principal.is_admin or cinema_id in principal.cinema_ids):
+        return "staff"
+    if principal.role in STAFF_ROLES and booking.user_id != principal.id:
+        ensure_cinema_access(principal, cinema_id)
+    ensure_owner(principal, booking.user_id, "Booking")
+    return "owner"
+
+
+def _sold_seats(showtime_id: int, seat_ids: list[int]) -> list[int]:
+    return sorted(db.session.scalars(
+        select(BookingSeat.seat_id).where(
+            BookingSeat.showtime_id == showtime_id, BookingSeat.seat_id.in_(seat_ids), BookingSeat.active)
+    ))

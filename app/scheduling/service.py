@@ -1,0 +1,164 @@
+"""Manual schedule edits: create, move and cancel showtimes without ever overlapping.
+
+The service checks the slot with :mod:`app.scheduling.availability`; when two managers write
+at the same instant, PostgreSQL's exclusion constraint refuses the second and the refusal
+becomes the same 409, naming the showtime that won.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+
+from app.bookings.holds import drop_showtime_holds
+from app.bookings.integrity import violated_constraint
+from app.bookings.seatmap import invalidate_seat_map
+from app.bookings.service import ACTIVE_STATUSES, free_seats_of, mark_cancelled
+from app.common.access import Principal, ensure_cinema_access
+from app.common.clock import now
+from app.common.errors import ConflictError, NotFoundError, ValidationError
+from app.extensions import db
+from app.models import Booking, BookingSeat, Cinema, Movie, Screen, Showtime
+from app.scheduling.availability import describe, ensure_screen_free, overlapping_showtime
+from app.scheduling.queries import invalidate_schedule
+
+OVERLAP_CONSTRAINT = "ex_showtimes_screen_no_overlap"
+
+
+@dataclass(frozen=True)
+class CancelledShowtime:
+    showtime: Showtime
+    bookings_cancelled: int
+    refund_due_minor: int
+
+
+def create_showtime(principal: Principal, *, movie_id: int, screen_id: int, starts_at: datetime,
+                    format: str | None = None, language: str | None = None,
+                    subtitles: str | None = None) -> Showtime:
+    screen, cinema, movie = _load_slot_parts(principal, screen_id, movie_id)
+    showtime = Showtime(movie_id=movie.id, screen_id=screen.id, cinema_id=cinema.id, source="manual",
+                        status="scheduled", created_by_id=principal.id)
+    _place(showtime, screen, cinema, movie, starts_at, format, language, subtitles)
+    db.session.add(showtime)
+    _commit_schedule_change(showtime)
+    invalidate_schedule(cinema, showtime.starts_at)
+    return showtime
+
+
+def update_showtime(principal: Principal, showtime: Showtime, *, movie_id: int, screen_id: int,
+                    starts_at: datetime, format: str | None = None, language: str | None = None,
+                    subtitles: str | None = None) -> Showtime:
+    """Replace the editable fields of ``showtime`` (the caller checked its ETag).
+
+    A showtime with sold seats keeps its screen and film: the seats and tickets refer to them.
+    """
+    if showtime.status != "scheduled":
+        raise ConflictError("A cancelled showtime cannot be edited", reason="showtime_cancelled")
+    if showtime.starts_at <= now():
+        raise ConflictError("This showtime has already started", reason="showtime_started")
+    if (screen_id != showtime.screen_id or movie_id != showtime.movie_id) and _has_sold_seats(showtime.id):
+        raise ConflictError("This showtime has bookings: its screen and film cannot change",
+                            reason="showtime_has_bookings")
+    old_cinema = db.session.get(Cinema, showtime.cinema_id)
+    old_start = showtime.starts_at
+    screen, cinema, movie = _load_slot_parts(principal, screen_id, movie_id)
+    showtime.movie_id, showtime.screen_id, showtime.cinema_id = movie.id, screen.id, cinema.id
+    _place(showtime, screen, cinema, movie, starts_at, format, language, subtitles)
+    _commit_schedule_change(showtime)
+    invalidate_schedule(old_cinema, old_start)
+    invalidate_schedule(cinema, showtime.starts_at)
+    invalidate_seat_map(showtime.id)
+    return showtime
+
+
+def cancel_showtime(principal: Principal, showtime_id: int) -> CancelledShowtime:
+    """Cancel a showtime: its bookings are cancelled, paid ones marked for a full refund."""
+    showtime = db.session.scalar(
+        select(Showtime).where(Showtime.id == showtime_id).with_for_update(of=Showtime)
+    )
+    if showtime is None:
+        raise NotFoundError(f"Showtime {showtime_id} not found")
+    ensure_cinema_access(principal, showtime.cinema_id)
+    if showtime.status == "cancelled":
+        raise ConflictError("This showtime is already cancelled", reason="showtime_cancelled")
+    showtime.status = "cancelled"
+    showtime.cancelled_at = now()
+    bookings = list(db.session.scalars(
+        select(Booking).where(Booking.showtime_id == showtime.id, Booking.status.in_(ACTIVE_STATUSES))
+    ))
+    refund_total = 0
+    for booking in bookings:
+        refund = booking.total_minor - booking.refunded_minor if booking.status == "confirmed" else 0
+        mark_cancelled(booking, reason="showtime_cancelled", refund_due_minor=refund)
+        refund_total += refund
+    db.session.commit()
+    free_seats_of(bookings)
+    drop_showtime_holds(showtime.id)
+    invalidate_schedule(db.session.get(Cinema, showtime.cinema_id), showtime.starts_at)
+    return CancelledShowtime(showtime=showtime, bookings_cancelled=len(bookings),
+                             refund_due_minor=refund_total)
+
+
+def _load_slot_parts(principal: Principal, screen_id: int, movie_id: int) -> tuple[Screen, Cinema, Movie]:
+    screen = db.session.get(Screen, screen_id)
+    if screen is None:
+        raise NotFoundError(f"Screen {screen_id} not found")
+    ensure_cinema_access(principal, screen.cinema_id)
+    movie = db.session.get(Movie, movie_id)
+    if movie is None:
+        raise NotFoundError(f"Movie {movie_id} not found")
+    if movie.status != "active":
+        raise ValidationError(f"{movie.title} is archived", reason="movie_archived")
+    return screen, screen.cinema, movie
+
+
+def _place(showtime: Showtime, screen: Screen, cinema: Cinema, movie: Movie, starts_at: datetime,
+           fmt: str | None, language: str | None, subtitles: str | None) -> None:
+    """Set times and format of ``showtime`` after checking the slot is free."""
+    if starts_at <= now():
+        raise ValidationError("A showtime must start in the future", reason="starts_in_past")
+    fmt = fmt or _default_format(movie, screen)
+    if fmt not in movie.formats:
+        raise ValidationError(f"{movie.title} is not distributed in {fmt} (only {', '.join(movie.formats)})",
+                              reason="format_not_distributed", details={"movie_formats": movie.formats})
+    ends_at = starts_at + timedelta(minutes=movie.trailer_minutes + movie.runtime_minutes)
+    blocked_until = ends_at + timedelta(minutes=cinema.cleaning_buffer_minutes)
+    ensure_screen_free(screen, cinema, starts_at, ends_at, blocked_until, fmt, ignore_showtime_id=showtime.id)
+    showtime.starts_at, showtime.ends_at, showtime.blocked_until = starts_at, ends_at, blocked_until
+    showtime.format = fmt
+    showtime.language = language or movie.language
+    showtime.subtitles = subtitles
+
+
+def _default_format(movie: Movie, screen: Screen) -> str:
+    common = [f for f in movie.formats if f in screen.formats]
+    if "2D" in common:
+        return "2D"
+    return common[0] if common else movie.formats[0]
+
+
+def _commit_schedule_change(showtime: Showtime) -> None:
+    """Commit; a lost race against another manager becomes a 409 naming the winner."""
+    screen_id, starts_at, blocked_until = showtime.screen_id, showtime.starts_at, showtime.blocked_until
+    ignore = showtime.id
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        if violated_constraint(exc) != OVERLAP_CONSTRAINT:
+            raise
+        clash = overlapping_showtime(screen_id, starts_at, blocked_until, ignore_showtime_id=ignore)
+        raise ConflictError(
+            "Another showtime was scheduled on this screen at the same moment"
+            + (f": showtime {clash.id}" if clash else ""),
+            reason="showtime_overlap",
+            details={"conflicting_showtime": describe(clash) if clash else None},
+        ) from exc
+
+
+def _has_sold_seats(showtime_id: int) -> bool:
+    return bool(db.session.scalar(select(exists().where(
+        BookingSeat.showtime_id == showtime_id, BookingSeat.active))))
