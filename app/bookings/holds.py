@@ -34,6 +34,7 @@ class HeldSeat:
     label: str
     category: str
     price_minor: int
+    ticket_type: str = "adult"
     trace: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -69,8 +70,18 @@ class Hold:
         return cls(**data)
 
 
-def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int]) -> Hold:
-    """Hold every seat of ``seat_ids`` or none; a new hold replaces the user's previous one."""
+def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
+               ticket_types: dict[int, str] | None = None) -> Hold:
+    """Hold every seat of ``seat_ids`` or none; a new hold replaces the user's previous one.
+
+    ``ticket_types`` (seat id -> adult/child/senior/student, adult by default) are chosen now
+    because the quote they produce is the price the booking and the payment honour.
+    """
+    ticket_types = ticket_types or {}
+    strays = sorted(set(ticket_types) - set(seat_ids))
+    if strays:
+        raise ValidationError(f"ticket_types names seats {strays} that are not in seat_ids",
+                              reason="ticket_type_for_unknown_seat")
     limit = current_app.config["MAX_SEATS_PER_HOLD"]
     if len(seat_ids) > limit:
         raise ValidationError(f"At most {limit} seats can be held at once, got {len(seat_ids)}",
@@ -88,7 +99,7 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int]) -> H
     _refuse_if_taken(sorted(i for i in seat_ids if seats[i].is_blocked or i in sold), seats)
     if cinema.prevent_single_seat_gaps:
         _refuse_single_seat_gaps(showtime_id, set(seat_ids))
-    quotes = {quote.seat_id: quote for quote in quote_seats(showtime, seats.values())}
+    quotes = {quote.seat_id: quote for quote in quote_seats(showtime, seats.values(), ticket_types)}
     unpriced = sorted({seats[i].category for i in seat_ids if i not in quotes})
     if unpriced:
         raise ConflictError(f"No price is set for {', '.join(unpriced)} seats at this cinema",
@@ -99,7 +110,8 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int]) -> H
         hold_id=keys.new_hold_id(showtime_id), showtime_id=showtime_id, user_id=principal.id,
         currency=cinema.currency, expires_at=now() + timedelta(seconds=ttl),
         seats=[HeldSeat(seat_id=i, label=seats[i].label, category=quotes[i].category,
-                        price_minor=quotes[i].price_minor, trace=quotes[i].trace) for i in seat_ids],
+                        price_minor=quotes[i].price_minor, ticket_type=quotes[i].ticket_type,
+                        trace=quotes[i].trace) for i in seat_ids],
     )
     outcome = lua.run(
         "hold",

@@ -1,20 +1,20 @@
 """The price quoted for each seat when it is held; the booking honours the quote.
 
-This is the one place that prices a seat, so the pricing work can replace the rule here
-without touching holds, seat maps or bookings.
+Prices come from the pricing service's one pricing function (``app.pricing.quotes``), so
+the hold, ``POST /api/pricing/calculate`` at the same moment, the booking and the invoice
+agree to the minor unit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import or_, select
-
 from app.extensions import db
-from app.models import SeatCategoryPrice, Showtime
+from app.models import Cinema, Showtime
+from app.pricing.quotes import price_seats
+from app.pricing.tariffs import category_base_prices
 
 
 class PricedSeat(Protocol):
@@ -27,45 +27,38 @@ class SeatQuote:
     seat_id: int
     category: str
     price_minor: int
+    ticket_type: str = "adult"
     # How the price came about, step by step (kept on the booking seat for the invoice).
     trace: list[dict[str, Any]] = field(default_factory=list)
 
 
-def quote_seats(showtime: Showtime, seats: Iterable[PricedSeat]) -> list[SeatQuote]:
-    """Quote ``seats`` for ``showtime``: the category price of the screen (a screen override
-    beats the cinema's price) times the showtime's dynamic multiplier, rounded half-up to whole
-    minor units. Seats whose category has no price are left out; callers decide what that means.
+def quote_seats(
+    showtime: Showtime, seats: Iterable[PricedSeat], ticket_types: Mapping[int, str] | None = None
+) -> list[SeatQuote]:
+    """Quote ``seats`` for ``showtime`` (adult tickets unless ``ticket_types`` says otherwise).
+
+    Seats of one category and ticket type cost the same, so the engine prices each such pair
+    once: a seat map of hundreds of seats costs a handful of engine lines. Seats whose
+    category has no price are left out; callers decide what that means.
     """
+    ticket_types = ticket_types or {}
     seats = list(seats)
-    categories = {seat.category for seat in seats}
-    if not categories:
+    base_prices = category_base_prices(showtime.cinema_id, showtime.screen_id)
+    wanted = {(s.category, ticket_types.get(s.id, "adult")) for s in seats if s.category in base_prices}
+    if not wanted:
         return []
-    rows = db.session.execute(
-        select(SeatCategoryPrice.screen_id, SeatCategoryPrice.category, SeatCategoryPrice.amount_minor)
-        .where(
-            SeatCategoryPrice.cinema_id == showtime.cinema_id,
-            SeatCategoryPrice.category.in_(categories),
-            or_(SeatCategoryPrice.screen_id.is_(None), SeatCategoryPrice.screen_id == showtime.screen_id),
-        )
-    )
-    cinema_prices: dict[str, int] = {}
-    screen_prices: dict[str, int] = {}
-    for screen_id, category, amount in rows:
-        (cinema_prices if screen_id is None else screen_prices)[category] = amount
-    multiplier = Decimal(showtime.dynamic_multiplier)
-    priced: dict[str, tuple[int, list[dict[str, Any]]]] = {}
-    for category in categories:
-        scope = "screen" if category in screen_prices else "cinema"
-        base = screen_prices.get(category, cinema_prices.get(category))
-        if base is None:
-            continue
-        price = int((Decimal(base) * multiplier).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-        priced[category] = (price, [
-            {"step": "category_price", "category": category, "scope": scope, "amount_minor": base},
-            {"step": "dynamic_multiplier", "multiplier": str(multiplier), "amount_minor": price},
-        ])
-    return [
-        SeatQuote(seat_id=seat.id, category=seat.category, price_minor=priced[seat.category][0],
-                  trace=priced[seat.category][1])
-        for seat in seats if seat.category in priced
-    ]
+    pairs = sorted(wanted)
+    cinema = db.session.get(Cinema, showtime.cinema_id)
+    lines = [(n, category, ticket) for n, (category, ticket) in enumerate(pairs)]
+    priced = price_seats(showtime, cinema, lines, base_prices)
+    by_pair = {}
+    for pair, line in zip(pairs, priced.to_dict()["lines"], strict=True):
+        by_pair[pair] = (line["final_minor"], line["trace"])
+    quotes = []
+    for seat in seats:
+        pair = (seat.category, ticket_types.get(seat.id, "adult"))
+        if pair in by_pair:
+            price, trace = by_pair[pair]
+            quotes.append(SeatQuote(seat_id=seat.id, category=seat.category, price_minor=price,
+                                    ticket_type=pair[1], trace=trace))
+    return quotes

@@ -55,7 +55,8 @@ class Holds(MethodView):
         Staff may hold only at their cinemas. A new hold for the same showtime replaces your
         previous one. The quoted prices are honoured when you book.
         """
-        return holds.hold_seats(current_principal(), body["showtime_id"], body["seat_ids"])
+        return holds.hold_seats(current_principal(), body["showtime_id"], body["seat_ids"],
+                                body["ticket_types"])
 
 
 @blp.route("/bookings/hold/<string:hold_id>")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from app.models import BOOKING_STATUSES
+from app.models import BOOKING_STATUSES, TICKET_TYPES
 
 SEAT_STATUSES = ("available", "held", "sold", "blocked")
 
@@ -62,6 +62,12 @@ class HoldRequestSchema(ma.Schema):
         validate=validate.Length(min=1),
         metadata=_meta("Seats to hold, all or none (at most MAX_SEATS_PER_HOLD, 10 by default)", [17, 18]),
     )
+    ticket_types = ma.fields.Dict(
+        keys=ma.fields.Integer(strict=False), values=ma.fields.String(validate=validate.OneOf(TICKET_TYPES)),
+        load_default=dict,
+        metadata=_meta("Ticket type per seat id (adult when a seat is not listed); priced into the quote",
+                       {"18": "child"}),
+    )
 
 
 class HoldSeatSchema(ma.Schema):
@@ -70,6 +76,7 @@ class HoldSeatSchema(ma.Schema):
     category = ma.fields.String(required=True, metadata=_meta("Seat category", "standard"))
     price_minor = ma.fields.Integer(required=True, metadata=_meta(
         "Quoted price in minor units; the booking honours it", 1000))
+    ticket_type = ma.fields.String(required=True, metadata=_meta("Ticket type the price is for", "adult"))
 
 
 class HoldSchema(ma.Schema):

@@ -74,8 +74,8 @@ def _write_booking(hold: Hold) -> Booking:
             subtotal_minor=hold.total_minor, discount_minor=0, total_minor=hold.total_minor,
             expires_at=now() + window,
             seats=[BookingSeat(showtime_id=hold.showtime_id, seat_id=seat.seat_id, category=seat.category,
-                               ticket_type="adult", price_minor=seat.price_minor, price_trace=seat.trace,
-                               active=True)
+                               ticket_type=seat.ticket_type, price_minor=seat.price_minor,
+                               price_trace=seat.trace, active=True)
                    for seat in hold.seats],
         )
         db.session.add(booking)

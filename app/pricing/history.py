@@ -6,13 +6,12 @@ from decimal import Decimal
 
 from sqlalchemy import select, update
 
+from app.bookings.seatmap import invalidate_seat_map
 from app.common.access import Principal, ensure_cinema_access
-from app.common.cache import invalidate
 from app.common.clock import now
 from app.common.errors import NotFoundError, ValidationError
 from app.extensions import db
 from app.models import Cinema, PriceChange, Showtime
-from app.pricing.repricing import seatmap_cache_key
 
 
 def _showtime_for_manager(principal: Principal, showtime_id: int) -> Showtime:
@@ -51,6 +50,6 @@ def set_price_freeze(principal: Principal, showtime_id: int, frozen: bool,
     # A system field, like the pricing job's writes: it does not bump the showtime's ETag version.
     db.session.execute(update(Showtime).where(Showtime.id == showtime.id).values(**values))
     db.session.commit()
-    invalidate(seatmap_cache_key(showtime.id))
+    invalidate_seat_map(showtime.id)
     db.session.refresh(showtime)
     return price_history(principal, showtime_id)

@@ -52,7 +52,6 @@ def quote_seats(
     at: datetime | None = None,
 ) -> PricedBasket:
     """Price ``choices`` for ``showtime_id`` now; refuses unknown, foreign or blocked seats."""
-    at = at or now()
     showtime = db.session.get(Showtime, showtime_id)
     if showtime is None:
         raise NotFoundError(f"Showtime {showtime_id} not found")
@@ -60,22 +59,39 @@ def quote_seats(
         raise ConflictError(f"Showtime {showtime_id} is cancelled", reason="showtime_cancelled")
     seats = _seats_of_showtime(showtime, choices)
     cinema = db.session.get(Cinema, showtime.cinema_id)
-    rules = tariffs.active_rules(cinema.id, at)
-    tariff = tariffs.build_tariff(cinema, rules)
     base_prices = tariffs.category_base_prices(cinema.id, showtime.screen_id)
     missing = sorted({s.category for s in seats.values()} - set(base_prices))
     if missing:
         raise ValidationError(f"Cinema {cinema.id} has no base price for seat categories {missing}",
                               reason="price_missing")
+    return price_seats(showtime, cinema, [(c.seat_id, seats[c.seat_id].category, c.ticket_type)
+                                          for c in choices],
+                       base_prices, promo_code=promo_code, customer_id=customer_id, at=at)
+
+
+def price_seats(
+    showtime: Showtime,
+    cinema: Cinema,
+    seats: Sequence[tuple[int, str, str]],
+    base_prices: dict[str, int],
+    *,
+    promo_code: str | None = None,
+    customer_id: int | None = None,
+    at: datetime | None = None,
+) -> PricedBasket:
+    """The pricing core for already-loaded rows: ``seats`` are (seat id, category, ticket type).
+
+    Holds and seat maps call this directly so their hot path adds no query to load what they
+    already have; every seat's category must have a base price in ``base_prices``.
+    """
+    at = at or now()
+    rules = tariffs.active_rules(cinema.id, at)
     try:
         basket = Basket(
-            tariff=tariff,
+            tariff=tariffs.build_tariff(cinema, rules),
             showtime=tariffs.showtime_context(showtime, cinema, tariffs.holidays_of(rules)),
-            seats=tuple(
-                SeatRequest(str(c.seat_id), seats[c.seat_id].category, c.ticket_type,
-                            base_prices[seats[c.seat_id].category])
-                for c in choices
-            ),
+            seats=tuple(SeatRequest(str(seat_id), category, ticket_type, base_prices[category])
+                        for seat_id, category, ticket_type in seats),
             customer_id=str(customer_id) if customer_id is not None else None,
         )
         outcome = check_promo_code(promo_code, basket, customer_id, at) if promo_code else None

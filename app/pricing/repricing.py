@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from sqlalchemy import and_, bindparam, extract, func, insert, select, update
 
-from app.common.cache import invalidate
+from app.bookings.seatmap import invalidate_seat_map
 from app.common.clock import now
 from app.extensions import db
 from app.models import BookingSeat, Cinema, Movie, PriceChange, Screen, SeatCategoryPrice, Showtime
@@ -25,10 +25,6 @@ from optimizer.demand import prior_profile
 from pricing_engine import RepricePolicy, ShowtimeBatch, default_elasticity, multiplier_from_bp, reprice
 
 HORIZON_DAYS = 14
-
-
-def seatmap_cache_key(showtime_id: int) -> str:
-    return f"showtime:{showtime_id}:seats"
 
 
 def reprice_upcoming_showtimes(horizon_days: int = HORIZON_DAYS) -> dict[str, int]:
@@ -131,4 +127,5 @@ def _write_changes(rows: list, result, changed: np.ndarray, at) -> None:
         for i in changed
     ])
     db.session.commit()
-    invalidate(*(seatmap_cache_key(rows[i].id) for i in changed))
+    for i in changed:
+        invalidate_seat_map(rows[i].id)

@@ -266,3 +266,46 @@ def test_repricing_moves_prices_with_demand_and_respects_freeze(app, factory):
 
     # Run again at once: the rate limit keeps prices where they are (idempotent job).
     assert reprice_upcoming_showtimes()["changed"] == 0
+
+
+def test_hold_calculate_and_booking_agree_even_after_prices_move(client, factory):
+    from app.common.clock import now
+
+    cinema = factory.cinema()
+    screen = factory.screen(cinema, formats=("2D", "3D"), rows=2, seats_per_row=6)
+    movie = factory.movie(formats=("3D",))
+    showtime = factory.showtime(screen, movie, format="3D",
+                                starts_at=(now() + timedelta(days=2)).replace(second=0, microsecond=0))
+    seats = factory.seats(screen)
+    db.session.add(PricingRule(cinema_id=cinema.id, name="Kids", kind="ticket_type",
+                               multiplier=Decimal("0.55"), conditions={"ticket_type": "child"}))
+    db.session.get(Showtime, showtime.id).dynamic_multiplier = Decimal("1.15")
+    db.session.commit()
+    customer = factory.user()
+    chosen = {seats[0].id: "adult", seats[1].id: "child", seats[2].id: "senior"}
+
+    quoted = calculate(client, showtime, [{"seat_id": s, "ticket_type": t} for s, t in chosen.items()])
+    hold = client.post("/api/bookings/hold", headers=factory.headers(customer), json={
+        "showtime_id": showtime.id, "seat_ids": list(chosen),
+        "ticket_types": {str(s): t for s, t in chosen.items()}})
+    assert hold.status_code == 201, hold.json
+    calculated = {line["seat_id"]: line["final_minor"] for line in quoted.json["lines"]}
+    held = {seat["seat_id"]: seat["price_minor"] for seat in hold.json["seats"]}
+    assert held == calculated and len(set(held.values())) == 3
+    assert hold.json["total_minor"] == quoted.json["total_minor"]
+
+    # The price moves before the customer confirms: the quote is still what they pay.
+    db.session.get(Showtime, showtime.id).dynamic_multiplier = Decimal("1.3")
+    db.session.commit()
+    booking = client.post("/api/bookings", headers=factory.headers(customer),
+                          json={"hold_id": hold.json["hold_id"]})
+    assert booking.status_code == 201, booking.json
+    booked = {seat["seat_id"]: (seat["price_minor"], seat["ticket_type"]) for seat in booking.json["seats"]}
+    assert booked == {s: (calculated[s], chosen[s]) for s in chosen}
+    assert booking.json["total_minor"] == quoted.json["total_minor"]
+    moved = calculate(client, showtime, [{"seat_id": seats[3].id}]).json["total_minor"]
+    assert moved > calculated[seats[0].id]
+
+    stray = client.post("/api/bookings/hold", headers=factory.headers(customer), json={
+        "showtime_id": showtime.id, "seat_ids": [seats[4].id], "ticket_types": {str(seats[5].id): "child"}})
+    assert stray.status_code == 422
