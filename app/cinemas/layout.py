@@ -6,17 +6,22 @@ seat numbers an aisle runs, its default category, and per-seat exceptions::
     {"rows": [
         {"label": "A", "seats": 12, "aisles_after": [3, 9], "category": "standard",
          "wheelchair": [1, 2], "companion": [3], "blocked": [], "categories": {"7": "premium"}},
+        {"label": "B", "seats": 10, "offset": 1, ...},
         ...]}
 
 Seats are placed on a drawing grid: ``grid_row`` is the row index, ``grid_col`` the column
-counting one empty column per aisle, so a frontend can draw the map and two seats are
-neighbours exactly when their columns differ by one.
+counting ``offset`` empty columns before the row and one empty column per aisle, so a
+frontend can draw the map and two seats are neighbours exactly when their columns differ by
+one. :func:`describe_layout` turns seats back into the shortest description that builds them.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from itertools import groupby
+from typing import Any, Protocol
 
 from app.models import SEAT_CATEGORIES
 
@@ -82,7 +87,9 @@ def _build_row(row: dict[str, Any], label: str, grid_row: int) -> list[SeatSpec]
         raise LayoutError(f"row {label}: seats {sorted(wheelchair & companion)} cannot be both "
                           "wheelchair space and companion seat")
     specs = []
-    col = 0
+    col = row.get("offset", 0)
+    if not isinstance(col, int) or col < 0:
+        raise LayoutError(f"row {label}: offset must be a number of columns, 0 or more")
     for number in range(1, count + 1):
         category = overrides.get(number, default_category)
         if number in wheelchair:
@@ -99,3 +106,39 @@ def _build_row(row: dict[str, Any], label: str, grid_row: int) -> list[SeatSpec]
         ))
         col += 2 if number in aisles else 1
     return specs
+
+
+class PlacedSeat(Protocol):
+    row_label: str
+    number: int
+    grid_row: int
+    grid_col: int
+    category: str
+    is_wheelchair: bool
+    is_companion: bool
+    is_blocked: bool
+
+
+def describe_layout(seats: Iterable[PlacedSeat]) -> dict[str, Any]:
+    """The compact description of ``seats`` (as built by :func:`build_layout`), defaults left out."""
+    ordered = sorted(seats, key=lambda s: (s.grid_row, s.number))
+    return {"rows": [_describe_row(list(row)) for _, row in groupby(ordered, key=lambda s: s.grid_row)]}
+
+
+def _describe_row(seats: list[PlacedSeat]) -> dict[str, Any]:
+    ordinary = [s for s in seats if not (s.is_wheelchair or s.is_companion)]
+    # The row's category is its most common one; the others become per-seat exceptions.
+    category = Counter(s.category for s in ordinary).most_common(1)[0][0] if ordinary else "standard"
+    row: dict[str, Any] = {"label": seats[0].row_label, "seats": len(seats)}
+    optional = {
+        "offset": seats[0].grid_col,
+        "aisles_after": [a.number for a, b in zip(seats, seats[1:], strict=False)
+                         if b.grid_col - a.grid_col > 1],
+        "category": category if category != "standard" else None,
+        "categories": {str(s.number): s.category for s in ordinary if s.category != category},
+        "wheelchair": [s.number for s in seats if s.is_wheelchair],
+        "companion": [s.number for s in seats if s.is_companion],
+        "blocked": [s.number for s in seats if s.is_blocked],
+    }
+    row.update({key: value for key, value in optional.items() if value})
+    return row

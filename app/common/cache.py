@@ -1,8 +1,9 @@
-"""JSON caching in Redis with a TTL; writers delete the keys their change affects."""
+"""JSON caching in Redis with a TTL; writers delete (or mark stale) the keys their change affects."""
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -34,3 +35,53 @@ def invalidate_pattern(pattern: str) -> None:
             batch.clear()
     if batch:
         redis_client.client.delete(*batch)
+
+
+# Left in place of a value by mark_stale(): a build that began before the write sees the key
+# change under it and does not store what it read.
+_STALE_PREFIX = "~stale:"
+_SET_IF_UNCHANGED = """
+if (redis.call('GET', KEYS[1]) or '') == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+end
+return 0
+"""
+
+
+def consistent_cached_json(key: str, ttl_seconds: int, build: Callable[[], Any]) -> Any:
+    """Like :func:`cached_json`, but never stores data older than the last :func:`mark_stale`.
+
+    With plain delete-on-write, a reader that loaded the row just before a writer committed
+    can store the old value after the writer's delete, and it stays for the whole TTL. Here
+    the value is stored only if the key still holds what the reader saw before building
+    (compare-and-set on that one key, so it also works on Redis Cluster).
+    """
+    client = redis_client.client
+    raw = client.get(key)
+    if raw is not None and not raw.startswith(_STALE_PREFIX):
+        return json.loads(raw)
+    value = build()
+    client.register_script(_SET_IF_UNCHANGED)(
+        keys=[key], args=[raw or "", json.dumps(value, default=str), ttl_seconds]
+    )
+    return value
+
+
+def mark_stale(*keys: str, ttl_seconds: int = 3600) -> None:
+    """Invalidate keys read through :func:`consistent_cached_json` (call after the commit)."""
+    pipe = redis_client.client.pipeline(transaction=False)
+    for key in keys:
+        pipe.set(key, f"{_STALE_PREFIX}{uuid.uuid4().hex}", ex=ttl_seconds)
+    pipe.execute()
+
+
+def mark_stale_pattern(pattern: str) -> None:
+    """:func:`mark_stale` every key matching ``pattern`` (SCAN, never KEYS)."""
+    batch: list[str] = []
+    for key in redis_client.client.scan_iter(match=pattern, count=500):
+        batch.append(key)
+        if len(batch) >= 500:
+            mark_stale(*batch)
+            batch.clear()
+    if batch:
+        mark_stale(*batch)

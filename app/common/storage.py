@@ -56,13 +56,16 @@ def delete_object(key: str) -> None:
     _local_path(key).unlink(missing_ok=True)
 
 
-def public_url(key: str) -> str:
-    """A URL a browser can load: the bucket's public URL, the S3 endpoint, or this app."""
+def public_url(key: str, expires_in: int = 24 * 3600) -> str:
+    """A URL a browser can load: under ``S3_PUBLIC_URL`` (a public bucket or CDN), else a
+    presigned GET valid for ``expires_in`` seconds (buckets are private by default), else
+    this app's /media route.
+    """
     config = current_app.config
     if config["S3_BUCKET"]:
         if config["S3_PUBLIC_URL"]:
             return f"{config['S3_PUBLIC_URL'].rstrip('/')}/{key}"
-        if config["S3_ENDPOINT_URL"]:
-            return f"{config['S3_ENDPOINT_URL'].rstrip('/')}/{config['S3_BUCKET']}/{key}"
-        return f"https://{config['S3_BUCKET']}.s3.amazonaws.com/{key}"
+        return _s3_client().generate_presigned_url(
+            "get_object", Params={"Bucket": config["S3_BUCKET"], "Key": key}, ExpiresIn=expires_in
+        )
     return f"/media/{key}"

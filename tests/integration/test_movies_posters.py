@@ -1,0 +1,143 @@
+"""Posters: checked images stored through boto3 in S3 (moto's server here) or the local media folder."""
+
+from __future__ import annotations
+
+import urllib.request
+from io import BytesIO
+from urllib.parse import urlparse
+
+import boto3
+import pytest
+from PIL import Image
+
+BUCKET = "cinemaos-posters"
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    """A real S3 endpoint on 127.0.0.1: moto in server mode, started once for this module."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3(app, monkeypatch, s3_endpoint):
+    """The app pointed at a fresh, empty bucket on that endpoint."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.setitem(app.config, "S3_BUCKET", BUCKET)
+    monkeypatch.setitem(app.config, "S3_ENDPOINT_URL", s3_endpoint)
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1")
+    client.create_bucket(Bucket=BUCKET)
+    yield client
+    for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):
+        client.delete_object(Bucket=BUCKET, Key=item["Key"])
+    client.delete_bucket(Bucket=BUCKET)
+
+
+@pytest.fixture
+def admin(factory):
+    return factory.headers(factory.user("admin"))
+
+
+def image_bytes(kind: str = "PNG", size: tuple[int, int] = (60, 90), noise: bool = False) -> bytes:
+    image = Image.effect_noise(size, 80).convert("RGB") if noise else Image.new("RGB", size, (200, 40, 40))
+    buffer = BytesIO()
+    image.save(buffer, format=kind)
+    return buffer.getvalue()
+
+
+def key_of(url: str) -> str:
+    return urlparse(url).path.split(f"/{BUCKET}/", 1)[1]
+
+
+def upload(client, movie_id: int, data: bytes, headers: dict, name: str = "poster.png"):
+    return client.post(f"/api/movies/{movie_id}/poster", data={"file": (BytesIO(data), name)},
+                       content_type="multipart/form-data", headers=headers)
+
+
+def test_poster_goes_to_s3_and_comes_back_byte_identical(client, factory, admin, s3):
+    movie = factory.movie()
+    client.get(f"/api/movies/{movie.id}")  # cached before the upload
+    data = image_bytes("JPEG")
+    response = upload(client, movie.id, data, admin, name="whatever.bin")
+    assert response.status_code == 200, response.json
+    url = response.json["poster_url"]
+    key = key_of(url)
+    assert key.startswith(f"posters/{movie.id}/") and key.endswith(".jpg")
+
+    stored = s3.get_object(Bucket=BUCKET, Key=key)
+    assert stored["Body"].read() == data
+    assert stored["ContentType"] == "image/jpeg"
+    with urllib.request.urlopen(url, timeout=5) as served:  # presigned: usable as it is
+        assert served.read() == data
+    assert key_of(client.get(f"/api/movies/{movie.id}").json["poster_url"]) == key  # cache dropped
+
+    replacement = image_bytes("PNG")
+    replaced = upload(client, movie.id, replacement, admin)
+    new_key = key_of(replaced.json["poster_url"])
+    assert new_key != key and s3.get_object(Bucket=BUCKET, Key=new_key)["Body"].read() == replacement
+    remaining = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
+    assert remaining == [new_key]  # the old poster is gone
+
+    assert client.delete(f"/api/movies/{movie.id}/poster", headers=admin).status_code == 204
+    assert client.get(f"/api/movies/{movie.id}").json["poster_url"] is None
+    assert s3.list_objects_v2(Bucket=BUCKET).get("Contents", []) == []
+
+
+@pytest.mark.parametrize("data, name", [
+    (b"%PDF-1.7\n1 0 obj <<>> endobj\n", "poster.png"),
+    (b"<script>alert(1)</script>", "poster.jpg"),
+    (b"", "poster.png"),
+    (image_bytes("PNG")[:40], "truncated.png"),
+    (image_bytes("GIF"), "poster.gif"),
+])
+def test_non_images_are_422_and_nothing_is_stored(client, factory, admin, s3, data, name):
+    movie = factory.movie()
+    response = upload(client, movie.id, data, admin, name=name)
+    assert response.status_code == 422, response.json
+    assert s3.list_objects_v2(Bucket=BUCKET).get("Contents", []) == []
+    assert client.get(f"/api/movies/{movie.id}").json["poster_url"] is None
+
+
+def test_oversize_poster_is_422(client, factory, admin, s3, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_POSTER_BYTES", 20_000)
+    big = image_bytes("PNG", size=(200, 200), noise=True)
+    assert len(big) > 20_000
+    response = upload(client, factory.movie().id, big, admin)
+    assert response.status_code == 422
+    assert response.json["reason"] == "poster_too_large"
+
+
+def test_missing_file_is_422_and_roles_apply(client, factory, admin, s3):
+    movie = factory.movie()
+    missing = client.post(f"/api/movies/{movie.id}/poster", data={},
+                          content_type="multipart/form-data", headers=admin)
+    assert missing.status_code == 422
+    for role in ("customer", "staff", "manager"):
+        headers = factory.headers(factory.user(role))
+        assert upload(client, movie.id, image_bytes(), headers).status_code == 403
+    assert upload(client, movie.id, image_bytes(), {}).status_code == 401
+    assert upload(client, 999, image_bytes(), admin).status_code == 404
+
+
+def test_a_public_bucket_or_cdn_gives_plain_urls(client, factory, admin, s3, app, monkeypatch):
+    monkeypatch.setitem(app.config, "S3_PUBLIC_URL", "https://cdn.example.com/media/")
+    response = upload(client, factory.movie().id, image_bytes(), admin)
+    url = response.json["poster_url"]
+    assert url.startswith("https://cdn.example.com/media/posters/") and "?" not in url
+
+
+def test_embedded_default_serves_posters_from_the_media_folder(client, factory, admin):
+    data = image_bytes("PNG")
+    response = upload(client, factory.movie().id, data, admin)
+    assert response.status_code == 200
+    url = response.json["poster_url"]
+    assert url.startswith("/media/posters/")
+    served = client.get(url)
+    assert served.status_code == 200 and served.data == data
