@@ -8,9 +8,11 @@ from flask.views import MethodView
 from app.common.access import MANAGERS, STAFF_ROLES, current_principal
 from app.common.blueprint import ServiceBlueprint
 from app.models import Showtime
-from app.scheduling import queries, service
+from app.scheduling import closures, queries, service
 from app.scheduling.schemas import (
     CancelledShowtimeSchema,
+    ClosureSchema,
+    ClosureWriteSchema,
     ScheduleQueryArgsSchema,
     ScheduleSchema,
     ShowtimeQueryArgsSchema,
@@ -123,3 +125,30 @@ class ShowtimeById(MethodView):
         showtime = queries.get_showtime(showtime_id)
         blp.set_etag(_etag(showtime))
         return showtime
+
+
+@blp.route("/screens/<int:screen_id>/closures")
+class ScreenClosures(MethodView):
+    @blp.access(*MANAGERS)
+    @blp.response(200, ClosureSchema(many=True))
+    def get(self, screen_id: int):
+        """Closures of a screen (managers of its cinema, admins)"""
+        return closures.list_closures(current_principal(), screen_id)
+
+    @blp.access(*MANAGERS)
+    @blp.arguments(ClosureWriteSchema)
+    @blp.response(201, ClosureSchema)
+    @blp.alt_response(409, response="DEFAULT_ERROR",
+                      description="A showtime with bookings lies in the window (named in `errors`)")
+    def post(self, body: dict, screen_id: int):
+        """Close a screen for a while; unbooked showtimes inside are cancelled"""
+        return closures.create_closure(current_principal(), screen_id, **body)
+
+
+@blp.route("/screens/<int:screen_id>/closures/<int:closure_id>")
+class ScreenClosureById(MethodView):
+    @blp.access(*MANAGERS)
+    @blp.response(204)
+    def delete(self, screen_id: int, closure_id: int):
+        """Reopen: delete a closure"""
+        closures.delete_closure(current_principal(), screen_id, closure_id)

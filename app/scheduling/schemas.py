@@ -89,3 +89,19 @@ class CancelledShowtimeSchema(ma.Schema):
     bookings_cancelled = ma.fields.Integer(required=True, metadata=_meta("Bookings cancelled with it", 12))
     refund_due_minor = ma.fields.Integer(required=True, metadata=_meta(
         "Total now owed back to customers (paid bookings), in minor units", 24000))
+
+
+class ClosureWriteSchema(ma.Schema):
+    starts_at = ma.fields.AwareDateTime(required=True, metadata=_meta(
+        "Start of the closure, with a UTC offset", "2026-12-10T08:00:00+00:00"))
+    ends_at = ma.fields.AwareDateTime(required=True, metadata=_meta(
+        "End of the closure (exclusive)", "2026-12-10T14:00:00+00:00"))
+    reason = ma.fields.String(load_default="", validate=validate.Length(max=200), metadata=_meta(
+        "Why the screen is closed", "Projector maintenance"))
+
+
+class ClosureSchema(ClosureWriteSchema):
+    id = ma.fields.Integer(required=True, metadata=_meta("Closure id", 7))
+    screen_id = ma.fields.Integer(required=True, metadata=_meta("Screen", 3))
+    created_by_id = ma.fields.Integer(allow_none=True, metadata=_meta("Who entered it", 2))
+    created_at = ma.fields.AwareDateTime(required=True, metadata=_meta("When it was entered"))
