@@ -155,6 +155,8 @@ class Config:
             "STRIPE_SECRET_KEY": _env("STRIPE_SECRET_KEY"),
             "STRIPE_WEBHOOK_SECRET": _env("STRIPE_WEBHOOK_SECRET"),
             "STRIPE_API_BASE": _env("STRIPE_API_BASE"),
+            # A retry with the same Idempotency-Key waits this long for the first attempt's answer.
+            "IDEMPOTENCY_WAIT_SECONDS": _env_int("IDEMPOTENCY_WAIT_SECONDS", 10),
             # E-mail; no SMTP host means messages are written to the log
             "SMTP_HOST": _env("SMTP_HOST"),
             "SMTP_PORT": _env_int("SMTP_PORT", 25),

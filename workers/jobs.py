@@ -36,3 +36,56 @@ def expire_unpaid_bookings() -> int:
     from app.bookings.service import expire_unpaid_bookings as expire
 
     return expire()
+
+
+def issue_invoice_document(payment_id: int) -> str:
+    """Number, render and store the invoice of a paid booking; returns its number."""
+    from app.payments.invoices import invoice_pdf, issue_invoice
+
+    invoice = issue_invoice(payment_id)
+    invoice_pdf(invoice)
+    return invoice.number
+
+
+def issue_credit_note_document(refund_id: int) -> str:
+    """Number, render and store the credit note of a completed refund; returns its number."""
+    from app.payments.invoices import invoice_pdf, issue_credit_note
+
+    note = issue_credit_note(refund_id)
+    invoice_pdf(note)
+    return note.number
+
+
+def refund_booking(booking_id: int, reason: str = "booking_cancelled") -> int:
+    """Pay out what a cancelled booking is due (the bookings service enqueues this)."""
+    from app.payments.refunds import refund_booking as refund
+
+    return refund(booking_id, actor=None, reason=reason).id
+
+
+def refund_showtime_bookings(showtime_id: int) -> list[int]:
+    """Refund every paid booking of a cancelled showtime in full; safe to run again."""
+    from app.payments.refunds import refund_showtime_bookings as refund_all
+
+    return refund_all(showtime_id)
+
+
+def retry_pending_refunds() -> list[int]:
+    """Resend refunds the gateway left unanswered (same idempotency keys: never paid twice)."""
+    from app.payments.refunds import retry_pending_refunds as retry
+
+    return retry()
+
+
+def run_schedule_optimisation(run_id: str) -> dict:
+    """Solve one schedule-generation run and write its showtimes (see app.scheduling.generation)."""
+    from app.scheduling.generation import run_generation
+
+    return run_generation(run_id)
+
+
+def reprice_upcoming_showtimes() -> dict[str, int]:
+    """Recompute dynamic prices of the next 14 days of showtimes (the pricing worker's cron job)."""
+    from app.pricing.repricing import reprice_upcoming_showtimes as reprice
+
+    return reprice()

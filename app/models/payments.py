@@ -54,6 +54,9 @@ class Payment(TimestampMixin, VersionedMixin, db.Model):
     succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     booking: Mapped[Booking] = relationship(lazy="joined")
+    refunds: Mapped[list[Refund]] = relationship(
+        back_populates="payment", lazy="selectin", order_by="Refund.id"
+    )
 
 
 class Refund(db.Model):
@@ -73,8 +76,13 @@ class Refund(db.Model):
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="pending")
     provider_refund_id: Mapped[str | None] = mapped_column(String(100), unique=True)
     booking_seat_ids: Mapped[list] = mapped_column(JSONType, nullable=False, default=list)
+    # How the amount was spread over the booking's seats ({booking_seat_id: minor}), so a
+    # refund the gateway later fails can be taken back off exactly those seats.
+    seat_amounts: Mapped[dict] = mapped_column(JSONType, nullable=False, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    payment: Mapped[Payment] = relationship(back_populates="refunds", lazy="joined")
 
 
 class PaymentEvent(db.Model):
@@ -141,3 +149,5 @@ class Invoice(db.Model):
     storage_key: Mapped[str | None] = mapped_column(String(300))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     notes: Mapped[str | None] = mapped_column(Text)
+
+    payment: Mapped[Payment] = relationship(lazy="joined")

@@ -1,8 +1,176 @@
 """HTTP routes of the payments service."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Response, jsonify, request
+from flask.views import MethodView
+
+from app.common.access import ANY_USER, current_principal
+from app.common.api import error_response
 from app.common.blueprint import ServiceBlueprint
+from app.common.errors import DomainError
+from app.payments.idempotency import (
+    StoredResponse,
+    claim_key,
+    release_key,
+    request_fingerprint,
+    store_answer,
+)
+from app.payments.invoices import invoice_pdf, read_invoice
+from app.payments.refunds import refund_booking
+from app.payments.schemas import (
+    IdempotencyHeaderSchema,
+    InvoiceQuerySchema,
+    InvoiceSchema,
+    PaymentSchema,
+    ProcessedPaymentSchema,
+    ProcessPaymentSchema,
+    RefundRequestSchema,
+    RefundSchema,
+    WebhookAckSchema,
+)
+from app.payments.service import process_payment, read_payment
+from app.payments.webhooks import apply_gateway_event
 
 blp = ServiceBlueprint(
     "payments", __name__, url_prefix="/api/payments",
     description="Payments, refunds, gateway webhooks and invoices.",
 )
+
+
+@blp.route("/process")
+class ProcessPayment(MethodView):
+    @blp.access(*ANY_USER)
+    @blp.arguments(ProcessPaymentSchema)
+    @blp.arguments(IdempotencyHeaderSchema, location="headers")
+    @blp.response(200, ProcessedPaymentSchema)
+    @blp.alt_response(402, response="PAYMENT_REQUIRED", description="Declined: reason and retry advice")
+    @blp.alt_response(404, response="NOT_FOUND", description="No such booking of yours")
+    @blp.alt_response(409, response="CONFLICT", description="Paid, cancelled, expired or in progress")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @blp.alt_response(502, response="BAD_GATEWAY", description="Gateway unreachable: retry, same key")
+    def post(self, body: dict, headers: dict):
+        """Pay for a booking awaiting payment (its owner only)
+
+        Success confirms the booking, sends the confirmation e-mail and issues the invoice.
+        A decline answers 402 and the booking stays payable until it expires; try another
+        card with a new Idempotency-Key. `requires_action` means 3-D Secure: finish it with
+        `client_secret`; the outcome then arrives by webhook.
+        """
+        principal = current_principal()
+
+        def run() -> Response:
+            payment, client_secret = process_payment(
+                user_id=principal.id, booking_id=body["booking_id"],
+                payment_method=body["payment_method"],
+                idempotency_key=headers.get("idempotency_key"),
+            )
+            return jsonify(ProcessedPaymentSchema().dump(payment) | {"client_secret": client_secret})
+
+        return _answer_once(principal.id, headers.get("idempotency_key"), "process", body, run)
+
+
+def _answer_once(user_id: int, key: str | None, operation: str, body: dict,
+                 run: Callable[[], Response]) -> Response:
+    """Run ``run`` once per Idempotency-Key and replay its answer to every retry."""
+    if key is None:
+        return run()
+    stored = claim_key(user_id, key, request_fingerprint(operation, body))
+    if stored is not None:
+        response = jsonify(stored.body)
+        response.status_code = stored.status_code
+        response.headers["Idempotent-Replayed"] = "true"
+        return response
+    answered = False
+    try:
+        try:
+            response = run()
+        except DomainError as error:
+            # Conflicts and gateway failures describe a passing state, not this request's
+            # answer: they are not stored, so a retry with the key can still succeed.
+            if error.status_code == 409 or error.status_code >= 500:
+                raise
+            response = error_response(error.status_code, error.message, reason=error.reason,
+                                      errors=error.details, headers=error.headers)
+        answer = {k: v for k, v in response.get_json().items() if k != "request_id"}
+        store_answer(user_id, key, StoredResponse(response.status_code, answer))
+        answered = True
+        return response
+    finally:
+        if not answered:
+            release_key(user_id, key)
+
+
+@blp.route("/<int:payment_id>")
+class PaymentDetail(MethodView):
+    @blp.access(*ANY_USER)
+    @blp.response(200, PaymentSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, payment_id: int):
+        """A payment and its refunds (payer, staff of its cinema, admins)"""
+        return read_payment(payment_id, current_principal())
+
+
+@blp.route("/refund")
+class RefundPayment(MethodView):
+    @blp.access(*ANY_USER)
+    @blp.arguments(RefundRequestSchema)
+    @blp.response(201, RefundSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="Policy allows no refund, or nothing left")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY", description="More than was paid")
+    def post(self, body: dict):
+        """Refund a booking, some of its seats, or an amount
+
+        Customers refund their own whole booking as the cinema's policy allows (full until
+        the cut-off before the show, none after: 409), or collect what their cancellation made
+        due. Staff and managers of the cinema, and admins, may refund single seats or any
+        amount up to what was paid (422 beyond). Refunded seats are released for sale.
+        """
+        return refund_booking(
+            body["booking_id"], actor=current_principal(), reason=body["reason"],
+            amount_minor=body.get("amount_minor"), booking_seat_ids=body.get("booking_seat_ids"),
+        )
+
+
+@blp.route("/<int:payment_id>/invoice")
+class PaymentInvoice(MethodView):
+    @blp.access(*ANY_USER)
+    @blp.arguments(InvoiceQuerySchema, location="query")
+    @blp.response(200, InvoiceSchema, description="The invoice: PDF by default, JSON when asked for")
+    @blp.doc(responses={"200": {
+        "description": "The invoice: PDF by default, JSON when asked for",
+        "content": {"application/json": {"schema": InvoiceSchema},
+                    "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="The payment has not succeeded")
+    def get(self, query: dict, payment_id: int):
+        """The invoice of a payment, or one of its credit notes (`?number=`)
+
+        `Accept: application/json` returns the figures; anything else the PDF, generated once
+        and served as stored.
+        """
+        invoice = read_invoice(payment_id, current_principal(), query.get("number"))
+        wanted = request.accept_mimetypes.best_match(["application/pdf", "application/json"],
+                                                     default="application/pdf")
+        if wanted == "application/json":
+            return invoice
+        return Response(invoice_pdf(invoice), mimetype="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="{invoice.number}.pdf"'})
+
+
+@blp.route("/webhook")
+class GatewayWebhook(MethodView):
+    @blp.access()
+    @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "description": "A Stripe event, signed in the Stripe-Signature header"}}}},
+        parameters=[{"in": "header", "name": "Stripe-Signature", "required": True,
+                     "schema": {"type": "string"}, "description": "Stripe's signature of the body"}])
+    @blp.response(200, WebhookAckSchema)
+    @blp.alt_response(400, response="BAD_REQUEST", description="Signature does not verify")
+    def post(self):
+        """Gateway events (Stripe webhooks): each applied once, in any order"""
+        outcome = apply_gateway_event(request.get_data(), request.headers.get("Stripe-Signature"))
+        return {"received": True, "outcome": outcome}

@@ -532,6 +532,7 @@ def upgrade():
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('provider_refund_id', sa.String(length=100), nullable=True),
     sa.Column('booking_seat_ids', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
+    sa.Column('seat_amounts', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status IN ('pending', 'succeeded', 'failed')", name=op.f('ck_refunds_status_known')),

@@ -1,0 +1,97 @@
+"""The payment-gateway interface: what the payments service needs from Stripe or the sandbox.
+
+Both implementations speak Stripe's vocabulary (PaymentIntents, Refunds, signed events), so
+the webhook handler reads one event shape whichever gateway produced it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+import stripe
+
+ChargeStatus = Literal["succeeded", "requires_action", "processing", "failed"]
+RefundStatus = Literal["succeeded", "pending", "failed"]
+
+
+class GatewayError(RuntimeError):
+    """The gateway was unreachable or answered with a server error: the outcome is unknown."""
+
+
+class SignatureError(ValueError):
+    """A webhook payload whose signature does not verify."""
+
+
+@dataclass(frozen=True)
+class ChargeRequest:
+    amount_minor: int
+    currency: str
+    payment_method: str
+    idempotency_key: str
+    description: str
+    metadata: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ChargeResult:
+    status: ChargeStatus
+    provider_payment_id: str | None
+    failure_code: str | None = None
+    failure_message: str | None = None
+    # For declines the gateway says whether the same card may work on a later try.
+    retryable: bool = False
+    # For requires_action: what the client needs to finish authentication (3-D Secure).
+    client_secret: str | None = None
+
+
+@dataclass(frozen=True)
+class RefundRequest:
+    provider_payment_id: str
+    amount_minor: int
+    currency: str
+    idempotency_key: str
+    reason: str
+    metadata: dict[str, str]
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    status: RefundStatus
+    provider_refund_id: str
+    failure_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class GatewayEvent:
+    """A verified webhook event: Stripe's id, type and ``data.object``."""
+
+    id: str
+    type: str
+    object: dict[str, Any] = field(default_factory=dict)
+
+
+class PaymentGateway(Protocol):
+    name: str
+
+    def charge(self, request: ChargeRequest) -> ChargeResult:
+        """Create and confirm a payment; raise :class:`GatewayError` when the outcome is unknown."""
+
+    def refund(self, request: RefundRequest) -> RefundResult:
+        """Refund part or all of a payment; raise :class:`GatewayError` when the outcome is unknown."""
+
+    def parse_event(self, payload: bytes, signature: str | None) -> GatewayEvent:
+        """Verify the signature of a webhook and return its event; raise :class:`SignatureError`."""
+
+
+def verify_stripe_event(payload: bytes, signature: str | None, secret: str | None) -> GatewayEvent:
+    """Check a ``Stripe-Signature`` header with Stripe's own verifier, then read the event."""
+    if not secret:
+        raise SignatureError("no webhook signing secret is configured")
+    try:
+        stripe.Webhook.construct_event(payload, signature, secret)
+    except (stripe.SignatureVerificationError, ValueError) as exc:
+        raise SignatureError(str(exc)) from exc
+    body = json.loads(payload)
+    return GatewayEvent(id=body["id"], type=body["type"], object=body["data"]["object"])

@@ -1,0 +1,100 @@
+"""Idempotency-Key handling: the first answer to a key is the answer to every retry.
+
+A key is claimed by inserting its record in a transaction of its own, committed before any
+money moves; the unique (user, key) constraint makes exactly one concurrent request the
+owner. The others wait briefly for the owner's stored answer and replay it, or get 409 if it
+is still running. Keys belong to one attempt: a new card is a new key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.common.errors import ConflictError, ValidationError
+from app.extensions import db
+from app.models import IdempotencyRecord
+
+_POLL_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status_code: int
+    body: dict[str, Any]
+
+
+def request_fingerprint(operation: str, body: dict[str, Any]) -> str:
+    """Hash of what was asked, so a key reused for a different request is refused."""
+    canonical = json.dumps({"operation": operation, "body": body}, sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def claim_key(user_id: int, key: str, fingerprint: str) -> StoredResponse | None:
+    """Own ``key`` (None) or return the answer already given to it.
+
+    Raises 422 when the key was used for another request, 409 when its first request is
+    still running after ``IDEMPOTENCY_WAIT_SECONDS``.
+    """
+    deadline = time.monotonic() + current_app.config.get("IDEMPOTENCY_WAIT_SECONDS", 10)
+    while True:
+        db.session.add(IdempotencyRecord(user_id=user_id, key=key, request_hash=fingerprint))
+        try:
+            db.session.commit()
+            return None
+        except IntegrityError:
+            db.session.rollback()
+        stored = _wait_for_answer(user_id, key, fingerprint, deadline)
+        if stored is not None:
+            return stored
+
+
+def _wait_for_answer(user_id: int, key: str, fingerprint: str, deadline: float) -> StoredResponse | None:
+    """Poll the owner's record; None means it was abandoned and the key may be claimed again."""
+    query = select(IdempotencyRecord.request_hash, IdempotencyRecord.status_code,
+                   IdempotencyRecord.response_body).where(
+        IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+    while True:
+        row = db.session.execute(query).first()
+        # End the transaction each round so the next read sees the owner's commit.
+        db.session.rollback()
+        if row is None:
+            return None
+        if row.request_hash != fingerprint:
+            raise ValidationError(
+                "This Idempotency-Key was already used for a different request; "
+                "use a new key for a new attempt", reason="idempotency_key_reused")
+        if row.status_code is not None:
+            return StoredResponse(row.status_code, row.response_body or {})
+        if time.monotonic() >= deadline:
+            raise ConflictError(
+                "A request with this Idempotency-Key is still being processed; retry shortly",
+                reason="idempotency_key_in_progress", headers={"Retry-After": "1"})
+        time.sleep(_POLL_SECONDS)
+
+
+def store_answer(user_id: int, key: str, response: StoredResponse) -> None:
+    db.session.rollback()
+    db.session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+        .values(status_code=response.status_code, response_body=response.body)
+    )
+    db.session.commit()
+
+
+def release_key(user_id: int, key: str) -> None:
+    """Forget a claim whose request failed without an answer, so the client can retry it."""
+    db.session.rollback()
+    db.session.execute(
+        delete(IdempotencyRecord)
+        .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+    )
+    db.session.commit()

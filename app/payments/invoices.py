@@ -1,0 +1,175 @@
+"""Invoices and credit notes: numbered without gaps per cinema and year, rendered once, stored.
+
+The number comes from an UPSERT on ``invoice_counters`` that returns the incremented value:
+the counter row stays locked until the invoice row commits, so concurrent payments queue for
+their numbers and a rolled-back invoice gives its number back. One series per cinema and
+year carries both kinds (``INV-`` and ``CN-`` prefixes), so the series itself has no holes.
+The document's figures are frozen in the row; the PDF rendered from them is stored (S3 or the
+local media folder) and served from there afterwards.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.common.access import Principal
+from app.common.clock import now
+from app.common.errors import ConflictError, NotFoundError
+from app.common.storage import get_object, put_object
+from app.extensions import db
+from app.models import Booking, Cinema, Invoice, InvoiceCounter, Payment, Refund, User
+from app.payments.pdf import render_invoice_pdf
+from app.payments.records import CAPTURED, cinema_of, get_payment, lock_payment, seat_labels
+from app.payments.service import ensure_may_read
+
+
+def issue_invoice(payment_id: int) -> Invoice:
+    """The invoice of a captured payment, issued on first call (safe to call again)."""
+    payment = lock_payment(payment_id)
+    existing = _invoice_of(payment.id)
+    if existing is not None:
+        db.session.commit()
+        return existing
+    if payment.status not in CAPTURED:
+        raise ConflictError("Only a paid booking has an invoice", reason="payment_not_captured")
+    booking = payment.booking
+    cinema = cinema_of(booking)
+    invoice = _numbered(cinema, "invoice", payment_id=payment.id)
+    labels = seat_labels(booking)
+    invoice.lines = [_seat_line(booking, cinema, seat, labels[seat.id], seat.price_minor)
+                     for seat in booking.seats]
+    if booking.discount_minor:
+        invoice.lines.append({"description": "Discount", "amount_minor": -booking.discount_minor})
+    invoice.currency = payment.currency
+    invoice.total_minor = payment.amount_minor
+    invoice.tax_minor = tax_included(payment.amount_minor, cinema.tax_rate)
+    invoice.notes = _billed_to(booking)
+    db.session.add(invoice)
+    db.session.commit()
+    return invoice
+
+
+def issue_credit_note(refund_id: int) -> Invoice:
+    """The credit note of a succeeded refund: negative lines for the seats it gave back."""
+    refund = db.session.get(Refund, refund_id)
+    if refund is None or refund.status != "succeeded":
+        raise ConflictError("Only a completed refund has a credit note", reason="refund_not_settled")
+    original = issue_invoice(refund.payment_id)
+    payment = lock_payment(refund.payment_id)
+    existing = db.session.scalar(select(Invoice).where(Invoice.refund_id == refund.id))
+    if existing is not None:
+        db.session.commit()
+        return existing
+    booking = payment.booking
+    cinema = cinema_of(booking)
+    note = _numbered(cinema, "credit_note", payment_id=payment.id, refund_id=refund.id)
+    labels = seat_labels(booking)
+    seats = {str(s.id): s for s in booking.seats}
+    note.lines = [_seat_line(booking, cinema, seats[seat_id], labels[seats[seat_id].id], -share)
+                  for seat_id, share in refund.seat_amounts.items()]
+    remainder = refund.amount_minor - sum(refund.seat_amounts.values())
+    if remainder:
+        note.lines.append({"description": f"Refund for booking {booking.reference} ({refund.reason})",
+                           "amount_minor": -remainder})
+    note.currency = payment.currency
+    note.total_minor = -refund.amount_minor
+    note.tax_minor = -tax_included(refund.amount_minor, cinema.tax_rate)
+    note.notes = f"{_billed_to(booking)}\nCredits invoice {original.number}"
+    db.session.add(note)
+    db.session.commit()
+    return note
+
+
+def tax_included(gross_minor: int, rate: Decimal) -> int:
+    """The tax inside a tax-inclusive amount: gross - gross / (1 + rate), rounded half up."""
+    net = (Decimal(gross_minor) / (1 + Decimal(rate))).quantize(Decimal(1), ROUND_HALF_UP)
+    return gross_minor - int(net)
+
+
+def read_invoice(payment_id: int, principal: Principal, number: str | None = None) -> Invoice:
+    """The invoice of a payment (issued now if the job has not run yet) or, by number, one
+    of its credit notes."""
+    payment = get_payment(payment_id)
+    ensure_may_read(principal, payment)
+    if number is None:
+        return issue_invoice(payment.id)
+    document = db.session.scalar(
+        select(Invoice).where(Invoice.payment_id == payment.id, Invoice.number == number))
+    if document is None:
+        raise NotFoundError(f"Payment {payment_id} has no invoice or credit note {number}")
+    return document
+
+
+def credit_notes_of(invoice: Invoice) -> list[Invoice]:
+    if invoice.kind != "invoice":
+        return []
+    return list(db.session.scalars(
+        select(Invoice).where(Invoice.payment_id == invoice.payment_id,
+                              Invoice.kind == "credit_note").order_by(Invoice.sequence)))
+
+
+def invoice_pdf(invoice: Invoice) -> bytes:
+    """The stored PDF; rendered and stored on first request if the issuing job has not yet."""
+    if invoice.storage_key:
+        return get_object(invoice.storage_key)
+    payment = db.session.get(Payment, invoice.payment_id)
+    data = render_invoice_pdf(invoice, payment.booking.reference)
+    key = f"invoices/{invoice.cinema_id}/{invoice.year}/{invoice.number}.pdf"
+    put_object(key, data, "application/pdf")
+    # Rendering is deterministic, so two concurrent first requests store the same bytes.
+    invoice.storage_key = key
+    db.session.commit()
+    return data
+
+
+def _invoice_of(payment_id: int) -> Invoice | None:
+    return db.session.scalar(
+        select(Invoice).where(Invoice.payment_id == payment_id, Invoice.kind == "invoice"))
+
+
+def _numbered(cinema: Cinema, kind: str, **links: int) -> Invoice:
+    issued = now()
+    year = issued.astimezone(ZoneInfo(cinema.timezone)).year
+    sequence = _next_sequence(cinema.id, year)
+    prefix = "INV" if kind == "invoice" else "CN"
+    return Invoice(
+        number=f"{prefix}-{year}-{cinema.id:03d}-{sequence:06d}", cinema_id=cinema.id, year=year,
+        sequence=sequence, kind=kind, issued_at=issued, seller=_seller(cinema), **links,
+    )
+
+
+def _next_sequence(cinema_id: int, year: int) -> int:
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(InvoiceCounter).values(cinema_id=cinema_id, year=year, last_number=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=["cinema_id", "year"],
+        set_={"last_number": InvoiceCounter.last_number + 1},
+    ).returning(InvoiceCounter.last_number)
+    return db.session.execute(statement).scalar_one()
+
+
+def _seller(cinema: Cinema) -> dict:
+    return {
+        "name": cinema.name, "address_line": cinema.address_line, "city": cinema.city,
+        "postal_code": cinema.postal_code, "country": cinema.country,
+        "vat_number": cinema.vat_number, "tax_rate": str(cinema.tax_rate),
+    }
+
+
+def _seat_line(booking: Booking, cinema: Cinema, seat, label: str, amount_minor: int) -> dict:
+    starts = booking.showtime.starts_at.astimezone(ZoneInfo(cinema.timezone))
+    return {
+        "description": f"{booking.showtime.movie.title}, {starts:%d %b %Y %H:%M}",
+        "booking_seat_id": seat.id, "seat": label, "category": seat.category,
+        "ticket_type": seat.ticket_type, "amount_minor": amount_minor,
+    }
+
+
+def _billed_to(booking: Booking) -> str:
+    user = db.session.get(User, booking.user_id)
+    return f"Billed to: {user.full_name} <{user.email}>, booking {booking.reference}"

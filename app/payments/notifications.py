@@ -1,0 +1,50 @@
+"""E-mails about money: booking confirmations and refunds, through the shared SMTP path."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from app.common.mail import queue_email
+from app.extensions import db
+from app.models import Payment, Refund, User
+from app.payments.money import format_money
+from app.payments.records import cinema_of, seat_labels
+
+
+def send_booking_confirmation(payment_id: int) -> None:
+    payment = db.session.get(Payment, payment_id)
+    booking = payment.booking
+    showtime = booking.showtime
+    cinema = cinema_of(booking)
+    user = db.session.get(User, booking.user_id)
+    starts = showtime.starts_at.astimezone(ZoneInfo(cinema.timezone))
+    seats = ", ".join(sorted(seat_labels(booking).values()))
+    base = current_app.config["FRONTEND_URL"].rstrip("/")
+    body = (
+        f"Hello {user.full_name},\n\n"
+        f"your booking {booking.reference} is confirmed.\n\n"
+        f"Film:    {showtime.movie.title}\n"
+        f"Cinema:  {cinema.name}, {showtime.screen.name}\n"
+        f"When:    {starts:%A %d %B %Y, %H:%M} ({cinema.timezone})\n"
+        f"Seats:   {seats}\n"
+        f"Paid:    {format_money(payment.amount_minor, payment.currency)}\n\n"
+        f"Show the reference {booking.reference} at the box office.\n"
+        f"Invoice: {base}/api/payments/{payment.id}/invoice\n"
+    )
+    queue_email(user.email, f"Booking {booking.reference} confirmed", body)
+
+
+def send_refund_notice(refund_id: int) -> None:
+    refund = db.session.get(Refund, refund_id)
+    payment = db.session.get(Payment, refund.payment_id)
+    booking = payment.booking
+    user = db.session.get(User, booking.user_id)
+    body = (
+        f"Hello {user.full_name},\n\n"
+        f"we have refunded {format_money(refund.amount_minor, payment.currency)} for booking "
+        f"{booking.reference} to the card you paid with. Depending on your bank it can take "
+        "5 to 10 days to appear on your statement.\n"
+    )
+    queue_email(user.email, f"Refund for booking {booking.reference}", body)

@@ -1,0 +1,318 @@
+"""Giving money back: the cancellation policy, booking and seat refunds, and their settlement.
+
+A refund is reserved first (counters raised under the booking lock, committed), then sent to
+the gateway with an idempotency key derived from its id, then settled. Reserving before the
+network call means two refunds racing on one booking can never together exceed what was
+paid (the ``refund_bounded`` checks are the last line), and a crash between the steps leaves
+a pending refund that is retried with the same key instead of being paid twice.
+
+Seam with the bookings service (which owns cancellation): inside its cancel transaction it
+calls :func:`record_refund_due`, and after committing :func:`refund_booking` (or enqueues
+``workers.jobs.refund_booking``) to pay out what is due.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from app.common.access import Principal, ensure_cinema_access, ensure_owner
+from app.common.clock import now
+from app.common.errors import NotFoundError, PermissionDeniedError, ValidationError
+from app.extensions import db
+from app.models import Booking, BookingSeat, Payment, Refund
+from app.payments.errors import NothingToRefundError
+from app.payments.gateways import get_gateway
+from app.payments.gateways.base import GatewayError, RefundRequest
+from app.payments.records import (
+    CAPTURED,
+    captured_payments,
+    cinema_of,
+    lock_booking,
+    lock_payment,
+    lock_refund,
+)
+
+log = logging.getLogger(__name__)
+
+# Refunds the gateway has not settled after this long are sent again (same idempotency key).
+RETRY_PENDING_AFTER = timedelta(minutes=5)
+
+
+def refundable_amount(booking: Booking, at: datetime) -> int:
+    """What the cinema's policy gives back to a customer cancelling at ``at``.
+
+    Everything still held until ``refund_cutoff_hours`` before the show, nothing after;
+    everything, always, when the cinema cancelled the show.
+    """
+    held = db.session.scalars(
+        select(Payment.amount_minor - Payment.refunded_minor)
+        .where(Payment.booking_id == booking.id, Payment.status.in_(CAPTURED))
+    ).all()
+    largest = max(held, default=0)
+    if booking.showtime.status == "cancelled":
+        return largest
+    cutoff = booking.showtime.starts_at - timedelta(hours=cinema_of(booking).refund_cutoff_hours)
+    return largest if at < cutoff else 0
+
+
+def record_refund_due(booking: Booking, at: datetime) -> int:
+    """Note on a booking being cancelled what the policy owes; returns the amount to pay out.
+
+    ``refund_due_minor`` is cumulative (refunded so far + still owed), so an earlier partial
+    refund by staff is not paid twice.
+    """
+    owed = refundable_amount(booking, at)
+    booking.refund_due_minor = booking.refunded_minor + owed
+    return owed
+
+
+def refund_booking(
+    booking_id: int, *, actor: Principal | None, reason: str,
+    amount_minor: int | None = None, booking_seat_ids: list[int] | None = None,
+) -> Refund:
+    """Refund a booking, some of its seats, or an amount of it; ``actor=None`` is the system.
+
+    * no seats, no amount: the whole booking. Its seats are released and it is cancelled.
+      Customers get what the policy allows; a booking the bookings service cancelled pays
+      out what it recorded as due; staff, and a cancelled show, give back everything held.
+    * ``booking_seat_ids``: those seats are released and refunded (default: their price).
+    * only ``amount_minor``: money back without touching the seats (a goodwill gesture).
+    Customers may only do the first; nobody may refund more than was paid (422).
+    """
+    refund_id, freed = _reserve_booking_refund(
+        booking_id, actor, reason, amount_minor, booking_seat_ids or [])
+    if freed is not None:
+        # Imported here: the bookings service may call into this module (cancel -> refund).
+        from app.bookings.service import free_seats_of
+
+        # The bookings service's own after-commit step: locks dropped, seat map refreshed.
+        free_seats_of([freed])
+    return execute_refund(refund_id)
+
+
+def _reserve_booking_refund(
+    booking_id: int, actor: Principal | None, reason: str,
+    amount_minor: int | None, seat_ids: list[int],
+) -> tuple[int, Booking | None]:
+    booking = lock_booking(booking_id)
+    if booking is None:
+        raise NotFoundError("Booking not found")
+    customer = actor is not None and actor.role == "customer"
+    if customer:
+        ensure_owner(actor, booking.user_id, "Booking")
+        if amount_minor is not None or seat_ids:
+            raise PermissionDeniedError(
+                "Partial refunds are made by cinema staff; customers refund whole bookings",
+                reason="partial_refund_staff_only")
+    elif actor is not None:
+        ensure_cinema_access(actor, booking.showtime.cinema_id)
+
+    payment = max(captured_payments(booking.id), default=None,
+                  key=lambda p: p.amount_minor - p.refunded_minor)
+    held = payment.amount_minor - payment.refunded_minor if payment else 0
+    if held <= 0:
+        raise NothingToRefundError("Nothing paid for this booking is left to refund",
+                                   reason="nothing_to_refund")
+
+    if seat_ids:
+        release = _seats_of(booking, seat_ids)
+        limit = min(held, sum(s.price_minor - s.refunded_minor for s in release))
+        amount = limit if amount_minor is None else amount_minor
+        spread_over = release
+    elif amount_minor is not None:
+        release, limit, amount, spread_over = [], held, amount_minor, booking.seats
+    else:
+        release = [s for s in booking.seats if s.active]
+        limit = held
+        amount = _whole_booking_amount(booking, held, actor)
+        spread_over = booking.seats
+    if amount > limit:
+        raise ValidationError(
+            f"At most {limit} (minor units) of this can be refunded; {amount} was asked",
+            reason="refund_exceeds_payment", details={"refundable_minor": limit})
+    if amount <= 0:
+        raise NothingToRefundError("These seats were already refunded", reason="nothing_to_refund")
+
+    refund = Refund(
+        payment_id=payment.id, amount_minor=amount, reason=reason, status="pending",
+        booking_seat_ids=[s.id for s in release], created_by_id=actor.id if actor else None,
+        seat_amounts=_spread(amount, spread_over),
+    )
+    _count_refund(booking, payment, amount)
+    freed_any = _release(booking, release, reason)
+    db.session.add(refund)
+    db.session.commit()
+    return refund.id, booking if freed_any else None
+
+
+def _whole_booking_amount(booking: Booking, held: int, actor: Principal | None) -> int:
+    """Staff give back everything held, as does a cancelled show; a cancelled booking pays
+    out what its cancellation recorded as due; a customer refunding a live booking gets the
+    policy's amount (and the booking is cancelled)."""
+    if actor is not None and actor.role != "customer":
+        return held
+    if booking.showtime.status == "cancelled":
+        return held
+    if booking.status == "cancelled":
+        owed = booking.refund_due_minor - booking.refunded_minor
+        if owed <= 0:
+            raise NothingToRefundError("Nothing is due for this cancelled booking",
+                                       reason="nothing_due")
+        return min(owed, held)
+    if actor is None:
+        return held
+    owed = record_refund_due(booking, now())
+    if owed <= 0:
+        hours = cinema_of(booking).refund_cutoff_hours
+        raise NothingToRefundError(
+            f"The cinema refunds cancellations until {hours} hours before the show; "
+            "this booking can no longer be refunded", reason="refund_not_allowed",
+            details={"refund_cutoff_hours": hours,
+                     "starts_at": booking.showtime.starts_at.isoformat()})
+    return owed
+
+
+def _seats_of(booking: Booking, seat_ids: list[int]) -> list[BookingSeat]:
+    by_id = {s.id: s for s in booking.seats}
+    unknown = sorted(set(seat_ids) - set(by_id))
+    if unknown:
+        raise ValidationError("These seats are not part of the booking",
+                              reason="unknown_seats", details={"booking_seat_ids": unknown})
+    return [by_id[i] for i in sorted(set(seat_ids))]
+
+
+def _spread(amount: int, seats: list[BookingSeat]) -> dict[str, int]:
+    """Charge the refund to seats in order, each up to what is left of its price."""
+    left, shares = amount, {}
+    for seat in seats:
+        share = min(left, seat.price_minor - seat.refunded_minor)
+        if share > 0:
+            seat.refunded_minor += share
+            shares[str(seat.id)] = share
+            left -= share
+    return shares
+
+
+def _count_refund(booking: Booking, payment: Payment, amount: int) -> None:
+    payment.refunded_minor += amount
+    payment.status = "refunded" if payment.refunded_minor == payment.amount_minor else "partially_refunded"
+    booking.refunded_minor += amount
+    booking.refund_due_minor = max(booking.refund_due_minor, booking.refunded_minor)
+
+
+def _release(booking: Booking, seats: list[BookingSeat], reason: str) -> bool:
+    """Free refunded seats for sale; a booking left without seats is cancelled."""
+    freed = [s for s in seats if s.active]
+    for seat in freed:
+        seat.active = False
+    if freed and not any(s.active for s in booking.seats) and booking.status == "confirmed":
+        booking.status = "cancelled"
+        booking.cancelled_at = now()
+        booking.cancel_reason = reason[:40]
+    return bool(freed)
+
+
+def reverse_payment(booking: Booking, payment: Payment, reason: str) -> Refund:
+    """Reserve a full refund of a payment that cannot be kept (its booking expired, or was
+    already paid). The caller holds the booking and payment locks and commits."""
+    amount = payment.amount_minor - payment.refunded_minor
+    refund = Refund(payment_id=payment.id, amount_minor=amount, reason=reason, status="pending")
+    _count_refund(booking, payment, amount)
+    db.session.add(refund)
+    db.session.flush()
+    return refund
+
+
+def execute_refund(refund_id: int) -> Refund:
+    """Send a reserved refund to the gateway and settle it with the answer."""
+    refund = db.session.get(Refund, refund_id)
+    if refund.status != "pending":
+        return refund
+    payment = db.session.get(Payment, refund.payment_id)
+    request = RefundRequest(
+        provider_payment_id=payment.provider_payment_id, amount_minor=refund.amount_minor,
+        currency=payment.currency, idempotency_key=f"cinemaos-refund-{refund.id}",
+        reason=refund.reason,
+        metadata={"refund_id": str(refund.id), "payment_id": str(payment.id),
+                  "booking_id": str(payment.booking_id)},
+    )
+    try:
+        result = get_gateway().refund(request)
+    except GatewayError:
+        # The outcome is unknown: keep it pending. The gateway's webhook or the retry job
+        # (same idempotency key) settles it; marking it failed could pay the customer twice.
+        log.warning("refund %s left pending: gateway unreachable", refund.id, exc_info=True)
+        return refund
+    return settle_refund(refund.id, result.status, result.provider_refund_id, result.failure_reason)
+
+
+def settle_refund(refund_id: int, status: str, provider_refund_id: str | None,
+                  failure_reason: str | None = None) -> Refund:
+    """Record the gateway's verdict on a refund; a failed refund's amounts are taken back."""
+    refund = db.session.get(Refund, refund_id)
+    payment = db.session.get(Payment, refund.payment_id)
+    booking = lock_booking(payment.booking_id)
+    payment = lock_payment(payment.id)
+    refund = lock_refund(refund_id)
+    newly_succeeded = False
+    if refund.status == "pending":
+        refund.provider_refund_id = provider_refund_id or refund.provider_refund_id
+        if status == "succeeded":
+            refund.status = "succeeded"
+            newly_succeeded = True
+        elif status == "failed":
+            refund.status = "failed"
+            _undo_counts(booking, payment, refund)
+            log.warning("refund %s failed at the gateway: %s", refund.id, failure_reason)
+    db.session.commit()
+    if newly_succeeded:
+        _after_refund(refund.id)
+    return refund
+
+
+def _undo_counts(booking: Booking, payment: Payment, refund: Refund) -> None:
+    """The money did not go back: lower the counters again. Released seats stay released and
+    the amount stays due, so staff (or the retry) can pay it out another way."""
+    payment.refunded_minor -= refund.amount_minor
+    payment.status = "partially_refunded" if payment.refunded_minor else "succeeded"
+    booking.refunded_minor -= refund.amount_minor
+    seats = {str(s.id): s for s in booking.seats}
+    for seat_id, share in refund.seat_amounts.items():
+        seats[seat_id].refunded_minor -= share
+
+
+def _after_refund(refund_id: int) -> None:
+    from app.payments.notifications import send_refund_notice
+    from workers import jobs
+    from workers.queues import enqueue
+
+    enqueue("default", jobs.issue_credit_note_document, refund_id)
+    send_refund_notice(refund_id)
+
+
+def refund_showtime_bookings(showtime_id: int) -> list[int]:
+    """Refund in full every paid booking of a cancelled showtime; safe to run again."""
+    booking_ids = db.session.scalars(
+        select(Booking.id).where(Booking.showtime_id == showtime_id,
+                                 Booking.status.in_(("confirmed", "cancelled")))
+        .order_by(Booking.id)
+    ).all()
+    refunded = []
+    for booking_id in booking_ids:
+        try:
+            refunded.append(refund_booking(booking_id, actor=None, reason="showtime_cancelled").id)
+        except NothingToRefundError:
+            db.session.rollback()
+    return refunded
+
+
+def retry_pending_refunds() -> list[int]:
+    """Send again refunds still pending after :data:`RETRY_PENDING_AFTER` (same key: no double)."""
+    stale = db.session.scalars(
+        select(Refund.id).where(Refund.status == "pending",
+                                Refund.created_at < now() - RETRY_PENDING_AFTER)
+    ).all()
+    return [execute_refund(refund_id).id for refund_id in stale]

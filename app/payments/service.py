@@ -1,0 +1,206 @@
+"""Taking payment for a booking.
+
+An attempt is written down (a ``pending`` payment, committed) before the gateway is called,
+so the gateway's metadata can name it and a webhook arriving before our own answer finds it.
+Success confirms the booking in the transaction that records the payment. A success that
+can no longer be kept (the booking expired, or another payment confirmed it meanwhile) is
+refunded at once, never silently kept.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access
+from app.common.clock import now
+from app.common.errors import ConflictError, NotFoundError
+from app.extensions import db
+from app.models import Booking, Payment
+from app.payments.errors import GatewayUnavailableError, PaymentDeclinedError
+from app.payments.gateways import get_gateway
+from app.payments.gateways.base import ChargeRequest, ChargeResult, GatewayError
+from app.payments.records import get_payment, lock_booking, lock_payment
+from app.payments.refunds import execute_refund, reverse_payment
+
+# A pending attempt younger than this is still talking to the gateway: a second attempt on
+# the same booking waits for it instead of charging the card twice.
+IN_FLIGHT = timedelta(minutes=2)
+
+
+@dataclass
+class Followups:
+    """Work that must wait until the transaction that caused it has committed."""
+
+    confirmed_payment_ids: list[int] = field(default_factory=list)
+    reversal_refund_ids: list[int] = field(default_factory=list)
+
+    def run(self) -> None:
+        from app.payments.notifications import send_booking_confirmation
+        from workers import jobs
+        from workers.queues import enqueue
+
+        for payment_id in self.confirmed_payment_ids:
+            send_booking_confirmation(payment_id)
+            enqueue("default", jobs.issue_invoice_document, payment_id)
+        for refund_id in self.reversal_refund_ids:
+            execute_refund(refund_id)
+
+
+def process_payment(
+    *, user_id: int, booking_id: int, payment_method: str, idempotency_key: str | None,
+) -> tuple[Payment, str | None]:
+    """Charge a booking's owner for it; returns the payment and, when the card needs
+    authentication (3-D Secure), the client secret to complete it with.
+
+    Raises 404 (not the caller's booking), 409 (not payable: paid, cancelled, expired or an
+    attempt in flight), 402 (declined; the booking stays payable), 502 (gateway unreachable).
+    """
+    started = now()
+    payment_id, request = _start_attempt(user_id, booking_id, payment_method, idempotency_key)
+    try:
+        result = get_gateway().charge(request)
+    except GatewayError as exc:
+        # Unknown outcome: let the customer retry. If the charge did happen, its webhook
+        # arrives and is settled like any late success (kept or refunded).
+        record_charge_result(payment_id, ChargeResult(
+            status="failed", provider_payment_id=None, failure_code="gateway_unreachable",
+            failure_message=str(exc)), attempt_started=started)
+        raise GatewayUnavailableError(
+            "The payment provider could not be reached. Retry with the same Idempotency-Key: "
+            "it never charges twice, and a charge that did go through is settled by its webhook"
+        ) from exc
+    payment = record_charge_result(payment_id, result, attempt_started=started)
+    if payment.status == "failed":
+        raise PaymentDeclinedError(
+            payment.failure_message or "The payment was declined",
+            reason=payment.failure_code or "payment_declined",
+            details={"payment_id": payment.id, "decline_code": payment.failure_code,
+                     "retryable": result.retryable, "booking_id": booking_id,
+                     "booking_expires_at": _iso(payment.booking.expires_at)},
+        )
+    return payment, result.client_secret
+
+
+def _start_attempt(
+    user_id: int, booking_id: int, payment_method: str, client_key: str | None,
+) -> tuple[int, ChargeRequest]:
+    booking = lock_booking(booking_id)
+    if booking is None or booking.user_id != user_id:
+        raise NotFoundError("Booking not found")
+    _ensure_payable(booking)
+    # Namespaced per user: two customers who both pick "1" as a key must not collide at Stripe.
+    gateway_key = (f"cinemaos-payment-{user_id}-{client_key}" if client_key
+                   else f"cinemaos-payment-{uuid.uuid4()}")
+    attempts = db.session.scalars(
+        select(Payment).where(Payment.booking_id == booking.id).with_for_update(of=Payment)
+    ).all()
+    in_flight = [p for p in attempts if p.status == "pending"
+                 and p.idempotency_key != gateway_key and p.created_at > now() - IN_FLIGHT]
+    if in_flight:
+        raise ConflictError("Another payment for this booking is being processed; wait for it",
+                            reason="payment_in_progress", headers={"Retry-After": "2"})
+    # A key retried after an unknown outcome reuses its attempt: the gateway replays that key.
+    payment = next((p for p in attempts if p.idempotency_key == gateway_key), None)
+    if payment is None:
+        payment = Payment(booking_id=booking.id, user_id=user_id, amount_minor=booking.total_minor,
+                          currency=booking.currency, provider=get_gateway().name,
+                          idempotency_key=gateway_key)
+        db.session.add(payment)
+    payment.status = "pending"
+    payment.failure_code = payment.failure_message = None
+    db.session.flush()
+    request = ChargeRequest(
+        amount_minor=payment.amount_minor, currency=payment.currency,
+        payment_method=payment_method, idempotency_key=gateway_key,
+        description=f"CinemaOS booking {booking.reference}",
+        metadata={"payment_id": str(payment.id), "booking_id": str(booking.id),
+                  "booking_reference": booking.reference, "user_id": str(user_id),
+                  "showtime_id": str(booking.showtime_id)},
+    )
+    db.session.commit()
+    return payment.id, request
+
+
+def _ensure_payable(booking: Booking) -> None:
+    if booking.status == "confirmed":
+        raise ConflictError("This booking is already paid", reason="booking_already_paid")
+    if booking.status != "pending_payment":
+        raise ConflictError(f"This booking is {booking.status} and can no longer be paid",
+                            reason="booking_not_payable")
+    if booking.expires_at is not None and booking.expires_at <= now():
+        raise ConflictError("The time to pay for this booking has run out; book again",
+                            reason="booking_expired")
+    if booking.total_minor <= 0:
+        raise ConflictError("This booking has nothing to pay", reason="nothing_to_pay")
+
+
+def record_charge_result(payment_id: int, result: ChargeResult, *, attempt_started: datetime) -> Payment:
+    """Write the gateway's synchronous answer, unless a webhook has already settled it.
+
+    A success counts as in time if the booking was payable when the attempt started: the
+    customer paid before the deadline even if the gateway answered after it.
+    """
+    booking_id = db.session.get(Payment, payment_id).booking_id
+    booking = lock_booking(booking_id)
+    payment = lock_payment(payment_id)
+    followups = Followups()
+    if payment.status == "pending":
+        payment.provider_payment_id = result.provider_payment_id or payment.provider_payment_id
+        if result.status == "succeeded":
+            settle_success(booking, payment, payable_at=attempt_started, followups=followups)
+        elif result.status == "requires_action":
+            payment.status = "requires_action"
+        elif result.status == "failed":
+            settle_failure(payment, result.failure_code, result.failure_message)
+    db.session.commit()
+    followups.run()
+    return payment
+
+
+def settle_success(booking: Booking, payment: Payment, *, payable_at: datetime,
+                   followups: Followups) -> None:
+    """Mark a payment succeeded: it confirms its booking if that was still payable at
+    ``payable_at``, otherwise it is reversed. Caller holds both locks and commits."""
+    payment.status = "succeeded"
+    payment.succeeded_at = now()
+    payment.failure_code = payment.failure_message = None
+    still_payable = booking.status == "pending_payment" and (
+        booking.expires_at is None or booking.expires_at > payable_at)
+    if still_payable:
+        booking.status = "confirmed"
+        booking.confirmed_at = now()
+        booking.expires_at = None
+        followups.confirmed_payment_ids.append(payment.id)
+        return
+    reason = "duplicate" if booking.status == "confirmed" else "booking_expired"
+    followups.reversal_refund_ids.append(reverse_payment(booking, payment, reason).id)
+
+
+def settle_failure(payment: Payment, code: str | None, message: str | None) -> None:
+    payment.status = "failed"
+    payment.failure_code = (code or "payment_failed")[:60]
+    payment.failure_message = (message or "The payment failed")[:300]
+
+
+def read_payment(payment_id: int, principal: Principal) -> Payment:
+    """A payment for its payer, for staff of its cinema and for admins; 404 for other customers."""
+    payment = get_payment(payment_id)
+    ensure_may_read(principal, payment)
+    return payment
+
+
+def ensure_may_read(principal: Principal, payment: Payment) -> None:
+    if principal.id == payment.user_id:
+        return
+    if principal.role in STAFF_ROLES:
+        ensure_cinema_access(principal, payment.booking.showtime.cinema_id)
+        return
+    raise NotFoundError("Payment not found")
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
