@@ -34,6 +34,11 @@ def _caller_if_signed_in() -> Principal | None:
     return authenticate() if request.headers.get("Authorization") else None
 
 
+def _etag(kind: str, row) -> dict:
+    """ETags follow the row's optimistic-lock version, like every other resource of the API."""
+    return {kind: row.id, "version": row.version}
+
+
 def _choices(data: dict) -> list[SeatChoice]:
     return [SeatChoice(s["seat_id"], s["ticket_type"]) for s in data["seats"]]
 
@@ -91,7 +96,9 @@ class RuleById(MethodView):
     @blp.response(200, PricingRuleSchema)
     def get(self, rule_id):
         """One pricing rule, with its ETag"""
-        return rules.get_rule(rule_id)
+        rule = rules.get_rule(rule_id)
+        blp.set_etag(_etag("rule", rule))
+        return rule
 
     @blp.access(*MANAGERS)
     @blp.etag
@@ -100,8 +107,10 @@ class RuleById(MethodView):
     def put(self, data, rule_id):
         """Replace a pricing rule (If-Match required; 412 when it changed meanwhile)"""
         rule = rules.get_rule(rule_id)
-        blp.check_etag(rule, PricingRuleSchema)
-        return rules.update_rule(current_principal(), rule, data)
+        blp.check_etag(_etag("rule", rule))
+        rule = rules.update_rule(current_principal(), rule, data)
+        blp.set_etag(_etag("rule", rule))
+        return rule
 
     @blp.access(*MANAGERS)
     @blp.etag
@@ -109,7 +118,7 @@ class RuleById(MethodView):
     def delete(self, rule_id):
         """Delete a pricing rule (If-Match required)"""
         rule = rules.get_rule(rule_id)
-        blp.check_etag(rule, PricingRuleSchema)
+        blp.check_etag(_etag("rule", rule))
         rules.delete_rule(current_principal(), rule)
 
 
@@ -138,6 +147,7 @@ class PromoCodeById(MethodView):
         """One promo code, with its ETag"""
         promo = promos.get_promo(promo_id)
         promos.ensure_may_manage_promo(current_principal(), promo.cinema_ids)
+        blp.set_etag(_etag("promo", promo))
         return promo
 
     @blp.access(*MANAGERS)
@@ -147,8 +157,10 @@ class PromoCodeById(MethodView):
     def put(self, data, promo_id):
         """Replace a promo code's terms (the code itself stays; If-Match required)"""
         promo = promos.get_promo(promo_id)
-        blp.check_etag(promo, PromoCodeSchema)
-        return promos.update_promo(current_principal(), promo, data)
+        blp.check_etag(_etag("promo", promo))
+        promo = promos.update_promo(current_principal(), promo, data)
+        blp.set_etag(_etag("promo", promo))
+        return promo
 
     @blp.access(*MANAGERS)
     @blp.etag
@@ -156,7 +168,7 @@ class PromoCodeById(MethodView):
     def delete(self, promo_id):
         """Delete an unused code, or deactivate a redeemed one (If-Match required)"""
         promo = promos.get_promo(promo_id)
-        blp.check_etag(promo, PromoCodeSchema)
+        blp.check_etag(_etag("promo", promo))
         promos.delete_promo(current_principal(), promo)
 
 
