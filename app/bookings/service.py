@@ -126,6 +126,12 @@ def cancel_booking(principal: Principal, booking_id: int) -> Booking:
     mark_cancelled(booking, reason=reason, refund_due_minor=refund_due)
     db.session.commit()
     free_seats_of([booking])
+    if refund_due:
+        # The money goes back from a worker: a slow gateway never holds up the cancellation.
+        from workers import jobs
+        from workers.queues import enqueue
+
+        enqueue("default", jobs.refund_booking, booking.id)
     return booking
 
 

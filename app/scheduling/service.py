@@ -98,6 +98,11 @@ def cancel_showtime(principal: Principal, showtime_id: int) -> CancelledShowtime
     free_seats_of(bookings)
     drop_showtime_holds(showtime.id)
     invalidate_schedule(db.session.get(Cinema, showtime.cinema_id), showtime.starts_at)
+    if refund_total:
+        from workers import jobs
+        from workers.queues import enqueue
+
+        enqueue("default", jobs.refund_showtime_bookings, showtime.id)
     return CancelledShowtime(showtime=showtime, bookings_cancelled=len(bookings),
                              refund_due_minor=refund_total)
 
