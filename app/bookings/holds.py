@@ -18,7 +18,7 @@ from sqlalchemy.orm import lazyload
 
 from app.bookings import keys, lua
 from app.bookings.gaps import PlacedSeat, stranded_seats
-from app.bookings.quotes import quote_seats
+from app.bookings.quotes import quote_basket_with_promo, quote_seats
 from app.bookings.seatmap import invalidate_seat_map, load_seat_map
 from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access
 from app.common.cache import invalidate_pattern
@@ -47,6 +47,9 @@ class Hold:
     expires_at: datetime
     seats: list[HeldSeat]
     replaced_hold_id: str | None = None
+    # A promo code quoted into the seat prices; its use is counted when the booking is paid.
+    promo_code_id: int | None = None
+    discount_minor: int = 0
 
     @property
     def total_minor(self) -> int:
@@ -71,7 +74,7 @@ class Hold:
 
 
 def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
-               ticket_types: dict[int, str] | None = None) -> Hold:
+               ticket_types: dict[int, str] | None = None, promo_code: str | None = None) -> Hold:
     """Hold every seat of ``seat_ids`` or none; a new hold replaces the user's previous one.
 
     ``ticket_types`` (seat id -> adult/child/senior/student, adult by default) are chosen now
@@ -99,7 +102,14 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
     _refuse_if_taken(sorted(i for i in seat_ids if seats[i].is_blocked or i in sold), seats)
     if cinema.prevent_single_seat_gaps:
         _refuse_single_seat_gaps(showtime_id, set(seat_ids))
-    quotes = {quote.seat_id: quote for quote in quote_seats(showtime, seats.values(), ticket_types)}
+    held = [seats[i] for i in seat_ids]
+    promo_code_id, discount = None, 0
+    if promo_code:
+        basket = quote_basket_with_promo(showtime, held, ticket_types, promo_code, principal.id)
+        quoted, promo_code_id, discount = basket.seats, basket.promo_code_id, basket.discount_minor
+    else:
+        quoted = quote_seats(showtime, held, ticket_types)
+    quotes = {quote.seat_id: quote for quote in quoted}
     unpriced = sorted({seats[i].category for i in seat_ids if i not in quotes})
     if unpriced:
         raise ConflictError(f"No price is set for {', '.join(unpriced)} seats at this cinema",
@@ -112,6 +122,7 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
         seats=[HeldSeat(seat_id=i, label=seats[i].label, category=quotes[i].category,
                         price_minor=quotes[i].price_minor, ticket_type=quotes[i].ticket_type,
                         trace=quotes[i].trace) for i in seat_ids],
+        promo_code_id=promo_code_id, discount_minor=discount,
     )
     outcome = lua.run(
         "hold",

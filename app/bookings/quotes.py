@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from app.common.errors import ValidationError
 from app.extensions import db
 from app.models import Cinema, Showtime
 from app.pricing.quotes import price_seats
@@ -20,6 +21,15 @@ from app.pricing.tariffs import category_base_prices
 class PricedSeat(Protocol):
     id: int
     category: str
+
+
+@dataclass(frozen=True)
+class BasketQuote:
+    """Seat quotes of a hold with a promo code: each seat carries its share of the discount."""
+
+    seats: list[SeatQuote]
+    discount_minor: int
+    promo_code_id: int | None
 
 
 @dataclass(frozen=True)
@@ -62,3 +72,27 @@ def quote_seats(
             quotes.append(SeatQuote(seat_id=seat.id, category=seat.category, price_minor=price,
                                     ticket_type=pair[1], trace=trace))
     return quotes
+
+
+def quote_basket_with_promo(showtime: Showtime, seats: Iterable[PricedSeat], ticket_types: Mapping[int, str],
+                            promo_code: str, customer_id: int) -> BasketQuote:
+    """Quote a hold's seats with a promo code; 422 naming the reason when it does not apply.
+
+    The code's use is only counted at payment (``app.pricing.promos.redeem_promo``).
+    """
+    seats = list(seats)
+    base_prices = category_base_prices(showtime.cinema_id, showtime.screen_id)
+    priced_seats = [s for s in seats if s.category in base_prices]
+    cinema = db.session.get(Cinema, showtime.cinema_id)
+    priced = price_seats(showtime, cinema,
+                         [(s.id, s.category, ticket_types.get(s.id, "adult")) for s in priced_seats],
+                         base_prices, promo_code=promo_code, customer_id=customer_id)
+    if not priced.promo.applies:
+        raise ValidationError(f"Promo code {priced.promo.code} does not apply: {priced.promo.message}",
+                              reason=f"promo_{priced.promo.reason}")
+    lines = priced.to_dict()["lines"]
+    return BasketQuote(
+        seats=[SeatQuote(seat_id=line["seat_id"], category=line["category"], price_minor=line["final_minor"],
+                         ticket_type=line["ticket_type"], trace=line["trace"]) for line in lines],
+        discount_minor=priced.quote.discount_minor, promo_code_id=priced.promo.promo_code_id,
+    )

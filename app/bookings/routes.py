@@ -56,7 +56,7 @@ class Holds(MethodView):
         previous one. The quoted prices are honoured when you book.
         """
         return holds.hold_seats(current_principal(), body["showtime_id"], body["seat_ids"],
-                                body["ticket_types"])
+                                body["ticket_types"], body["promo_code"])
 
 
 @blp.route("/bookings/hold/<string:hold_id>")

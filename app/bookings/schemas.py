@@ -68,6 +68,10 @@ class HoldRequestSchema(ma.Schema):
         metadata=_meta("Ticket type per seat id (adult when a seat is not listed); priced into the quote",
                        {"18": "child"}),
     )
+    promo_code = ma.fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(1, 40),
+        metadata=_meta("Promo code quoted into the seat prices (its use is counted at payment)", "WELCOME10"),
+    )
 
 
 class HoldSeatSchema(ma.Schema):
@@ -88,6 +92,8 @@ class HoldSchema(ma.Schema):
     seats = ma.fields.List(ma.fields.Nested(HoldSeatSchema), required=True,
                            metadata=_meta("Held seats and their quoted prices"))
     total_minor = ma.fields.Integer(required=True, metadata=_meta("Sum of the quoted prices", 2000))
+    discount_minor = ma.fields.Integer(required=True, metadata=_meta(
+        "Promo discount already taken off the seat prices", 0))
     replaced_hold_id = ma.fields.String(allow_none=True, metadata=_meta(
         "Your previous hold for this showtime, released by this one (one live hold per showtime)"))
 

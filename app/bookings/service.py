@@ -71,7 +71,8 @@ def _write_booking(hold: Hold) -> Booking:
         booking = Booking(
             reference=new_reference(), user_id=hold.user_id, showtime_id=hold.showtime_id,
             hold_id=hold.hold_id, status="pending_payment", currency=hold.currency,
-            subtotal_minor=hold.total_minor, discount_minor=0, total_minor=hold.total_minor,
+            subtotal_minor=hold.total_minor + hold.discount_minor, discount_minor=hold.discount_minor,
+            total_minor=hold.total_minor, promo_code_id=hold.promo_code_id,
             expires_at=now() + window,
             seats=[BookingSeat(showtime_id=hold.showtime_id, seat_id=seat.seat_id, category=seat.category,
                                ticket_type=seat.ticket_type, price_minor=seat.price_minor,

@@ -34,6 +34,7 @@ from app.payments.records import (
     lock_payment,
     lock_refund,
 )
+from app.pricing.promos import release_promo
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +202,9 @@ def _count_refund(booking: Booking, payment: Payment, amount: int) -> None:
     payment.status = "refunded" if payment.refunded_minor == payment.amount_minor else "partially_refunded"
     booking.refunded_minor += amount
     booking.refund_due_minor = max(booking.refund_due_minor, booking.refunded_minor)
+    if payment.status == "refunded":
+        # A fully refunded booking gives its promo-code use back.
+        release_promo(booking)
 
 
 def _release(booking: Booking, seats: list[BookingSeat], reason: str) -> bool:

@@ -25,6 +25,7 @@ from app.payments.gateways import get_gateway
 from app.payments.gateways.base import ChargeRequest, ChargeResult, GatewayError
 from app.payments.records import get_payment, lock_booking, lock_payment
 from app.payments.refunds import execute_refund, reverse_payment
+from app.pricing.promos import redeem_promo
 
 # A pending attempt younger than this is still talking to the gateway: a second attempt on
 # the same booking waits for it instead of charging the card twice.
@@ -74,6 +75,11 @@ def process_payment(
             "it never charges twice, and a charge that did go through is settled by its webhook"
         ) from exc
     payment = record_charge_result(payment_id, result, attempt_started=started)
+    if payment.booking.status == "pending_payment" and payment.status in ("refunded", "partially_refunded"):
+        raise ConflictError(
+            "The last use of this booking's promo code went to another customer a moment ago; your "
+            "payment was refunded. Hold the seats again without the code", reason="promo_used_up",
+            details={"payment_id": payment.id, "booking_id": booking_id})
     if payment.status == "failed":
         raise PaymentDeclinedError(
             payment.failure_message or "The payment was declined",
@@ -170,6 +176,9 @@ def settle_success(booking: Booking, payment: Payment, *, payable_at: datetime,
     payment.failure_code = payment.failure_message = None
     still_payable = booking.status == "pending_payment" and (
         booking.expires_at is None or booking.expires_at > payable_at)
+    if still_payable and not _redeem_promo_of(booking):
+        followups.reversal_refund_ids.append(reverse_payment(booking, payment, "promo_used_up").id)
+        return
     if still_payable:
         booking.status = "confirmed"
         booking.confirmed_at = now()
@@ -178,6 +187,17 @@ def settle_success(booking: Booking, payment: Payment, *, payable_at: datetime,
         return
     reason = "duplicate" if booking.status == "confirmed" else "booking_expired"
     followups.reversal_refund_ids.append(reverse_payment(booking, payment, reason).id)
+
+
+def _redeem_promo_of(booking: Booking) -> bool:
+    """Count the booking's promo-code use now that it is paid; False when the last use went to
+    someone else meanwhile (the charge is then reversed: the discount was never earned)."""
+    try:
+        with db.session.begin_nested():
+            redeem_promo(booking)
+    except ConflictError:
+        return False
+    return True
 
 
 def settle_failure(payment: Payment, code: str | None, message: str | None) -> None:
