@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -58,9 +59,30 @@ def test_embedded_default_migrates_seeds_and_serves(tmp_path):
         assert httpx.get(f"{base}/readyz").json()["checks"] == {"database": "ok", "redis": "ok"}
         assert httpx.get(f"{base}/docs").status_code == 200
         assert httpx.get(f"{base}/docs/assets/swagger-ui-bundle.js").status_code == 200
+        _book_a_seat(base)
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def _book_a_seat(base: str) -> None:
+    """The demo customer logs in, picks a showtime, holds a free seat and books it."""
+    login = httpx.post(f"{base}/api/auth/login",
+                       json={"email": "customer@cinemaos.local", "password": "Demo-pass-2026"})
+    assert login.status_code == 200, login.text
+    auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    showtimes = httpx.get(f"{base}/api/showtimes").json()
+    items = showtimes["items"] if isinstance(showtimes, dict) else showtimes
+    showtime = next(s for s in items if s["starts_at"] > datetime.now(UTC).isoformat())
+    seat_map = httpx.get(f"{base}/api/showtimes/{showtime['id']}/seats").json()
+    seat = next(s for s in seat_map["seats"] if s["status"] == "available")
+    hold = httpx.post(f"{base}/api/bookings/hold", headers=auth,
+                      json={"showtime_id": showtime["id"], "seat_ids": [seat["id"]]})
+    assert hold.status_code == 201, hold.text
+    booking = httpx.post(f"{base}/api/bookings", headers=auth, json={"hold_id": hold.json()["hold_id"]})
+    assert booking.status_code == 201, booking.text
+    after = httpx.get(f"{base}/api/showtimes/{showtime['id']}/seats").json()
+    assert next(s for s in after["seats"] if s["id"] == seat["id"])["status"] == "sold"
 
 
 def test_docker_compose_parses_and_names_real_entry_points():
