@@ -12,14 +12,14 @@ class _AppContextMixin:
     def bind_app(self, app: Flask) -> None:
         self.app = app
 
-    def perform_job(self, job, queue) -> bool:
+    def perform_job(self, job, queue, *args, **kwargs) -> bool:
         from app.extensions import db
 
         with self.app.app_context():
             # A forked child must not reuse the parent's pooled connections.
             db.engine.dispose(close=False)
             try:
-                return super().perform_job(job, queue)
+                return super().perform_job(job, queue, *args, **kwargs)
             finally:
                 db.session.remove()
 

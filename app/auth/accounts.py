@@ -12,7 +12,8 @@ from app.auth.passwords import hash_password
 from app.auth.policy import normalise_email, password_problems
 from app.auth.sessions import publish_revocation, revoke_all_sessions
 from app.common.clock import now
-from app.common.errors import ConflictError, NotFoundError, ValidationError
+from app.common.errors import ConflictError, ValidationError
+from app.common.rows import get_or_404
 from app.extensions import db
 from app.models import User
 
@@ -75,10 +76,7 @@ def reset_password(raw_token: str, new_password: str) -> None:
 
 
 def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFoundError(f"User {user_id} not found")
-    return user
+    return get_or_404(User, user_id)
 
 
 def ensure_password_acceptable(password: str, email: str) -> None:

@@ -5,16 +5,10 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from app.common.schemas import field_meta as _meta
 from app.models import BOOKING_STATUSES, TICKET_TYPES
 
 SEAT_STATUSES = ("available", "held", "sold", "blocked")
-
-
-def _meta(description: str, example=None) -> dict:
-    meta = {"description": description}
-    if example is not None:
-        meta["example"] = example
-    return meta
 
 
 class ShowtimeSeatSchema(ma.Schema):

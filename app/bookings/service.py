@@ -22,6 +22,7 @@ from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError
 from app.extensions import db
 from app.models import Booking, BookingSeat, Cinema, Showtime
+from app.scheduling.queries import get_showtime_for_staff
 
 ACTIVE_STATUSES = ("pending_payment", "confirmed")
 # After a booking is written its locks are not dropped at once but left to expire: a hold
@@ -212,10 +213,7 @@ def list_bookings(principal: Principal, *, showtime_id: int | None = None, statu
         query = query.where(Booking.user_id == principal.id)
     if showtime_id is not None:
         if staff_view:
-            showtime = db.session.get(Showtime, showtime_id)
-            if showtime is None:
-                raise NotFoundError(f"Showtime {showtime_id} not found")
-            ensure_cinema_access(principal, showtime.cinema_id)
+            get_showtime_for_staff(principal, showtime_id)
         query = query.where(Booking.showtime_id == showtime_id)
     if reference:
         query = query.where(Booking.reference == normalise_reference(reference))

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import marshmallow as ma
 
 from app.common.pagination import PageArgsSchema, page_schema
-from app.common.schemas import ResourceSchema
+from app.common.schemas import ResourceSchema, UniqueFormatsMixin
 from app.models import FORMATS
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -157,7 +157,7 @@ class CinemaQueryArgsSchema(PageArgsSchema):
         "description": "Include deleted (archived) cinemas", "example": False})
 
 
-class ScreenSchema(ResourceSchema):
+class ScreenSchema(UniqueFormatsMixin, ResourceSchema):
     """A screen (auditorium) of a cinema. On PUT, fields left out keep their value."""
 
     id = ma.fields.Integer(dump_only=True, metadata={"description": "Screen id", "example": 7})
@@ -183,11 +183,6 @@ class ScreenSchema(ResourceSchema):
         "example": 1})
     created_at = ma.fields.DateTime(dump_only=True, metadata={"description": "Created"})
     updated_at = ma.fields.DateTime(dump_only=True, metadata={"description": "Last changed"})
-
-    @ma.validates("formats")
-    def _formats_unique(self, value: list[str], **_kwargs) -> None:
-        if len(set(value)) != len(value):
-            raise ma.ValidationError("A format is listed twice")
 
 
 class ScreenUpdateSchema(ScreenSchema):

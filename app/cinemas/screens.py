@@ -10,17 +10,15 @@ from app.cinemas.retirement import cancel_upcoming_showtimes, ensure_no_booked_s
 from app.cinemas.service import get_cinema
 from app.common.access import Principal, ensure_cinema_access
 from app.common.clock import now
-from app.common.errors import ConflictError, NotFoundError, PreconditionFailedError
+from app.common.errors import ConflictError
 from app.common.pagination import PageResult, paginate
+from app.common.rows import ensure_version, get_or_404
 from app.extensions import db
 from app.models import Screen, Showtime
 
 
 def get_screen(screen_id: int) -> Screen:
-    screen = db.session.get(Screen, screen_id)
-    if screen is None:
-        raise NotFoundError(f"Screen {screen_id} not found")
-    return screen
+    return get_or_404(Screen, screen_id)
 
 
 def editable_screen(principal: Principal, screen_id: int) -> Screen:
@@ -75,14 +73,10 @@ def archive_screen(principal: Principal, screen_id: int, expected_version: int) 
 
 def lock_screen(principal: Principal, screen_id: int, expected_version: int | None) -> Screen:
     """The screen, row-locked, if the caller may manage it and (when given) the version matches."""
-    screen = db.session.get(Screen, screen_id, with_for_update=True, populate_existing=True)
-    if screen is None:
-        raise NotFoundError(f"Screen {screen_id} not found")
+    screen = get_or_404(Screen, screen_id, lock=True)
     ensure_cinema_access(principal, screen.cinema_id)
-    if expected_version is not None and screen.version != expected_version:
-        raise PreconditionFailedError(
-            f"Screen {screen_id} changed since you read it (now version {screen.version}); "
-            "fetch it again and retry")
+    if expected_version is not None:
+        ensure_version(screen, expected_version)
     return screen
 
 

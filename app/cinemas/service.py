@@ -9,17 +9,15 @@ from sqlalchemy import func, select
 from app.cinemas.retirement import cancel_upcoming_showtimes, ensure_no_booked_showtimes, forget_schedules
 from app.common.access import Principal, ensure_cinema_access
 from app.common.clock import now
-from app.common.errors import ConflictError, NotFoundError, PreconditionFailedError, ValidationError
+from app.common.errors import ConflictError, ValidationError
 from app.common.pagination import PageResult, paginate
+from app.common.rows import get_or_404, lock_at_version
 from app.extensions import db
 from app.models import Cinema, Screen, Showtime
 
 
 def get_cinema(cinema_id: int) -> Cinema:
-    cinema = db.session.get(Cinema, cinema_id)
-    if cinema is None:
-        raise NotFoundError(f"Cinema {cinema_id} not found")
-    return cinema
+    return get_or_404(Cinema, cinema_id)
 
 
 def editable_cinema(principal: Principal, cinema_id: int) -> Cinema:
@@ -51,7 +49,7 @@ def update_cinema(principal: Principal, cinema_id: int, expected_version: int,
                   changes: dict[str, Any]) -> Cinema:
     """Change a cinema's settings (admins, or managers of this cinema)."""
     ensure_cinema_access(principal, cinema_id)
-    cinema = _locked(cinema_id, expected_version)
+    cinema = lock_at_version(Cinema, cinema_id, expected_version)
     if "name" in changes and changes["name"] != cinema.name:
         _ensure_name_free(changes["name"])
     for name, value in changes.items():
@@ -65,7 +63,7 @@ def update_cinema(principal: Principal, cinema_id: int, expected_version: int,
 
 def archive_cinema(cinema_id: int, expected_version: int) -> None:
     """Close a cinema for good: refused (409) while upcoming showtimes there have bookings."""
-    cinema = _locked(cinema_id, expected_version)
+    cinema = lock_at_version(Cinema, cinema_id, expected_version)
     ensure_no_booked_showtimes(f"Cinema {cinema_id}", Showtime.cinema_id == cinema_id)
     cancel_upcoming_showtimes(Showtime.cinema_id == cinema_id)
     closed_at = now()
@@ -75,17 +73,6 @@ def archive_cinema(cinema_id: int, expected_version: int) -> None:
         screen.archived_at = closed_at
     db.session.commit()
     forget_schedules({cinema_id})
-
-
-def _locked(cinema_id: int, expected_version: int) -> Cinema:
-    cinema = db.session.get(Cinema, cinema_id, with_for_update=True, populate_existing=True)
-    if cinema is None:
-        raise NotFoundError(f"Cinema {cinema_id} not found")
-    if cinema.version != expected_version:
-        raise PreconditionFailedError(
-            f"Cinema {cinema_id} changed since you read it (now version {cinema.version}); "
-            "fetch it again and retry")
-    return cinema
 
 
 def _ensure_name_free(name: str) -> None:

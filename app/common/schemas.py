@@ -7,6 +7,14 @@ from typing import Any
 import marshmallow as ma
 
 
+def field_meta(description: str, example: Any = None) -> dict[str, Any]:
+    """A field's OpenAPI ``metadata``: its description and, when there is one, an example."""
+    meta = {"description": description}
+    if example is not None:
+        meta["example"] = example
+    return meta
+
+
 class ResourceSchema(ma.Schema):
     """A resource's body schema, used both to read requests and to write responses.
 
@@ -21,3 +29,16 @@ class ResourceSchema(ma.Schema):
             return data
         read_only = {f.data_key or name for name, f in self.fields.items() if f.dump_only}
         return {key: value for key, value in data.items() if key not in read_only}
+
+
+class UniqueFormatsMixin:
+    """For schemas with a ``formats`` list (screens, movies): each format at most once.
+
+    A schema hook rather than a field validator, so it runs only once the list itself is
+    valid and a too-long list is reported as such, not also as a repeat.
+    """
+
+    @ma.validates("formats")
+    def _formats_unique(self, value: list[str], **_kwargs) -> None:
+        if len(set(value)) != len(value):
+            raise ma.ValidationError("A format is listed twice")

@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 
 from app.common.pagination import PageArgsSchema, page_schema
-from app.common.schemas import ResourceSchema
+from app.common.schemas import ResourceSchema, UniqueFormatsMixin
 from app.common.storage import public_url
 from app.models import FORMATS
 from app.movies.search import showing_state
@@ -75,7 +75,7 @@ class DistributorTermsSchema(ma.Schema):
         "description": "Only screens with at least this many seats", "example": 150})
 
 
-class MovieSchema(ResourceSchema):
+class MovieSchema(UniqueFormatsMixin, ResourceSchema):
     """A film of the catalogue. On PUT, fields left out keep their value."""
 
     id = ma.fields.Integer(dump_only=True, metadata={"description": "Movie id", "example": 42})
@@ -158,11 +158,6 @@ class MovieSchema(ResourceSchema):
 
     def _showing(self, movie) -> str:
         return showing_state(movie)
-
-    @ma.validates("formats")
-    def _formats_unique(self, value: list[str], **_kwargs) -> None:
-        if len(set(value)) != len(value):
-            raise ma.ValidationError("A format is listed twice")
 
 
 class MovieUpdateSchema(MovieSchema):

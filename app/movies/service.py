@@ -18,8 +18,9 @@ from app.cinemas.retirement import cancel_upcoming_showtimes, ensure_no_booked_s
 from app.common import storage
 from app.common.cache import consistent_cached_json, mark_stale
 from app.common.clock import now
-from app.common.errors import NotFoundError, PreconditionFailedError, ValidationError
+from app.common.errors import ValidationError
 from app.common.pagination import PageResult, paginate
+from app.common.rows import get_or_404, lock_at_version
 from app.extensions import db
 from app.models import AgeRating, Genre, Movie, MovieFormat, Showtime
 from app.movies.posters import inspect_poster, poster_key
@@ -34,10 +35,7 @@ def movie_key(movie_id: int) -> str:
 
 
 def get_movie(movie_id: int) -> Movie:
-    movie = db.session.get(Movie, movie_id)
-    if movie is None:
-        raise NotFoundError(f"Movie {movie_id} not found")
-    return movie
+    return get_or_404(Movie, movie_id)
 
 
 def read_movie(movie_id: int) -> dict[str, Any]:
@@ -60,7 +58,7 @@ def create_movie(data: dict[str, Any]) -> Movie:
 
 def update_movie(movie_id: int, expected_version: int, changes: dict[str, Any]) -> Movie:
     """Apply ``changes`` (fields left out keep their value) if nobody changed it meanwhile."""
-    movie = _locked(movie_id, expected_version)
+    movie = lock_at_version(Movie, movie_id, expected_version)
     _apply(movie, changes)
     # Genres and formats live in other tables: touching the row bumps its version anyway.
     movie.updated_at = now()
@@ -71,7 +69,7 @@ def update_movie(movie_id: int, expected_version: int, changes: dict[str, Any]) 
 
 def archive_movie(movie_id: int, expected_version: int) -> None:
     """Refuse (409) while upcoming showtimes have bookings; else archive it, cancel the rest."""
-    movie = _locked(movie_id, expected_version)
+    movie = lock_at_version(Movie, movie_id, expected_version)
     ensure_no_booked_showtimes(f"Movie {movie_id}", Showtime.movie_id == movie_id)
     cinemas = cancel_upcoming_showtimes(Showtime.movie_id == movie_id)
     if movie.status != "archived":
@@ -103,18 +101,6 @@ def remove_poster(movie_id: int) -> None:
     mark_stale(movie_key(movie_id))
     if old_key:
         storage.delete_object(old_key)
-
-
-def _locked(movie_id: int, expected_version: int) -> Movie:
-    """The movie, row-locked for this transaction, if it is still at ``expected_version``."""
-    movie = db.session.get(Movie, movie_id, with_for_update=True, populate_existing=True)
-    if movie is None:
-        raise NotFoundError(f"Movie {movie_id} not found")
-    if movie.version != expected_version:
-        raise PreconditionFailedError(
-            f"Movie {movie_id} changed since you read it (now version {movie.version}); "
-            "fetch it again and retry")
-    return movie
 
 
 def _apply(movie: Movie, data: dict[str, Any]) -> None:

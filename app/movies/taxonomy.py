@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 
 from app.common.cache import mark_stale_pattern
-from app.common.errors import ConflictError, NotFoundError
+from app.common.errors import ConflictError
+from app.common.rows import get_or_404
 from app.extensions import db
 from app.models import AgeRating, Genre, Movie, movie_genres
 
@@ -28,10 +29,7 @@ def list_genres() -> list[Genre]:
 
 
 def get_genre(genre_id: int) -> Genre:
-    genre = db.session.get(Genre, genre_id)
-    if genre is None:
-        raise NotFoundError(f"Genre {genre_id} not found")
-    return genre
+    return get_or_404(Genre, genre_id)
 
 
 def create_genre(data: dict[str, Any]) -> Genre:
@@ -79,10 +77,7 @@ def list_age_ratings() -> list[AgeRating]:
 
 
 def get_age_rating(code: str) -> AgeRating:
-    rating = db.session.get(AgeRating, code)
-    if rating is None:
-        raise NotFoundError(f"Age rating {code!r} not found")
-    return rating
+    return get_or_404(AgeRating, code, f"Age rating {code!r}")
 
 
 def create_age_rating(data: dict[str, Any]) -> AgeRating:

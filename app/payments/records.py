@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.common.errors import NotFoundError
+from app.common.rows import get_or_404
 from app.extensions import db
 from app.models import Booking, Cinema, Payment, Refund, Seat
 
@@ -37,10 +37,7 @@ def lock_refund(refund_id: int) -> Refund:
 
 
 def get_payment(payment_id: int) -> Payment:
-    payment = db.session.get(Payment, payment_id)
-    if payment is None:
-        raise NotFoundError("Payment not found")
-    return payment
+    return get_or_404(Payment, payment_id, "Payment")
 
 
 def find_payment(provider_payment_id: str | None, metadata_payment_id: str | None) -> Payment | None:

@@ -5,15 +5,12 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from app.common.schemas import field_meta as _doc
 from app.models.payments import PAYMENT_STATUSES
 from app.payments.invoices import credit_notes_of
 
 REFUND_REASONS = ("requested_by_customer", "duplicate", "fraudulent", "goodwill",
                   "showtime_cancelled", "booking_cancelled")
-
-
-def _doc(description: str, example=None) -> dict:
-    return {"description": description, **({"example": example} if example is not None else {})}
 
 
 class ProcessPaymentSchema(ma.Schema):

@@ -7,23 +7,16 @@ from decimal import Decimal
 from sqlalchemy import select, update
 
 from app.bookings.seatmap import invalidate_seat_map
-from app.common.access import Principal, ensure_cinema_access
+from app.common.access import Principal
 from app.common.clock import now
-from app.common.errors import NotFoundError, ValidationError
+from app.common.errors import ValidationError
 from app.extensions import db
 from app.models import Cinema, PriceChange, Showtime
-
-
-def _showtime_for_manager(principal: Principal, showtime_id: int) -> Showtime:
-    showtime = db.session.get(Showtime, showtime_id)
-    if showtime is None:
-        raise NotFoundError(f"Showtime {showtime_id} not found")
-    ensure_cinema_access(principal, showtime.cinema_id)
-    return showtime
+from app.scheduling.queries import get_showtime_for_staff
 
 
 def price_history(principal: Principal, showtime_id: int) -> dict:
-    showtime = _showtime_for_manager(principal, showtime_id)
+    showtime = get_showtime_for_staff(principal, showtime_id)
     changes = db.session.scalars(
         select(PriceChange).where(PriceChange.showtime_id == showtime_id).order_by(PriceChange.id)
     )
@@ -34,7 +27,7 @@ def price_history(principal: Principal, showtime_id: int) -> dict:
 def set_price_freeze(principal: Principal, showtime_id: int, frozen: bool,
                      multiplier: Decimal | None = None) -> dict:
     """Freeze (optionally at a chosen multiplier inside the cinema's grid) or unfreeze."""
-    showtime = _showtime_for_manager(principal, showtime_id)
+    showtime = get_showtime_for_staff(principal, showtime_id)
     values: dict = {"price_frozen": frozen}
     if multiplier is not None:
         cinema = db.session.get(Cinema, showtime.cinema_id)

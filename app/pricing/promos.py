@@ -9,7 +9,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from app.common.clock import now
-from app.common.errors import ConflictError, NotFoundError, ValidationError
+from app.common.errors import ConflictError, ValidationError
+from app.common.rows import get_or_404
 from app.extensions import db
 from app.models import Booking, PromoCode, PromoRedemption
 from pricing_engine import Basket, PricingInputError, Promo, PromoKind, PromoScope, PromoUsage, check_promo
@@ -124,10 +125,7 @@ def release_promo(booking: Booking) -> None:
 
 
 def get_promo(promo_id: int) -> PromoCode:
-    promo = db.session.get(PromoCode, promo_id)
-    if promo is None:
-        raise NotFoundError(f"Promo code {promo_id} not found")
-    return promo
+    return get_or_404(PromoCode, promo_id, f"Promo code {promo_id}")
 
 
 def ensure_may_manage_promo(principal, cinema_ids: list[int]) -> None:

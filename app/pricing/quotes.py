@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.common.clock import now
-from app.common.errors import ConflictError, NotFoundError, ValidationError
+from app.common.errors import ConflictError, ValidationError
+from app.common.rows import get_or_404
 from app.extensions import db
 from app.models import Cinema, Seat, Showtime
 from app.pricing import tariffs
@@ -52,9 +53,7 @@ def quote_seats(
     at: datetime | None = None,
 ) -> PricedBasket:
     """Price ``choices`` for ``showtime_id`` now; refuses unknown, foreign or blocked seats."""
-    showtime = db.session.get(Showtime, showtime_id)
-    if showtime is None:
-        raise NotFoundError(f"Showtime {showtime_id} not found")
+    showtime = get_or_404(Showtime, showtime_id)
     if showtime.status != "scheduled":
         raise ConflictError(f"Showtime {showtime_id} is cancelled", reason="showtime_cancelled")
     seats = _seats_of_showtime(showtime, choices)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import and_, bindparam, extract, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 
 from app.bookings.seatmap import invalidate_seat_map
 from app.common.clock import now
+from app.common.localtime import local_parts, with_local_parts
 from app.extensions import db
 from app.models import BookingSeat, Cinema, Movie, PriceChange, Screen, SeatCategoryPrice, Showtime
 from optimizer.demand import prior_profile
@@ -33,7 +33,7 @@ def reprice_upcoming_showtimes(horizon_days: int = HORIZON_DAYS) -> dict[str, in
     if not rows:
         return {"considered": 0, "changed": 0, "frozen": 0}
     columns = {name: [getattr(r, name) for r in rows] for name in rows[0]._fields}
-    weekday, hour, age_weeks = _local_parts(rows, at)
+    weekday, hour, age_weeks = local_parts(rows)
     capacity = np.asarray(columns["capacity"], dtype=np.int64)
     current_bp = np.array([int(Decimal(m) * 10000) for m in columns["dynamic_multiplier"]], dtype=np.int64)
     last_change = [c or at - timedelta(days=365) for c in columns["price_changed_at"]]
@@ -85,24 +85,8 @@ def _load_upcoming(at, horizon_days: int) -> list:
                Showtime.starts_at <= at + timedelta(days=horizon_days), Screen.capacity > 0)
         .order_by(Showtime.id)
     )
-    if db.engine.dialect.name == "postgresql":
-        local = func.timezone(Cinema.timezone, Showtime.starts_at)
-        query = query.add_columns(
-            (extract("isodow", local) - 1).label("local_weekday"), extract("hour", local).label("local_hour"),
-            ((func.date(local) - Movie.release_date) / 7).label("age_weeks"),
-        )
+    query = with_local_parts(query, Showtime.starts_at, Cinema.timezone, Movie.release_date)
     return db.session.execute(query).all()
-
-
-def _local_parts(rows: list, at) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Local weekday, hour and film age in weeks; computed by PostgreSQL when it is there."""
-    if rows and "local_weekday" in rows[0]._fields:
-        return (np.array([int(r.local_weekday) for r in rows]), np.array([int(r.local_hour) for r in rows]),
-                np.maximum(np.array([int(r.age_weeks) for r in rows]), 0))
-    local = [r.starts_at.astimezone(ZoneInfo(r.timezone)) for r in rows]  # embedded SQLite only
-    ages = [(t.date() - r.release_date).days // 7 for t, r in zip(local, rows, strict=True)]
-    return (np.array([t.weekday() for t in local]), np.array([t.hour for t in local]),
-            np.maximum(np.array(ages), 0))
 
 
 def _write_changes(rows: list, result, changed: np.ndarray, at) -> None:

@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from app.common.access import Principal, ensure_cinema_access
-from app.common.errors import NotFoundError, PermissionDeniedError, ValidationError
+from app.common.errors import PermissionDeniedError, ValidationError
+from app.common.rows import get_or_404
 from app.extensions import db
 from app.models import FORMATS, TICKET_TYPES, PricingRule
 from app.pricing.tariffs import TIME_RULE_KINDS, engine_rule
@@ -24,10 +25,7 @@ def list_rules(cinema_id: int | None = None, kind: str | None = None) -> list[Pr
 
 
 def get_rule(rule_id: int) -> PricingRule:
-    rule = db.session.get(PricingRule, rule_id)
-    if rule is None:
-        raise NotFoundError(f"Pricing rule {rule_id} not found")
-    return rule
+    return get_or_404(PricingRule, rule_id, f"Pricing rule {rule_id}")
 
 
 def _ensure_may_manage(principal: Principal, cinema_id: int | None) -> None:

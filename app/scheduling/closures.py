@@ -11,27 +11,20 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from app.common.access import Principal, ensure_cinema_access
+from app.cinemas.screens import editable_screen
+from app.common.access import Principal
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError, ValidationError
 from app.extensions import db
-from app.models import Booking, Screen, ScreenClosure, Showtime
+from app.models import Booking, ScreenClosure, Showtime
 from app.scheduling.availability import describe
 from app.scheduling.queries import invalidate_schedule
 
 LIVE_BOOKINGS = ("pending_payment", "confirmed")
 
 
-def _screen_for_manager(principal: Principal, screen_id: int) -> Screen:
-    screen = db.session.get(Screen, screen_id)
-    if screen is None:
-        raise NotFoundError(f"Screen {screen_id} not found")
-    ensure_cinema_access(principal, screen.cinema_id)
-    return screen
-
-
 def list_closures(principal: Principal, screen_id: int) -> list[ScreenClosure]:
-    _screen_for_manager(principal, screen_id)
+    editable_screen(principal, screen_id)
     return list(db.session.scalars(
         select(ScreenClosure).where(ScreenClosure.screen_id == screen_id).order_by(ScreenClosure.starts_at)
     ))
@@ -41,7 +34,7 @@ def create_closure(principal: Principal, screen_id: int, starts_at: datetime, en
                    reason: str) -> ScreenClosure:
     if ends_at <= starts_at:
         raise ValidationError("ends_at must be after starts_at", reason="closure_ends_before_start")
-    screen = _screen_for_manager(principal, screen_id)
+    screen = editable_screen(principal, screen_id)
     # Lock the screen's showtimes in the window so a booking cannot slip in between check and write.
     inside = list(db.session.scalars(
         select(Showtime).where(
@@ -73,7 +66,7 @@ def create_closure(principal: Principal, screen_id: int, starts_at: datetime, en
 
 
 def delete_closure(principal: Principal, screen_id: int, closure_id: int) -> None:
-    _screen_for_manager(principal, screen_id)
+    editable_screen(principal, screen_id)
     closure = db.session.get(ScreenClosure, closure_id)
     if closure is None or closure.screen_id != screen_id:
         raise NotFoundError(f"Closure {closure_id} of screen {screen_id} not found")

@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from app.common.access import Principal, ensure_cinema_access
 from app.common.cache import cached_json, invalidate
 from app.common.clock import now
-from app.common.errors import NotFoundError
+from app.common.rows import get_or_404
 from app.extensions import db
 from app.models import Cinema, Screen, Showtime
 from app.scheduling.schemas import ScheduleSchema
@@ -20,10 +20,7 @@ SCHEDULE_TTL_SECONDS = 15 * 60
 
 
 def get_showtime(showtime_id: int) -> Showtime:
-    showtime = db.session.get(Showtime, showtime_id)
-    if showtime is None:
-        raise NotFoundError(f"Showtime {showtime_id} not found")
-    return showtime
+    return get_or_404(Showtime, showtime_id)
 
 
 def get_showtime_for_staff(principal: Principal, showtime_id: int) -> Showtime:
@@ -58,9 +55,7 @@ def list_showtimes(*, movie_id: int | None = None, cinema_id: int | None = None,
 
 def cinema_schedule(principal: Principal, cinema_id: int, day: date) -> dict[str, Any]:
     """Every screen of the cinema and the showtimes starting on its local ``day``."""
-    cinema = db.session.get(Cinema, cinema_id)
-    if cinema is None:
-        raise NotFoundError(f"Cinema {cinema_id} not found")
+    cinema = get_or_404(Cinema, cinema_id)
     ensure_cinema_access(principal, cinema_id)
     return cached_json(schedule_key(cinema_id, day), SCHEDULE_TTL_SECONDS,
                        lambda: _build_schedule(cinema, day))

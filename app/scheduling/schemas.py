@@ -5,14 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from app.common.schemas import field_meta as _meta
 from app.models import FORMATS
-
-
-def _meta(description: str, example=None) -> dict:
-    meta = {"description": description}
-    if example is not None:
-        meta["example"] = example
-    return meta
 
 
 class ShowtimeWriteSchema(ma.Schema):

@@ -20,6 +20,7 @@ from app.bookings.service import ACTIVE_STATUSES, free_seats_of, mark_cancelled
 from app.common.access import Principal, ensure_cinema_access
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError, ValidationError
+from app.common.rows import get_or_404
 from app.extensions import db
 from app.models import Booking, BookingSeat, Cinema, Movie, Screen, Showtime
 from app.scheduling.availability import describe, ensure_screen_free, overlapping_showtime
@@ -108,13 +109,9 @@ def cancel_showtime(principal: Principal, showtime_id: int) -> CancelledShowtime
 
 
 def _load_slot_parts(principal: Principal, screen_id: int, movie_id: int) -> tuple[Screen, Cinema, Movie]:
-    screen = db.session.get(Screen, screen_id)
-    if screen is None:
-        raise NotFoundError(f"Screen {screen_id} not found")
+    screen = get_or_404(Screen, screen_id)
     ensure_cinema_access(principal, screen.cinema_id)
-    movie = db.session.get(Movie, movie_id)
-    if movie is None:
-        raise NotFoundError(f"Movie {movie_id} not found")
+    movie = get_or_404(Movie, movie_id)
     if movie.status != "active":
         raise ValidationError(f"{movie.title} is archived", reason="movie_archived")
     return screen, screen.cinema, movie

@@ -6,51 +6,20 @@ cookie jar, and revocation is shared between worker processes through Redis.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import httpx
 import pytest
 
-from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL
+from tests.e2e.conftest import gunicorn_server, server_env
 from tests.factories import PASSWORD
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
 def server(app):
     """Gunicorn serving the test database (its schema is built by the ``app`` fixture)."""
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": TEST_DATABASE_URL, "REDIS_URL": TEST_REDIS_URL,
-           "SECRET_KEY": "e2e-secret", "JWT_SECRET_KEY": "e2e-jwt-secret-key-of-sufficient-length",
-           "PORT": str(port), "WEB_CONCURRENCY": "3", "LOG_LEVEL": "WARNING", "RQ_ASYNC": "false"}
-    process = subprocess.Popen([BIN / "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(f"{base}/healthz", timeout=2)
-            break
-        except httpx.TransportError:
-            assert time.monotonic() < deadline, "gunicorn did not start within 30 s"
-            assert process.poll() is None, process.stderr.read().decode()
-            time.sleep(0.3)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+    env = server_env(SECRET_KEY="e2e-secret", JWT_SECRET_KEY="e2e-jwt-secret-key-of-sufficient-length",
+                     WEB_CONCURRENCY="3", RQ_ASYNC="false")
+    with gunicorn_server(env) as base:
+        yield base
 
 
 @pytest.mark.slow

@@ -7,17 +7,12 @@ half-written.
 
 from __future__ import annotations
 
-import os
 import random
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -26,48 +21,22 @@ from sqlalchemy import text
 from app.bookings import keys
 from app.common.clock import now
 from app.extensions import db, redis_client
-from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL
+from tests.e2e.conftest import gunicorn_server, server_env
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 CLIENTS = 240
 THREADS = 32
 
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def server(app, tmp_path):
     """Gunicorn with 4 workers on the test database and Redis, signing tokens like the tests."""
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": TEST_DATABASE_URL, "REDIS_URL": TEST_REDIS_URL,
-           "PORT": str(port), "WEB_CONCURRENCY": "4", "APP_ENV": "development",
-           "SECRET_KEY": app.config["SECRET_KEY"], "JWT_SECRET_KEY": app.config["JWT_SECRET_KEY"],
-           "RATELIMIT_ENABLED": "false", "LOG_LEVEL": "WARNING", "INSTANCE_DIR": str(tmp_path)}
-    process = subprocess.Popen([BIN / "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT,
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    try:
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, process.stderr.read().decode()
-            assert time.monotonic() < deadline, "gunicorn did not start within 30 s"
-            time.sleep(0.2)
+    env = server_env(WEB_CONCURRENCY="4", APP_ENV="development", SECRET_KEY=app.config["SECRET_KEY"],
+                     JWT_SECRET_KEY=app.config["JWT_SECRET_KEY"], RATELIMIT_ENABLED="false",
+                     INSTANCE_DIR=str(tmp_path))
+    with gunicorn_server(env) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_customers_racing_for_one_showtime_never_share_a_seat(server, factory):

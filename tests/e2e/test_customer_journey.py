@@ -7,23 +7,16 @@ from __future__ import annotations
 
 import email
 import io
-import os
-import socket
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 
-from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL
+from tests.e2e.conftest import free_port, gunicorn_server, server_env
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 PASSWORD = "Journey-pass-2026"
 
 pytestmark = pytest.mark.slow
@@ -50,16 +43,10 @@ class Mailbox:
                              f"{[m['Subject'] for m in self.messages]}")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def mailbox():
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield box, controller.port
     controller.stop()
@@ -68,29 +55,14 @@ def mailbox():
 @pytest.fixture
 def server(app, mailbox, tmp_path):
     """Gunicorn on the test database and Redis, sending mail to the local SMTP server."""
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": TEST_DATABASE_URL, "REDIS_URL": TEST_REDIS_URL,
-           "SECRET_KEY": "journey-secret", "JWT_SECRET_KEY": "journey-jwt-secret-of-sufficient-length",
-           "PORT": str(port), "WEB_CONCURRENCY": "2", "LOG_LEVEL": "WARNING", "RQ_ASYNC": "false",
-           "RATELIMIT_ENABLED": "false", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mailbox[1]),
-           "MEDIA_DIR": str(tmp_path / "media"), "INSTANCE_DIR": str(tmp_path)}
+    env = server_env(SECRET_KEY="journey-secret", JWT_SECRET_KEY="journey-jwt-secret-of-sufficient-length",
+                     WEB_CONCURRENCY="2", RQ_ASYNC="false", RATELIMIT_ENABLED="false",
+                     SMTP_HOST="127.0.0.1", SMTP_PORT=str(mailbox[1]),
+                     MEDIA_DIR=str(tmp_path / "media"), INSTANCE_DIR=str(tmp_path))
     for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE", "S3_BUCKET"):
         env.pop(name, None)
-    process = subprocess.Popen([BIN / "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(f"{base}/healthz", timeout=2)
-            break
-        except httpx.TransportError:
-            assert time.monotonic() < deadline, "gunicorn did not start within 30 s"
-            assert process.poll() is None, process.stderr.read().decode()
-            time.sleep(0.3)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+    with gunicorn_server(env) as base:
+        yield base
 
 
 def test_register_to_refund_with_the_seats_free_again(server, mailbox, factory):

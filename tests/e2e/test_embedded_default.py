@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,27 +11,19 @@ import httpx
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from tests.e2e.conftest import BIN, ROOT, gunicorn_server
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _embedded_env(instance: Path, port: int) -> dict[str, str]:
+def _embedded_env(instance: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "JWT_SECRET_KEY", "APP_ENV"}}
-    env.update(INSTANCE_DIR=str(instance), FLASK_APP="wsgi", PORT=str(port), LOG_LEVEL="WARNING")
+    env.update(INSTANCE_DIR=str(instance), FLASK_APP="wsgi", LOG_LEVEL="WARNING")
     return env
 
 
 @pytest.mark.slow
 def test_embedded_default_migrates_seeds_and_serves(tmp_path):
-    port = _free_port()
-    env = _embedded_env(tmp_path / "instance", port)
+    env = _embedded_env(tmp_path / "instance")
     run = {"cwd": ROOT, "env": env, "capture_output": True, "text": True, "timeout": 120}
     assert subprocess.run([BIN / "flask", "db", "upgrade"], **run).returncode == 0
     seeded = subprocess.run([BIN / "flask", "seed-demo"], **run)
@@ -42,27 +31,13 @@ def test_embedded_default_migrates_seeds_and_serves(tmp_path):
     assert "admin@cinemaos.local" in seeded.stdout
     assert (tmp_path / "instance" / "cinemaos.sqlite3").exists()
 
-    server = subprocess.Popen([BIN / "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                health = httpx.get(f"{base}/healthz", timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "gunicorn did not start within 30 s"
-                assert server.poll() is None, server.stderr.read().decode()
-                time.sleep(0.3)
+    with gunicorn_server(env) as base:
+        health = httpx.get(f"{base}/healthz", timeout=2)
         assert health.status_code == 200
         assert httpx.get(f"{base}/readyz").json()["checks"] == {"database": "ok", "redis": "ok"}
         assert httpx.get(f"{base}/docs").status_code == 200
         assert httpx.get(f"{base}/docs/assets/swagger-ui-bundle.js").status_code == 200
         _book_a_seat(base)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def _book_a_seat(base: str) -> None:

@@ -1,0 +1,72 @@
+"""End-to-end helpers: a real Gunicorn serving ``wsgi:app`` over loopback HTTP.
+
+Each test module still writes its own ``server`` fixture, because each needs a different
+environment (worker count, secrets, a mail server, no PostgreSQL at all); starting, waiting
+for and stopping the server is the part they share, and lives here.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+STARTUP_SECONDS = 30
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (the OS picks it)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(**settings: str) -> dict[str, str]:
+    """This environment pointed at the test PostgreSQL database and Redis; ``settings`` add or override."""
+    return {**os.environ, "DATABASE_URL": TEST_DATABASE_URL, "REDIS_URL": TEST_REDIS_URL,
+            "LOG_LEVEL": "WARNING", **settings}
+
+
+@contextmanager
+def gunicorn_server(env: Mapping[str, str]) -> Iterator[str]:
+    """``gunicorn --config gunicorn.conf.py wsgi:app`` with ``env`` on a free loopback port.
+
+    Yields the base URL once ``/healthz`` answers, and stops the server even when the test
+    fails, so no stray workers keep connections to the test database open.
+    """
+    port = free_port()
+    process = subprocess.Popen([BIN / "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT,
+                               env={**env, "PORT": str(port)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _wait_until_healthy(base: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        # A server that died (bad config, port taken) says why on stderr.
+        assert process.poll() is None, process.stderr.read().decode()
+        assert time.monotonic() < deadline, f"gunicorn did not start within {STARTUP_SECONDS} s"
+        time.sleep(0.2)
