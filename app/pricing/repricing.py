@@ -5,7 +5,7 @@ database), forecasts base-price demand with the shared demand model of ``optimiz
 (film age x weekday x hour, the same model the scheduler uses), lets
 ``pricing_engine.reprice`` choose every multiplier in one vectorised call, and writes the
 changes and the price-change log in one transaction. Seat-map caches of changed showtimes
-are cleared so the next read shows the new prices.
+are cleared and rebuilt, so the next read shows the new prices at once.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from decimal import Decimal
 import numpy as np
 from sqlalchemy import and_, bindparam, func, insert, select, update
 
-from app.bookings.seatmap import invalidate_seat_map
+from app.bookings.seatmap import invalidate_seat_map, seat_map_json
 from app.common.clock import now
 from app.common.localtime import local_parts, with_local_parts
 from app.extensions import db
@@ -113,3 +113,5 @@ def _write_changes(rows: list, result, changed: np.ndarray, at) -> None:
     db.session.commit()
     for i in changed:
         invalidate_seat_map(rows[i].id)
+        # Re-warm at once: the first customer after a price change should not pay for the rebuild.
+        seat_map_json(rows[i].id)

@@ -309,3 +309,20 @@ def test_hold_calculate_and_booking_agree_even_after_prices_move(client, factory
     stray = client.post("/api/bookings/hold", headers=factory.headers(customer), json={
         "showtime_id": showtime.id, "seat_ids": [seats[4].id], "ticket_types": {str(seats[5].id): "child"}})
     assert stray.status_code == 422
+
+
+def test_repricing_rewarms_the_seat_map_with_the_new_prices(client, factory):
+    from app.bookings import keys
+    from app.common.clock import now
+    from app.extensions import redis_client
+
+    cinema = factory.cinema()
+    screen = factory.screen(cinema, rows=4, seats_per_row=10)
+    showtime = factory.showtime(screen, factory.movie(release_date=now().date()),
+                                starts_at=(now() + timedelta(hours=23)).replace(second=0, microsecond=0))
+    before = client.get(f"/api/showtimes/{showtime.id}/seats").json["seats"][0]["price_minor"]
+
+    assert reprice_upcoming_showtimes()["changed"] == 1  # nobody booked a day ahead: the price drops
+    cached = redis_client.client.get(keys.seat_map_key(showtime.id))
+    assert cached is not None and f'"price_minor":{before}' not in cached
+    assert client.get(f"/api/showtimes/{showtime.id}/seats").json["seats"][0]["price_minor"] < before
