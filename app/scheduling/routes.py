@@ -8,11 +8,13 @@ from flask.views import MethodView
 from app.common.access import MANAGERS, STAFF_ROLES, current_principal
 from app.common.blueprint import ServiceBlueprint
 from app.models import Showtime
-from app.scheduling import closures, queries, service
+from app.scheduling import closures, generation, queries, service
 from app.scheduling.schemas import (
     CancelledShowtimeSchema,
     ClosureSchema,
     ClosureWriteSchema,
+    GenerateRequestSchema,
+    GenerationJobSchema,
     ScheduleQueryArgsSchema,
     ScheduleSchema,
     ShowtimeQueryArgsSchema,
@@ -152,3 +154,24 @@ class ScreenClosureById(MethodView):
     def delete(self, screen_id: int, closure_id: int):
         """Reopen: delete a closure"""
         closures.delete_closure(current_principal(), screen_id, closure_id)
+
+
+@blp.route("/schedule/generate")
+class ScheduleGenerate(MethodView):
+    @blp.access(*MANAGERS)
+    @blp.arguments(GenerateRequestSchema)
+    @blp.response(202, GenerationJobSchema)
+    @blp.alt_response(409, response="DEFAULT_ERROR",
+                      description="A generation for overlapping dates of this cinema is still running")
+    def post(self, body: dict):
+        """Queue an optimised schedule for a cinema (its managers, admins); poll /schedule/jobs/{id}"""
+        return generation.request_generation(current_principal(), **body)
+
+
+@blp.route("/schedule/jobs/<job_id>")
+class ScheduleJob(MethodView):
+    @blp.access(*MANAGERS)
+    @blp.response(200, GenerationJobSchema)
+    def get(self, job_id: str):
+        """Status, progress and result of a schedule generation"""
+        return generation.get_run(current_principal(), job_id)

@@ -99,3 +99,73 @@ class ClosureSchema(ClosureWriteSchema):
     screen_id = ma.fields.Integer(required=True, metadata=_meta("Screen", 3))
     created_by_id = ma.fields.Integer(allow_none=True, metadata=_meta("Who entered it", 2))
     created_at = ma.fields.AwareDateTime(required=True, metadata=_meta("When it was entered"))
+
+
+class GenerateOptionsSchema(ma.Schema):
+    solver = ma.fields.String(load_default="highs", validate=validate.OneOf(("highs", "cbc")),
+                              metadata=_meta("MIP solver: HiGHS (highspy) or CBC (PuLP's)", "highs"))
+    time_limit_seconds = ma.fields.Float(load_default=60, validate=validate.Range(min=1, max=600),
+                                         metadata=_meta("Wall-clock limit of the solve", 60))
+    relative_gap = ma.fields.Float(
+        load_default=0.005, validate=validate.Range(min=0, max=0.5),
+        metadata=_meta("Stop once provably within this fraction of the bound", 0.005))
+    grid_minutes = ma.fields.Integer(validate=validate.OneOf((5, 10, 15, 30)),
+                                     metadata=_meta("Start times lie on this grid (default 5)", 5))
+    family_last_start = ma.fields.String(validate=validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$"),
+                                         metadata=_meta("Latest start of G/PG films (default 20:00)"))
+    stagger_max_starts = ma.fields.Integer(validate=validate.Range(min=1, max=20), metadata=_meta(
+        "At most this many starts across the cinema ...", 2))
+    stagger_window_minutes = ma.fields.Integer(validate=validate.Range(min=5, max=60), metadata=_meta(
+        "... in any window of this many minutes", 10))
+
+
+class GenerateRequestSchema(ma.Schema):
+    cinema_id = ma.fields.Integer(required=True, strict=True, metadata=_meta("Cinema to schedule", 1))
+    start_date = ma.fields.Date(required=True, metadata=_meta("First local day", "2026-12-07"))
+    days = ma.fields.Integer(load_default=7, validate=validate.Range(min=1, max=28),
+                             metadata=_meta("Number of days", 7))
+    movie_ids = ma.fields.List(ma.fields.Integer(strict=True), load_default=None, allow_none=True,
+                               metadata=_meta("Films to consider (default: every active film)", [1, 2]))
+    dry_run = ma.fields.Boolean(load_default=False, metadata=_meta(
+        "Return the proposal without writing it", False))
+    options = ma.fields.Nested(GenerateOptionsSchema, load_default=lambda: GenerateOptionsSchema().load({}),
+                               metadata=_meta("Solver and scheduling rules"))
+
+
+class ProposedShowSchema(ma.Schema):
+    movie_id = ma.fields.Integer(metadata=_meta("Film", 5))
+    screen_id = ma.fields.Integer(metadata=_meta("Screen", 3))
+    format = ma.fields.String(metadata=_meta("Format", "2D"))
+    starts_at = ma.fields.String(metadata=_meta("Start (UTC, ISO 8601)"))
+    expected_visitors = ma.fields.Float(metadata=_meta("Forecast audience", 84.5))
+    expected_revenue_minor = ma.fields.Integer(metadata=_meta("Forecast revenue, minor units", 105000))
+
+
+class GenerationResultSchema(ma.Schema):
+    solver_status = ma.fields.String(metadata=_meta(
+        "optimal (proven) or feasible (within `gap` of the bound, not proven)", "optimal"))
+    shows_created = ma.fields.Integer(metadata=_meta("Showtimes written (0 for a dry run)", 84))
+    expected_revenue_minor = ma.fields.Integer(metadata=_meta("Forecast revenue of the schedule"))
+    expected_visitors = ma.fields.Float(metadata=_meta("Forecast visitors of the schedule"))
+    greedy_revenue_minor = ma.fields.Integer(metadata=_meta("Revenue of the greedy hand-made baseline"))
+    bound = ma.fields.Float(allow_none=True, metadata=_meta("Upper bound on the objective"))
+    gap = ma.fields.Float(allow_none=True, metadata=_meta("(bound - objective) / bound"))
+    solve_seconds = ma.fields.Float(metadata=_meta("Solve time"))
+    currency = ma.fields.String(metadata=_meta("Currency of the revenue figures", "GBP"))
+    proposal = ma.fields.List(ma.fields.Nested(ProposedShowSchema), metadata=_meta("The new showtimes"))
+
+
+class GenerationJobSchema(ma.Schema):
+    id = ma.fields.String(metadata=_meta("Job id", "6f1c0b7e-0d5e-4d1e-9d7e-3b8f2a1c9e10"))
+    cinema_id = ma.fields.Integer(metadata=_meta("Cinema", 1))
+    start_date = ma.fields.Date(metadata=_meta("First local day"))
+    days = ma.fields.Integer(metadata=_meta("Number of days"))
+    dry_run = ma.fields.Boolean(metadata=_meta("Proposal only"))
+    status = ma.fields.String(metadata=_meta("queued, running, succeeded or failed", "running"))
+    progress = ma.fields.Integer(metadata=_meta("Percent done", 30))
+    options = ma.fields.Dict(metadata=_meta("Options the run uses"))
+    result = ma.fields.Nested(GenerationResultSchema, allow_none=True, metadata=_meta("When succeeded"))
+    error = ma.fields.String(allow_none=True, metadata=_meta("Why it failed"))
+    created_at = ma.fields.AwareDateTime(metadata=_meta("Requested at"))
+    started_at = ma.fields.AwareDateTime(allow_none=True, metadata=_meta("Started at"))
+    finished_at = ma.fields.AwareDateTime(allow_none=True, metadata=_meta("Finished at"))

@@ -1,0 +1,162 @@
+"""Optimised schedule generation: queue a run, follow it, and the job that does it.
+
+``request_generation`` records an ``OptimisationRun`` and queues ``run_generation`` on the
+``schedule`` queue (in the embedded default it runs in-process before the 202 answer). The
+job loads the cinema, solves with ``optimizer.solve`` and writes the new showtimes in one
+transaction; a failed or killed run leaves the previous schedule as it was and is reported
+as failed (``refresh_run`` notices a job whose worker died).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from flask import current_app
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.common.access import Principal, ensure_cinema_access
+from app.common.clock import now
+from app.common.errors import ConflictError, NotFoundError, ValidationError
+from app.extensions import db
+from app.models import Cinema, Movie, OptimisationRun
+from app.scheduling.instance import Horizon, build_instance, proposal, write_schedule
+from app.scheduling.queries import invalidate_schedule
+from optimizer.model import Rules
+from optimizer.solver import solve
+
+ACTIVE = ("queued", "running")
+_DEAD_JOB = (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
+
+
+def request_generation(principal: Principal, *, cinema_id: int, start_date: date, days: int,
+                       movie_ids: list[int] | None, options: dict[str, Any],
+                       dry_run: bool) -> OptimisationRun:
+    cinema = db.session.get(Cinema, cinema_id)
+    if cinema is None:
+        raise NotFoundError(f"Cinema {cinema_id} not found")
+    ensure_cinema_access(principal, cinema_id)
+    if movie_ids:
+        known = set(db.session.scalars(select(Movie.id).where(Movie.id.in_(movie_ids))))
+        if set(movie_ids) - known:
+            raise ValidationError(f"Movies {sorted(set(movie_ids) - known)} do not exist",
+                                  reason="unknown_movies")
+    # The cinema row lock makes "is a run active?" and "record mine" one step for concurrent requests.
+    db.session.execute(select(Cinema.id).where(Cinema.id == cinema_id).with_for_update())
+    end = start_date + timedelta(days=days)
+    for other in db.session.scalars(select(OptimisationRun).where(
+            OptimisationRun.cinema_id == cinema_id, OptimisationRun.status.in_(ACTIVE))):
+        other_end = other.start_date + timedelta(days=other.days)
+        if other.start_date < end and start_date < other_end and refresh_run(other, commit=False) in ACTIVE:
+            raise ConflictError(f"Schedule generation {other.id} is already running for overlapping dates",
+                                reason="generation_running", details={"job_id": other.id})
+    run = OptimisationRun(id=str(uuid.uuid4()), cinema_id=cinema_id, start_date=start_date, days=days,
+                          dry_run=dry_run, options={**options, "movie_ids": movie_ids or []},
+                          status="queued", created_by_id=principal.id)
+    db.session.add(run)
+    db.session.commit()
+    from workers.jobs import run_schedule_optimisation
+    from workers.queues import enqueue
+
+    job = enqueue("schedule", run_schedule_optimisation, run.id, job_id=f"schedule-{run.id}")
+    run = db.session.get(OptimisationRun, run.id)
+    if run.rq_job_id is None:
+        run.rq_job_id = job.id
+        db.session.commit()
+    return run
+
+
+def get_run(principal: Principal, run_id: str) -> OptimisationRun:
+    run = db.session.get(OptimisationRun, run_id)
+    if run is None:
+        raise NotFoundError(f"Schedule job {run_id} not found")
+    ensure_cinema_access(principal, run.cinema_id)
+    refresh_run(run)
+    return run
+
+
+def refresh_run(run: OptimisationRun, *, commit: bool = True) -> str:
+    """Mark a run failed when its RQ job died without saying so (e.g. the worker was killed)."""
+    if run.status not in ACTIVE or not current_app.config["RQ_ASYNC"] or run.rq_job_id is None:
+        return run.status
+    try:
+        job = Job.fetch(run.rq_job_id, connection=current_app.extensions["rq_connection"])
+        status = job.get_status(refresh=True)
+    except NoSuchJobError:
+        status = JobStatus.FAILED
+    if status in _DEAD_JOB:
+        run.status, run.finished_at = "failed", now()
+        run.error = run.error or f"the worker stopped before finishing (job {status.value})"
+        if commit:
+            db.session.commit()
+    return run.status
+
+
+def run_generation(run_id: str) -> dict[str, Any]:
+    """The RQ job body: solve and write, or fail leaving the old schedule intact."""
+    run = db.session.get(OptimisationRun, run_id)
+    if run is None or run.status not in ACTIVE:
+        return {"skipped": True}  # idempotent: a finished run is never redone
+    run.rq_job_id = run.rq_job_id or f"schedule-{run.id}"
+    run.status, run.started_at, run.progress = "running", now(), 10
+    db.session.commit()
+    try:
+        result = _solve_and_write(run)
+    except Exception as exc:
+        db.session.rollback()
+        run = db.session.get(OptimisationRun, run_id)
+        run.status, run.finished_at, run.error = "failed", now(), f"{type(exc).__name__}: {exc}"
+        db.session.commit()
+        raise
+    return result
+
+
+def _solve_and_write(run: OptimisationRun) -> dict[str, Any]:
+    cinema = db.session.get(Cinema, run.cinema_id)
+    horizon = Horizon(cinema, run.start_date, run.days)
+    options = dict(run.options)
+    instance = build_instance(horizon, options.pop("movie_ids", None), _rules(options))
+    run.progress = 30
+    db.session.commit()
+    result = solve(instance, solver=options.get("solver", "highs"),
+                   time_limit=float(options.get("time_limit_seconds", 60)),
+                   rel_gap=float(options.get("relative_gap", 0.005)))
+    if result.status not in ("optimal", "feasible"):
+        raise RuntimeError(f"no schedule: {result.status}: {result.message}")
+    summary = {
+        "solver_status": result.status, "expected_revenue_minor": result.revenue_minor,
+        "expected_visitors": round(result.visitors, 1), "greedy_revenue_minor": result.greedy_revenue_minor,
+        "bound": result.bound, "gap": result.gap, "solve_seconds": round(result.seconds, 2),
+        "currency": cinema.currency,
+    }
+    shows = proposal(horizon, result)
+    run = db.session.get(OptimisationRun, run.id)
+    if run.dry_run:
+        summary |= {"shows_created": 0, "proposal": shows}
+    else:
+        try:
+            created = write_schedule(horizon, result, run.id)
+            db.session.flush()
+        except IntegrityError as exc:
+            raise RuntimeError("the new schedule collides with a showtime written meanwhile") from exc
+        summary |= {"shows_created": len(created), "proposal": shows}
+    run.status, run.progress, run.finished_at, run.result = "succeeded", 100, now(), summary
+    db.session.commit()
+    if not run.dry_run:
+        invalidate_schedule(cinema, *(horizon.local_midnight(d) for d in range(run.days + 1)))
+    return {key: value for key, value in summary.items() if key != "proposal"}
+
+
+def _rules(options: dict[str, Any]) -> Rules:
+    fields = {}
+    for name in ("grid_minutes", "stagger_max_starts", "stagger_window_minutes"):
+        if name in options:
+            fields[name] = int(options[name])
+    if "family_last_start" in options:
+        hours, minutes = str(options["family_last_start"]).split(":")
+        fields["family_last_start"] = int(hours) * 60 + int(minutes)
+    return Rules(**fields)

@@ -1,0 +1,305 @@
+"""Restricted master problem of the column generation, built and solved through PuLP.
+
+Variables: ``lam[c]`` picks column ``c`` (a show sequence of one screen-day) and ``Y[m,d,b]``
+is the attendance of film ``m`` on day ``d`` over shows starting in audience bucket ``b``.
+Every row is written as ``a x <= b`` so that duals ``w >= 0`` have one sign convention:
+
+* ``conv[k]``       ``sum lam over columns of screen-day k <= 1`` (idle screen otherwise)
+* ``link[m,d,b]``   ``Y[m,d,b] - sum_c lam[c] * caps of c's shows in (m,d,b) <= fixed caps``
+* ``pool[m,d,j]``   ``sum_{b in j} Y[m,d,b] - e peak * (shows in j) <= peak * (1 - e + e *
+  fixed shows in j)``, the count-based pool of ``optimizer.audience``
+* ``crowd[m,d,j]``  ``shows in j <= max_shows_per_window - fixed shows in j``
+* ``day/week max``  ``shows <= max - fixed``; ``min`` rows ``-shows <= fixed - min``
+* ``stagger[d,a]``  ``starts in [a, a + W) <= K - fixed starts there``
+
+Objective: ``sum priority * price * Y``. Under duals ``w`` a column's value is a sum over its
+shows, so pricing is a longest path (``optimizer.pricing``). For any ``w >= 0`` Lagrangian
+duality gives the upper bound ``sum_{rows but conv} w b + sum_Y max(0, rc_Y) ub_Y +
+sum_k max(0, best column value of k)``, valid for every schedule of the model, not only
+for the generated columns; ``lagrangian`` computes it.
+
+Phase one (``phase_one=True``) replaces revenue by ``-sum of artificial slack`` on the
+minimum rows, to find columns that meet the distributor minimums when greedy could not.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pulp
+
+from optimizer.model import daily_minimum, week_days, weekly_minimum
+from optimizer.pricing import Column
+from optimizer.space import Space
+
+# PuLP passes each solver's own dual sign through; for "<=" rows of a maximisation CBC
+# reports w >= 0 and HiGHS -w.
+DUAL_SIGN = {"cbc": 1.0, "highs": -1.0}
+UNLIMITED = math.inf
+
+
+@dataclass(frozen=True)
+class MasterSolution:
+    """``found``: a solution is available; ``proven``: the solver proved it optimal."""
+
+    found: bool
+    proven: bool
+    objective: float
+    lam: np.ndarray
+    duals: np.ndarray
+
+
+def make_solver(name: str, time_limit: float | None, gap: float | None,
+                warm: bool = False) -> pulp.LpSolver:
+    """PuLP solver object: "cbc" (bundled CBC) or "highs" (highspy)."""
+    limit = None if time_limit is None else max(1.0, float(time_limit))
+    if name == "cbc":
+        return pulp.PULP_CBC_CMD(msg=False, timeLimit=limit, gapRel=gap, threads=2,
+                                 warmStart=warm)
+    if name == "highs":
+        return pulp.HiGHS(msg=False, timeLimit=limit, gapRel=gap)
+    raise ValueError(f"unknown solver {name!r}: use 'cbc' or 'highs'")
+
+
+def _windows(cells: np.ndarray, n_win: int, pad: bool = True) -> np.ndarray:
+    """Sliding groups of ``n_win`` along the last axis.
+
+    Per-bucket cells with ``pad=True`` give, for each window, the buckets it covers.
+    Per-window cells with ``pad=False`` give, for each bucket ``b``, the windows
+    ``b .. b + n_win - 1`` that contain it.
+    """
+    if pad:
+        zeros = np.zeros((*cells.shape[:-1], n_win - 1), dtype=cells.dtype)
+        cells = np.concatenate([zeros, cells, zeros], axis=-1)
+    return np.lib.stride_tricks.sliding_window_view(cells, n_win, axis=-1)
+
+
+class Master:
+    """Rows, attendance variables and the growing column pool of one block of days.
+
+    Days are independent but for weekly limits, so the solver builds one master per day,
+    or per week when weekly rows exist (see ``optimizer.solver``); ``days`` is the block.
+    """
+
+    def __init__(self, space: Space, days: range, phase_one: bool = False) -> None:
+        self.space, self.days, self.phase_one = space, days, phase_one
+        self.ks = slice(days.start * space.n_screens, days.stop * space.n_screens)
+        self.rhs: list[float] = []
+        self.columns: list[tuple[int, Column]] = []
+        self.col_rows: list[dict[int, float]] = []
+        self._seen: set[tuple[int, Column]] = set()
+        sp = space
+        self.in_block = np.isin(np.arange(sp.n_days), np.array(days))
+        self.conv = self._rows(sp.allowed.any(axis=(1, 2))
+                               & np.repeat(self.in_block, sp.n_screens), 1.0)
+        self._audience_rows()
+        self._count_rows()
+        limit = sp.instance.rules.stagger_max_starts
+        self.stagger = [self._rows(sp.win_active[d] & self.in_block[d],
+                                   limit - sp.win_fixed[d]) for d in range(sp.n_days)]
+
+    def _rows(self, active: np.ndarray, rhs: np.ndarray | float) -> np.ndarray:
+        """Number new rows for the active cells; inactive cells get -1."""
+        ids = np.full(active.shape, -1, dtype=np.int64)
+        n = int(active.sum())
+        ids[active] = np.arange(len(self.rhs), len(self.rhs) + n)
+        self.rhs += list(np.broadcast_to(np.asarray(rhs, dtype=float), active.shape)[active])
+        return ids
+
+    def _audience_rows(self) -> None:
+        sp = self.space
+        used = np.zeros((sp.n_movies, sp.n_days, sp.NB), dtype=bool)
+        for d in self.days:
+            can = sp.allowed[d * sp.n_screens:(d + 1) * sp.n_screens].any(axis=0)  # (M, P)
+            m_ix, p_ix = np.nonzero(can)
+            used[m_ix, d, sp.point_bucket[d, p_ix]] = True
+        used |= (sp.fixed_cap > 0) & self.in_block[None, :, None]
+        self.link = self._rows(used, sp.fixed_cap)
+        window_used = _windows(used, sp.n_win).any(axis=3)
+        n_fixed = _windows(sp.fixed_n, sp.n_win).sum(axis=3)
+        self.pool_coef = sp.extra * sp.peaks  # per show of the film in the window
+        self.pool = self._rows(window_used, sp.peaks * (1.0 - sp.extra) + self.pool_coef
+                               * n_fixed)
+        self.crowd = self._rows(window_used,
+                                sp.instance.rules.max_shows_per_window - n_fixed)
+        self.y_cells = np.argwhere(used)
+        self.y_rows = [[int(self.link[m, d, b])]
+                       + [int(r) for r in self.pool[m, d, b:b + sp.n_win] if r >= 0]
+                       for m, d, b in self.y_cells]
+        self.y_ub = self._y_bounds()[used]
+
+    def _y_bounds(self) -> np.ndarray:
+        """Most attendance a bucket can hold: per screen, the most shows that can start in
+        it times the largest audience cap there, plus the fixed shows."""
+        sp = self.space
+        per_screen = -(-sp.instance.rules.audience_bucket_minutes // sp.occ)  # (S, M)
+        top = np.zeros((sp.n_days, sp.n_screens, sp.n_movies, sp.NB))
+        for d in self.days:
+            cap = sp.cap_u[d * sp.n_screens:(d + 1) * sp.n_screens]
+            for i in np.unique(sp.point_bucket[d, :sp.n_points[d]]):
+                top[d, :, :, i] = cap[:, :, sp.point_bucket[d] == i].max(axis=2)
+        weighted = top * per_screen[None, :, :, None]
+        return weighted.sum(axis=1).transpose(1, 0, 2) + sp.fixed_cap
+
+    def _count_rows(self) -> None:
+        sp, inst = self.space, self.space.instance
+        day_max = np.array([[m.terms.max_per_day if m.terms.max_per_day is not None
+                             else UNLIMITED] for m in inst.movies]) - sp.fixed_day
+        day_min = np.array([[daily_minimum(m, inst.start_date, d) for d in range(sp.n_days)]
+                            for m in inst.movies]) - sp.fixed_day
+        block = self.in_block[None, :]
+        self.day_max = self._rows(np.isfinite(day_max) & block,
+                                  np.where(np.isfinite(day_max), day_max, 0))
+        self.day_min = self._rows((day_min > 0) & block, -day_min)
+        weeks = week_days(sp.n_days)
+        self.week_of_day = np.array([d // 7 for d in range(sp.n_days)])
+        whole = np.array([[all(self.in_block[d] for d in w) for w in weeks]])
+        fixed_week = np.stack([sp.fixed_day[:, w.start:w.stop].sum(axis=1) for w in weeks], 1)
+        week_max = np.array([[m.terms.max_per_week if m.terms.max_per_week is not None
+                              else UNLIMITED] for m in inst.movies]) - fixed_week
+        week_min = np.array([[weekly_minimum(m, inst.start_date, w) for w in weeks]
+                             for m in inst.movies]) - fixed_week
+        self.week_max = self._rows(np.isfinite(week_max) & whole,
+                                   np.where(np.isfinite(week_max), week_max, 0))
+        self.week_min = self._rows((week_min > 0) & whole, -week_min)
+
+    # ----------------------------------------------------------------- columns
+    def add(self, k: int, column: Column) -> bool:
+        """Add a column unless it is empty or known; return whether it was added."""
+        if not column or (k, column) in self._seen:
+            return False
+        self._seen.add((k, column))
+        sp = self.space
+        d = k // sp.n_screens
+        w = self.week_of_day[d]
+        coef: dict[int, float] = {int(self.conv[k]): 1.0}
+
+        def put(row: int, value: float) -> None:
+            if row >= 0:
+                coef[row] = coef.get(row, 0.0) + value
+
+        for m, p in column:
+            b = int(sp.point_bucket[d, p])
+            put(int(self.link[m, d, b]), -float(sp.cap_u[k, m, p]))
+            for j in range(b, b + sp.n_win):
+                put(int(self.pool[m, d, j]), -float(self.pool_coef[m, d, j]))
+                put(int(self.crowd[m, d, j]), 1.0)
+            put(int(self.day_max[m, d]), 1.0)
+            put(int(self.day_min[m, d]), -1.0)
+            put(int(self.week_max[m, w]), 1.0)
+            put(int(self.week_min[m, w]), -1.0)
+            for row in self.stagger[d][sp.win_lo[d, p]:sp.win_hi[d, p]]:
+                put(int(row), 1.0)
+        self.columns.append((k, column))
+        self.col_rows.append(coef)
+        return True
+
+    # ----------------------------------------------------------------- duals
+    def show_values(self, duals: np.ndarray) -> np.ndarray:
+        """Value of every candidate show of the block under ``duals`` (``-inf`` where not
+        allowed), shape ``(screen-days of the block, films, points)``."""
+        sp, days = self.space, np.array(self.days)
+        ext = np.append(duals, 0.0)  # row id -1 (no row) reads the appended 0
+        films = np.arange(sp.n_movies)[None, :, None]
+        at = (days[:, None, None], films, sp.point_bucket[days][:, None, :])
+
+        def per_bucket(window_cells: np.ndarray) -> np.ndarray:
+            """(M, D, windows) -> (block days, M, P): summed over the windows of a point."""
+            summed = _windows(window_cells, sp.n_win, pad=False).sum(axis=3)
+            return summed.transpose(1, 0, 2)[at]
+
+        shared = per_bucket(ext[self.pool] * self.pool_coef - ext[self.crowd])
+        link = ext[self.link].transpose(1, 0, 2)[at]
+        weeks = self.week_of_day[days]
+        count = (ext[self.day_min][:, days] - ext[self.day_max][:, days]
+                 + ext[self.week_min][:, weeks] - ext[self.week_max][:, weeks])  # (M, Db)
+        stagger = np.zeros((len(days), sp.P))
+        for i, d in enumerate(days):
+            cum = np.concatenate([[0.0], np.cumsum(ext[self.stagger[d]])])
+            stagger[i] = cum[sp.win_hi[d]] - cum[sp.win_lo[d]]
+        allowed = sp.allowed[self.ks]
+        cap = sp.cap_u[self.ks].reshape(len(days), sp.n_screens, sp.n_movies, sp.P)
+        value = (link[:, None] * cap + (count.T[:, :, None] + shared)[:, None]
+                 - stagger[:, None, None, :]).reshape(allowed.shape)
+        return np.where(allowed, value, -np.inf)
+
+    def lagrangian(self, duals: np.ndarray, best_value: np.ndarray) -> float:
+        """Upper bound from ``duals`` and the best column value of each screen-day of the
+        block; valid for any ``duals >= 0`` (see module docstring), ``inf`` if an
+        unbounded artificial variable would still pay."""
+        sp = self.space
+        ext = np.append(duals, 0.0)
+        conv = self.conv[self.ks]
+        total = float(duals @ np.asarray(self.rhs)) - float(duals[conv[conv >= 0]].sum())
+        total += float(np.maximum(best_value[conv >= 0], 0.0).sum())
+        pool = _windows(ext[self.pool], sp.n_win, pad=False).sum(axis=3)
+        m, d, b = self.y_cells.T
+        weight = np.zeros(len(m)) if self.phase_one else sp.weight[m]
+        reduced = weight - ext[self.link[m, d, b]] - pool[m, d, b]
+        total += float(np.maximum(reduced, 0.0) @ self.y_ub)
+        if self.phase_one and np.any(duals[self._minimum_rows()] > 1.0 + 1e-9):
+            return math.inf
+        return total
+
+    def _minimum_rows(self) -> np.ndarray:
+        return np.concatenate([self.day_min[self.day_min >= 0],
+                               self.week_min[self.week_min >= 0]])
+
+    # ----------------------------------------------------------------- solving
+    def solve(self, solver: str, *, integer: bool, time_limit: float | None = None,
+              gap: float | None = None, start: list[int] | None = None) -> MasterSolution:
+        """Solve the LP relaxation or the MIP over the current columns.
+
+        ``start`` (column indices) is handed to CBC as a MIP start; PuLP's HiGHS binding
+        has no warm start.
+        """
+        prob = pulp.LpProblem("schedule", pulp.LpMaximize)
+        cat = pulp.LpBinary if integer else pulp.LpContinuous
+        lam = [pulp.LpVariable(f"c{j}", 0, 1, cat) for j in range(len(self.columns))]
+        terms: list[list[tuple[pulp.LpVariable, float]]] = [[] for _ in self.rhs]
+        for var, coef in zip(lam, self.col_rows, strict=True):
+            for r, c in coef.items():
+                terms[r].append((var, c))
+        objective = []
+        for i, ub in enumerate(self.y_ub):
+            var = pulp.LpVariable(f"y{i}", 0, float(ub))
+            weight = 0.0 if self.phase_one else float(self.space.weight[self.y_cells[i][0]])
+            objective.append((var, weight))
+            for r in self.y_rows[i]:
+                terms[r].append((var, 1.0))
+        if self.phase_one:
+            for r in self._minimum_rows().tolist():
+                var = pulp.LpVariable(f"a{r}", 0)
+                objective.append((var, -1.0))
+                terms[r].append((var, -1.0))
+        prob.setObjective(pulp.LpAffineExpression(objective))
+        constraints = {}
+        for r, row in enumerate(terms):
+            if row:
+                constraints[r] = pulp.LpConstraint(pulp.LpAffineExpression(row),
+                                                   pulp.LpConstraintLE, f"r{r}", self.rhs[r])
+                prob.addConstraint(constraints[r])
+            elif self.rhs[r] < -1e-9:  # e.g. a minimum no column can serve yet
+                return MasterSolution(False, False, -math.inf, np.zeros(len(lam)),
+                                      np.zeros(len(self.rhs)))
+        if start is not None:
+            for var in lam:
+                var.setInitialValue(0.0)
+            for j in start:
+                lam[j].setInitialValue(1.0)
+        prob.solve(make_solver(solver, time_limit, gap, warm=start is not None))
+        found = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+        duals = np.zeros(len(self.rhs))
+        if found and not integer:
+            for r, con in constraints.items():
+                duals[r] = DUAL_SIGN[solver] * (con.pi or 0.0)
+        return MasterSolution(
+            found=found,
+            proven=prob.sol_status == pulp.LpSolutionOptimal
+            and prob.status == pulp.LpStatusOptimal,
+            objective=float(pulp.value(prob.objective) or 0.0) if found else -math.inf,
+            lam=np.array([v.varValue or 0.0 for v in lam]),
+            duals=np.maximum(duals, 0.0),
+        )

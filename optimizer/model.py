@@ -1,0 +1,239 @@
+"""Plain input and output records of the scheduler.
+
+Time is ``(day, minute)``: ``day`` indexes the horizon from ``Instance.start_date`` and
+``minute`` counts from that local day's midnight, so it may exceed 1440 for a show after
+midnight that belongs to the previous business day. Closures, which may span days, use
+horizon minutes, ``day * 1440 + minute`` (see ``horizon_minute``). Local time is used on
+purpose: opening hours, family cut-offs and hour-of-day demand are all local, and the caller
+(an RQ job) converts to UTC once, at the edge.
+
+Opening-hours rule: a show must start at or after opening and strictly before closing,
+and the feature (trailers + runtime) must end no later than ``Rules.max_overrun_minutes``
+after closing; cleaning after the last show may run later still. This is how cinemas
+post "last show 22:45" while staying open until the film ends, without letting a 3-hour
+film start at 23:55.
+
+A show occupies its screen from its start until trailers, runtime and the screen's
+cleaning buffer are over. Money is integer minor units (cents); revenue is computed in
+floats internally and rounded only when reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+MINUTES_PER_DAY = 1440
+
+# When a movie and a screen share several formats the show takes the most premium one: the
+# premium screen was built (and is priced) to show it.
+FORMAT_PREFERENCE = ("IMAX", "4DX", "3D", "2D")
+
+Forecast = Callable[[str, int, np.ndarray], np.ndarray]
+"""``forecast(movie_id, day, minutes)`` -> expected visitors of a lone show of that movie
+starting at each of ``minutes`` (int array, local minutes) on ``day``; ignores capacity."""
+
+STATUSES = ("optimal", "feasible", "infeasible", "error")
+
+
+def horizon_minute(day: int, minute: int) -> int:
+    """Minute counted from the horizon start's midnight (used for closures)."""
+    return day * MINUTES_PER_DAY + minute
+
+
+@dataclass(frozen=True)
+class Screen:
+    """An auditorium. ``closures`` are ``(start, end)`` horizon minutes, end exclusive."""
+
+    id: str
+    capacity: int
+    formats: frozenset[str]
+    cleaning_minutes: int
+    closures: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class DistributorTerms:
+    """Contractual limits on a film's shows across the whole cinema.
+
+    Weeks are consecutive 7-day blocks from the horizon start. Minimums bind only while the
+    film is out: a daily minimum from the release day on, a weekly one on complete weeks
+    (the rest of a partial week lies outside the horizon) starting on or after release.
+    Maxima always bind, partial weeks included.
+    """
+
+    min_per_day: int = 0
+    max_per_day: int | None = None
+    min_per_week: int = 0
+    max_per_week: int | None = None
+    min_screen_capacity: int = 0
+
+
+@dataclass(frozen=True)
+class Movie:
+    """A film. ``priority`` multiplies its revenue in the objective (1.0 = plain revenue).
+
+    ``price_minor`` is the average ticket price in minor units. Shows are allowed from the
+    release date on; the forecast is expected to reflect the film's age.
+    """
+
+    id: str
+    runtime: int
+    trailer_minutes: int
+    formats: frozenset[str]
+    rating: str
+    release_date: date
+    price_minor: int
+    priority: float = 1.0
+    terms: DistributorTerms = field(default_factory=DistributorTerms)
+
+    @property
+    def feature_minutes(self) -> int:
+        """Trailers plus film: the part of the occupancy the audience sits through."""
+        return self.trailer_minutes + self.runtime
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """Opening and closing minute of one local day; ``close`` may exceed 1440."""
+
+    open: int
+    close: int
+
+
+@dataclass(frozen=True)
+class FixedShow:
+    """A show that must stay (manual, or already selling).
+
+    Fixed shows are exempt from the start-time grid only; every other rule applies to them
+    and they count toward limits, block their screen and share their film's audience.
+    ``format`` ``None`` means the preferred common format (``show_format``).
+    """
+
+    movie_id: str
+    screen_id: str
+    day: int
+    start: int
+    format: str | None = None
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Cinema-wide scheduling rules and the audience-sharing model's parameters.
+
+    Audience sharing (see ``optimizer.audience``): the ``n`` shows of one film whose starts
+    fall in the same ``audience_window_minutes`` window, counted in
+    ``audience_bucket_minutes`` buckets, together attract at most
+    ``1 + audience_extra * (n - 1)`` times the best lone show's demand in that window, and
+    at most ``max_shows_per_window`` of them may start in one window.
+    """
+
+    grid_minutes: int = 5
+    family_ratings: frozenset[str] = frozenset({"G", "PG"})
+    family_last_start: int = 20 * 60
+    stagger_max_starts: int = 2
+    stagger_window_minutes: int = 10
+    max_overrun_minutes: int = 60
+    audience_bucket_minutes: int = 120
+    audience_window_minutes: int = 120
+    audience_extra: float = 0.3
+    max_shows_per_window: int = 3
+
+
+@dataclass(frozen=True)
+class Instance:
+    """Everything one scheduling run needs; ``hours`` has one entry per horizon day."""
+
+    start_date: date
+    screens: tuple[Screen, ...]
+    movies: tuple[Movie, ...]
+    hours: tuple[OpeningHours, ...]
+    forecast: Forecast
+    rules: Rules = field(default_factory=Rules)
+    fixed: tuple[FixedShow, ...] = ()
+
+    @property
+    def days(self) -> int:
+        return len(self.hours)
+
+
+@dataclass(frozen=True)
+class Show:
+    """One show of a schedule, with its expected audience and revenue."""
+
+    movie_id: str
+    screen_id: str
+    day: int
+    start: int
+    format: str
+    expected_visitors: float = 0.0
+    expected_revenue_minor: int = 0
+    fixed: bool = False
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    """Outcome of a scheduling run.
+
+    ``status``: "optimal" (proven, gap <= 1e-6), "feasible" (a valid schedule, optimality
+    not proven; see ``gap``), "infeasible" (proven: no schedule satisfies the rules) or
+    "error" (no schedule found, nothing proven; see ``message``). ``objective`` and
+    ``bound`` are priority-weighted revenue in minor units (equal to revenue when every
+    priority is 1); ``bound`` is a valid upper bound on ``objective`` over all schedules
+    of the model and ``gap = (bound - objective) / bound``.
+    """
+
+    shows: tuple[Show, ...]
+    revenue_minor: int
+    visitors: float
+    status: str
+    objective: float
+    bound: float | None
+    gap: float | None
+    seconds: float
+    greedy_revenue_minor: int
+    message: str = ""
+
+
+def show_format(movie: Movie, screen: Screen) -> str | None:
+    """The format a show of ``movie`` on ``screen`` uses, or None if they share none."""
+    common = movie.formats & screen.formats
+    for fmt in FORMAT_PREFERENCE:
+        if fmt in common:
+            return fmt
+    return min(common) if common else None
+
+
+def occupancy_minutes(movie: Movie, screen: Screen) -> int:
+    """How long a show blocks the screen: trailers, film and cleaning."""
+    return movie.feature_minutes + screen.cleaning_minutes
+
+
+def film_age_weeks(release: date, start_date: date, day: int) -> int:
+    """Whole weeks since release on horizon day ``day`` (negative before release)."""
+    return (start_date.toordinal() + day - release.toordinal()) // 7
+
+
+def released(movie: Movie, start_date: date, day: int) -> bool:
+    """Whether the film may be shown on horizon day ``day``."""
+    return film_age_weeks(movie.release_date, start_date, day) >= 0
+
+
+def week_days(days: int) -> list[range]:
+    """Horizon days grouped into distributor weeks (the last one may be partial)."""
+    return [range(w, min(w + 7, days)) for w in range(0, days, 7)]
+
+
+def daily_minimum(movie: Movie, start_date: date, day: int) -> int:
+    """The distributor's daily minimum where it binds (see ``DistributorTerms``)."""
+    return movie.terms.min_per_day if released(movie, start_date, day) else 0
+
+
+def weekly_minimum(movie: Movie, start_date: date, week: range) -> int:
+    """The distributor's weekly minimum where it binds (see ``DistributorTerms``)."""
+    if len(week) == 7 and released(movie, start_date, week[0]):
+        return movie.terms.min_per_week
+    return 0

@@ -1,0 +1,223 @@
+"""Precomputed decision space shared by the greedy baseline and the optimiser.
+
+A candidate show is ``(k, m, p)``: screen-day ``k = day * n_screens + screen``, film ``m``
+and start point ``p`` (index into that day's grid). Everything a show needs is computed
+once here, as numpy arrays over all candidates: whether it is allowed (format, room size,
+release, family cut-off, hours, closures, fixed shows on the screen), its audience cap
+``min(capacity, forecast)`` and the first grid point after it, cleaning included. Fixed
+shows are not candidates; they enter as constants (blocked minutes, counts, stagger
+starts, audience already taken).
+
+Days are scheduled independently per screen, which is exact only if no show of one
+business day can reach the next one's; ``Space`` checks that and raises ``ValueError``
+otherwise (so does a rule set the model cannot represent).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.audience import bucket_range, day_grid, window_buckets, window_peaks
+from optimizer.model import (
+    MINUTES_PER_DAY,
+    FixedShow,
+    Instance,
+    Show,
+    occupancy_minutes,
+    released,
+    show_format,
+)
+
+PAD = 10**7  # start minute of padding points: beyond any day
+
+
+def _check(instance: Instance) -> None:
+    rules = instance.rules
+    if rules.grid_minutes <= 0 or rules.audience_bucket_minutes <= 0:
+        raise ValueError("grid and audience bucket must be positive")
+    if rules.audience_window_minutes % rules.audience_bucket_minutes:
+        raise ValueError("audience window must be a whole number of buckets")
+    if not 0.0 <= rules.audience_extra < 1.0:
+        raise ValueError("audience_extra must lie in [0, 1)")
+    longest = max((m.feature_minutes for m in instance.movies), default=0)
+    cleaning = max((s.cleaning_minutes for s in instance.screens), default=0)
+    for d in range(instance.days - 1):
+        today, tomorrow = instance.hours[d], instance.hours[d + 1]
+        latest_end = min(today.close + rules.max_overrun_minutes, today.close + longest)
+        if (latest_end + cleaning > MINUTES_PER_DAY + tomorrow.open
+                or today.close - 1 + rules.stagger_window_minutes
+                > MINUTES_PER_DAY + tomorrow.open):
+            raise ValueError(f"business days {d} and {d + 1} overlap")
+
+
+@dataclass(eq=False)
+class Space:
+    """Candidate shows and the constants of the linking rules (see module docstring)."""
+
+    instance: Instance
+
+    def __post_init__(self) -> None:
+        inst = self.instance
+        _check(inst)
+        self.n_days, self.n_screens = inst.days, len(inst.screens)
+        self.n_movies, self.n_sd = len(inst.movies), inst.days * len(inst.screens)
+        self.movie_index = {m.id: i for i, m in enumerate(inst.movies)}
+        self.screen_index = {s.id: i for i, s in enumerate(inst.screens)}
+        self.weight = np.array([m.priority * m.price_minor for m in inst.movies], dtype=float)
+        self.occ = np.array([[occupancy_minutes(m, s) for m in inst.movies]
+                             for s in inst.screens], dtype=np.int64)
+        self.formats = [[show_format(m, s) for m in inst.movies] for s in inst.screens]
+        self._points()
+        self._candidates()
+        self._audience()
+        self._fixed_counts()
+        self._stagger()
+
+    # ----------------------------------------------------------------- candidates
+    def _points(self) -> None:
+        grids = [day_grid(h, self.instance.rules.grid_minutes) for h in self.instance.hours]
+        self.n_points = np.array([len(g) for g in grids], dtype=np.int64)
+        self.P = int(self.n_points.max(initial=1))
+        self.points = np.full((self.n_days, self.P), PAD, dtype=np.int64)
+        for d, g in enumerate(grids):
+            self.points[d, :len(g)] = g
+        self.demand = np.zeros((self.n_movies, self.n_days, self.P))
+        for m, movie in enumerate(self.instance.movies):
+            for d, g in enumerate(grids):
+                if released(movie, self.instance.start_date, d) and len(g):
+                    self.demand[m, d, :len(g)] = self.instance.forecast(movie.id, d, g)
+
+    def _blocked(self, frame: int) -> np.ndarray:
+        """Prefix sums of minutes blocked by closures and fixed shows, per (day, screen)."""
+        inst = self.instance
+        blocked = np.zeros((self.n_days, self.n_screens, frame + 1), dtype=np.int64)
+        spans = [[*s.closures] for s in inst.screens]
+        for f in inst.fixed:
+            s, m = self.screen_index[f.screen_id], self.movie_index[f.movie_id]
+            begin = f.day * MINUTES_PER_DAY + f.start
+            spans[s].append((begin, begin + int(self.occ[s, m])))
+        for s, screen_spans in enumerate(spans):
+            for begin, end in screen_spans:
+                for d in range(self.n_days):
+                    lo = int(np.clip(begin - d * MINUTES_PER_DAY, 0, frame))
+                    hi = int(np.clip(end - d * MINUTES_PER_DAY, 0, frame))
+                    blocked[d, s, lo + 1:hi + 1] = 1
+        return np.cumsum(blocked, axis=2)
+
+    def _candidates(self) -> None:
+        inst, rules = self.instance, self.instance.rules
+        close = np.array([h.close for h in inst.hours], dtype=np.int64)
+        frame = int(close.max() + rules.max_overrun_minutes + self.occ.max(initial=0) + 1)
+        t = np.minimum(self.points, frame)[:, None, None, :]  # (D, 1, 1, P)
+        end = np.minimum(t + self.occ[None, :, :, None], frame)  # (D, S, M, P)
+        d_ix = np.arange(self.n_days)[:, None, None, None]
+        s_ix = np.arange(self.n_screens)[None, :, None, None]
+        blocked = self._blocked(frame)
+        free = blocked[d_ix, s_ix, end] == blocked[d_ix, s_ix, t]
+        feature = np.array([m.feature_minutes for m in inst.movies], dtype=np.int64)
+        on_time = (t + feature[None, None, :, None]
+                   <= close[:, None, None, None] + rules.max_overrun_minutes)
+        family = np.array([m.rating in rules.family_ratings for m in inst.movies])
+        early = ~family[None, None, :, None] | (t <= rules.family_last_start)
+        fits = np.array([[self.formats[s][m] is not None
+                          and sc.capacity >= mv.terms.min_screen_capacity
+                          and mv.terms.max_per_day != 0 and mv.terms.max_per_week != 0
+                          for m, mv in enumerate(inst.movies)]
+                         for s, sc in enumerate(inst.screens)])
+        out = np.array([[released(mv, inst.start_date, d) for mv in inst.movies]
+                        for d in range(self.n_days)])
+        valid = np.arange(self.P)[None, :] < self.n_points[:, None]
+        allowed = (free & on_time & early & fits[None, :, :, None] & out[:, None, :, None]
+                   & valid[:, None, None, :])
+        self.allowed = allowed.reshape(self.n_sd, self.n_movies, self.P)
+        nxt = np.empty_like(end)
+        for d in range(self.n_days):
+            nxt[d] = np.searchsorted(self.points[d, :self.n_points[d]], end[d])
+        self.nxt = nxt.reshape(self.n_sd, self.n_movies, self.P)
+        capacity = np.array([s.capacity for s in inst.screens], dtype=float)
+        cap_u = np.minimum(capacity[None, :, None, None],
+                           self.demand.transpose(1, 0, 2)[:, None, :, :])
+        self.cap_u = np.where(self.allowed, cap_u.reshape(self.allowed.shape), 0.0)
+
+    # ----------------------------------------------------------------- audience
+    def _audience(self) -> None:
+        """Bucket/pool indexing of the sharing model (``optimizer.audience``)."""
+        inst, rules = self.instance, self.instance.rules
+        bucket = rules.audience_bucket_minutes
+        self.extra = rules.audience_extra
+        self.n_win = window_buckets(rules)
+        self.b0 = np.array([bucket_range(h, rules)[0] for h in inst.hours], dtype=np.int64)
+        self.NB = int(max(bucket_range(h, rules)[1] - bucket_range(h, rules)[0] + 1
+                          for h in inst.hours))
+        self.point_bucket = np.clip(self.points // bucket - self.b0[:, None], 0, self.NB - 1)
+        self.peaks = np.zeros((self.n_movies, self.n_days, self.NB + self.n_win - 1))
+        for m in range(self.n_movies):
+            for d, h in enumerate(inst.hours):
+                n = self.n_points[d]
+                _, peaks = window_peaks(self.points[d, :n], self.demand[m, d, :n], h, rules)
+                self.peaks[m, d, :len(peaks)] = peaks
+        self.fixed_cap = np.zeros((self.n_movies, self.n_days, self.NB))
+        self.fixed_n = np.zeros((self.n_movies, self.n_days, self.NB), dtype=np.int64)
+        self.fixed_caps: dict[tuple[int, int, int], list[float]] = {}
+        for f in inst.fixed:
+            m, s = self.movie_index[f.movie_id], self.screen_index[f.screen_id]
+            i = self.fixed_bucket(f)
+            demand = float(inst.forecast(f.movie_id, f.day, np.array([f.start]))[0])
+            cap = min(inst.screens[s].capacity, demand)
+            self.fixed_cap[m, f.day, i] += cap
+            self.fixed_n[m, f.day, i] += 1
+            self.fixed_caps.setdefault((m, f.day, i), []).append(cap)
+
+    def fixed_bucket(self, f: FixedShow) -> int:
+        """Day-relative audience bucket of a fixed show."""
+        bucket = self.instance.rules.audience_bucket_minutes
+        return int(np.clip(f.start // bucket - self.b0[f.day], 0, self.NB - 1))
+
+    # ----------------------------------------------------------------- counts, stagger
+    def _fixed_counts(self) -> None:
+        self.fixed_day = np.zeros((self.n_movies, self.n_days), dtype=np.int64)
+        for f in self.instance.fixed:
+            self.fixed_day[self.movie_index[f.movie_id], f.day] += 1
+
+    def _stagger(self) -> None:
+        """Stagger windows per day: one starting at every grid point and fixed start.
+
+        The busiest window of a schedule can always be slid right until it starts at a
+        show, so these windows are enough. ``win_lo/win_hi`` give, per point, the range
+        of windows containing it; windows no schedule could overfill are marked inactive.
+        """
+        rules = self.instance.rules
+        width, limit = rules.stagger_window_minutes, rules.stagger_max_starts
+        self.win_starts, self.win_fixed, self.win_active = [], [], []
+        self.win_lo = np.zeros((self.n_days, self.P), dtype=np.int64)
+        self.win_hi = np.zeros((self.n_days, self.P), dtype=np.int64)
+        per_screen = -(-width // max(int(self.occ.min(initial=1)), 1))
+        for d in range(self.n_days):
+            grid = self.points[d, :self.n_points[d]]
+            fixed = np.sort([f.start for f in self.instance.fixed if f.day == d]).astype(int)
+            starts = np.union1d(grid, fixed)
+            n_fixed = np.searchsorted(fixed, starts + width) - np.searchsorted(fixed, starts)
+            n_grid = np.searchsorted(grid, starts + width) - np.searchsorted(grid, starts)
+            most = n_fixed + self.n_screens * np.minimum(n_grid, per_screen)
+            self.win_starts.append(starts)
+            self.win_fixed.append(n_fixed)
+            self.win_active.append(most > limit)
+            self.win_lo[d, :len(grid)] = np.searchsorted(starts, grid - width, side="right")
+            self.win_hi[d, :len(grid)] = np.searchsorted(starts, grid, side="right")
+
+    # ----------------------------------------------------------------- output
+    def day_screen(self, k: int) -> tuple[int, int]:
+        return divmod(k, self.n_screens)
+
+    def show(self, k: int, m: int, p: int) -> Show:
+        """The ``Show`` record of candidate ``(k, m, p)`` (audience filled in later)."""
+        d, s = self.day_screen(k)
+        return Show(movie_id=self.instance.movies[m].id, screen_id=self.instance.screens[s].id,
+                    day=d, start=int(self.points[d, p]), format=str(self.formats[s][m]))
+
+    def fixed_show(self, f: FixedShow) -> Show:
+        s, m = self.screen_index[f.screen_id], self.movie_index[f.movie_id]
+        return Show(movie_id=f.movie_id, screen_id=f.screen_id, day=f.day, start=f.start,
+                    format=f.format or str(self.formats[s][m]), fixed=True)
