@@ -43,9 +43,11 @@ worker: install
 scheduler: install
 	$(BIN)/rq cron workers/periodic.py --url "$${REDIS_URL:?set REDIS_URL}"
 
+## make bench: schedule optimiser, dynamic pricing and seat-hold throughput (each prints a JSON line last)
 bench: install
 	$(BIN)/python bench/optimizer.py
 	$(BIN)/python bench/pricing.py
+	$(BIN)/python bench/holds.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
