@@ -30,6 +30,7 @@ from app.models import (
     SeatCategoryPrice,
     Showtime,
 )
+from app.scheduling.availability import find_obstacles
 from optimizer.demand import ProfileForecast, fit_profile
 from optimizer.model import DistributorTerms, FixedShow, Instance, OpeningHours, Rules, ScheduleResult
 from optimizer.model import Movie as PlanMovie
@@ -112,7 +113,10 @@ def build_instance(horizon: Horizon, movie_ids: list[int] | None, rules: Rules) 
         hours=tuple(opening_hours(cinema, horizon.start_date + timedelta(days=d))
                     for d in range(horizon.days)),
         forecast=_forecast(horizon, movies, screens),
-        rules=Rules(**{**rules.__dict__, "family_ratings": family or rules.family_ratings}),
+        # The film must end by closing time, exactly as availability.find_obstacles demands of
+        # manual showtimes: one notion of "open".
+        rules=Rules(**{**rules.__dict__, "family_ratings": family or rules.family_ratings,
+                       "max_overrun_minutes": 0}),
         fixed=tuple(_fixed_shows(horizon)),
     )
 
@@ -222,4 +226,20 @@ def write_schedule(horizon: Horizon, result: ScheduleResult, run_id: str) -> lis
             ends_at=ends, blocked_until=ends + buffer, format=show.format, language=movie.language,
             source="generated", optimisation_run_id=run_id))
     db.session.add_all(created)
+    db.session.flush()
+    _ensure_free(horizon, created)
     return created
+
+
+def _ensure_free(horizon: Horizon, created: list[Showtime]) -> None:
+    """Ask the one function that decides what is free (the manual endpoints' too) about every
+    new showtime; a disagreement with the optimiser fails the run before anything is kept."""
+    screens = {s.id: s for s in db.session.scalars(
+        select(Screen).where(Screen.cinema_id == horizon.cinema.id))}
+    for showtime in created:
+        obstacles = find_obstacles(screens[showtime.screen_id], horizon.cinema, showtime.starts_at,
+                                   showtime.ends_at, showtime.blocked_until, showtime.format,
+                                   ignore_showtime_id=showtime.id)
+        if obstacles:
+            raise RuntimeError(f"proposed showtime on screen {showtime.screen_id} at "
+                               f"{showtime.starts_at.isoformat()} is not free: {obstacles[0].message}")
