@@ -1,0 +1,52 @@
+"""Scheduling optimisation for CinemaOS: a pure library (numpy + PuLP), no app imports.
+
+Entry points: ``solve`` (revenue-maximising schedule with a proven bound), ``greedy`` (the
+hand-made-style baseline), ``violations`` (checks every rule), ``attendance`` (expected
+visitors of any schedule under audience sharing), ``generate_instance`` (seeded test and
+benchmark data) and the demand model (``prior_profile``, ``fit_profile``,
+``ProfileForecast``).
+"""
+
+from optimizer.audience import attendance
+from optimizer.demand import DemandProfile, ProfileForecast, fit_profile, prior_profile
+from optimizer.generator import generate_instance
+from optimizer.greedy import GreedyResult, greedy
+from optimizer.model import (
+    DistributorTerms,
+    FixedShow,
+    Forecast,
+    Instance,
+    Movie,
+    OpeningHours,
+    Rules,
+    ScheduleResult,
+    Screen,
+    Show,
+    horizon_minute,
+)
+from optimizer.solver import solve
+from optimizer.validate import violations
+
+__all__ = [
+    "DemandProfile",
+    "DistributorTerms",
+    "FixedShow",
+    "Forecast",
+    "GreedyResult",
+    "Instance",
+    "Movie",
+    "OpeningHours",
+    "ProfileForecast",
+    "Rules",
+    "ScheduleResult",
+    "Screen",
+    "Show",
+    "attendance",
+    "fit_profile",
+    "generate_instance",
+    "greedy",
+    "horizon_minute",
+    "prior_profile",
+    "solve",
+    "violations",
+]

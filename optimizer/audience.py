@@ -97,12 +97,24 @@ def pool_multiplier(counts: np.ndarray, extra: float) -> np.ndarray:
     return 1.0 + extra * (np.asarray(counts, dtype=float) - 1.0)
 
 
+def covered_buckets(per_bucket: np.ndarray, n_win: int) -> np.ndarray:
+    """View ``(..., windows, n_win)``: for each window, the buckets it covers (zero-padded
+    at the ends), from cells ``(..., buckets)``."""
+    zeros = np.zeros((*per_bucket.shape[:-1], n_win - 1), dtype=per_bucket.dtype)
+    padded = np.concatenate([zeros, per_bucket, zeros], axis=-1)
+    return np.lib.stride_tricks.sliding_window_view(padded, n_win, axis=-1)
+
+
+def containing_windows(per_window: np.ndarray, n_win: int) -> np.ndarray:
+    """View ``(..., buckets, n_win)``: for each bucket ``b``, the windows ``b .. b + n_win
+    - 1`` that contain it, from cells ``(..., windows)``."""
+    return np.lib.stride_tricks.sliding_window_view(per_window, n_win, axis=-1)
+
+
 def window_counts(buckets: np.ndarray, n_buckets: int, n_win: int) -> np.ndarray:
     """Shows per window, for shows in day-relative ``buckets`` (windows as in
     ``window_peaks``)."""
-    per_bucket = np.bincount(buckets, minlength=n_buckets)
-    padded = np.concatenate([np.zeros(n_win - 1), per_bucket, np.zeros(n_win - 1)])
-    return np.lib.stride_tricks.sliding_window_view(padded, n_win).sum(axis=1)
+    return covered_buckets(np.bincount(buckets, minlength=n_buckets), n_win).sum(axis=-1)
 
 
 def allocate(buckets: np.ndarray, caps: np.ndarray, peaks: np.ndarray, n_win: int,

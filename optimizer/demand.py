@@ -8,10 +8,11 @@ One multiplicative model serves scheduling and (later) pricing::
 peak, 19:00-20:59 prime time). ``fit_profile`` estimates the factors from a cinema's own past
 shows by alternating ratio updates (iterative proportional fitting of a Poisson model, one
 ``np.bincount`` per factor and sweep, no loop per show) and shrinks every cell toward the
-prior with empirical-Bayes weight ``n / (n + strength)``, ``n`` being the number of past
-shows behind that cell: a weekday seen on 500 shows follows the data, an age nobody has
-observed keeps the prior. Sold-out shows censor demand at capacity; the fit ignores that,
-so it slightly under-forecasts hits (acceptable for scheduling, to revisit for pricing).
+prior's shape with empirical-Bayes weight ``n / (n + strength)``, ``n`` being the number
+of past shows behind that cell: a weekday seen on 500 shows follows the data, an age nobody
+has observed keeps the prior's ratio to its neighbours. Sold-out shows censor demand at
+capacity; the fit ignores that, so it slightly under-forecasts hits (acceptable for
+scheduling, to revisit for pricing).
 
 ``ProfileForecast`` turns a profile into the optimiser's ``Forecast`` callable. Its hour
 curve interpolates linearly between hour midpoints, so 18:55 and 19:05 do not differ by a
@@ -70,12 +71,17 @@ def prior_profile() -> DemandProfile:
 
 def _shrunk_ratio(index: np.ndarray, size: int, observed: np.ndarray, expected: np.ndarray,
                   prior: np.ndarray, strength: float) -> np.ndarray:
-    """Per-cell observed/expected ratio times the current factor, shrunk toward the prior."""
+    """Per-cell factor from observed/expected attendance, shrunk toward the prior's shape.
+
+    The prior is first rescaled to the data's overall level (the shows' weighted mean
+    ratio), so a thin cell borrows the prior's *shape*, not its absolute level.
+    """
     n = np.bincount(index, minlength=size)
     num = np.bincount(index, weights=observed, minlength=size)
     den = np.bincount(index, weights=expected, minlength=size)
     raw = np.divide(num, den, out=np.zeros(size), where=den > 0)
-    return (n * raw + strength * prior) / (n + strength)
+    scale = (n @ raw) / (n @ prior) if n.sum() else 1.0
+    return (n * raw + strength * scale * prior) / (n + strength)
 
 
 def fit_profile(film_age_weeks: np.ndarray, weekday: np.ndarray, hour: np.ndarray,

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.audience import attendance, pool_multiplier, split_rounded
-from optimizer.model import Show, daily_minimum, week_days, weekly_minimum
+from optimizer.audience import attendance, containing_windows, pool_multiplier, split_rounded
+from optimizer.model import Instance, Show, daily_minimum, week_days, weekly_minimum
 from optimizer.space import Space
 
 UNLIMITED = 10**9
@@ -53,11 +53,6 @@ def priced(space: Space, shows: list[Show]) -> tuple[tuple[Show, ...], int, floa
     return out, sum(revenue), float(visitors @ space.weight[movie])
 
 
-def _windows(per_window: np.ndarray, n_win: int) -> np.ndarray:
-    """``(M, windows)`` -> ``(M, buckets, n_win)``: the windows containing each bucket."""
-    return np.lib.stride_tricks.sliding_window_view(per_window, n_win, axis=1)
-
-
 class _Day:
     """The state that changes while one day is being filled."""
 
@@ -85,7 +80,7 @@ class _Day:
     def _room(self) -> np.ndarray:
         """Audience one more show could still take, per (film, bucket, window of bucket)."""
         room = self.peaks * pool_multiplier(self.shows_in + 1, self.space.extra) - self.taken
-        return _windows(room, self.space.n_win)
+        return containing_windows(room, self.space.n_win)
 
     def best(self, movie: int | None = None) -> tuple[int, int, int] | None:
         """Best free candidate ``(screen, film, point)``, of one film if given.
@@ -99,7 +94,7 @@ class _Day:
         point_ok = full[sp.win_hi[self.d]] == full[sp.win_lo[self.d]]
         film_ok = (self.room > 0) & (self.week_room > 0)
         left_at = self._room().min(axis=2)[:, sp.point_bucket[self.d]]  # (M, P)
-        crowded = _windows(self.shows_in, sp.n_win).max(axis=2) >= self.crowd_limit
+        crowded = containing_windows(self.shows_in, sp.n_win).max(axis=2) >= self.crowd_limit
         left_at[crowded[:, sp.point_bucket[self.d]]] = -1.0
         value = sp.weight[None, :, None] * np.minimum(self.cap_u, left_at[None])
         ok = self.free & film_ok[None, :, None] & point_ok[None, None, :]
@@ -169,3 +164,8 @@ def greedy_schedule(space: Space) -> GreedyResult:
     return GreedyResult(shows=shows, picks=tuple(picks), revenue_minor=revenue,
                         objective=objective, short_days=frozenset(d for d, _ in short),
                         message=f"minimums not met: {message}" if short else "")
+
+
+def greedy(instance: Instance) -> GreedyResult:
+    """The greedy baseline of ``instance`` (raises ``ValueError`` on unusable rules)."""
+    return greedy_schedule(Space(instance))

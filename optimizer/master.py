@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pulp
 
+from optimizer.audience import containing_windows, covered_buckets
 from optimizer.model import daily_minimum, week_days, weekly_minimum
 from optimizer.pricing import Column
 from optimizer.space import Space
@@ -55,25 +56,13 @@ def make_solver(name: str, time_limit: float | None, gap: float | None,
                 warm: bool = False) -> pulp.LpSolver:
     """PuLP solver object: "cbc" (bundled CBC) or "highs" (highspy)."""
     limit = None if time_limit is None else max(1.0, float(time_limit))
+    # One thread each: blocks already run side by side (``optimizer.solver``).
     if name == "cbc":
-        return pulp.PULP_CBC_CMD(msg=False, timeLimit=limit, gapRel=gap, threads=2,
+        return pulp.PULP_CBC_CMD(msg=False, timeLimit=limit, gapRel=gap, threads=1,
                                  warmStart=warm)
     if name == "highs":
-        return pulp.HiGHS(msg=False, timeLimit=limit, gapRel=gap)
+        return pulp.HiGHS(msg=False, timeLimit=limit, gapRel=gap, threads=1)
     raise ValueError(f"unknown solver {name!r}: use 'cbc' or 'highs'")
-
-
-def _windows(cells: np.ndarray, n_win: int, pad: bool = True) -> np.ndarray:
-    """Sliding groups of ``n_win`` along the last axis.
-
-    Per-bucket cells with ``pad=True`` give, for each window, the buckets it covers.
-    Per-window cells with ``pad=False`` give, for each bucket ``b``, the windows
-    ``b .. b + n_win - 1`` that contain it.
-    """
-    if pad:
-        zeros = np.zeros((*cells.shape[:-1], n_win - 1), dtype=cells.dtype)
-        cells = np.concatenate([zeros, cells, zeros], axis=-1)
-    return np.lib.stride_tricks.sliding_window_view(cells, n_win, axis=-1)
 
 
 class Master:
@@ -117,8 +106,8 @@ class Master:
             used[m_ix, d, sp.point_bucket[d, p_ix]] = True
         used |= (sp.fixed_cap > 0) & self.in_block[None, :, None]
         self.link = self._rows(used, sp.fixed_cap)
-        window_used = _windows(used, sp.n_win).any(axis=3)
-        n_fixed = _windows(sp.fixed_n, sp.n_win).sum(axis=3)
+        window_used = covered_buckets(used, sp.n_win).any(axis=3)
+        n_fixed = covered_buckets(sp.fixed_n, sp.n_win).sum(axis=3)
         self.pool_coef = sp.extra * sp.peaks  # per show of the film in the window
         self.pool = self._rows(window_used, sp.peaks * (1.0 - sp.extra) + self.pool_coef
                                * n_fixed)
@@ -174,12 +163,13 @@ class Master:
         sp = self.space
         d = k // sp.n_screens
         w = self.week_of_day[d]
-        coef: dict[int, float] = {int(self.conv[k]): 1.0}
+        coef: dict[int, float] = {}
 
         def put(row: int, value: float) -> None:
             if row >= 0:
                 coef[row] = coef.get(row, 0.0) + value
 
+        put(int(self.conv[k]), 1.0)
         for m, p in column:
             b = int(sp.point_bucket[d, p])
             put(int(self.link[m, d, b]), -float(sp.cap_u[k, m, p]))
@@ -207,7 +197,7 @@ class Master:
 
         def per_bucket(window_cells: np.ndarray) -> np.ndarray:
             """(M, D, windows) -> (block days, M, P): summed over the windows of a point."""
-            summed = _windows(window_cells, sp.n_win, pad=False).sum(axis=3)
+            summed = containing_windows(window_cells, sp.n_win).sum(axis=3)
             return summed.transpose(1, 0, 2)[at]
 
         shared = per_bucket(ext[self.pool] * self.pool_coef - ext[self.crowd])
@@ -234,7 +224,7 @@ class Master:
         conv = self.conv[self.ks]
         total = float(duals @ np.asarray(self.rhs)) - float(duals[conv[conv >= 0]].sum())
         total += float(np.maximum(best_value[conv >= 0], 0.0).sum())
-        pool = _windows(ext[self.pool], sp.n_win, pad=False).sum(axis=3)
+        pool = containing_windows(ext[self.pool], sp.n_win).sum(axis=3)
         m, d, b = self.y_cells.T
         weight = np.zeros(len(m)) if self.phase_one else sp.weight[m]
         reduced = weight - ext[self.link[m, d, b]] - pool[m, d, b]

@@ -36,9 +36,6 @@ Forecast = Callable[[str, int, np.ndarray], np.ndarray]
 """``forecast(movie_id, day, minutes)`` -> expected visitors of a lone show of that movie
 starting at each of ``minutes`` (int array, local minutes) on ``day``; ignores capacity."""
 
-STATUSES = ("optimal", "feasible", "infeasible", "error")
-
-
 def horizon_minute(day: int, minute: int) -> int:
     """Minute counted from the horizon start's midnight (used for closures)."""
     return day * MINUTES_PER_DAY + minute
@@ -124,11 +121,16 @@ class FixedShow:
 class Rules:
     """Cinema-wide scheduling rules and the audience-sharing model's parameters.
 
-    Audience sharing (see ``optimizer.audience``): the ``n`` shows of one film whose starts
-    fall in the same ``audience_window_minutes`` window, counted in
-    ``audience_bucket_minutes`` buckets, together attract at most
-    ``1 + audience_extra * (n - 1)`` times the best lone show's demand in that window, and
-    at most ``max_shows_per_window`` of them may start in one window.
+    * ``grid_minutes``: free shows start on multiples of this (from local midnight).
+    * ``family_ratings`` films start no later than ``family_last_start`` (local minute).
+    * Staggering: at most ``stagger_max_starts`` starts across the cinema in any
+      ``stagger_window_minutes`` window, so the lobby and concessions cope.
+    * ``max_overrun_minutes``: how long after closing the feature may end (module doc).
+    * Audience sharing (see ``optimizer.audience``): the ``n`` shows of one film whose
+      starts fall in the same ``audience_window_minutes`` window, counted in
+      ``audience_bucket_minutes`` buckets, together attract at most
+      ``1 + audience_extra * (n - 1)`` times the best lone show's demand in that window,
+      and at most ``max_shows_per_window`` of them may start in one window.
     """
 
     grid_minutes: int = 5
@@ -140,7 +142,7 @@ class Rules:
     audience_bucket_minutes: int = 120
     audience_window_minutes: int = 120
     audience_extra: float = 0.3
-    max_shows_per_window: int = 3
+    max_shows_per_window: int = 4
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,9 @@ class ScheduleResult:
     "error" (no schedule found, nothing proven; see ``message``). ``objective`` and
     ``bound`` are priority-weighted revenue in minor units (equal to revenue when every
     priority is 1); ``bound`` is a valid upper bound on ``objective`` over all schedules
-    of the model and ``gap = (bound - objective) / bound``.
+    of the model and ``gap = (bound - objective) / bound``. ``revenue_minor`` is the sum of
+    the shows' rounded revenues, ``greedy_revenue_minor`` the baseline's (``greedy``),
+    ``seconds`` the wall-clock time of the run.
     """
 
     shows: tuple[Show, ...]
@@ -212,14 +216,9 @@ def occupancy_minutes(movie: Movie, screen: Screen) -> int:
     return movie.feature_minutes + screen.cleaning_minutes
 
 
-def film_age_weeks(release: date, start_date: date, day: int) -> int:
-    """Whole weeks since release on horizon day ``day`` (negative before release)."""
-    return (start_date.toordinal() + day - release.toordinal()) // 7
-
-
 def released(movie: Movie, start_date: date, day: int) -> bool:
     """Whether the film may be shown on horizon day ``day``."""
-    return film_age_weeks(movie.release_date, start_date, day) >= 0
+    return start_date.toordinal() + day >= movie.release_date.toordinal()
 
 
 def week_days(days: int) -> list[range]:

@@ -34,7 +34,15 @@ PAD = 10**7  # start minute of padding points: beyond any day
 
 
 def _check(instance: Instance) -> None:
+    """Reject data the model cannot represent (``ValueError``, reported as "error")."""
     rules = instance.rules
+    movies, screens = {m.id for m in instance.movies}, {s.id for s in instance.screens}
+    if len(movies) < len(instance.movies) or len(screens) < len(instance.screens):
+        raise ValueError("film and screen ids must be unique")
+    for f in instance.fixed:
+        if f.movie_id not in movies or f.screen_id not in screens \
+                or not 0 <= f.day < instance.days:
+            raise ValueError(f"fixed show {f} names an unknown film, screen or day")
     if rules.grid_minutes <= 0 or rules.audience_bucket_minutes <= 0:
         raise ValueError("grid and audience bucket must be positive")
     if rules.audience_window_minutes % rules.audience_bucket_minutes:
@@ -208,12 +216,9 @@ class Space:
             self.win_hi[d, :len(grid)] = np.searchsorted(starts, grid, side="right")
 
     # ----------------------------------------------------------------- output
-    def day_screen(self, k: int) -> tuple[int, int]:
-        return divmod(k, self.n_screens)
-
     def show(self, k: int, m: int, p: int) -> Show:
         """The ``Show`` record of candidate ``(k, m, p)`` (audience filled in later)."""
-        d, s = self.day_screen(k)
+        d, s = divmod(k, self.n_screens)
         return Show(movie_id=self.instance.movies[m].id, screen_id=self.instance.screens[s].id,
                     day=d, start=int(self.points[d, p]), format=str(self.formats[s][m]))
 

@@ -83,7 +83,8 @@ def _overlaps(instance: Instance, shows: Sequence[ShowRecord]) -> list[str]:
     return out
 
 
-def _counts(instance: Instance, shows: Sequence[ShowRecord], complete: bool) -> list[str]:
+def _counts(instance: Instance, shows: Sequence[ShowRecord], complete: set[int]) -> list[str]:
+    """Distributor maxima everywhere; minima only on the ``complete`` days."""
     per_day = Counter((s.movie_id, s.day) for s in shows)
     out = []
     for movie in instance.movies:
@@ -92,13 +93,14 @@ def _counts(instance: Instance, shows: Sequence[ShowRecord], complete: bool) -> 
             total = sum(per_day[(movie.id, d)] for d in week)
             if terms.max_per_week is not None and total > terms.max_per_week:
                 out.append(f"{movie.id}: {total} shows in week from day {week[0]} > max")
-            if complete and total < weekly_minimum(movie, instance.start_date, week):
+            if (complete.issuperset(week)
+                    and total < weekly_minimum(movie, instance.start_date, week)):
                 out.append(f"{movie.id}: {total} shows in week from day {week[0]} < min")
             for d in week:
                 n = per_day[(movie.id, d)]
                 if terms.max_per_day is not None and n > terms.max_per_day:
                     out.append(f"{movie.id}: {n} shows on day {d} > max")
-                if complete and n < daily_minimum(movie, instance.start_date, d):
+                if d in complete and n < daily_minimum(movie, instance.start_date, d):
                     out.append(f"{movie.id}: {n} shows on day {d} < min")
     return out
 
@@ -130,12 +132,16 @@ def _stagger(instance: Instance, shows: Sequence[ShowRecord]) -> list[str]:
 
 
 def violations(instance: Instance, shows: Sequence[ShowRecord], *,
-               complete: bool = True) -> list[str]:
+               complete: bool | range = True) -> list[str]:
     """Every broken rule, as readable messages; empty means the schedule is valid.
 
-    ``complete`` says ``shows`` is the whole schedule, so distributor minimums must be met
-    and every fixed show must be present; pass False to check a partial schedule.
+    ``complete`` says on which days ``shows`` is the whole schedule, so that distributor
+    minimums must be met and every fixed show must be present: True for the whole
+    horizon, a range of days, or False to check a partial schedule.
     """
+    if complete is True:
+        complete = range(instance.days)
+    whole = set(complete or ())
     fixed_keys = {(f.movie_id, f.screen_id, f.day, f.start) for f in instance.fixed}
     keys = {(s.movie_id, s.screen_id, s.day, s.start) for s in shows}
     movies = {m.id: m for m in instance.movies}
@@ -147,9 +153,8 @@ def violations(instance: Instance, shows: Sequence[ShowRecord], *,
     if out:
         return out
     out += _overlaps(instance, shows)
-    out += _counts(instance, shows, complete)
+    out += _counts(instance, shows, whole)
     out += _stagger(instance, shows)
     out += _crowding(instance, shows)
-    if complete:
-        out += [f"fixed show {key} missing" for key in sorted(fixed_keys - keys)]
+    out += [f"fixed show {key} missing" for key in sorted(fixed_keys - keys) if key[2] in whole]
     return out
