@@ -5,16 +5,18 @@ same film an hour apart do not draw twice that: they mostly split one audience. 
 
 * every show ``s`` gets attendance ``0 <= y_s <= u_s = min(capacity, forecast(m, d, t_s))``;
 * the day is cut into buckets of ``B = Rules.audience_bucket_minutes``; a *window* is ``L``
-  consecutive buckets (``L * B = Rules.audience_window_minutes``), and a window starts at
-  every bucket, so windows overlap (no artificial boundary at 18:00);
+  consecutive buckets (``L * B = Rules.audience_window_minutes``) and one starts at every
+  bucket: with the default ``L = 1`` windows are disjoint 2-hour blocks, with ``L > 1`` they
+  overlap (see the trade-off below);
 * the ``n`` shows of ``m`` starting in window ``j`` share a pool that grows with the number
   of showtimes: ``sum y_s <= peak(m, d, j) * (1 + e * (n - 1))``, where ``peak`` is the best
   lone-show forecast at the window's grid start times within opening hours and
   ``e = Rules.audience_extra``. A lone show keeps its full forecast; every further show
   nearby adds at most ``e * peak`` new visitors (more choice of times draws a few more
   people), the rest it takes from its neighbours. ``Rules.max_shows_per_window`` caps
-  ``n`` (a programming rule: at most three starts of one film per window by default),
-  which also keeps the linear growth in its plausible range.
+  ``n`` (a programming rule, 4 by default), which keeps the linear growth in its
+  plausible range: without it the optimiser stacked up to 11 shows of a blockbuster into
+  one 2-hour window.
 
 Everything is linear in the attendances ``y`` and the show choices ``x``: with ``n = sum x_s``
 the pool row is ``sum y_s - e peak sum x_s <= (1 - e) peak``. Revenue is concave in the

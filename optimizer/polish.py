@@ -27,7 +27,7 @@ from optimizer.validate import violations
 
 UNLIMITED = 10**9
 KICK_SCREENS = 3  # screens re-planned by one kick of the iterated local search
-MAX_FAILED_KICKS = 5  # kicks in a row without improvement before the search stops
+MAX_FAILED_KICKS = 3  # kicks in a row without improvement before the search stops
 
 
 @dataclass(frozen=True)
@@ -189,12 +189,11 @@ def polish(space: Space, columns: dict[int, Column], days: range, deadline: floa
         failed = 0
         while failed < MAX_FAILED_KICKS and time.perf_counter() < day_deadline:
             failed += 1
-            kicked = dict(columns)
-            for s in rng.permutation(space.n_screens)[:KICK_SCREENS]:
-                kicked[d * space.n_screens + int(s)] = ()
-            for s in rng.permutation(space.n_screens)[:KICK_SCREENS]:
-                k = d * space.n_screens + int(s)
-                kicked[k] = plan.best_responses([(kicked, int(s), (int(s),))])[0]
+            chosen = [int(s) for s in rng.permutation(space.n_screens)[:KICK_SCREENS]]
+            kicked = {**columns, **{d * space.n_screens + s: () for s in chosen}}
+            for s in rng.permutation(chosen):
+                kicked[d * space.n_screens + int(s)] = plan.best_responses(
+                    [(kicked, int(s), (int(s),))])[0]
             if not valid(kicked):
                 continue
             kicked, score = _local_search(plan, kicked, plan.objective(plan.shows(kicked)),

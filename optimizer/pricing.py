@@ -23,17 +23,26 @@ def longest_paths(value: np.ndarray, nxt: np.ndarray) -> tuple[np.ndarray, np.nd
     ``k`` (``-inf`` where not allowed); ``best[:, P] == 0`` is the end of the day.
     """
     n_sd, _, n_points = value.shape
-    best = np.zeros((n_sd, n_points + 1))
-    choice = np.full((n_sd, n_points), -1, dtype=np.int64)
-    rows = np.arange(n_sd)[:, None]
+    width = n_points + 1
+    best = np.zeros((n_sd, width))
+    flat = best.reshape(-1)  # a view: lookups of best[k, nxt] by flat index
+    target = np.ascontiguousarray(
+        (nxt + (np.arange(n_sd) * width)[:, None, None]).transpose(2, 0, 1))  # (P, K, M)
+    gain = np.ascontiguousarray(value.transpose(2, 0, 1))
+    usable = np.isfinite(gain).any(axis=(1, 2))
+    choice = np.full((n_points, n_sd), -1, dtype=np.int64)
+    rows = np.arange(n_sd)
     for p in range(n_points - 1, -1, -1):
-        run = value[:, :, p] + best[rows, nxt[:, :, p]]
-        film = np.argmax(run, axis=1)
-        top = run[rows[:, 0], film]
+        if not usable[p]:
+            best[:, p] = best[:, p + 1]
+            continue
+        run = gain[p] + flat[target[p]]
+        film = run.argmax(axis=1)
+        top = run[rows, film]
         take = top > best[:, p + 1] + 1e-9  # idle on ties: fewer shows for the same value
         best[:, p] = np.where(take, top, best[:, p + 1])
-        choice[:, p] = np.where(take, film, -1)
-    return best, choice
+        choice[p] = np.where(take, film, -1)
+    return best, choice.T
 
 
 def trace(k: int, choice: np.ndarray, nxt: np.ndarray) -> Column:

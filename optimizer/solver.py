@@ -26,10 +26,13 @@ proves optimality (this succeeds on small instances).
 Bound: the sum over blocks of the best Lagrangian bound of the column generation
 (``Master.lagrangian``), which equals the LP relaxation of the full set-partitioning model
 once pricing finds no improving column (or the proven optimum after step 5). It bounds
-every schedule of the model, not just the generated columns. Expect a gap of about 1 %:
-most of it is the LP relaxation's own slack (sharing makes revenue concave, and a
-fractional schedule spreads films more evenly than a real one can), not a weak schedule.
-The reported schedule is re-evaluated exactly with ``optimizer.audience``.
+every schedule of the model, not just the generated columns. Expect gaps of 1-2.5 % on
+realistic weeks, mostly the LP relaxation's own slack (sharing makes revenue concave, and
+a fractional schedule spreads films more evenly than a real one can), not a weak
+schedule: on a 6-screen day HiGHS's branch-and-cut on the compact model proved the optimum
+0.08 % above our schedule while our bound was 2.0 % above it; on a 14-screen day (400 s)
+its best schedule was 0.2 % above ours and its own bound still 1.3 % above. The reported
+schedule is re-evaluated exactly with ``optimizer.audience``.
 """
 
 from __future__ import annotations
