@@ -230,9 +230,17 @@ def test_freeze_and_history(client, factory, venue):
     assert out_of_range.status_code == 422
 
 
+def _freeze_clock_on_a_tuesday_afternoon() -> None:
+    """Demand depends on weekday and hour: pin 'now' so the expected price moves never drift."""
+    from app.common import clock
+
+    clock.advance(datetime(2030, 1, 8, 16, 0, tzinfo=UTC) - clock.now())
+
+
 def test_repricing_moves_prices_with_demand_and_respects_freeze(app, factory):
     from app.common.clock import now
 
+    _freeze_clock_on_a_tuesday_afternoon()
     cinema = factory.cinema()
     screen = factory.screen(cinema, rows=4, seats_per_row=10)
     movie = factory.movie(release_date=now().date())
@@ -316,6 +324,7 @@ def test_repricing_rewarms_the_seat_map_with_the_new_prices(client, factory):
     from app.common.clock import now
     from app.extensions import redis_client
 
+    _freeze_clock_on_a_tuesday_afternoon()
     cinema = factory.cinema()
     screen = factory.screen(cinema, rows=4, seats_per_row=10)
     showtime = factory.showtime(screen, factory.movie(release_date=now().date()),
