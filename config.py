@@ -157,6 +157,8 @@ class Config:
             "STRIPE_API_BASE": _env("STRIPE_API_BASE"),
             # A retry with the same Idempotency-Key waits this long for the first attempt's answer.
             "IDEMPOTENCY_WAIT_SECONDS": _env_int("IDEMPOTENCY_WAIT_SECONDS", 10),
+            # Clients retry within minutes; a day of answers covers that, then the rows are purged.
+            "IDEMPOTENCY_RETENTION_HOURS": _env_int("IDEMPOTENCY_RETENTION_HOURS", 24),
             # E-mail; no SMTP host means messages are written to the log
             "SMTP_HOST": _env("SMTP_HOST"),
             "SMTP_PORT": _env_int("SMTP_PORT", 25),

@@ -77,6 +77,13 @@ def retry_pending_refunds() -> list[int]:
     return retry()
 
 
+def purge_idempotency_records() -> int:
+    """Forget Idempotency-Key answers older than the retention; returns how many went."""
+    from app.payments.idempotency import purge_idempotency_records as purge
+
+    return purge()
+
+
 def run_schedule_optimisation(run_id: str) -> dict:
     """Solve one schedule-generation run and write its showtimes (see app.scheduling.generation)."""
     from app.scheduling.generation import run_generation

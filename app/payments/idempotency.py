@@ -3,7 +3,8 @@
 A key is claimed by inserting its record in a transaction of its own, committed before any
 money moves; the unique (user, key) constraint makes exactly one concurrent request the
 owner. The others wait briefly for the owner's stored answer and replay it, or get 409 if it
-is still running. Keys belong to one attempt: a new card is a new key.
+is still running. Keys belong to one attempt: a new card is a new key. Records are kept for
+``IDEMPOTENCY_RETENTION_HOURS``; after that a key is forgotten and may be used afresh.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.common.clock import now
 from app.common.errors import ConflictError, ValidationError
 from app.extensions import db
 from app.models import IdempotencyRecord
@@ -98,3 +101,17 @@ def release_key(user_id: int, key: str) -> None:
         .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
     )
     db.session.commit()
+
+
+def purge_idempotency_records() -> int:
+    """Delete records older than ``IDEMPOTENCY_RETENTION_HOURS``; returns how many went.
+
+    Age alone decides: a request still running is far younger than the retention, so a record
+    older than it is either answered long ago or was abandoned by a crashed process.
+    """
+    cutoff = now() - timedelta(hours=current_app.config["IDEMPOTENCY_RETENTION_HOURS"])
+    removed = db.session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)
+    ).rowcount
+    db.session.commit()
+    return removed

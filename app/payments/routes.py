@@ -117,22 +117,35 @@ class PaymentDetail(MethodView):
 class RefundPayment(MethodView):
     @blp.access(*ANY_USER)
     @blp.arguments(RefundRequestSchema)
+    @blp.arguments(IdempotencyHeaderSchema, location="headers")
     @blp.response(201, RefundSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT", description="Policy allows no refund, or nothing left")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY", description="More than was paid")
-    def post(self, body: dict):
+    @blp.alt_response(409, response="CONFLICT",
+                      description="Policy allows no refund, nothing left, or this key still in progress")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY",
+                      description="More than was paid, or this key was used for another request")
+    def post(self, body: dict, headers: dict):
         """Refund a booking, some of its seats, or an amount
 
         Customers refund their own whole booking as the cinema's policy allows (full until
         the cut-off before the show, none after: 409), or collect what their cancellation made
         due. Staff and managers of the cinema, and admins, may refund single seats or any
         amount up to what was paid (422 beyond). Refunded seats are released for sale.
+        Send an Idempotency-Key to make a retry (a double click) safe: it refunds once and
+        gets the first answer again.
         """
-        return refund_booking(
-            body["booking_id"], actor=current_principal(), reason=body["reason"],
-            amount_minor=body.get("amount_minor"), booking_seat_ids=body.get("booking_seat_ids"),
-        )
+        principal = current_principal()
+
+        def run() -> Response:
+            refund = refund_booking(
+                body["booking_id"], actor=principal, reason=body["reason"],
+                amount_minor=body.get("amount_minor"), booking_seat_ids=body.get("booking_seat_ids"),
+            )
+            response = jsonify(RefundSchema().dump(refund))
+            response.status_code = 201
+            return response
+
+        return _answer_once(principal.id, headers.get("idempotency_key"), "refund", body, run)
 
 
 @blp.route("/<int:payment_id>/invoice")

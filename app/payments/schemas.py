@@ -28,8 +28,8 @@ class ProcessPaymentSchema(ma.Schema):
 class IdempotencyHeaderSchema(ma.Schema):
     idempotency_key = fields.String(
         data_key="Idempotency-Key", validate=validate.Length(min=1, max=100),
-        metadata=_doc("Makes retries safe: the same key never charges twice and gets the first "
-                      "answer again. Use a new key for each attempt (e.g. another card)",
+        metadata=_doc("Makes retries safe: the same key never charges or refunds twice and gets "
+                      "the first answer again. Use a new key for each attempt (e.g. another card)",
                       "5c1f0a5e-9d8e-4d52-9d0b-0c6f2d1f7a11"))
 
 
