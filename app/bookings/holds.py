@@ -1,31 +1,37 @@
 """Seat holds: all requested seats or none, for a few minutes, at a quoted price.
 
-The Redis Lua script ``lua.HOLD`` is the judge between competing customers; PostgreSQL is
-asked first which seats are already sold. Holds expire by themselves (key TTL), so an
-abandoned checkout frees its seats without any job.
+The Redis Lua script ``lua.HOLD`` is the judge between competing customers; it also refuses
+seats already sold, which it reads from Redis's mirror of PostgreSQL (``app.bookings.inventory``).
+Everything else a hold checks comes from the worker's sales context (``app.bookings.context``),
+so a hold costs no database query. Holds expire by themselves (key TTL), so an abandoned
+checkout frees its seats without any job.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, select
-from sqlalchemy.orm import lazyload
 
 from app.bookings import keys, lua
+from app.bookings.context import SalesContext, SeatFacts, sales_context
 from app.bookings.gaps import PlacedSeat, stranded_seats
-from app.bookings.quotes import quote_basket_with_promo, quote_seats
+from app.bookings.inventory import forget_sold_mirror, load_sold_mirror
+from app.bookings.quotes import SeatQuote, quote_basket_with_promo
 from app.bookings.seatmap import invalidate_seat_map, load_seat_map
 from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access
 from app.common.cache import invalidate_pattern
 from app.common.clock import now
-from app.common.errors import ConflictError, NotFoundError, ValidationError
+from app.common.errors import ConflictError, NotFoundError, ServiceUnavailableError, ValidationError
 from app.extensions import db, redis_client
-from app.models import BookingSeat, Cinema, Seat, Showtime
+from app.models import Showtime
+
+# The hold script's answer when the sold-seat mirror must be loaded first (``lua.HOLD``).
+MIRROR_MISSING = 2
+_MIRROR_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -60,10 +66,11 @@ class Hold:
         return [seat.seat_id for seat in self.seats]
 
     def to_json(self) -> str:
-        data = asdict(self)
+        # Shallow, seats serialised through ``vars``: ``dataclasses.asdict`` would deep-copy
+        # every price trace first, which was a fair share of a hold's time.
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "replaced_hold_id"}
         data["expires_at"] = self.expires_at.isoformat()
-        del data["replaced_hold_id"]
-        return json.dumps(data, separators=(",", ":"))
+        return json.dumps(data, separators=(",", ":"), default=vars)
 
     @classmethod
     def from_json(cls, raw: str) -> Hold:
@@ -91,50 +98,64 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
                               reason="too_many_seats", details={"limit": limit})
     if len(set(seat_ids)) != len(seat_ids):
         raise ValidationError("A seat is listed more than once", reason="duplicate_seats")
-    showtime, cinema, seats, sold = _load_for_hold(showtime_id, seat_ids)
+    context = sales_context(showtime_id)
     if principal.role in STAFF_ROLES:
-        ensure_cinema_access(principal, showtime.cinema_id)
-    ensure_on_sale(showtime)
+        ensure_cinema_access(principal, context.cinema_id)
+    ensure_on_sale(context)
+    seats = context.seats
     unknown = sorted(set(seat_ids) - set(seats))
     if unknown:
         raise ValidationError(f"Seats {unknown} are not seats of this showtime's screen",
                               reason="unknown_seats", details={"seat_ids": unknown})
-    _refuse_if_taken(sorted(i for i in seat_ids if seats[i].is_blocked or i in sold), seats)
-    if cinema.prevent_single_seat_gaps:
+    _refuse_if_taken(sorted(i for i in seat_ids if seats[i].blocked), seats)
+    if context.prevent_single_seat_gaps:
         _refuse_single_seat_gaps(showtime_id, set(seat_ids))
-    held = [seats[i] for i in seat_ids]
-    promo_code_id, discount = None, 0
-    if promo_code:
-        basket = quote_basket_with_promo(showtime, held, ticket_types, promo_code, principal.id)
-        quoted, promo_code_id, discount = basket.seats, basket.promo_code_id, basket.discount_minor
-    else:
-        quoted = quote_seats(showtime, held, ticket_types)
-    quotes = {quote.seat_id: quote for quote in quoted}
-    unpriced = sorted({seats[i].category for i in seat_ids if i not in quotes})
+    unpriced = sorted({seats[i].category for i in seat_ids
+                       if context.price(seats[i].category, ticket_types.get(i, "adult")) is None})
     if unpriced:
         raise ConflictError(f"No price is set for {', '.join(unpriced)} seats at this cinema",
                             reason="price_missing", details={"categories": unpriced})
+    held = [seats[i] for i in seat_ids]
+    if promo_code:
+        basket = quote_basket_with_promo(db.session.get(Showtime, showtime_id), held, ticket_types,
+                                         promo_code, principal.id)
+        quoted, promo_code_id, discount = basket.seats, basket.promo_code_id, basket.discount_minor
+    else:
+        quoted, promo_code_id, discount = _quote_from_context(context, held, ticket_types), None, 0
+    quotes = {quote.seat_id: quote for quote in quoted}
 
     ttl = current_app.config["HOLD_TTL_SECONDS"]
     hold = Hold(
         hold_id=keys.new_hold_id(showtime_id), showtime_id=showtime_id, user_id=principal.id,
-        currency=cinema.currency, expires_at=now() + timedelta(seconds=ttl),
+        currency=context.currency, expires_at=now() + timedelta(seconds=ttl),
         seats=[HeldSeat(seat_id=i, label=seats[i].label, category=quotes[i].category,
                         price_minor=quotes[i].price_minor, ticket_type=quotes[i].ticket_type,
                         trace=quotes[i].trace) for i in seat_ids],
         promo_code_id=promo_code_id, discount_minor=discount,
     )
-    outcome = lua.run(
-        "hold",
-        [keys.user_hold_key(showtime_id, principal.id), keys.hold_key(showtime_id, hold.hold_id),
-         keys.seat_map_key(showtime_id), keys.seat_map_generation_key(showtime_id),
-         *(keys.lock_key(showtime_id, i) for i in seat_ids)],
-        [hold.hold_id, ttl * 1000, hold.to_json(), ",".join(map(str, seat_ids)),
-         keys.hold_prefix(showtime_id), keys.lock_prefix(showtime_id), principal.id],
-    )
-    if int(outcome[0]) == 0:
+    outcome = _run_hold_script(hold, ttl, principal.id)
+    if outcome[0] == 0:
         _refuse_if_taken(sorted(int(seat_id) for seat_id in outcome[1:]), seats)
     return replace(hold, replaced_hold_id=outcome[1] or None)
+
+
+def _run_hold_script(hold: Hold, ttl: int, user_id: int) -> list:
+    """Run the hold script; load the sold-seat mirror first when the script finds it missing."""
+    showtime_id = hold.showtime_id
+    script_keys = [
+        keys.user_hold_key(showtime_id, user_id), keys.hold_key(showtime_id, hold.hold_id),
+        keys.seat_map_key(showtime_id), keys.seat_map_generation_key(showtime_id), keys.sold_key(showtime_id),
+        *(keys.lock_key(showtime_id, i) for i in hold.seat_ids),
+    ]
+    script_args = [hold.hold_id, ttl * 1000, hold.to_json(), ",".join(map(str, hold.seat_ids)),
+                   keys.hold_prefix(showtime_id), keys.lock_prefix(showtime_id), user_id]
+    for _ in range(_MIRROR_ATTEMPTS):
+        outcome = lua.run("hold", script_keys, script_args)
+        if int(outcome[0]) != MIRROR_MISSING:
+            return [int(outcome[0]), *outcome[1:]]
+        load_sold_mirror(showtime_id)
+    raise ServiceUnavailableError("Seat sales for this showtime are too busy to check right now; retry",
+                                  reason="sales_busy", headers={"Retry-After": "1"})
 
 
 def release_hold(principal: Principal, hold_id: str) -> None:
@@ -169,51 +190,36 @@ def claim_hold(hold: Hold, minimum_seconds: int) -> list[int]:
     return sorted(int(key[len(prefix):]) for key in lost)
 
 
-def release_locks(showtime_id: int, hold_id: str | None, user_id: int, seat_ids: list[int],
-                  *, linger_seconds: int = 0) -> None:
-    """End a hold: its locks go now (or after ``linger_seconds``), the seat map is refreshed.
-
-    Also used when a booking made from the hold is cancelled or expires, so that its seats
-    are free at once even if the locks were still lingering.
-    """
-    hold_id = hold_id or ""
+def release_locks(showtime_id: int, hold_id: str, user_id: int, seat_ids: list[int]) -> None:
+    """End a hold that sold nothing: its locks go now, the seat map is refreshed."""
     lua.run(
         "release",
         [keys.hold_key(showtime_id, hold_id), keys.user_hold_key(showtime_id, user_id),
          keys.seat_map_key(showtime_id), keys.seat_map_generation_key(showtime_id),
          *(keys.lock_key(showtime_id, seat_id) for seat_id in seat_ids)],
-        [hold_id, linger_seconds * 1000],
+        [hold_id],
     )
 
 
-def ensure_on_sale(showtime: Showtime) -> None:
+def ensure_on_sale(showtime: Showtime | SalesContext) -> None:
     if showtime.status != "scheduled":
         raise ConflictError("This showtime was cancelled", reason="showtime_cancelled")
     if showtime.starts_at <= now():
         raise ConflictError("This showtime has already started", reason="showtime_started")
 
 
-def _load_for_hold(showtime_id: int, seat_ids: list[int]):
-    """One query: the showtime, its cinema, the requested seats of its screen and which are sold."""
-    rows = db.session.execute(
-        select(Showtime, Cinema, Seat, BookingSeat.id)
-        .join(Cinema, Cinema.id == Showtime.cinema_id)
-        .outerjoin(Seat, and_(Seat.screen_id == Showtime.screen_id, Seat.active, Seat.id.in_(seat_ids)))
-        .outerjoin(BookingSeat, and_(
-            BookingSeat.showtime_id == Showtime.id, BookingSeat.seat_id == Seat.id, BookingSeat.active,
-        ))
-        .where(Showtime.id == showtime_id)
-        .options(lazyload(Showtime.movie), lazyload(Showtime.screen))
-    ).all()
-    if not rows:
-        raise NotFoundError(f"Showtime {showtime_id} not found")
-    showtime, cinema = rows[0][0], rows[0][1]
-    seats = {seat.id: seat for _, _, seat, _ in rows if seat is not None}
-    sold = {seat.id for _, _, seat, sale in rows if seat is not None and sale is not None}
-    return showtime, cinema, seats, sold
+def _quote_from_context(context: SalesContext, seats: list[SeatFacts],
+                        ticket_types: dict[int, str]) -> list[SeatQuote]:
+    quotes = []
+    for seat in seats:
+        ticket_type = ticket_types.get(seat.id, "adult")
+        price = context.price(seat.category, ticket_type)
+        quotes.append(SeatQuote(seat_id=seat.id, category=seat.category, price_minor=price.price_minor,
+                                ticket_type=ticket_type, trace=price.trace))
+    return quotes
 
 
-def _refuse_if_taken(taken: list[int], seats: dict[int, Seat]) -> None:
+def _refuse_if_taken(taken: list[int], seats: dict[int, SeatFacts]) -> None:
     if taken:
         labels = [seats[i].label for i in taken]
         raise ConflictError(f"Seats {', '.join(labels)} are no longer available", reason="seats_taken",
@@ -235,7 +241,8 @@ def _refuse_single_seat_gaps(showtime_id: int, requested: set[int]) -> None:
 
 
 def drop_showtime_holds(showtime_id: int) -> None:
-    """Forget every hold of a showtime (it was cancelled): locks, records and pointers."""
+    """Forget every hold of a showtime (it was cancelled): locks, records, pointers, sold mirror."""
     invalidate_pattern(f"{keys.lock_prefix(showtime_id)}*")
     invalidate_pattern(f"{keys.hold_prefix(showtime_id)}*")
+    forget_sold_mirror(showtime_id)
     invalidate_seat_map(showtime_id)

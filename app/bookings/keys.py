@@ -53,3 +53,13 @@ def seat_map_key(showtime_id: int) -> str:
 def seat_map_generation_key(showtime_id: int) -> str:
     """Bumped on every change, so a seat map built before the change is never cached after it."""
     return f"showtime:{{{showtime_id}}}:seats:gen"
+
+
+def sold_key(showtime_id: int) -> str:
+    """The seats sold for the showtime, mirrored from PostgreSQL (``app.bookings.inventory``)."""
+    return f"showtime:{{{showtime_id}}}:sold"
+
+
+def sold_generation_key(showtime_id: int) -> str:
+    """Bumped on every sale and give-back, so a mirror read before one is never stored after it."""
+    return f"showtime:{{{showtime_id}}}:sold:gen"

@@ -13,18 +13,23 @@ from flask import current_app
 
 from app.extensions import redis_client
 
-# KEYS: user pointer, new hold record, seat map, seat map generation, lock per seat...
+# KEYS: user pointer, new hold record, seat map, seat map generation, sold seats, lock per seat...
 # ARGV: hold id, ttl ms, hold data (JSON), seat ids (comma-separated), hold key prefix,
 #       lock key prefix, user id
-# Returns {1, replaced hold id or ''} or {0, taken seat id...}.
+# Returns {1, replaced hold id or ''}, {0, taken seat id...}, or {2} when the sold-seat
+# mirror is missing (Redis restarted, or its periodic reload is due): load it, then retry.
 HOLD = """
+if redis.call('EXISTS', KEYS[5]) == 0 then
+  return {2}
+end
 local hold_id = ARGV[1]
 local previous = redis.call('GET', KEYS[1])
 local taken = {0}
-for i = 5, #KEYS do
+for i = 6, #KEYS do
+  local seat = string.sub(KEYS[i], #ARGV[6] + 1)
   local owner = redis.call('GET', KEYS[i])
-  if owner and owner ~= previous and owner ~= hold_id then
-    taken[#taken + 1] = string.sub(KEYS[i], #ARGV[6] + 1)
+  if redis.call('SISMEMBER', KEYS[5], seat) == 1 or (owner and owner ~= previous and owner ~= hold_id) then
+    taken[#taken + 1] = seat
   end
 end
 if #taken > 1 then
@@ -43,7 +48,7 @@ if previous then
   end
   redis.call('DEL', previous_key)
 end
-for i = 5, #KEYS do
+for i = 6, #KEYS do
   redis.call('SET', KEYS[i], hold_id, 'PX', ARGV[2])
 end
 redis.call('HSET', KEYS[2], 'data', ARGV[3], 'seat_ids', ARGV[4], 'user_id', ARGV[7])
@@ -85,19 +90,15 @@ end
 return lost
 """
 
-# Ends a hold: released, confirmed, or its booking cancelled. Locks still owned by the hold
-# are deleted (ARGV[2] = '0') or left to expire after ARGV[2] ms; the record and the user's
-# pointer go; the seat map is invalidated in the same atomic step.
+# Ends a hold that sold nothing (released, replaced or its confirmation failed): locks still
+# owned by the hold, its record and the user's pointer go; the seat map is invalidated in the
+# same atomic step.
 # KEYS: hold record, user pointer, seat map, seat map generation, lock per seat...
-# ARGV: hold id, linger ms ('0' = delete now)
+# ARGV: hold id
 RELEASE = """
 for i = 5, #KEYS do
   if redis.call('GET', KEYS[i]) == ARGV[1] then
-    if ARGV[2] == '0' then
-      redis.call('DEL', KEYS[i])
-    else
-      redis.call('PEXPIRE', KEYS[i], ARGV[2])
-    end
+    redis.call('DEL', KEYS[i])
   end
 end
 redis.call('DEL', KEYS[1])
@@ -107,6 +108,69 @@ end
 redis.call('DEL', KEYS[3])
 redis.call('INCR', KEYS[4])
 redis.call('EXPIRE', KEYS[4], 86400)
+return 1
+"""
+
+# The booking of a hold is committed: its seats join the sold mirror (if it is loaded; a
+# later load reads them from PostgreSQL), the hold's locks, record and pointer go, and the
+# sold generation moves so that a load read before this sale is not stored.
+# KEYS: hold record, user pointer, seat map, seat map generation, sold seats, sold generation,
+#       lock per seat...   ARGV: hold id, lock key prefix
+SELL = """
+local loaded = redis.call('EXISTS', KEYS[5]) == 1
+for i = 7, #KEYS do
+  if loaded then
+    redis.call('SADD', KEYS[5], string.sub(KEYS[i], #ARGV[2] + 1))
+  end
+  if redis.call('GET', KEYS[i]) == ARGV[1] then
+    redis.call('DEL', KEYS[i])
+  end
+end
+redis.call('INCR', KEYS[6])
+redis.call('EXPIRE', KEYS[6], 86400)
+redis.call('DEL', KEYS[1])
+if redis.call('GET', KEYS[2]) == ARGV[1] then
+  redis.call('DEL', KEYS[2])
+end
+redis.call('DEL', KEYS[3])
+redis.call('INCR', KEYS[4])
+redis.call('EXPIRE', KEYS[4], 86400)
+return 1
+"""
+
+# Booked seats were given back (cancellation, expiry, refund) and that is committed: they
+# leave the sold mirror, any lock of their hold goes, the sold generation moves.
+# KEYS: seat map, seat map generation, sold seats, sold generation, lock per seat...
+# ARGV: hold id, lock key prefix
+UNSELL = """
+for i = 5, #KEYS do
+  redis.call('SREM', KEYS[3], string.sub(KEYS[i], #ARGV[2] + 1))
+  if redis.call('GET', KEYS[i]) == ARGV[1] then
+    redis.call('DEL', KEYS[i])
+  end
+end
+redis.call('INCR', KEYS[4])
+redis.call('EXPIRE', KEYS[4], 86400)
+redis.call('DEL', KEYS[1])
+redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], 86400)
+return 1
+"""
+
+# Replace the sold mirror with what PostgreSQL said, unless a sale or give-back happened
+# since the generation ARGV[1] was read (then the caller reads again). '-' keeps the set in
+# existence when nothing is sold.
+# KEYS: sold seats, sold generation   ARGV: generation read before PostgreSQL, ttl s, seat id...
+LOAD_SOLD = """
+if (redis.call('GET', KEYS[2]) or '') ~= ARGV[1] then
+  return 0
+end
+redis.call('DEL', KEYS[1])
+redis.call('SADD', KEYS[1], '-')
+for i = 3, #ARGV do
+  redis.call('SADD', KEYS[1], ARGV[i])
+end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1
 """
 
@@ -122,7 +186,8 @@ end
 return 0
 """
 
-_SOURCES = {"hold": HOLD, "claim": CLAIM, "release": RELEASE, "cache_if_unchanged": CACHE_IF_UNCHANGED}
+_SOURCES = {"hold": HOLD, "claim": CLAIM, "release": RELEASE, "sell": SELL, "unsell": UNSELL,
+            "load_sold": LOAD_SOLD, "cache_if_unchanged": CACHE_IF_UNCHANGED}
 
 
 def run(name: str, keys: list[str], args: list[Any]) -> Any:

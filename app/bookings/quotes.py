@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from app.common.errors import ValidationError
 from app.extensions import db
-from app.models import Cinema, Showtime
+from app.models import TICKET_TYPES, Cinema, Showtime
 from app.pricing.quotes import price_seats
 from app.pricing.tariffs import category_base_prices
 
@@ -42,36 +42,29 @@ class SeatQuote:
     trace: list[dict[str, Any]] = field(default_factory=list)
 
 
-def quote_seats(
-    showtime: Showtime, seats: Iterable[PricedSeat], ticket_types: Mapping[int, str] | None = None
-) -> list[SeatQuote]:
-    """Quote ``seats`` for ``showtime`` (adult tickets unless ``ticket_types`` says otherwise).
+@dataclass(frozen=True)
+class SeatPrice:
+    price_minor: int
+    trace: list[dict[str, Any]]
 
-    Seats of one category and ticket type cost the same, so the engine prices each such pair
-    once: a seat map of hundreds of seats costs a handful of engine lines. Seats whose
-    category has no price are left out; callers decide what that means.
+
+def price_table(showtime: Showtime, categories: Iterable[str]) -> dict[tuple[str, str], SeatPrice]:
+    """The price of a seat of each category for each ticket type of ``showtime``, right now.
+
+    Seats of one category and ticket type cost the same, so a whole seat map costs a handful
+    of engine lines. Categories without a base price at the cinema are left out; callers
+    decide what that means.
     """
-    ticket_types = ticket_types or {}
-    seats = list(seats)
     base_prices = category_base_prices(showtime.cinema_id, showtime.screen_id)
-    wanted = {(s.category, ticket_types.get(s.id, "adult")) for s in seats if s.category in base_prices}
-    if not wanted:
-        return []
-    pairs = sorted(wanted)
+    pairs = sorted((category, ticket) for category in set(categories) if category in base_prices
+                   for ticket in TICKET_TYPES)
+    if not pairs:
+        return {}
     cinema = db.session.get(Cinema, showtime.cinema_id)
     lines = [(n, category, ticket) for n, (category, ticket) in enumerate(pairs)]
     priced = price_seats(showtime, cinema, lines, base_prices)
-    by_pair = {}
-    for pair, line in zip(pairs, priced.to_dict()["lines"], strict=True):
-        by_pair[pair] = (line["final_minor"], line["trace"])
-    quotes = []
-    for seat in seats:
-        pair = (seat.category, ticket_types.get(seat.id, "adult"))
-        if pair in by_pair:
-            price, trace = by_pair[pair]
-            quotes.append(SeatQuote(seat_id=seat.id, category=seat.category, price_minor=price,
-                                    ticket_type=pair[1], trace=trace))
-    return quotes
+    return {pair: SeatPrice(line["final_minor"], line["trace"])
+            for pair, line in zip(pairs, priced.to_dict()["lines"], strict=True)}
 
 
 def quote_basket_with_promo(showtime: Showtime, seats: Iterable[PricedSeat], ticket_types: Mapping[int, str],

@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from app.bookings import keys, lua
-from app.bookings.quotes import quote_seats
+from app.bookings.context import sales_context
 from app.common.clock import now
-from app.common.errors import NotFoundError
 from app.extensions import db, redis_client
-from app.models import BookingSeat, Cinema, Seat, Showtime
+from app.models import BookingSeat
 
 SEAT_MAP_TTL_SECONDS = 30
 
@@ -54,51 +53,38 @@ def invalidate_seat_map(showtime_id: int) -> None:
 
 
 def build_seat_map(showtime_id: int) -> dict[str, Any]:
-    """Read the map from the sources: seats and sold seats in one query, prices, held locks."""
-    row = db.session.execute(
-        select(Showtime, Cinema.currency)
-        .join(Cinema, Cinema.id == Showtime.cinema_id)
-        .where(Showtime.id == showtime_id)
-    ).first()
-    if row is None:
-        raise NotFoundError(f"Showtime {showtime_id} not found")
-    showtime, currency = row
-    # Plain rows, not ORM objects: a map has hundreds of seats and is rebuilt after every change.
-    seats = db.session.execute(
-        select(Seat.id, Seat.row_label, Seat.number, Seat.category, Seat.grid_row, Seat.grid_col,
-               Seat.is_wheelchair, Seat.is_companion, Seat.is_blocked, BookingSeat.id.label("sale_id"))
-        .outerjoin(BookingSeat, and_(
-            BookingSeat.showtime_id == showtime_id, BookingSeat.seat_id == Seat.id, BookingSeat.active,
-        ))
-        .where(Seat.screen_id == showtime.screen_id, Seat.active)
-        .order_by(Seat.grid_row, Seat.grid_col)
-    ).all()
-    prices = {quote.seat_id: quote.price_minor for quote in quote_seats(showtime, seats)}
+    """Read the map from the sources: the sales context, sold seats (one query), held locks."""
+    context = sales_context(showtime_id)
+    sold = set(db.session.scalars(
+        select(BookingSeat.seat_id).where(BookingSeat.showtime_id == showtime_id, BookingSeat.active)
+    ))
+    seats = list(context.seats.values())
     lock_owners = (
         redis_client.client.mget([keys.lock_key(showtime_id, seat.id) for seat in seats]) if seats else []
     )
     entries = []
     for seat, lock_owner in zip(seats, lock_owners, strict=True):
-        if seat.is_blocked:
+        if seat.blocked:
             status = "blocked"
-        elif seat.sale_id is not None:
+        elif seat.id in sold:
             status = "sold"
         elif lock_owner is not None:
             status = "held"
         else:
             status = "available"
+        price = context.price(seat.category, "adult")
         entries.append({
-            "id": seat.id, "row": seat.row_label, "number": seat.number,
-            "label": f"{seat.row_label}{seat.number}", "category": seat.category,
-            "x": seat.grid_col, "y": seat.grid_row, "wheelchair": seat.is_wheelchair,
-            "companion": seat.is_companion, "status": status, "price_minor": prices.get(seat.id),
+            "id": seat.id, "row": seat.row, "number": seat.number, "label": seat.label,
+            "category": seat.category, "x": seat.x, "y": seat.y, "wheelchair": seat.wheelchair,
+            "companion": seat.companion, "status": status,
+            "price_minor": price.price_minor if price else None,
         })
     counts = {status: 0 for status in ("available", "held", "sold", "blocked")}
     for entry in entries:
         counts[entry["status"]] += 1
     # Built directly in the shape of ShowtimeSeatMapSchema (the route documents it with that schema).
     return {
-        "showtime_id": showtime.id, "screen_id": showtime.screen_id,
-        "showtime_status": showtime.status, "currency": currency,
+        "showtime_id": showtime_id, "screen_id": context.screen_id,
+        "showtime_status": context.status, "currency": context.currency,
         "generated_at": now().isoformat(), "counts": counts, "seats": entries,
     }

@@ -16,6 +16,7 @@ from sqlalchemy.orm import lazyload
 
 from app.bookings.holds import Hold, claim_hold, ensure_on_sale, find_hold, release_locks
 from app.bookings.integrity import violated_constraint
+from app.bookings.inventory import forget_sold_mirror, sell, unsell
 from app.bookings.references import new_reference, normalise_reference
 from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access, ensure_owner
 from app.common.clock import now
@@ -25,10 +26,9 @@ from app.models import Booking, BookingSeat, Cinema, Showtime
 from app.scheduling.queries import get_showtime_for_staff
 
 ACTIVE_STATUSES = ("pending_payment", "confirmed")
-# After a booking is written its locks are not dropped at once but left to expire: a hold
-# that read "not sold" from PostgreSQL just before this commit then still finds the seat
-# locked in Redis, so it can never take a seat that has just been sold. Longer than any request.
-LOCK_LINGER_SECONDS = 60
+# A confirmation stretches its locks to at least this, so they cannot lapse while the booking
+# is written; longer than any request.
+CLAIM_SECONDS = 60
 _REFERENCE_ATTEMPTS = 5
 
 
@@ -43,7 +43,7 @@ def confirm_booking(principal: Principal, hold_id: str) -> Booking:
                             reason="hold_expired")
     if hold.user_id != principal.id:
         raise NotFoundError("Hold not found")
-    lost = claim_hold(hold, LOCK_LINGER_SECONDS)
+    lost = claim_hold(hold, CLAIM_SECONDS)
     if lost:
         release_locks(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
         raise ConflictError("This hold has expired; hold the seats again", reason="hold_expired",
@@ -53,8 +53,7 @@ def confirm_booking(principal: Principal, hold_id: str) -> Booking:
     except ConflictError:
         release_locks(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
         raise
-    release_locks(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids,
-                  linger_seconds=LOCK_LINGER_SECONDS)
+    sell(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
     return booking
 
 
@@ -90,6 +89,8 @@ def _write_booking(hold: Hold) -> Booking:
             if constraint == "uq_bookings_reference":
                 continue
             if constraint == "uq_booking_seats_active":
+                # Redis let these seats be held although PostgreSQL had sold them: reload its mirror.
+                forget_sold_mirror(hold.showtime_id)
                 sold = _sold_seats(hold.showtime_id, hold.seat_ids)
                 raise ConflictError("Some of these seats were sold meanwhile", reason="seats_taken",
                                     details={"seat_ids": sold}) from exc
@@ -148,10 +149,10 @@ def mark_cancelled(booking: Booking, *, reason: str, refund_due_minor: int) -> N
 
 
 def free_seats_of(bookings: Iterable[Booking]) -> None:
-    """After a commit that deactivated these bookings' seats: drop their locks, refresh seat maps."""
+    """After a commit that deactivated seats of these bookings: those seats are for sale again."""
     for booking in bookings:
-        release_locks(booking.showtime_id, booking.hold_id, booking.user_id,
-                      [seat.seat_id for seat in booking.seats])
+        given_back = [seat.seat_id for seat in booking.seats if not seat.active]
+        unsell(booking.showtime_id, booking.hold_id, given_back)
 
 
 def expire_unpaid_bookings(limit: int = 500) -> int:
@@ -246,6 +247,7 @@ def _relation(principal: Principal, booking: Booking) -> str:
 
 
 def _sold_seats(showtime_id: int, seat_ids: list[int]) -> list[int]:
+    """Which of ``seat_ids`` are sold (in an active booking) for the showtime, per PostgreSQL."""
     return sorted(db.session.scalars(
         select(BookingSeat.seat_id).where(
             BookingSeat.showtime_id == showtime_id, BookingSeat.seat_id.in_(seat_ids), BookingSeat.active)

@@ -19,7 +19,6 @@ from flask_jwt_extended.exceptions import (
     CSRFError,
     JWTExtendedException,
     NoAuthorizationError,
-    RevokedTokenError,
     WrongTokenError,
 )
 from jwt import ExpiredSignatureError, PyJWTError
@@ -66,10 +65,7 @@ def revoked_family_key(family_id: str) -> str:
     return f"jwt:revoked-family:{family_id}"
 
 
-def load_principal(user_id: int) -> Principal | None:
-    cached = redis_client.client.get(session_key(user_id))
-    if cached:
-        return Principal(**json.loads(cached))
+def _principal_from_database(user_id: int) -> Principal | None:
     from app.models import User
 
     user = db.session.get(User, user_id)
@@ -85,6 +81,25 @@ def load_principal(user_id: int) -> Principal | None:
     return principal
 
 
+def _revocation_and_principal(claims: dict) -> tuple[bool, Principal | None]:
+    """Whether the token was revoked, and its principal, in one Redis round trip.
+
+    Every authenticated request asks both questions, so they travel in one pipeline; only a
+    principal missing from the cache costs a database query.
+    """
+    user_id = int(claims["sub"])
+    revocation_keys = [revoked_token_key(claims["jti"])]
+    if claims.get("fam"):
+        revocation_keys.append(revoked_family_key(claims["fam"]))
+    pipe = redis_client.client.pipeline(transaction=False)
+    pipe.exists(*revocation_keys)
+    pipe.get(session_key(user_id))
+    revoked, cached = pipe.execute()
+    if revoked:
+        return True, None
+    return False, Principal(**json.loads(cached)) if cached else _principal_from_database(user_id)
+
+
 def authenticate(*, refresh: bool = False) -> Principal:
     """Validate the token of the current request and return its principal.
 
@@ -98,7 +113,9 @@ def authenticate(*, refresh: bool = False) -> Principal:
         message, reason = _token_problem(exc, refresh)
         raise AuthenticationError(message, reason=reason) from exc
     claims = get_jwt()
-    principal = load_principal(int(claims["sub"]))
+    revoked, principal = _revocation_and_principal(claims)
+    if revoked:
+        raise AuthenticationError("This token was revoked; log in again", reason="token_revoked")
     if principal is None or not principal.is_active:
         raise AuthenticationError("This account no longer exists or is disabled",
                                   reason="account_inactive")
@@ -121,8 +138,6 @@ def _token_problem(exc: Exception, refresh: bool) -> tuple[str, str]:
                 "in the X-CSRF-TOKEN header", "csrf_failed")
     if isinstance(exc, ExpiredSignatureError):
         return f"The {kind} has expired; " + ("log in again" if refresh else "refresh it"), "token_expired"
-    if isinstance(exc, RevokedTokenError):
-        return "This token was revoked; log in again", "token_revoked"
     if isinstance(exc, WrongTokenError):
         return f"Only an {kind} is accepted here", "token_invalid"
     return f"The {kind} is not valid ({exc})", "token_invalid"
@@ -203,13 +218,7 @@ def ensure_owner(principal: Principal, owner_id: int, what: str) -> None:
 
 
 def register_jwt_callbacks(jwt: JWTManager) -> None:
-    @jwt.token_in_blocklist_loader
-    def is_revoked(_header: dict, payload: dict) -> bool:
-        keys = [revoked_token_key(payload["jti"])]
-        if payload.get("fam"):
-            keys.append(revoked_family_key(payload["fam"]))
-        return bool(redis_client.client.exists(*keys))
-
+    # Revocation is checked in ``authenticate`` together with the principal (one round trip).
     def unauthorized(message: str, reason: str):
         return error_response(401, message, reason=reason)
 
@@ -217,8 +226,6 @@ def register_jwt_callbacks(jwt: JWTManager) -> None:
         "The token has expired; refresh it or log in again", "token_expired"))
     jwt.invalid_token_loader(lambda msg: unauthorized(f"The token is not valid: {msg}", "token_invalid"))
     jwt.unauthorized_loader(lambda msg: unauthorized(f"Authentication required: {msg}", "token_missing"))
-    jwt.revoked_token_loader(lambda _h, _p: unauthorized(
-        "This token was revoked; log in again", "token_revoked"))
     jwt.needs_fresh_token_loader(lambda _h, _p: unauthorized(
         "A fresh login is required", "fresh_token_required"))
     jwt.user_lookup_error_loader(lambda _h, _p: unauthorized(

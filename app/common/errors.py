@@ -71,3 +71,10 @@ class ValidationError(DomainError):
 class RateLimitedError(DomainError):
     status_code = 429
     default_reason = "rate_limited"
+
+
+class ServiceUnavailableError(DomainError):
+    """A momentary overload the client should simply retry (sent with ``Retry-After``)."""
+
+    status_code = 503
+    default_reason = "unavailable"

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from app.common.clock import now
 from app.common.errors import ValidationError
@@ -69,6 +69,20 @@ def active_rules(cinema_id: int, at: datetime | None = None) -> list[PricingRule
             or_(PricingRule.valid_until.is_(None), PricingRule.valid_until > at),
         ).order_by(PricingRule.cinema_id.is_(None).desc(), PricingRule.id)
     ))
+
+
+def next_rule_change(cinema_id: int, after: datetime) -> datetime | None:
+    """When the next rule of this cinema (or a global one) starts or stops applying, if ever.
+
+    Prices computed now stay right until then, unless someone edits the rules.
+    """
+    scope = or_(PricingRule.cinema_id == cinema_id, PricingRule.cinema_id.is_(None))
+    starts = select(func.min(PricingRule.valid_from)).where(scope, PricingRule.active.is_(True),
+                                                            PricingRule.valid_from > after)
+    stops = select(func.min(PricingRule.valid_until)).where(scope, PricingRule.active.is_(True),
+                                                            PricingRule.valid_until > after)
+    moments = db.session.execute(select(starts.scalar_subquery(), stops.scalar_subquery())).one()
+    return min((moment for moment in moments if moment is not None), default=None)
 
 
 def holidays_of(rules: list[PricingRule]) -> frozenset[date]:

@@ -1,0 +1,125 @@
+"""What selling seats of a showtime relies on, kept in each worker's memory.
+
+Holds are the hottest write of the system and seat maps its hottest read. Both need the
+showtime's status and start, its cinema's currency and gap rule, every seat of the screen
+and the price of each (category, ticket type): facts that change a few times a day. Each
+worker keeps them per showtime and, before trusting them, asks Redis for one value, the
+sales epoch (``app.bookings.epoch``), which every committed change to those facts replaces.
+So a hold reads no table but ``booking_seats``, and a price change, a cancelled showtime or
+an edited seat layout is seen by every worker on its very next request.
+
+An entry also ends when a pricing rule's validity window opens or closes (prices depend on
+the moment), and after ``MAX_AGE`` at the latest, for changes made behind the app's back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.bookings.epoch import current_epoch
+from app.bookings.quotes import SeatPrice, price_table
+from app.common.clock import now
+from app.common.errors import NotFoundError
+from app.extensions import db
+from app.models import Cinema, Seat, Showtime
+from app.pricing.tariffs import next_rule_change
+
+MAX_AGE = timedelta(minutes=1)
+MAX_ENTRIES = 512
+
+
+class SeatFacts(NamedTuple):
+    id: int
+    row: str
+    number: int
+    category: str
+    x: int
+    y: int
+    wheelchair: bool
+    companion: bool
+    blocked: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.row}{self.number}"
+
+
+@dataclass(frozen=True)
+class SalesContext:
+    showtime_id: int
+    cinema_id: int
+    screen_id: int
+    status: str
+    starts_at: datetime
+    currency: str
+    prevent_single_seat_gaps: bool
+    # Active seats of the screen by id, in drawing order (front row first, left to right).
+    seats: dict[int, SeatFacts]
+    # Price per (category, ticket type); a category without a base price is missing.
+    prices: dict[tuple[str, str], SeatPrice]
+    epoch: str
+    fresh_until: datetime
+
+    def price(self, category: str, ticket_type: str) -> SeatPrice | None:
+        return self.prices.get((category, ticket_type))
+
+
+def sales_context(showtime_id: int) -> SalesContext:
+    """The sales facts of a showtime: from this worker's memory while the epoch holds, else loaded.
+
+    404 when the showtime does not exist.
+    """
+    epoch = current_epoch()
+    entries: dict[int, SalesContext] = current_app.extensions.setdefault("sales_contexts", {})
+    context = entries.get(showtime_id)
+    if context is not None and context.epoch == epoch and now() < context.fresh_until:
+        return context
+    context = _load(showtime_id, epoch)
+    entries.pop(showtime_id, None)
+    if len(entries) >= MAX_ENTRIES:
+        # Oldest first: dicts keep insertion order, and a reload re-inserts at the end.
+        entries.pop(next(iter(entries)), None)
+    entries[showtime_id] = context
+    return context
+
+
+def _load(showtime_id: int, epoch: str) -> SalesContext:
+    row = db.session.execute(
+        select(Showtime.cinema_id, Showtime.screen_id, Showtime.status, Showtime.starts_at,
+               Cinema.currency, Cinema.prevent_single_seat_gaps)
+        .join(Cinema, Cinema.id == Showtime.cinema_id)
+        .where(Showtime.id == showtime_id)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"Showtime {showtime_id} not found")
+    seats = _seats_of_screen(row.screen_id)
+    loaded_at = now()
+    rule_change = next_rule_change(row.cinema_id, loaded_at)
+    fresh_until = min(loaded_at + MAX_AGE, rule_change) if rule_change else loaded_at + MAX_AGE
+    return SalesContext(
+        showtime_id=showtime_id, cinema_id=row.cinema_id, screen_id=row.screen_id, status=row.status,
+        starts_at=row.starts_at, currency=row.currency, prevent_single_seat_gaps=row.prevent_single_seat_gaps,
+        seats=seats, prices=_prices(showtime_id, (seat.category for seat in seats.values())),
+        epoch=epoch, fresh_until=fresh_until,
+    )
+
+
+def _seats_of_screen(screen_id: int) -> dict[int, SeatFacts]:
+    rows = db.session.execute(
+        select(Seat.id, Seat.row_label, Seat.number, Seat.category, Seat.grid_col, Seat.grid_row,
+               Seat.is_wheelchair, Seat.is_companion, Seat.is_blocked)
+        .where(Seat.screen_id == screen_id, Seat.active)
+        .order_by(Seat.grid_row, Seat.grid_col)
+    ).all()
+    return {row.id: SeatFacts(*row) for row in rows}
+
+
+def _prices(showtime_id: int, categories: Iterable[str]) -> dict[tuple[str, str], SeatPrice]:
+    showtime = db.session.get(Showtime, showtime_id)
+    return price_table(showtime, categories)

@@ -1,0 +1,68 @@
+"""The sales epoch: one Redis value that changes whenever what a hold relies on changes.
+
+Holds keep each showtime's sales facts (status, start, seats, prices) in worker memory
+(``app.bookings.context``) and trust them only while the epoch they were read under is
+still current. Every committed change to the tables behind those facts replaces the epoch,
+whichever process made it (API, RQ worker, CLI), so no worker can sell from stale facts.
+
+The epoch is a random token rather than a counter: after Redis loses its data (a restart,
+a test's FLUSHDB) a fresh token can never equal one a worker remembers from before.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from app.extensions import db, redis_client
+
+EPOCH_KEY = "sales:epoch"
+# Everything a hold or a seat map reads besides bookings and locks.
+WATCHED_TABLES = frozenset({"showtimes", "cinemas", "screens", "seats", "seat_category_prices",
+                            "pricing_rules"})
+_STALE = "sales_epoch_stale"
+
+
+def current_epoch() -> str:
+    """The epoch now; Redis without one (just started or flushed) is given a fresh one."""
+    client = redis_client.client
+    epoch = client.get(EPOCH_KEY)
+    if epoch is None:
+        client.set(EPOCH_KEY, secrets.token_hex(8), nx=True)
+        epoch = client.get(EPOCH_KEY)
+    return epoch
+
+
+def bump_epoch() -> None:
+    redis_client.client.set(EPOCH_KEY, secrets.token_hex(8))
+
+
+def _touches_watched_table(objects) -> bool:
+    return any(getattr(obj, "__tablename__", None) in WATCHED_TABLES for obj in objects)
+
+
+# Listeners on the app's scoped session: ORM changes are seen at flush, bulk statements
+# (``session.execute(update(...))``, as repricing does) when they run, and the epoch moves
+# only once the transaction has committed. A rolled-back change may still bump it: a spare
+# reload, never a stale sale.
+@event.listens_for(db.session, "after_flush")
+def _note_flushed_changes(session: Session, _flush_context) -> None:
+    if _touches_watched_table([*session.new, *session.dirty, *session.deleted]):
+        session.info[_STALE] = True
+
+
+@event.listens_for(db.session, "do_orm_execute")
+def _note_bulk_changes(state: ORMExecuteState) -> None:
+    if state.is_update or state.is_delete or state.is_insert:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) in WATCHED_TABLES:
+            state.session.info[_STALE] = True
+
+
+@event.listens_for(db.session, "after_commit")
+def _bump_after_commit(session: Session) -> None:
+    if session.info.pop(_STALE, False) and has_app_context():
+        bump_epoch()

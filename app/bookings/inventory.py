@@ -1,0 +1,68 @@
+"""Sold seats of a showtime, mirrored in Redis so that the hold script can refuse them itself.
+
+PostgreSQL stays the record of what is sold (its partial unique index refuses a second sale
+whatever Redis says); the mirror ``showtime:{id}:sold`` lets a hold decide in one Lua call
+without a database round trip:
+
+- a committed booking adds its seats (``sell``), a committed give-back removes them (``unsell``);
+- the mirror is loaded from PostgreSQL when missing: on first use, after Redis lost it, and
+  every ``MIRROR_TTL_SECONDS`` (its expiry), so it re-converges with PostgreSQL even if a
+  process died between a commit and its Redis step;
+- every sale and give-back moves a generation counter, and a load stores what it read only if
+  the counter did not move meanwhile, so a load can never undo a concurrent sale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from app.bookings import keys, lua
+from app.extensions import db, redis_client
+from app.models import BookingSeat
+
+MIRROR_TTL_SECONDS = 600
+_LOAD_ATTEMPTS = 5
+
+
+def load_sold_mirror(showtime_id: int) -> bool:
+    """Copy PostgreSQL's sold seats of the showtime to Redis; False if sales kept racing it."""
+    generation_key = keys.sold_generation_key(showtime_id)
+    for _ in range(_LOAD_ATTEMPTS):
+        generation = redis_client.client.get(generation_key) or ""
+        sold = db.session.scalars(
+            select(BookingSeat.seat_id).where(BookingSeat.showtime_id == showtime_id, BookingSeat.active)
+        ).all()
+        if lua.run("load_sold", [keys.sold_key(showtime_id), generation_key],
+                   [generation, MIRROR_TTL_SECONDS, *sold]):
+            return True
+    return False
+
+
+def sell(showtime_id: int, hold_id: str, user_id: int, seat_ids: Iterable[int]) -> None:
+    """After the booking of ``hold_id`` is committed: its seats are sold, the hold is over."""
+    lua.run(
+        "sell",
+        [keys.hold_key(showtime_id, hold_id), keys.user_hold_key(showtime_id, user_id),
+         keys.seat_map_key(showtime_id), keys.seat_map_generation_key(showtime_id),
+         keys.sold_key(showtime_id), keys.sold_generation_key(showtime_id),
+         *(keys.lock_key(showtime_id, seat_id) for seat_id in seat_ids)],
+        [hold_id, keys.lock_prefix(showtime_id)],
+    )
+
+
+def unsell(showtime_id: int, hold_id: str | None, seat_ids: Iterable[int]) -> None:
+    """After seats of a booking were given back and that is committed: they are for sale again."""
+    lua.run(
+        "unsell",
+        [keys.seat_map_key(showtime_id), keys.seat_map_generation_key(showtime_id),
+         keys.sold_key(showtime_id), keys.sold_generation_key(showtime_id),
+         *(keys.lock_key(showtime_id, seat_id) for seat_id in seat_ids)],
+        [hold_id or "", keys.lock_prefix(showtime_id)],
+    )
+
+
+def forget_sold_mirror(showtime_id: int) -> None:
+    """Drop the mirror (the next hold reloads it), e.g. after PostgreSQL refused a sale it allowed."""
+    redis_client.client.delete(keys.sold_key(showtime_id))
