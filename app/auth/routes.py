@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, after_this_request, current_app, request
-from flask_jwt_extended import get_jwt, set_refresh_cookies, unset_refresh_cookies
+from flask_jwt_extended import set_refresh_cookies, unset_refresh_cookies
 from flask_limiter.util import get_remote_address
 
 from app.auth.accounts import get_user, register_user, request_password_reset, reset_password, verify_email
@@ -19,7 +19,7 @@ from app.auth.schemas import (
     VerifyEmailSchema,
 )
 from app.auth.sessions import Session, log_in, log_out, rotate_refresh_token
-from app.common.access import ANY_USER, current_principal
+from app.common.access import ANY_USER, current_claims, current_principal
 from app.common.blueprint import ServiceBlueprint
 from app.extensions import limiter
 
@@ -108,7 +108,7 @@ def refresh():
     Each refresh token works once: presenting an already-exchanged one revokes the whole
     session (theft detection), and both holders must log in again.
     """
-    claims = get_jwt()
+    claims = current_claims()
     return _session_body(rotate_refresh_token(current_principal().id, claims.get("fam"), claims["jti"]))
 
 
@@ -117,7 +117,7 @@ def refresh():
 @blp.response(204)
 def logout():
     """Log out: revoke this access token and the session's refresh token, clear the cookie"""
-    claims = get_jwt()
+    claims = current_claims()
     log_out(claims["jti"], claims["exp"], claims.get("fam"))
 
     @after_this_request

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from flask import current_app
 from sqlalchemy import select
 
 from app.bookings.epoch import current_epoch
 from app.bookings.quotes import SeatPrice, price_table
 from app.common.clock import now
 from app.common.errors import NotFoundError
+from app.common.memory import app_memory
 from app.extensions import db
 from app.models import Cinema, Seat, Showtime
 from app.pricing.tariffs import next_rule_change
@@ -76,16 +76,12 @@ def sales_context(showtime_id: int) -> SalesContext:
     404 when the showtime does not exist.
     """
     epoch = current_epoch()
-    entries: dict[int, SalesContext] = current_app.extensions.setdefault("sales_contexts", {})
-    context = entries.get(showtime_id)
+    contexts = app_memory("sales_contexts", MAX_ENTRIES)
+    context = contexts.get(showtime_id)
     if context is not None and context.epoch == epoch and now() < context.fresh_until:
         return context
     context = _load(showtime_id, epoch)
-    entries.pop(showtime_id, None)
-    if len(entries) >= MAX_ENTRIES:
-        # Oldest first: dicts keep insertion order, and a reload re-inserts at the end.
-        entries.pop(next(iter(entries)), None)
-    entries[showtime_id] = context
+    contexts.put(showtime_id, context)
     return context
 
 

@@ -9,6 +9,7 @@ an authenticated request costs no database query; every change to a user clears 
 from __future__ import annotations
 
 import json
+import time
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from functools import wraps
@@ -25,6 +26,7 @@ from jwt import ExpiredSignatureError, PyJWTError
 
 from app.common.api import error_response
 from app.common.errors import AuthenticationError, NotFoundError, PermissionDeniedError
+from app.common.memory import app_memory
 from app.extensions import db, redis_client
 
 ANY_USER = ("customer", "staff", "manager", "admin")
@@ -106,13 +108,17 @@ def authenticate(*, refresh: bool = False) -> Principal:
     Access tokens are read from the ``Authorization`` header only; ``refresh=True`` reads the
     refresh token from its httpOnly cookie and demands the matching ``X-CSRF-TOKEN`` header.
     """
-    location = "cookies" if refresh else "headers"
-    try:
-        verify_jwt_in_request(refresh=refresh, locations=[location])
-    except (JWTExtendedException, PyJWTError) as exc:
-        message, reason = _token_problem(exc, refresh)
-        raise AuthenticationError(message, reason=reason) from exc
-    claims = get_jwt()
+    claims = None if refresh else _remembered_access_claims()
+    if claims is None:
+        location = "cookies" if refresh else "headers"
+        try:
+            verify_jwt_in_request(refresh=refresh, locations=[location])
+        except (JWTExtendedException, PyJWTError) as exc:
+            message, reason = _token_problem(exc, refresh)
+            raise AuthenticationError(message, reason=reason) from exc
+        claims = get_jwt()
+        if not refresh:
+            _remember_access_claims(claims)
     revoked, principal = _revocation_and_principal(claims)
     if revoked:
         raise AuthenticationError("This token was revoked; log in again", reason="token_revoked")
@@ -121,9 +127,41 @@ def authenticate(*, refresh: bool = False) -> Principal:
                                   reason="account_inactive")
     if principal.sessions_valid_after and claims["iat"] < int(principal.sessions_valid_after):
         raise AuthenticationError("This token was revoked; log in again", reason="token_revoked")
+    g.jwt_claims = claims
     g.principal = principal
     g.user_id = principal.id
     return principal
+
+
+def current_claims() -> dict:
+    """The verified claims of the current request's token (after :func:`authenticate`)."""
+    return g.jwt_claims
+
+
+# A client sends the same access token with every request of its 15-minute life, and checking
+# its signature and claims again each time is a fair share of a cheap request (PyJWT decodes
+# it several times over). So each worker remembers the claims of tokens it verified, per app
+# (the signing key), re-checking only the expiry; revocation is still asked of Redis every time.
+_REMEMBERED_TOKENS_MAX = 4096
+
+
+def _bearer_token() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token if scheme == "Bearer" and token else None
+
+
+def _remembered_access_claims() -> dict | None:
+    token = _bearer_token()
+    claims = app_memory("verified_tokens", _REMEMBERED_TOKENS_MAX).get(token) if token else None
+    if claims is None or claims["exp"] <= time.time():
+        return None
+    return claims
+
+
+def _remember_access_claims(claims: dict) -> None:
+    token = _bearer_token()
+    if token is not None and claims.get("type") == "access":
+        app_memory("verified_tokens", _REMEMBERED_TOKENS_MAX).put(token, claims)
 
 
 def _token_problem(exc: Exception, refresh: bool) -> tuple[str, str]:

@@ -12,9 +12,11 @@ import pytest
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 from sqlalchemy import select
 
+from app import create_app
 from app.common.access import allow_anonymous, optional_principal, revoked_family_key, revoked_token_key
 from app.extensions import db, redis_client
 from app.models import RefreshTokenFamily
+from tests.conftest import settings_for_tests
 from tests.factories import PASSWORD
 
 
@@ -170,6 +172,25 @@ def test_logout_with_a_token_from_elsewhere_still_revokes_it(client, factory):
     token = factory.token(user)  # no session family: only the token itself is revoked
     assert client.post("/api/auth/logout", headers=bearer(token)).status_code == 204
     assert me(client, token).status_code == 401
+
+
+def test_a_token_the_worker_remembers_still_expires_on_time(client, factory):
+    user = factory.user()
+    token = create_access_token(identity=str(user.id), additional_claims={"role": user.role},
+                                expires_delta=timedelta(seconds=1))
+    assert me(client, token).status_code == 200  # verified once, then remembered by this worker
+    time.sleep(1.1)
+    expired = me(client, token)
+    assert expired.status_code == 401 and expired.json["reason"] == "token_expired"
+
+
+def test_a_remembered_token_is_not_trusted_by_an_app_with_another_signing_key(client, factory):
+    token = factory.token(factory.user())
+    assert me(client, token).status_code == 200
+    other = create_app(settings_for_tests(JWT_SECRET_KEY="another-signing-key-of-sufficient-length"))
+    with other.app_context():
+        refused = other.test_client().get("/api/auth/me", headers=bearer(token))
+    assert refused.status_code == 401 and refused.json["reason"] == "token_invalid"
 
 
 def test_public_views_know_a_signed_in_caller_and_ignore_bad_tokens(app, factory):
