@@ -49,6 +49,9 @@ class Holds(MethodView):
         "Seats taken (`seats_taken`, names them), showtime cancelled or started, "
         "a single empty seat would be stranded (`single_seat_gap`)"))
     @blp.alt_response(422, response="DEFAULT_ERROR", description="Too many, duplicate or unknown seats")
+    @blp.alt_response(503, response="DEFAULT_ERROR", description=(
+        "Sales of this showtime moved too fast to check its sold seats (`sales_busy`); retry after "
+        "`Retry-After` seconds"))
     def post(self, body: dict):
         """Hold seats: all of them or none, for a few minutes, at a quoted price
 

@@ -70,6 +70,10 @@ class ServiceBlueprint(Blueprint):
         return decorator
 
     def arguments(self, schema, **kwargs):
+        # webargs instantiates a schema class on every request (deep-copying its fields); one
+        # instance made here serves every request alike and documents the same.
+        if isinstance(schema, type):
+            schema = schema()
         return _below_access("arguments", super().arguments(schema, **kwargs))
 
     def paginate(self, pager=None, **kwargs):

@@ -151,3 +151,14 @@ class TestSoldMirror:
         assert hold(client, factory, factory.user(), showtime_id, [refunded.seat_id]).status_code == 201
         still_sold = hold(client, factory, factory.user(), showtime_id, [kept.seat_id])
         assert still_sold.status_code == 409 and still_sold.json["errors"]["seat_ids"] == [kept.seat_id]
+
+    def test_a_mirror_that_cannot_be_loaded_answers_503_with_retry_after(self, client, factory, venue,
+                                                                         monkeypatch):
+        from app.bookings import holds
+
+        # Every load loses its race against sales (the generation keeps moving).
+        monkeypatch.setattr(holds, "load_sold_mirror", lambda showtime_id: False)
+        response = hold(client, factory, factory.user(), venue["showtime"].id, [venue["seats"][0]])
+        assert response.status_code == 503 and response.json["reason"] == "sales_busy"
+        assert response.headers["Retry-After"] == "1"
+        assert not redis_client.client.exists(keys.lock_key(venue["showtime"].id, venue["seats"][0]))
