@@ -10,11 +10,14 @@ each for ``--seconds`` with the same client pool:
 3. ``POST /api/bookings/hold`` (two neighbouring seats; a user's new hold replaces the old one),
 4. hold then ``POST /api/bookings`` (confirmations, over fresh showtimes).
 
-It prints throughput, p50/p99 latency per endpoint, double sales found in PostgreSQL
-(must be 0) and the ratio of seat-map and hold throughput to ``/healthz`` throughput.
+The first three phases run in ``--rounds`` interleaved rounds (healthz, seat map, hold, then
+again), so a drift in the machine's load (other tenants, a CPU frequency change) weighs on
+each endpoint alike instead of skewing their ratio. It prints throughput, p50/p99 latency per
+endpoint, double sales found in PostgreSQL (must be 0) and the ratio of seat-map and hold
+throughput to ``/healthz`` throughput.
 The last line is one JSON object of the figures.
 
-    .venv/bin/python bench/holds.py [--seconds 5] [--clients 32] [--processes 2] [--workers 4]
+    .venv/bin/python bench/holds.py [--seconds 6] [--rounds 3] [--clients 32] [--processes 2] [--workers 4]
 
 Redis database 13 of 127.0.0.1 is emptied and used unless ``--redis-url`` says otherwise; give it
 a database nothing else uses while it runs.
@@ -43,12 +46,13 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
 MAP_ROWS, MAP_SEATS_PER_ROW = 15, 20
 SALE_ROWS, SALE_SEATS_PER_ROW = 50, 40
 CONFIRM_SHOWTIMES = 4
-PHASES = ("healthz", "seatmap", "hold", "confirm")
+COMPARED_PHASES = ("healthz", "seatmap", "hold")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5.0, help="duration of each phase")
+    parser.add_argument("--seconds", type=float, default=6.0, help="duration of each phase")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the compared phases")
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients (threads, all processes)")
     parser.add_argument("--processes", type=int, default=2, help="client processes (spreads the GIL)")
     parser.add_argument("--workers", type=int, default=4, help="Gunicorn worker processes")
@@ -68,7 +72,14 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, server)
-        results = {phase: _drive(phase, base, fixture, args) for phase in PHASES}
+        results: dict[str, dict] = {}
+        for _ in range(args.rounds):
+            for phase in COMPARED_PHASES:
+                run = _drive(phase, base, fixture, args, args.seconds / args.rounds)
+                earlier = results.get(phase)
+                results[phase] = run if earlier is None else _combine(
+                    [earlier, run], elapsed=earlier["elapsed"] + run["elapsed"])
+        results["confirm"] = _drive("confirm", base, fixture, args, args.seconds)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -173,17 +184,22 @@ def _seed(clients: int) -> dict:
         }
 
 
-def _drive(phase: str, base: str, fixture: dict, args) -> dict:
-    """Run ``phase`` from ``args.clients`` threads spread over ``args.processes`` processes."""
+def _drive(phase: str, base: str, fixture: dict, args, seconds: float) -> dict:
+    """Run ``phase`` for ``seconds`` from ``args.clients`` threads over ``args.processes`` processes."""
     slices = [list(range(p, args.clients, args.processes)) for p in range(args.processes)]
     context = multiprocessing.get_context("spawn")
     with context.Pool(args.processes) as pool:
-        parts = pool.starmap(_client_process, [(phase, base, fixture, ids, args.seconds) for ids in slices])
-    merged: dict = {"elapsed": max(p["elapsed"] for p in parts), "latency": {}, "status": {}}
-    for part in parts:
-        for kind, values in part["latency"].items():
+        parts = pool.starmap(_client_process, [(phase, base, fixture, ids, seconds) for ids in slices])
+    return _combine(parts, elapsed=max(p["elapsed"] for p in parts))
+
+
+def _combine(runs: list[dict], *, elapsed: float) -> dict:
+    """Pool the answers and latencies of ``runs`` that took ``elapsed`` seconds together."""
+    merged: dict = {"elapsed": elapsed, "latency": {}, "status": {}}
+    for run in runs:
+        for kind, values in run["latency"].items():
             merged["latency"].setdefault(kind, []).extend(values)
-        for key, count in part["status"].items():
+        for key, count in run["status"].items():
             merged["status"][key] = merged["status"].get(key, 0) + count
     return merged
 
@@ -266,6 +282,7 @@ def _figures(results: dict, args) -> dict:
                  if key.endswith("error") or key.split()[-1].startswith("5"))
     return {
         "clients": args.clients, "gunicorn_workers": args.workers, "seconds_per_phase": args.seconds,
+        "rounds": args.rounds,
         "healthz_per_s": round(healthz, 1),
         "seatmap_per_s": round(seatmap, 1),
         "holds_per_s": round(rate("hold", "hold 201"), 1),

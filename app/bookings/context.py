@@ -3,8 +3,10 @@
 Holds are the hottest write of the system and seat maps its hottest read. Both need the
 showtime's status and start, its cinema's currency and gap rule, every seat of the screen
 and the price of each (category, ticket type): facts that change a few times a day. Each
-worker keeps them per showtime and, before trusting them, asks Redis for one value, the
-sales epoch (``app.bookings.epoch``), which every committed change to those facts replaces.
+worker keeps them per showtime and trusts them only under the current sales epoch
+(``app.bookings.epoch``), which every committed change to those facts replaces: seat maps
+ask for it first, holds read it in the same round trip as their Lua script and decide again
+if it moved.
 So a hold reads no table but ``booking_seats``, and a price change, a cancelled showtime or
 an edited seat layout is seen by every worker on its very next request.
 
@@ -76,12 +78,32 @@ def sales_context(showtime_id: int) -> SalesContext:
     404 when the showtime does not exist.
     """
     epoch = current_epoch()
-    contexts = app_memory("sales_contexts", MAX_ENTRIES)
-    context = contexts.get(showtime_id)
-    if context is not None and context.epoch == epoch and now() < context.fresh_until:
+    context = _remembered(showtime_id)
+    if context is not None and context.epoch == epoch:
         return context
+    return _load_and_remember(showtime_id, epoch)
+
+
+def remembered_sales_context(showtime_id: int) -> SalesContext:
+    """Like :func:`sales_context` but without asking Redis for the epoch: the caller compares
+    ``context.epoch`` with the epoch it reads in the same round trip as its own work (holds)
+    and calls :func:`forget_sales_context` when they differ."""
+    context = _remembered(showtime_id)
+    return context if context is not None else _load_and_remember(showtime_id, current_epoch())
+
+
+def forget_sales_context(showtime_id: int) -> None:
+    app_memory("sales_contexts", MAX_ENTRIES).put(showtime_id, None)
+
+
+def _remembered(showtime_id: int) -> SalesContext | None:
+    context = app_memory("sales_contexts", MAX_ENTRIES).get(showtime_id)
+    return context if context is not None and now() < context.fresh_until else None
+
+
+def _load_and_remember(showtime_id: int, epoch: str) -> SalesContext:
     context = _load(showtime_id, epoch)
-    contexts.put(showtime_id, context)
+    app_memory("sales_contexts", MAX_ENTRIES).put(showtime_id, context)
     return context
 
 

@@ -17,7 +17,8 @@ from typing import Any
 from flask import current_app
 
 from app.bookings import keys, lua
-from app.bookings.context import SalesContext, SeatFacts, sales_context
+from app.bookings.context import SalesContext, SeatFacts, forget_sales_context, remembered_sales_context
+from app.bookings.epoch import EPOCH_KEY, current_epoch
 from app.bookings.gaps import PlacedSeat, stranded_seats
 from app.bookings.inventory import forget_sold_mirror, load_sold_mirror
 from app.bookings.quotes import SeatQuote, quote_basket_with_promo
@@ -25,13 +26,20 @@ from app.bookings.seatmap import invalidate_seat_map, load_seat_map
 from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access
 from app.common.cache import invalidate_pattern
 from app.common.clock import now
-from app.common.errors import ConflictError, NotFoundError, ServiceUnavailableError, ValidationError
+from app.common.errors import (
+    ConflictError,
+    DomainError,
+    NotFoundError,
+    ServiceUnavailableError,
+    ValidationError,
+)
 from app.extensions import db, redis_client
 from app.models import Showtime
 
 # The hold script's answer when the sold-seat mirror must be loaded first (``lua.HOLD``).
 MIRROR_MISSING = 2
-_MIRROR_ATTEMPTS = 3
+# Rounds a hold may need when the sold-seat mirror is missing or the sales facts change under it.
+_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -98,7 +106,32 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
                               reason="too_many_seats", details={"limit": limit})
     if len(set(seat_ids)) != len(seat_ids):
         raise ValidationError("A seat is listed more than once", reason="duplicate_seats")
-    context = sales_context(showtime_id)
+    ttl = current_app.config["HOLD_TTL_SECONDS"]
+    for _ in range(_ATTEMPTS):
+        context = remembered_sales_context(showtime_id)
+        try:
+            hold = _prepare_hold(principal, context, seat_ids, ticket_types, promo_code, ttl)
+        except DomainError:
+            if current_epoch() == context.epoch:
+                raise
+            forget_sales_context(showtime_id)  # refused on facts that have changed: decide again
+            continue
+        epoch, outcome = _run_hold_script(hold, ttl)
+        if epoch == context.epoch:
+            if outcome[0] == 0:
+                _refuse_if_taken(sorted(int(seat_id) for seat_id in outcome[1:]), context.seats)
+            return replace(hold, replaced_hold_id=outcome[1] or None)
+        # Decided on facts that changed meanwhile (a price, the showtime, its seats): undo, decide again.
+        if outcome[0] == 1:
+            release_locks(showtime_id, hold.hold_id, principal.id, hold.seat_ids)
+        forget_sales_context(showtime_id)
+    raise _sales_busy()
+
+
+def _prepare_hold(principal: Principal, context: SalesContext, seat_ids: list[int],
+                  ticket_types: dict[int, str], promo_code: str | None, ttl: int) -> Hold:
+    """Check the request against the showtime's sales facts and price it: the hold to take."""
+    showtime_id = context.showtime_id
     if principal.role in STAFF_ROLES:
         ensure_cinema_access(principal, context.cinema_id)
     ensure_on_sale(context)
@@ -123,9 +156,7 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
     else:
         quoted, promo_code_id, discount = _quote_from_context(context, held, ticket_types), None, 0
     quotes = {quote.seat_id: quote for quote in quoted}
-
-    ttl = current_app.config["HOLD_TTL_SECONDS"]
-    hold = Hold(
+    return Hold(
         hold_id=keys.new_hold_id(showtime_id), showtime_id=showtime_id, user_id=principal.id,
         currency=context.currency, expires_at=now() + timedelta(seconds=ttl),
         seats=[HeldSeat(seat_id=i, label=seats[i].label, category=quotes[i].category,
@@ -133,15 +164,14 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
                         trace=quotes[i].trace) for i in seat_ids],
         promo_code_id=promo_code_id, discount_minor=discount,
     )
-    outcome = _run_hold_script(hold, ttl, principal.id)
-    if outcome[0] == 0:
-        _refuse_if_taken(sorted(int(seat_id) for seat_id in outcome[1:]), seats)
-    return replace(hold, replaced_hold_id=outcome[1] or None)
 
 
-def _run_hold_script(hold: Hold, ttl: int, user_id: int) -> list:
-    """Run the hold script; load the sold-seat mirror first when the script finds it missing."""
-    showtime_id = hold.showtime_id
+def _run_hold_script(hold: Hold, ttl: int) -> tuple[str | None, list]:
+    """Run the hold script, reading the sales epoch in the same round trip: (epoch, answer).
+
+    When the script finds the sold-seat mirror missing, it is loaded and the script run again.
+    """
+    showtime_id, user_id = hold.showtime_id, hold.user_id
     script_keys = [
         keys.user_hold_key(showtime_id, user_id), keys.hold_key(showtime_id, hold.hold_id),
         keys.seat_map_key(showtime_id), keys.seat_map_generation_key(showtime_id), keys.sold_key(showtime_id),
@@ -149,13 +179,17 @@ def _run_hold_script(hold: Hold, ttl: int, user_id: int) -> list:
     ]
     script_args = [hold.hold_id, ttl * 1000, hold.to_json(), ",".join(map(str, hold.seat_ids)),
                    keys.hold_prefix(showtime_id), keys.lock_prefix(showtime_id), user_id]
-    for _ in range(_MIRROR_ATTEMPTS):
-        outcome = lua.run("hold", script_keys, script_args)
+    for _ in range(_ATTEMPTS):
+        epoch, outcome = lua.run_after_get(EPOCH_KEY, "hold", script_keys, script_args)
         if int(outcome[0]) != MIRROR_MISSING:
-            return [int(outcome[0]), *outcome[1:]]
+            return epoch, [int(outcome[0]), *outcome[1:]]
         load_sold_mirror(showtime_id)
-    raise ServiceUnavailableError("Seat sales for this showtime are too busy to check right now; retry",
-                                  reason="sales_busy", headers={"Retry-After": "1"})
+    raise _sales_busy()
+
+
+def _sales_busy() -> ServiceUnavailableError:
+    return ServiceUnavailableError("Seat sales for this showtime are too busy to check right now; retry",
+                                   reason="sales_busy", headers={"Retry-After": "1"})
 
 
 def release_hold(principal: Principal, hold_id: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from redis.exceptions import NoScriptError
 
 from app.extensions import redis_client
 
@@ -192,8 +193,27 @@ _SOURCES = {"hold": HOLD, "claim": CLAIM, "release": RELEASE, "sell": SELL, "uns
 
 def run(name: str, keys: list[str], args: list[Any]) -> Any:
     """Run script ``name`` with EVALSHA (loading it once per app and Redis client)."""
+    return _script(name)(keys=keys, args=args)
+
+
+def run_after_get(key: str, name: str, keys: list[str], args: list[Any]) -> tuple[str | None, Any]:
+    """GET ``key`` and run script ``name`` in one round trip: (value of ``key``, script's answer)."""
+    script = _script(name)
+    for _ in range(2):
+        pipe = redis_client.client.pipeline(transaction=False)
+        pipe.get(key)
+        pipe.evalsha(script.sha, len(keys), *keys, *args)
+        try:
+            value, answer = pipe.execute()
+            return value, answer
+        except NoScriptError:  # Redis restarted or dropped its scripts: load it and go again
+            redis_client.client.script_load(_SOURCES[name])
+    raise RuntimeError(f"Redis keeps refusing the {name} script")
+
+
+def _script(name: str):
     scripts = current_app.extensions.setdefault("booking_scripts", {})
     script = scripts.get(name)
     if script is None:
         script = scripts[name] = redis_client.client.register_script(_SOURCES[name])
-    return script(keys=keys, args=args)
+    return script

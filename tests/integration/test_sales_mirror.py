@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from app.bookings import keys, lua
 from app.bookings.epoch import current_epoch
@@ -54,9 +54,33 @@ class TestSalesContext:
             SeatCategoryPrice.cinema_id == venue["cinema"].id, SeatCategoryPrice.category == "standard"))
         price.amount_minor = 1500
         db.session.commit()
-        assert held_price(client, factory, venue, 1) == 1500
+        # This worker still remembers 1000: the hold script's round trip sees the new epoch, and
+        # the hold is undone and taken again at the new price.
+        customer = factory.user()
+        response = hold(client, factory, customer, venue["showtime"].id, [venue["seats"][1]])
+        assert response.status_code == 201 and response.json["seats"][0]["price_minor"] == 1500
+        showtime_id, hold_id = venue["showtime"].id, response.json["hold_id"]
+        assert redis_client.client.get(keys.lock_key(showtime_id, venue["seats"][1])) == hold_id
+        assert redis_client.client.get(keys.user_hold_key(showtime_id, customer.id)) == hold_id
+        records = list(redis_client.client.scan_iter(f"{keys.hold_prefix(showtime_id)}{showtime_id}-*"))
+        assert len(records) == 2  # the first customer's and this one: the undone attempt left nothing
         seat_map = client.get(f"/api/showtimes/{venue['showtime'].id}/seats").json
         assert {s["price_minor"] for s in seat_map["seats"]} == {1500}
+
+    def test_a_refusal_on_facts_that_changed_is_decided_again(self, client, factory):
+        cinema = factory.cinema()
+        layout = {"rows": [{"label": "A", "seats": 2, "categories": {"1": "vip"}}]}
+        showtime = factory.showtime(factory.screen(cinema, layout=layout), factory.movie())
+        vip = next(s.id for s in factory.seats(showtime.screen) if s.category == "vip")
+        db.session.execute(delete(SeatCategoryPrice).where(SeatCategoryPrice.cinema_id == cinema.id,
+                                                           SeatCategoryPrice.category == "vip"))
+        db.session.commit()
+        refused = hold(client, factory, factory.user(), showtime.id, [vip])
+        assert refused.status_code == 409 and refused.json["reason"] == "price_missing"
+        db.session.add(SeatCategoryPrice(cinema_id=cinema.id, category="vip", amount_minor=2500))
+        db.session.commit()
+        response = hold(client, factory, factory.user(), showtime.id, [vip])
+        assert response.status_code == 201 and response.json["seats"][0]["price_minor"] == 2500
 
     def test_a_bulk_update_like_repricing_moves_the_epoch(self, client, factory, venue):
         assert held_price(client, factory, venue, 0) == 1000
