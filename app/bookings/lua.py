@@ -14,6 +14,27 @@ from redis.exceptions import NoScriptError
 
 from app.extensions import redis_client
 
+# Steps several scripts share, prepended to each of them (Lua cannot import).
+_HELPERS = """
+local function bump(generation_key)
+  redis.call('INCR', generation_key)
+  redis.call('EXPIRE', generation_key, 86400)
+end
+local function invalidate_seat_map(map_key, generation_key)
+  redis.call('DEL', map_key)
+  bump(generation_key)
+end
+local function delete_if_owned(key, owner)
+  if redis.call('GET', key) == owner then
+    redis.call('DEL', key)
+  end
+end
+local function end_hold(record_key, pointer_key, hold_id)
+  redis.call('DEL', record_key)
+  delete_if_owned(pointer_key, hold_id)
+end
+"""
+
 # KEYS: user pointer, new hold record, seat map, seat map generation, sold seats, lock per seat...
 # ARGV: hold id, ttl ms, hold data (JSON), seat ids (comma-separated), hold key prefix,
 #       lock key prefix, user id
@@ -41,10 +62,7 @@ if previous then
   local seats = redis.call('HGET', previous_key, 'seat_ids')
   if seats then
     for seat in string.gmatch(seats, '[^,]+') do
-      local key = ARGV[6] .. seat
-      if redis.call('GET', key) == previous then
-        redis.call('DEL', key)
-      end
+      delete_if_owned(ARGV[6] .. seat, previous)
     end
   end
   redis.call('DEL', previous_key)
@@ -55,9 +73,7 @@ end
 redis.call('HSET', KEYS[2], 'data', ARGV[3], 'seat_ids', ARGV[4], 'user_id', ARGV[7])
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
 redis.call('SET', KEYS[1], hold_id, 'PX', ARGV[2])
-redis.call('DEL', KEYS[3])
-redis.call('INCR', KEYS[4])
-redis.call('EXPIRE', KEYS[4], 86400)
+invalidate_seat_map(KEYS[3], KEYS[4])
 return {1, previous or ''}
 """
 
@@ -85,9 +101,7 @@ end
 if redis.call('PTTL', KEYS[1]) < minimum then
   redis.call('PEXPIRE', KEYS[1], minimum)
 end
-if redis.call('GET', KEYS[2]) == ARGV[1] then
-  redis.call('DEL', KEYS[2])
-end
+delete_if_owned(KEYS[2], ARGV[1])
 return lost
 """
 
@@ -98,17 +112,10 @@ return lost
 # ARGV: hold id
 RELEASE = """
 for i = 5, #KEYS do
-  if redis.call('GET', KEYS[i]) == ARGV[1] then
-    redis.call('DEL', KEYS[i])
-  end
+  delete_if_owned(KEYS[i], ARGV[1])
 end
-redis.call('DEL', KEYS[1])
-if redis.call('GET', KEYS[2]) == ARGV[1] then
-  redis.call('DEL', KEYS[2])
-end
-redis.call('DEL', KEYS[3])
-redis.call('INCR', KEYS[4])
-redis.call('EXPIRE', KEYS[4], 86400)
+end_hold(KEYS[1], KEYS[2], ARGV[1])
+invalidate_seat_map(KEYS[3], KEYS[4])
 return 1
 """
 
@@ -123,19 +130,11 @@ for i = 7, #KEYS do
   if loaded then
     redis.call('SADD', KEYS[5], string.sub(KEYS[i], #ARGV[2] + 1))
   end
-  if redis.call('GET', KEYS[i]) == ARGV[1] then
-    redis.call('DEL', KEYS[i])
-  end
+  delete_if_owned(KEYS[i], ARGV[1])
 end
-redis.call('INCR', KEYS[6])
-redis.call('EXPIRE', KEYS[6], 86400)
-redis.call('DEL', KEYS[1])
-if redis.call('GET', KEYS[2]) == ARGV[1] then
-  redis.call('DEL', KEYS[2])
-end
-redis.call('DEL', KEYS[3])
-redis.call('INCR', KEYS[4])
-redis.call('EXPIRE', KEYS[4], 86400)
+bump(KEYS[6])
+end_hold(KEYS[1], KEYS[2], ARGV[1])
+invalidate_seat_map(KEYS[3], KEYS[4])
 return 1
 """
 
@@ -146,15 +145,10 @@ return 1
 UNSELL = """
 for i = 5, #KEYS do
   redis.call('SREM', KEYS[3], string.sub(KEYS[i], #ARGV[2] + 1))
-  if redis.call('GET', KEYS[i]) == ARGV[1] then
-    redis.call('DEL', KEYS[i])
-  end
+  delete_if_owned(KEYS[i], ARGV[1])
 end
-redis.call('INCR', KEYS[4])
-redis.call('EXPIRE', KEYS[4], 86400)
-redis.call('DEL', KEYS[1])
-redis.call('INCR', KEYS[2])
-redis.call('EXPIRE', KEYS[2], 86400)
+bump(KEYS[4])
+invalidate_seat_map(KEYS[1], KEYS[2])
 return 1
 """
 
@@ -187,8 +181,10 @@ end
 return 0
 """
 
-_SOURCES = {"hold": HOLD, "claim": CLAIM, "release": RELEASE, "sell": SELL, "unsell": UNSELL,
-            "load_sold": LOAD_SOLD, "cache_if_unchanged": CACHE_IF_UNCHANGED}
+_SOURCES = {name: _HELPERS + body for name, body in {
+    "hold": HOLD, "claim": CLAIM, "release": RELEASE, "sell": SELL, "unsell": UNSELL,
+    "load_sold": LOAD_SOLD, "cache_if_unchanged": CACHE_IF_UNCHANGED,
+}.items()}
 
 
 def run(name: str, keys: list[str], args: list[Any]) -> Any:
