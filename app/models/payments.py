@@ -65,6 +65,7 @@ class Refund(db.Model):
         CheckConstraint("amount_minor > 0", name="amount_positive"),
         CheckConstraint("status IN ('pending', 'succeeded', 'failed')", name="status_known"),
         Index("ix_refunds_payment", "payment_id"),
+        Index("ix_refunds_request_key", "created_by_id", "request_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,6 +81,10 @@ class Refund(db.Model):
     # refund the gateway later fails can be taken back off exactly those seats.
     seat_amounts: Mapped[dict] = mapped_column(JSONType, nullable=False, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The Idempotency-Key it was asked with: a retry within the key's retention finds this refund
+    # instead of making another, even when the first request died before its answer was stored.
+    # (Concurrent requests with one key are already serialised by the key's claim.)
+    request_key: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     payment: Mapped[Payment] = relationship(back_populates="refunds", lazy="joined")

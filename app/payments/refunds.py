@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.common.access import Principal, ensure_cinema_access, ensure_owner
@@ -73,6 +74,7 @@ def record_refund_due(booking: Booking, at: datetime) -> int:
 def refund_booking(
     booking_id: int, *, actor: Principal | None, reason: str,
     amount_minor: int | None = None, booking_seat_ids: list[int] | None = None,
+    request_key: str | None = None,
 ) -> Refund:
     """Refund a booking, some of its seats, or an amount of it; ``actor=None`` is the system.
 
@@ -82,9 +84,17 @@ def refund_booking(
     * ``booking_seat_ids``: those seats are released and refunded (default: their price).
     * only ``amount_minor``: money back without touching the seats (a goodwill gesture).
     Customers may only do the first; nobody may refund more than was paid (422).
+    ``request_key`` (the caller's Idempotency-Key) makes a repeated request find the refund
+    it already made.
     """
+    earlier = _refund_made_with(actor, request_key)
+    if earlier is not None:
+        if earlier.payment.booking_id != booking_id:
+            raise ValidationError("This Idempotency-Key was already used to refund another booking; "
+                                  "use a new key for a new refund", reason="idempotency_key_reused")
+        return execute_refund(earlier.id)
     refund_id, freed = _reserve_booking_refund(
-        booking_id, actor, reason, amount_minor, booking_seat_ids or [])
+        booking_id, actor, reason, amount_minor, booking_seat_ids or [], request_key)
     if freed is not None:
         # Imported here: the bookings service may call into this module (cancel -> refund).
         from app.bookings.service import free_seats_of
@@ -94,9 +104,18 @@ def refund_booking(
     return execute_refund(refund_id)
 
 
+def _refund_made_with(actor: Principal | None, request_key: str | None) -> Refund | None:
+    """The refund this caller made with this key while keys are remembered (their retention)."""
+    if actor is None or request_key is None:
+        return None
+    since = now() - timedelta(hours=current_app.config["IDEMPOTENCY_RETENTION_HOURS"])
+    return db.session.scalar(select(Refund).where(
+        Refund.created_by_id == actor.id, Refund.request_key == request_key, Refund.created_at >= since))
+
+
 def _reserve_booking_refund(
     booking_id: int, actor: Principal | None, reason: str,
-    amount_minor: int | None, seat_ids: list[int],
+    amount_minor: int | None, seat_ids: list[int], request_key: str | None,
 ) -> tuple[int, Booking | None]:
     booking = lock_booking(booking_id)
     if booking is None:
@@ -140,7 +159,7 @@ def _reserve_booking_refund(
     refund = Refund(
         payment_id=payment.id, amount_minor=amount, reason=reason, status="pending",
         booking_seat_ids=[s.id for s in release], created_by_id=actor.id if actor else None,
-        seat_amounts=_spread(amount, spread_over),
+        request_key=request_key if actor else None, seat_amounts=_spread(amount, spread_over),
     )
     _count_refund(booking, payment, amount)
     freed_any = _release(booking, release, reason)

@@ -135,17 +135,19 @@ class RefundPayment(MethodView):
         gets the first answer again.
         """
         principal = current_principal()
+        key = headers.get("idempotency_key")
 
         def run() -> Response:
             refund = refund_booking(
                 body["booking_id"], actor=principal, reason=body["reason"],
                 amount_minor=body.get("amount_minor"), booking_seat_ids=body.get("booking_seat_ids"),
+                request_key=key,
             )
             response = jsonify(RefundSchema().dump(refund))
             response.status_code = 201
             return response
 
-        return _answer_once(principal.id, headers.get("idempotency_key"), "refund", body, run)
+        return _answer_once(principal.id, key, "refund", body, run)
 
 
 @blp.route("/<int:payment_id>/invoice")

@@ -534,6 +534,7 @@ def upgrade():
     sa.Column('booking_seat_ids', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
     sa.Column('seat_amounts', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('request_key', sa.String(length=100), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status IN ('pending', 'succeeded', 'failed')", name=op.f('ck_refunds_status_known')),
     sa.CheckConstraint('amount_minor > 0', name=op.f('ck_refunds_amount_positive')),
@@ -544,6 +545,7 @@ def upgrade():
     )
     with op.batch_alter_table('refunds', schema=None) as batch_op:
         batch_op.create_index('ix_refunds_payment', ['payment_id'], unique=False)
+        batch_op.create_index('ix_refunds_request_key', ['created_by_id', 'request_key'], unique=False)
 
     op.create_table('invoices',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -603,6 +605,7 @@ def downgrade():
 
     op.drop_table('invoices')
     with op.batch_alter_table('refunds', schema=None) as batch_op:
+        batch_op.drop_index('ix_refunds_request_key')
         batch_op.drop_index('ix_refunds_payment')
 
     op.drop_table('refunds')

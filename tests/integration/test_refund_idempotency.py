@@ -54,6 +54,37 @@ def test_a_retried_partial_refund_replays_the_first_answer_and_refunds_once(clie
     assert _refunds_of(payment) == (1, 500)
 
 
+def test_a_retry_after_the_first_request_died_finds_its_refund(client, factory, paid, monkeypatch):
+    from app.payments import refunds
+
+    booking, payment, manager = paid
+    body = {"booking_id": booking.id, "amount_minor": 500, "reason": "goodwill"}
+    send_to_gateway = refunds.execute_refund
+
+    def crash_once(refund_id):
+        monkeypatch.setattr(refunds, "execute_refund", send_to_gateway)
+        raise RuntimeError("worker lost Redis after the refund was saved")
+
+    monkeypatch.setattr(refunds, "execute_refund", crash_once)
+    died = _refund(client, factory, manager, body, key="refund-crash")
+    assert died.status_code == 500  # saved, but no answer stored: the key was given back
+    retried = _refund(client, factory, manager, body, key="refund-crash")
+    assert retried.status_code == 201, retried.json
+    assert retried.json["amount_minor"] == 500 and retried.json["status"] == "succeeded"
+    assert _refunds_of(payment) == (1, 500)
+
+
+def test_a_key_that_refunded_one_booking_cannot_refund_another(client, factory, paid):
+    booking, _payment, manager = paid
+    other, _ = paid_booking(client, factory, factory.user(), showtime=booking.showtime)
+    first = _refund(client, factory, manager, {"booking_id": booking.id, "amount_minor": 500}, key="k-1")
+    assert first.status_code == 201
+    db.session.execute(db.delete(IdempotencyRecord))  # as after the daily purge
+    db.session.commit()
+    reused = _refund(client, factory, manager, {"booking_id": other.id, "amount_minor": 500}, key="k-1")
+    assert reused.status_code == 422 and reused.json["reason"] == "idempotency_key_reused"
+
+
 def test_without_a_key_every_request_is_a_new_refund(client, factory, paid):
     booking, payment, manager = paid
     body = {"booking_id": booking.id, "amount_minor": 500}
