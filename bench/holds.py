@@ -13,8 +13,10 @@ each for ``--seconds`` with the same client pool:
 The first three phases run in ``--rounds`` interleaved rounds (healthz, seat map, hold, then
 again), so a drift in the machine's load (other tenants, a CPU frequency change) weighs on
 each endpoint alike instead of skewing their ratio. It prints throughput, p50/p99 latency per
-endpoint, double sales found in PostgreSQL (must be 0) and the ratio of seat-map and hold
-throughput to ``/healthz`` throughput.
+endpoint, double sales found in PostgreSQL (must be 0), the ratio of seat-map and hold
+throughput to ``/healthz`` throughput, and the CPU time Gunicorn and Redis spent per answer in
+each phase (read from ``/proc``): on a machine shared with other tenants the throughput moves
+from run to run, the CPU cost of a request much less.
 The last line is one JSON object of the figures.
 
     .venv/bin/python bench/holds.py [--seconds 6] [--rounds 3] [--clients 32] [--processes 2] [--workers 4]
@@ -72,14 +74,15 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, server)
+        meter = _CpuMeter(server.pid, _redis_pid(args.redis_url))
         results: dict[str, dict] = {}
         for _ in range(args.rounds):
             for phase in COMPARED_PHASES:
-                run = _drive(phase, base, fixture, args, args.seconds / args.rounds)
+                run = meter.measure(_drive, phase, base, fixture, args, args.seconds / args.rounds)
                 earlier = results.get(phase)
                 results[phase] = run if earlier is None else _combine(
                     [earlier, run], elapsed=earlier["elapsed"] + run["elapsed"])
-        results["confirm"] = _drive("confirm", base, fixture, args, args.seconds)
+        results["confirm"] = meter.measure(_drive, "confirm", base, fixture, args, args.seconds)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -194,9 +197,11 @@ def _drive(phase: str, base: str, fixture: dict, args, seconds: float) -> dict:
 
 
 def _combine(runs: list[dict], *, elapsed: float) -> dict:
-    """Pool the answers and latencies of ``runs`` that took ``elapsed`` seconds together."""
-    merged: dict = {"elapsed": elapsed, "latency": {}, "status": {}}
+    """Pool the answers, latencies and CPU times of ``runs`` that took ``elapsed`` seconds together."""
+    merged: dict = {"elapsed": elapsed, "latency": {}, "status": {}, "cpu": {}}
     for run in runs:
+        for part, seconds in run.get("cpu", {}).items():
+            merged["cpu"][part] = merged["cpu"].get(part, 0.0) + seconds
         for kind, values in run["latency"].items():
             merged["latency"].setdefault(kind, []).extend(values)
         for key, count in run["status"].items():
@@ -267,6 +272,52 @@ def _client_process(phase: str, base: str, fixture: dict, client_ids: list[int],
     return {"elapsed": time.perf_counter() - started, "latency": latency, "status": status}
 
 
+class _CpuMeter:
+    """CPU seconds (user + system) that Gunicorn (master and workers) and Redis spend in a phase."""
+
+    def __init__(self, gunicorn_pid: int, redis_pid: int) -> None:
+        self.gunicorn_pid, self.redis_pid = gunicorn_pid, redis_pid
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def measure(self, drive, *args) -> dict:
+        before = self._sample()
+        run = drive(*args)
+        after = self._sample()
+        run["cpu"] = {part: (after[part] - before[part]) / self.tick for part in after}
+        return run
+
+    def _sample(self) -> dict[str, int]:
+        server = [self.gunicorn_pid, *_children(self.gunicorn_pid)]
+        return {"server": sum(_cpu_ticks(pid) for pid in server), "redis": _cpu_ticks(self.redis_pid)}
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:  # a process that ended between listing and reading
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+
+
+def _children(parent: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except FileNotFoundError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                children.append(int(entry.name))
+    return children
+
+
+def _redis_pid(url: str) -> int:
+    import redis
+
+    return int(redis.Redis.from_url(url).info("server")["process_id"])
+
+
 def _figures(results: dict, args) -> dict:
     def rate(phase: str, key: str) -> float:
         return results[phase]["status"].get(key, 0) / results[phase]["elapsed"]
@@ -274,6 +325,10 @@ def _figures(results: dict, args) -> dict:
     def pct(phase: str, kind: str, q: float) -> float:
         values = sorted(results[phase]["latency"].get(kind, [0.0]))
         return round(1000 * values[min(len(values) - 1, int(q * len(values)))], 2)
+
+    def cpu_ms(phase: str, part: str) -> float:
+        answers = sum(results[phase]["status"].values())
+        return round(1000 * results[phase]["cpu"].get(part, 0.0) / answers, 3) if answers else 0.0
 
     healthz = rate("healthz", "healthz 200")
     seatmap = rate("seatmap", "seatmap 200")
@@ -296,6 +351,8 @@ def _figures(results: dict, args) -> dict:
         "confirm_p50_ms": pct("confirm", "confirm", 0.5), "confirm_p99_ms": pct("confirm", "confirm", 0.99),
         "hold_to_healthz_ratio": round(hold_answers / healthz, 3) if healthz else None,
         "seatmap_to_healthz_ratio": round(seatmap / healthz, 3) if healthz else None,
+        **{f"{phase}_{part}_cpu_ms": cpu_ms(phase, part)
+           for phase in (*COMPARED_PHASES, "confirm") for part in ("server", "redis")},
         "server_errors": errors,
     }
 
