@@ -121,6 +121,9 @@ class Config:
             "REDIS_URL": redis_url,
             "RQ_ASYNC": redis_url is not None and _env_bool("RQ_ASYNC", True),
             # Auth
+            # Each worker keeps revocations and principals, kept coherent by Redis tracking
+            # (app.common.near_cache); off: every authenticated request asks Redis.
+            "AUTH_NEAR_CACHE": _env_bool("AUTH_NEAR_CACHE", True),
             "JWT_SECRET_KEY": jwt_secret,
             "JWT_ALGORITHM": "HS256",
             "JWT_DECODE_ALGORITHMS": ["HS256"],

@@ -33,7 +33,7 @@ def register_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from importlib import import_module
 
-    from app.common.access import register_jwt_callbacks
+    from app.common.access import init_auth_near_cache, register_jwt_callbacks
     from app.extensions import api, db, jwt, limiter, migrate, redis_client
 
     # Importing the models registers every table on the metadata (for Alembic and queries).
@@ -41,6 +41,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     redis_client.init_app(app)
+    init_auth_near_cache(app)
     jwt.init_app(app)
     register_jwt_callbacks(jwt)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")

@@ -3,7 +3,9 @@
 Every view declares its audience with ``@blp.access(...)`` (see ``app.common.blueprint``);
 services then check resources with :func:`ensure_cinema_access` / :func:`ensure_owner`.
 The principal (role, cinemas, active flag) is cached in Redis under ``user:{id}:session`` so
-an authenticated request costs no database query; every change to a user clears it.
+an authenticated request costs no database query; every change to a user clears it. With a
+real Redis, each worker also keeps revocations and principals in a near cache that Redis keeps
+coherent, so most authenticated requests cost no Redis round trip either.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from jwt import ExpiredSignatureError, PyJWTError
 from app.common.api import error_response
 from app.common.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from app.common.memory import app_memory
+from app.common.near_cache import NearCache
 from app.extensions import db, redis_client
 
 ANY_USER = ("customer", "staff", "manager", "admin")
@@ -49,8 +52,13 @@ class Principal:
         return self.role == "admin"
 
 
+# Key prefixes of what authentication reads on every request (the near cache tracks them).
+SESSION_PREFIX = "user:"
+REVOKED_PREFIX = "jwt:revoked"
+
+
 def session_key(user_id: int) -> str:
-    return f"user:{user_id}:session"
+    return f"{SESSION_PREFIX}{user_id}:session"
 
 
 def forget_user_session(user_id: int) -> None:
@@ -59,12 +67,12 @@ def forget_user_session(user_id: int) -> None:
 
 
 def revoked_token_key(jti: str) -> str:
-    return f"jwt:revoked:{jti}"
+    return f"{REVOKED_PREFIX}:{jti}"
 
 
 def revoked_family_key(family_id: str) -> str:
     """Marks a revoked login session: its access tokens (claim ``fam``) die with its refresh tokens."""
-    return f"jwt:revoked-family:{family_id}"
+    return f"{REVOKED_PREFIX}-family:{family_id}"
 
 
 def _principal_from_database(user_id: int) -> Principal | None:
@@ -84,22 +92,37 @@ def _principal_from_database(user_id: int) -> Principal | None:
 
 
 def _revocation_and_principal(claims: dict) -> tuple[bool, Principal | None]:
-    """Whether the token was revoked, and its principal, in one Redis round trip.
+    """Whether the token was revoked, and its principal.
 
-    Every authenticated request asks both questions, so they travel in one pipeline; only a
-    principal missing from the cache costs a database query.
+    Every authenticated request asks both questions. The answers come from the worker's
+    near cache of these keys (``app.common.near_cache``, kept coherent by Redis) or else from
+    Redis in one round trip; only a principal missing from Redis costs a database query.
     """
     user_id = int(claims["sub"])
-    revocation_keys = [revoked_token_key(claims["jti"])]
+    keys = [revoked_token_key(claims["jti"]), session_key(user_id)]
     if claims.get("fam"):
-        revocation_keys.append(revoked_family_key(claims["fam"]))
-    pipe = redis_client.client.pipeline(transaction=False)
-    pipe.exists(*revocation_keys)
-    pipe.get(session_key(user_id))
-    revoked, cached = pipe.execute()
-    if revoked:
+        keys.append(revoked_family_key(claims["fam"]))
+    cache = current_app.extensions.get("auth_near_cache")
+    values = cache.read_through(keys, _read_keys) if cache is not None else _read_keys(keys)
+    revoked_token, cached, *revoked_family = values
+    if revoked_token or any(revoked_family):
         return True, None
     return False, Principal(**json.loads(cached)) if cached else _principal_from_database(user_id)
+
+
+def _read_keys(keys: list[str]) -> list[str | None]:
+    pipe = redis_client.client.pipeline(transaction=False)
+    for key in keys:
+        pipe.get(key)
+    return pipe.execute()
+
+
+def init_auth_near_cache(app) -> None:
+    """Give the app its near cache of revocations and principals (real Redis only: fakeredis
+    cannot announce changes, and the embedded default is one process anyway)."""
+    if app.config.get("REDIS_URL") and app.config["AUTH_NEAR_CACHE"]:
+        app.extensions["auth_near_cache"] = NearCache(
+            app.config["REDIS_URL"], (REVOKED_PREFIX, SESSION_PREFIX))
 
 
 def authenticate(*, refresh: bool = False) -> Principal:

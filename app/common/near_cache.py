@@ -1,0 +1,177 @@
+"""A per-process copy of a few Redis keys that Redis itself keeps coherent.
+
+Every authenticated request asks Redis whether its token was revoked and who its user is:
+a round trip that costs a cheap request more CPU than everything else it does (two context
+switches plus the client library). Those answers change a few times a day per user, so each
+worker keeps them, using Redis's client-side caching protocol ("tracking") in broadcasting
+mode: one connection per worker asks Redis to announce every change to keys under some
+prefixes, and subscribes to the announcements.
+
+Why no request ever sees a stale value: Redis queues a change's announcement before it
+acknowledges the change, and every lookup here first reads the announcements already
+delivered (a non-blocking poll of a local socket, no round trip). So a logout, a revocation
+or a role change that finished before a request began reaches that request, in every worker.
+
+- A value read from Redis is kept only if no announcement for its key was processed while it
+  was being read (a ticket per key, which an announcement cancels).
+- When the tracking connection fails, everything is forgotten and values are read from Redis
+  until it is back (retried at most once a second).
+- An entry is also dropped after ``max_age`` seconds, which bounds the damage of a tracking
+  connection that dies without the socket noticing.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import redis
+from redis.exceptions import RedisError
+
+INVALIDATION_CHANNEL = "__redis__:invalidate"
+CLIENT_NAME = "near-cache"  # how the tracking connections show in CLIENT LIST
+RECONNECT_PAUSE_SECONDS = 1.0
+
+
+class NearCache:
+    def __init__(self, url: str, prefixes: tuple[str, ...], *, max_entries: int = 8192,
+                 max_age: float = 15.0) -> None:
+        self._url = url
+        self._prefixes = prefixes
+        self._max_entries = max_entries
+        self._max_age = max_age
+        self._lock = threading.Lock()
+        self._values: OrderedDict[str, tuple[Any, float]] = OrderedDict()
+        self._tickets: dict[str, object] = {}
+        self._connection: redis.Connection | None = None
+        self._owner_pid: int | None = None
+        self._retry_at = 0.0
+
+    def read_through(self, keys: list[str], load: Callable[[list[str]], list[Any]]) -> list[Any]:
+        """The values of ``keys``: from this process when all are known, else ``load(keys)``.
+
+        ``load`` reads them from Redis (one value per key, in order); what it returns is kept
+        for the next requests unless a key changed meanwhile.
+        """
+        self._refuse_untracked(keys)
+        with self._lock:
+            if not self._catch_up():
+                tickets = None
+            else:
+                known = self._known(keys)
+                if known is not None:
+                    return known
+                tickets = {key: object() for key in keys}
+                self._tickets.update(tickets)
+        if tickets is None:
+            return load(keys)
+        values = None
+        try:
+            values = load(keys)
+            return values
+        finally:
+            self._settle(tickets, values)
+
+    @property
+    def tracking(self) -> bool:
+        """Whether changes are being announced to this process (for health checks and tests)."""
+        with self._lock:
+            return self._catch_up()
+
+    def _known(self, keys: list[str]) -> list[Any] | None:
+        expired_before = time.monotonic() - self._max_age
+        found = []
+        for key in keys:
+            entry = self._values.get(key)
+            if entry is None or entry[1] < expired_before:
+                return None
+            found.append(entry[0])
+        for key in keys:
+            self._values.move_to_end(key)
+        return found
+
+    def _settle(self, tickets: dict[str, object], values: list[Any] | None) -> None:
+        """Keep what was loaded for keys whose ticket survived; give the tickets back."""
+        stored_at = time.monotonic()
+        with self._lock:
+            for index, (key, ticket) in enumerate(tickets.items()):
+                if self._tickets.get(key) is not ticket:
+                    continue  # announced meanwhile (or a newer read holds it): not kept
+                del self._tickets[key]
+                if values is not None:
+                    self._values[key] = (values[index], stored_at)
+                    self._values.move_to_end(key)
+            while len(self._values) > self._max_entries:
+                self._values.popitem(last=False)
+
+    def _catch_up(self) -> bool:
+        """Apply every announcement delivered so far; False when changes are not being tracked."""
+        if self._connection is not None and self._owner_pid != os.getpid():
+            # A forked child: the socket is its parent's, and so is what was learnt through it.
+            self._connection = None
+            self._values.clear()
+            self._tickets.clear()
+        if self._connection is None and not self._connect():
+            return False
+        try:
+            while self._connection.can_read():
+                self._apply(self._connection.read_response())
+        except (RedisError, OSError):
+            self._forget_connection()
+            return False
+        return True
+
+    def _apply(self, message: list) -> None:
+        kind, channel, keys = message[0], message[1], message[2]
+        if kind != "message" or channel != INVALIDATION_CHANNEL:
+            return
+        if keys is None:  # FLUSHDB, FLUSHALL, or Redis dropped the tracking table
+            self._values.clear()
+            self._tickets.clear()
+            return
+        for key in keys:
+            self._values.pop(key, None)
+            self._tickets.pop(key, None)
+
+    def _connect(self) -> bool:
+        if time.monotonic() < self._retry_at:
+            return False
+        connection = redis.ConnectionPool.from_url(
+            self._url, protocol=2, decode_responses=True, socket_timeout=2, socket_connect_timeout=2,
+            client_name=CLIENT_NAME,
+        ).make_connection()
+        try:
+            connection.connect()
+            # Announcements go to this same connection, which then subscribes to them (RESP2).
+            connection.send_command("CLIENT", "ID")
+            client_id = connection.read_response()
+            prefixes = [part for prefix in self._prefixes for part in ("PREFIX", prefix)]
+            connection.send_command("CLIENT", "TRACKING", "ON", "REDIRECT", client_id, "BCAST", *prefixes)
+            connection.read_response()
+            connection.send_command("SUBSCRIBE", INVALIDATION_CHANNEL)
+            connection.read_response()
+        except (RedisError, OSError):
+            connection.disconnect()
+            self._retry_at = time.monotonic() + RECONNECT_PAUSE_SECONDS
+            return False
+        # Nothing known before this moment can be trusted: changes were not being announced.
+        self._values.clear()
+        self._tickets.clear()
+        self._connection, self._owner_pid = connection, os.getpid()
+        return True
+
+    def _forget_connection(self) -> None:
+        self._connection.disconnect()
+        self._connection = None
+        self._values.clear()
+        self._tickets.clear()
+        self._retry_at = time.monotonic() + RECONNECT_PAUSE_SECONDS
+
+    def _refuse_untracked(self, keys: list[str]) -> None:
+        untracked = [key for key in keys if not key.startswith(self._prefixes)]
+        if untracked:
+            raise ValueError(f"Keys {untracked} are outside the tracked prefixes {self._prefixes}")

@@ -1,0 +1,162 @@
+"""The near cache serves what Redis last said, and forgets a key the moment Redis changes it."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import redis
+
+from app import create_app
+from app.common import near_cache
+from app.common.near_cache import CLIENT_NAME, NearCache
+from tests.conftest import TEST_REDIS_URL, settings_for_tests
+from tests.factories import PASSWORD
+
+PREFIX = "nc-test:"
+
+
+@pytest.fixture
+def server():
+    client = redis.Redis.from_url(TEST_REDIS_URL, decode_responses=True)
+    yield client
+    for key in client.scan_iter(f"{PREFIX}*"):
+        client.delete(key)
+
+
+class CountingLoader:
+    """Reads keys from Redis and counts how often it was asked."""
+
+    def __init__(self, server: redis.Redis) -> None:
+        self.server = server
+        self.calls = 0
+
+    def __call__(self, keys: list[str]) -> list:
+        self.calls += 1
+        return self.server.mget(keys)
+
+
+def test_values_are_kept_until_redis_announces_a_change(server):
+    cache = NearCache(TEST_REDIS_URL, (PREFIX,))
+    load = CountingLoader(server)
+    keys = [f"{PREFIX}a", f"{PREFIX}b"]
+    server.set(keys[0], "one")
+    assert cache.read_through(keys, load) == ["one", None]
+    assert cache.read_through(keys, load) == ["one", None]
+    assert load.calls == 1  # the second answer came from memory, the missing key included
+
+    server.set(keys[1], "two")  # another process changes one of them
+    assert cache.read_through(keys, load) == ["one", "two"]
+    assert load.calls == 2
+    server.delete(keys[0])
+    assert cache.read_through(keys, load) == [None, "two"]
+
+
+def test_a_value_changed_while_it_was_read_is_not_kept(server):
+    cache = NearCache(TEST_REDIS_URL, (PREFIX,))
+    key = f"{PREFIX}racy"
+    server.set(key, "old")
+
+    def read_then_someone_writes(keys: list[str]) -> list:
+        values = server.mget(keys)
+        server.set(key, "new")  # lands after the read, before the value is kept
+        time.sleep(0.01)
+        return values
+
+    assert cache.read_through([key], read_then_someone_writes) == ["old"]
+    load = CountingLoader(server)
+    assert cache.read_through([key], load) == ["new"]
+    assert load.calls == 1
+
+
+def test_a_flush_forgets_everything(server):
+    cache = NearCache(TEST_REDIS_URL, (PREFIX,))
+    load = CountingLoader(server)
+    server.set(f"{PREFIX}x", "1")
+    cache.read_through([f"{PREFIX}x"], load)
+    server.flushdb()
+    assert cache.read_through([f"{PREFIX}x"], load) == [None]
+    assert load.calls == 2
+
+
+def test_a_failed_read_is_not_remembered(server):
+    cache = NearCache(TEST_REDIS_URL, (PREFIX,))
+
+    def broken(keys: list[str]) -> list:
+        raise redis.ConnectionError("Redis went away")
+
+    with pytest.raises(redis.ConnectionError):
+        cache.read_through([f"{PREFIX}k"], broken)
+    load = CountingLoader(server)
+    assert cache.read_through([f"{PREFIX}k"], load) == [None]
+    assert load.calls == 1
+
+
+def test_entries_expire_after_max_age(server):
+    cache = NearCache(TEST_REDIS_URL, (PREFIX,), max_age=0.05)
+    load = CountingLoader(server)
+    cache.read_through([f"{PREFIX}k"], load)
+    time.sleep(0.06)
+    cache.read_through([f"{PREFIX}k"], load)
+    assert load.calls == 2
+
+
+def test_when_the_tracking_connection_dies_nothing_stale_is_served(server, monkeypatch):
+    monkeypatch.setattr(near_cache, "RECONNECT_PAUSE_SECONDS", 0.0)
+    cache = NearCache(TEST_REDIS_URL, (PREFIX,))
+    load = CountingLoader(server)
+    key = f"{PREFIX}k"
+    server.set(key, "before")
+    assert cache.read_through([key], load) == ["before"]
+
+    killed = server.client_kill_filter(_type="pubsub", skipme=True)
+    assert killed >= 1
+    server.set(key, "after")  # announced to nobody: the connection is gone
+    assert cache.read_through([key], load) == ["after"]
+    assert cache.tracking  # back on its own
+    assert cache.read_through([key], load) == ["after"]
+    server.set(key, "later")
+    assert cache.read_through([key], load) == ["later"]
+
+
+def test_a_tracking_connection_is_named_and_subscribed(server):
+    cache = NearCache(TEST_REDIS_URL, (PREFIX,))
+    assert cache.tracking
+    names = [c["name"] for c in server.client_list(_type="pubsub")]
+    assert CLIENT_NAME in names
+
+
+def test_keys_outside_the_tracked_prefixes_are_refused():
+    cache = NearCache(TEST_REDIS_URL, (PREFIX,))
+    with pytest.raises(ValueError, match="outside the tracked prefixes"):
+        cache.read_through(["elsewhere:1"], lambda keys: [None])
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_logout_or_a_disabled_account_is_refused_at_once_by_every_worker(app, client, factory):
+    """Two apps stand for two Gunicorn workers: one learns of the other's changes at once."""
+    other_worker = create_app(settings_for_tests())
+    assert other_worker.extensions["auth_near_cache"].tracking
+    user = factory.user()
+    admin = factory.user("admin")
+    login = client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
+    token = login.json["access_token"]
+    with other_worker.test_client() as elsewhere:
+        assert elsewhere.get("/api/auth/me", headers=bearer(token)).status_code == 200
+        assert elsewhere.get("/api/auth/me", headers=bearer(token)).status_code == 200  # now from memory
+
+        assert client.post("/api/auth/logout", headers=bearer(token)).status_code == 204
+        refused = elsewhere.get("/api/auth/me", headers=bearer(token))
+        assert refused.status_code == 401 and refused.json["reason"] == "token_revoked"
+
+        second = factory.token(user)
+        assert elsewhere.get("/api/auth/me", headers=bearer(second)).status_code == 200
+        disabled = client.patch(f"/api/users/{user.id}", headers=factory.headers(admin),
+                                json={"is_active": False})
+        assert disabled.status_code == 200
+        refused = elsewhere.get("/api/auth/me", headers=bearer(second))
+        assert refused.status_code == 401
+
