@@ -73,6 +73,22 @@ class Hold:
     def seat_ids(self) -> list[int]:
         return [seat.seat_id for seat in self.seats]
 
+    def answer_json(self) -> str:
+        """The hold as ``HoldSchema`` documents it, for the customer who took it.
+
+        Built directly rather than through a marshmallow dump because a hold is the hottest
+        write of the system and the dump was a tenth of its cost; a test pins the two together.
+        """
+        return json.dumps({
+            "hold_id": self.hold_id, "showtime_id": self.showtime_id,
+            "expires_at": self.expires_at.isoformat(), "currency": self.currency,
+            "seats": [{"seat_id": seat.seat_id, "label": seat.label, "category": seat.category,
+                       "price_minor": seat.price_minor, "ticket_type": seat.ticket_type}
+                      for seat in self.seats],
+            "total_minor": self.total_minor, "discount_minor": self.discount_minor,
+            "replaced_hold_id": self.replaced_hold_id,
+        }, separators=(",", ":"))
+
     def to_json(self) -> str:
         # Shallow, seats serialised through ``vars``: ``dataclasses.asdict`` would deep-copy
         # every price trace first, which was a fair share of a hold's time.

@@ -58,8 +58,9 @@ class Holds(MethodView):
         Staff may hold only at their cinemas. A new hold for the same showtime replaces your
         previous one. The quoted prices are honoured when you book.
         """
-        return holds.hold_seats(current_principal(), body["showtime_id"], body["seat_ids"],
+        hold = holds.hold_seats(current_principal(), body["showtime_id"], body["seat_ids"],
                                 body["ticket_types"], body["promo_code"])
+        return Response(hold.answer_json(), status=201, mimetype="application/json")
 
 
 @blp.route("/bookings/hold/<string:hold_id>")
