@@ -16,7 +16,7 @@ from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from functools import wraps
 
-from flask import current_app, g, request
+from flask import Flask, current_app, g, request
 from flask_jwt_extended import JWTManager, get_jwt, verify_jwt_in_request
 from flask_jwt_extended.exceptions import (
     CSRFError,
@@ -117,7 +117,7 @@ def _read_keys(keys: list[str]) -> list[str | None]:
     return pipe.execute()
 
 
-def init_auth_near_cache(app) -> None:
+def init_auth_near_cache(app: Flask) -> None:
     """Give the app its near cache of revocations and principals (real Redis only: fakeredis
     cannot announce changes, and the embedded default is one process anyway)."""
     if app.config.get("REDIS_URL") and app.config["AUTH_NEAR_CACHE"]:

@@ -7,10 +7,11 @@ worker keeps them, using Redis's client-side caching protocol ("tracking") in br
 mode: one connection per worker asks Redis to announce every change to keys under some
 prefixes, and subscribes to the announcements.
 
-Why no request ever sees a stale value: Redis queues a change's announcement before it
-acknowledges the change, and every lookup here first reads the announcements already
-delivered (a non-blocking poll of a local socket, no round trip). So a logout, a revocation
-or a role change that finished before a request began reaches that request, in every worker.
+Why a request does not see a stale value: Redis sends a change's announcement in the same
+turn of its event loop as its answer to the change, and every lookup here first reads the
+announcements already delivered (a non-blocking poll of a local socket, no round trip). So a
+logout, a revocation or a role change that finished before a request began has reached the
+worker by the time that request is read, whichever worker serves it.
 
 - A value read from Redis is kept only if no announcement for its key was processed while it
   was being read (a ticket per key, which an announcement cancels).
