@@ -80,11 +80,13 @@ class Bookings(MethodView):
     @blp.response(201, BookingSchema)
     @blp.alt_response(404, response="DEFAULT_ERROR", description="The hold is not yours")
     @blp.alt_response(409, response="DEFAULT_ERROR", description=(
-        "The hold expired (`hold_expired`), seats were sold meanwhile, or the showtime was cancelled"))
+        "The hold expired (`hold_expired`), seats were sold meanwhile, the showtime was cancelled, "
+        "or the promo code that made the booking free was used up meanwhile (`promo_used_up`)"))
     def post(self, body: dict):
         """Book the seats of your hold; the booking then waits for payment until `expires_at`
 
-        Confirming the same hold again returns the same booking.
+        Confirming the same hold again returns the same booking. A booking with nothing to pay
+        (a promo code took the whole price) is `confirmed` at once, and its promo use counted.
         """
         return service.confirm_booking(current_principal(), body["hold_id"])
 

@@ -124,7 +124,8 @@ class BookingSchema(ma.Schema):
     id = ma.fields.Integer(required=True, metadata=_meta("Booking id", 1001))
     reference = ma.fields.String(required=True, metadata=_meta("Code for the box office", "K7Q-4MZ"))
     status = ma.fields.String(required=True, validate=validate.OneOf(BOOKING_STATUSES), metadata=_meta(
-        "pending_payment (waiting for payment until expires_at), confirmed, cancelled or expired",
+        "pending_payment (waiting for payment until expires_at), confirmed (paid, or nothing to pay), "
+        "cancelled or expired",
         "pending_payment"))
     user_id = ma.fields.Integer(required=True, metadata=_meta("Customer who booked", 7))
     showtime = ma.fields.Nested(BookingShowtimeSchema, required=True, metadata=_meta("The screening"))

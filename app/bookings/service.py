@@ -23,6 +23,7 @@ from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError
 from app.extensions import db
 from app.models import Booking, BookingSeat, Cinema, Showtime
+from app.pricing.promos import redeem_promo, release_promo
 from app.scheduling.queries import get_showtime_for_staff
 
 ACTIVE_STATUSES = ("pending_payment", "confirmed")
@@ -33,7 +34,10 @@ _REFERENCE_ATTEMPTS = 5
 
 
 def confirm_booking(principal: Principal, hold_id: str) -> Booking:
-    """Turn the caller's live hold into a booking waiting for payment (idempotent per hold)."""
+    """Turn the caller's live hold into a booking waiting for payment (idempotent per hold).
+
+    A booking with nothing to pay (a promo code took the whole price) is confirmed at once.
+    """
     hold = find_hold(hold_id)
     if hold is None:
         existing = db.session.scalar(select(Booking).where(Booking.hold_id == hold_id))
@@ -49,16 +53,22 @@ def confirm_booking(principal: Principal, hold_id: str) -> Booking:
         raise ConflictError("This hold has expired; hold the seats again", reason="hold_expired",
                             details={"seat_ids": lost})
     try:
-        booking = _write_booking(hold)
+        booking, created = _write_booking(hold)
     except ConflictError:
         release_locks(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
         raise
     sell(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
+    if created and booking.status == "confirmed":
+        from app.payments.notifications import send_free_booking_confirmation
+
+        send_free_booking_confirmation(booking.id)
     return booking
 
 
-def _write_booking(hold: Hold) -> Booking:
+def _write_booking(hold: Hold) -> tuple[Booking, bool]:
+    """The booking of ``hold``, and whether this call wrote it (not a concurrent confirmation)."""
     window = timedelta(seconds=current_app.config["PAYMENT_WINDOW_SECONDS"])
+    free = hold.total_minor == 0
     for _ in range(_REFERENCE_ATTEMPTS):
         # FOR SHARE: many bookings of one showtime proceed together, but a cancellation of the
         # showtime (FOR UPDATE) waits for them and then sees them.
@@ -70,10 +80,10 @@ def _write_booking(hold: Hold) -> Booking:
         ensure_on_sale(showtime)
         booking = Booking(
             reference=new_reference(), user_id=hold.user_id, showtime_id=hold.showtime_id,
-            hold_id=hold.hold_id, status="pending_payment", currency=hold.currency,
+            hold_id=hold.hold_id, status="confirmed" if free else "pending_payment", currency=hold.currency,
             subtotal_minor=hold.total_minor + hold.discount_minor, discount_minor=hold.discount_minor,
             total_minor=hold.total_minor, promo_code_id=hold.promo_code_id,
-            expires_at=now() + window,
+            confirmed_at=now() if free else None, expires_at=None if free else now() + window,
             seats=[BookingSeat(showtime_id=hold.showtime_id, seat_id=seat.seat_id, category=seat.category,
                                ticket_type=seat.ticket_type, price_minor=seat.price_minor,
                                price_trace=seat.trace, active=True)
@@ -81,8 +91,16 @@ def _write_booking(hold: Hold) -> Booking:
         )
         db.session.add(booking)
         try:
+            if free:
+                # Nothing to pay, so nothing to wait for: the promo code that made it free is
+                # used now, as a payment would have used it.
+                db.session.flush()
+                redeem_promo(booking)
             db.session.commit()
-            return booking
+            return booking, True
+        except ConflictError:
+            db.session.rollback()
+            raise
         except IntegrityError as exc:
             db.session.rollback()
             constraint = violated_constraint(exc)
@@ -95,7 +113,7 @@ def _write_booking(hold: Hold) -> Booking:
                 raise ConflictError("Some of these seats were sold meanwhile", reason="seats_taken",
                                     details={"seat_ids": sold}) from exc
             if constraint == "uq_bookings_hold_id":
-                return db.session.scalar(select(Booking).where(Booking.hold_id == hold.hold_id))
+                return db.session.scalar(select(Booking).where(Booking.hold_id == hold.hold_id)), False
             raise
     raise ConflictError("Could not allocate a booking reference; try again", reason="reference_exhausted")
 
@@ -140,6 +158,8 @@ def cancel_booking(principal: Principal, booking_id: int) -> Booking:
 
 def mark_cancelled(booking: Booking, *, reason: str, refund_due_minor: int) -> None:
     """Cancel inside the caller's transaction; call :func:`free_seats_of` after the commit."""
+    if booking.status == "confirmed" and booking.total_minor == 0:
+        release_promo(booking)  # a free booking has no refund to give its promo use back
     booking.status = "cancelled"
     booking.cancelled_at = now()
     booking.cancel_reason = reason

@@ -8,20 +8,29 @@ from flask import current_app
 
 from app.common.mail import queue_email
 from app.extensions import db
-from app.models import Payment, Refund, User
+from app.models import Booking, Payment, Refund, User
 from app.payments.money import format_money
 from app.payments.records import cinema_of, seat_labels
 
 
 def send_booking_confirmation(payment_id: int) -> None:
     payment = db.session.get(Payment, payment_id)
-    booking = payment.booking
+    base = current_app.config["FRONTEND_URL"].rstrip("/")
+    _send_confirmation(payment.booking, paid=format_money(payment.amount_minor, payment.currency),
+                       invoice=f"{base}/api/payments/{payment.id}/invoice")
+
+
+def send_free_booking_confirmation(booking_id: int) -> None:
+    """For a booking a promo code made free: confirmed without a payment, so without an invoice."""
+    _send_confirmation(db.session.get(Booking, booking_id), paid="nothing (promo code)", invoice=None)
+
+
+def _send_confirmation(booking: Booking, *, paid: str, invoice: str | None) -> None:
     showtime = booking.showtime
     cinema = cinema_of(booking)
     user = db.session.get(User, booking.user_id)
     starts = showtime.starts_at.astimezone(ZoneInfo(cinema.timezone))
     seats = ", ".join(sorted(seat_labels(booking).values()))
-    base = current_app.config["FRONTEND_URL"].rstrip("/")
     body = (
         f"Hello {user.full_name},\n\n"
         f"your booking {booking.reference} is confirmed.\n\n"
@@ -29,10 +38,11 @@ def send_booking_confirmation(payment_id: int) -> None:
         f"Cinema:  {cinema.name}, {showtime.screen.name}\n"
         f"When:    {starts:%A %d %B %Y, %H:%M} ({cinema.timezone})\n"
         f"Seats:   {seats}\n"
-        f"Paid:    {format_money(payment.amount_minor, payment.currency)}\n\n"
+        f"Paid:    {paid}\n\n"
         f"Show the reference {booking.reference} at the box office.\n"
-        f"Invoice: {base}/api/payments/{payment.id}/invoice\n"
     )
+    if invoice:
+        body += f"Invoice: {invoice}\n"
     queue_email(user.email, f"Booking {booking.reference} confirmed", body)
 
 

@@ -85,3 +85,51 @@ def test_a_promo_that_does_not_apply_is_refused_at_hold_with_its_reason(client, 
     refused = client.post("/api/bookings/hold", headers=factory.headers(factory.user()), json={
         "showtime_id": showtime.id, "seat_ids": [seats[0].id], "promo_code": "OLD"})
     assert refused.status_code == 422 and refused.json["reason"] == "promo_expired"
+
+
+def test_a_booking_a_promo_makes_free_is_confirmed_at_once(client, factory, monkeypatch):
+    mails: list[tuple[str, str, str]] = []
+    monkeypatch.setattr("app.payments.notifications.queue_email",
+                        lambda to, subject, body: mails.append((to, subject, body)))
+    showtime, seats = _showtime(factory)
+    promo = _promo(code="ONUS", value=100)
+    customer = factory.user()
+
+    hold, booking = _hold_and_book(client, factory, customer, showtime, [seats[0].id, seats[1].id], "onus")
+    assert hold["total_minor"] == 0 and hold["discount_minor"] == 2000
+    assert booking["status"] == "confirmed" and booking["total_minor"] == 0
+    assert booking["expires_at"] is None and booking["confirmed_at"] is not None
+    db.session.expire_all()
+    assert db.session.get(PromoCode, promo.id).uses_count == 1  # used now: there is no payment
+    assert [subject for _, subject, _ in mails] == [f"Booking {booking['reference']} confirmed"]
+    assert "Invoice" not in mails[0][2]
+
+    again = client.post("/api/bookings", headers=factory.headers(customer), json={"hold_id": hold["hold_id"]})
+    assert again.status_code == 201 and again.json["id"] == booking["id"] and len(mails) == 1
+    paid = _pay(client, factory, customer, booking["id"])
+    assert paid.status_code == 409 and paid.json["reason"] == "booking_already_paid"
+    seat_map = client.get(f"/api/showtimes/{showtime.id}/seats").json
+    assert {s["id"]: s["status"] for s in seat_map["seats"]}[seats[0].id] == "sold"
+
+    cancelled = client.delete(f"/api/bookings/{booking['id']}", headers=factory.headers(customer))
+    assert cancelled.status_code == 200 and cancelled.json["refund_due_minor"] == 0
+    db.session.expire_all()
+    assert db.session.get(PromoCode, promo.id).uses_count == 0  # given back, as a refund would
+    assert db.session.get(Booking, booking["id"]).status == "cancelled"
+
+
+def test_a_free_booking_whose_promo_was_used_up_meanwhile_is_refused(client, factory):
+    showtime, seats = _showtime(factory)
+    _promo(code="ONLYONE", value=100, max_uses=1)
+    first, second = factory.user(), factory.user()
+    headers = factory.headers(second)
+    late_hold = client.post("/api/bookings/hold", headers=headers, json={
+        "showtime_id": showtime.id, "seat_ids": [seats[5].id], "promo_code": "ONLYONE"})
+    assert late_hold.status_code == 201 and late_hold.json["total_minor"] == 0
+    _hold_and_book(client, factory, first, showtime, [seats[0].id], "ONLYONE")
+
+    refused = client.post("/api/bookings", headers=headers, json={"hold_id": late_hold.json["hold_id"]})
+    assert refused.status_code == 409 and refused.json["reason"] == "promo_used_up"
+    assert db.session.query(Booking).filter_by(user_id=second.id).count() == 0
+    seat_map = client.get(f"/api/showtimes/{showtime.id}/seats").json
+    assert {s["id"]: s["status"] for s in seat_map["seats"]}[seats[5].id] == "available"
