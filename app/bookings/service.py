@@ -12,7 +12,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import defaultload, lazyload
 
 from app.bookings.holds import Hold, claim_hold, ensure_on_sale, find_hold, release_locks
 from app.bookings.integrity import violated_constraint
@@ -22,7 +22,7 @@ from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access, ensu
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError
 from app.extensions import db
-from app.models import Booking, BookingSeat, Cinema, Showtime
+from app.models import Booking, BookingSeat, Cinema, Movie, Showtime
 from app.pricing.promos import redeem_promo, release_promo
 from app.scheduling.queries import get_showtime_for_staff
 
@@ -31,6 +31,12 @@ ACTIVE_STATUSES = ("pending_payment", "confirmed")
 # is written; longer than any request.
 CLAIM_SECONDS = 60
 _REFERENCE_ATTEMPTS = 5
+# What a booking's answer shows: its showtime with film and screen, its seats with their labels;
+# not the film's genres and formats, which a Movie otherwise fetches in two more queries.
+_ANSWER_LOADS = (
+    defaultload(Booking.showtime).defaultload(Showtime.movie).lazyload(Movie.genres),
+    defaultload(Booking.showtime).defaultload(Showtime.movie).lazyload(Movie.format_rows),
+)
 
 
 def confirm_booking(principal: Principal, hold_id: str) -> Booking:
@@ -53,11 +59,12 @@ def confirm_booking(principal: Principal, hold_id: str) -> Booking:
         raise ConflictError("This hold has expired; hold the seats again", reason="hold_expired",
                             details={"seat_ids": lost})
     try:
-        booking, created = _write_booking(hold)
+        booking_id, created = _write_booking(hold)
     except ConflictError:
         release_locks(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
         raise
     sell(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
+    booking = _booking_for_answer(booking_id)
     if created and booking.status == "confirmed":
         from app.payments.notifications import send_free_booking_confirmation
 
@@ -65,16 +72,18 @@ def confirm_booking(principal: Principal, hold_id: str) -> Booking:
     return booking
 
 
-def _write_booking(hold: Hold) -> tuple[Booking, bool]:
-    """The booking of ``hold``, and whether this call wrote it (not a concurrent confirmation)."""
+def _write_booking(hold: Hold) -> tuple[int, bool]:
+    """The id of the booking of ``hold``, and whether this call wrote it (not a concurrent
+    confirmation). Its answer is read afresh: the commit expired what was written."""
     window = timedelta(seconds=current_app.config["PAYMENT_WINDOW_SECONDS"])
     free = hold.total_minor == 0
     for _ in range(_REFERENCE_ATTEMPTS):
         # FOR SHARE: many bookings of one showtime proceed together, but a cancellation of the
         # showtime (FOR UPDATE) waits for them and then sees them.
-        showtime = db.session.scalar(
-            select(Showtime).where(Showtime.id == hold.showtime_id).with_for_update(read=True, of=Showtime)
-        )
+        showtime = db.session.execute(
+            select(Showtime.status, Showtime.starts_at).where(Showtime.id == hold.showtime_id)
+            .with_for_update(read=True)
+        ).first()
         if showtime is None:
             raise ConflictError("This showtime no longer exists", reason="showtime_cancelled")
         ensure_on_sale(showtime)
@@ -91,13 +100,14 @@ def _write_booking(hold: Hold) -> tuple[Booking, bool]:
         )
         db.session.add(booking)
         try:
+            db.session.flush()
             if free:
                 # Nothing to pay, so nothing to wait for: the promo code that made it free is
                 # used now, as a payment would have used it.
-                db.session.flush()
                 redeem_promo(booking)
+            booking_id = booking.id
             db.session.commit()
-            return booking, True
+            return booking_id, True
         except ConflictError:
             db.session.rollback()
             raise
@@ -113,7 +123,7 @@ def _write_booking(hold: Hold) -> tuple[Booking, bool]:
                 raise ConflictError("Some of these seats were sold meanwhile", reason="seats_taken",
                                     details={"seat_ids": sold}) from exc
             if constraint == "uq_bookings_hold_id":
-                return db.session.scalar(select(Booking).where(Booking.hold_id == hold.hold_id)), False
+                return db.session.scalar(select(Booking.id).where(Booking.hold_id == hold.hold_id)), False
             raise
     raise ConflictError("Could not allocate a booking reference; try again", reason="reference_exhausted")
 
@@ -217,7 +227,7 @@ def mark_booking_paid(booking_id: int) -> Booking:
 
 
 def get_booking(principal: Principal, booking_id: int) -> Booking:
-    booking = db.session.get(Booking, booking_id)
+    booking = db.session.get(Booking, booking_id, options=_ANSWER_LOADS)
     if booking is None:
         raise NotFoundError("Booking not found")
     _relation(principal, booking)
@@ -246,9 +256,13 @@ def list_bookings(principal: Principal, *, showtime_id: int | None = None, statu
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = list(db.session.scalars(
         query.order_by(Booking.created_at.desc(), Booking.id.desc())
-        .limit(page_size).offset((page - 1) * page_size)
+        .limit(page_size).offset((page - 1) * page_size).options(*_ANSWER_LOADS)
     ))
     return items, total
+
+
+def _booking_for_answer(booking_id: int) -> Booking:
+    return db.session.scalars(select(Booking).where(Booking.id == booking_id).options(*_ANSWER_LOADS)).one()
 
 
 def _relation(principal: Principal, booking: Booking) -> str:

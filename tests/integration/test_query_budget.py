@@ -1,0 +1,78 @@
+"""The hot paths make a fixed, small number of SQL statements, whatever the number of seats."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from app.bookings.seatmap import invalidate_seat_map
+from app.extensions import db
+
+
+@contextmanager
+def statements():
+    """Collect the SQL statements the app sends while the block runs."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, params, context, executemany):
+        seen.append(statement.split(None, 1)[0].upper())
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+def sale(factory):
+    """A showtime's id, its seat ids and a customer's headers: plain values, so reading them
+    later costs no query of the test's own (the app's commits expire the factory's objects)."""
+    screen = factory.screen(factory.cinema(), rows=2, seats_per_row=8)
+    showtime = factory.showtime(screen, factory.movie())
+    return showtime.id, [seat.id for seat in factory.seats(screen)], factory.headers(factory.user())
+
+
+def hold(client, headers, showtime_id, seat_ids):
+    response = client.post("/api/bookings/hold", headers=headers,
+                           json={"showtime_id": showtime_id, "seat_ids": seat_ids})
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def test_a_hold_reads_no_table_once_the_showtime_is_known(client, sale):
+    showtime_id, seat_ids, headers = sale
+    hold(client, headers, showtime_id, seat_ids[:1])  # loads the sales context
+    with statements() as seen:
+        hold(client, headers, showtime_id, seat_ids[1:3])
+        hold(client, headers, showtime_id, seat_ids[3:9])
+    assert seen == []
+
+
+def test_a_seat_map_reads_only_the_sold_seats(client, sale):
+    showtime_id, _, headers = sale
+    client.get(f"/api/showtimes/{showtime_id}/seats")
+    invalidate_seat_map(showtime_id)  # as every hold does: the map is built again
+    with statements() as seen:
+        assert client.get(f"/api/showtimes/{showtime_id}/seats").status_code == 200
+    assert seen == ["SELECT"]
+
+
+@pytest.mark.parametrize("seat_count", [1, 6])
+def test_a_confirmation_takes_five_statements_whatever_its_seats(client, sale, seat_count):
+    showtime_id, seat_ids, headers = sale
+    held = hold(client, headers, showtime_id, seat_ids[:seat_count])
+    with statements() as seen:
+        booking = client.post("/api/bookings", headers=headers, json={"hold_id": held["hold_id"]})
+    assert booking.status_code == 201 and len(booking.json["seats"]) == seat_count
+    # lock the showtime (FOR SHARE), write the booking and its seats, read back the answer
+    assert seen == ["SELECT", "INSERT", "INSERT", "SELECT", "SELECT"]
+
+    with statements() as seen:
+        assert client.get(f"/api/bookings/{booking.json['id']}", headers=headers).status_code == 200
+    assert seen == ["SELECT", "SELECT"]  # the booking with showtime, film and screen; its seats
+    with statements() as seen:
+        assert client.get("/api/bookings", headers=headers).status_code == 200
+    assert seen == ["SELECT", "SELECT", "SELECT"]  # the count, a page of bookings, their seats
