@@ -10,9 +10,10 @@ shows by alternating ratio updates (iterative proportional fitting of a Poisson 
 ``np.bincount`` per factor and sweep, no loop per show) and shrinks every cell toward the
 prior's shape with empirical-Bayes weight ``n / (n + strength)``, ``n`` being the number
 of past shows behind that cell: a weekday seen on 500 shows follows the data, an age nobody
-has observed keeps the prior's ratio to its neighbours. Sold-out shows censor demand at
-capacity; the fit ignores that, so it slightly under-forecasts hits (acceptable for
-scheduling, to revisit for pricing).
+has observed keeps the prior's ratio to its neighbours. A sold-out show only says that its
+demand was at least its capacity: each sweep replaces its attendance by the demand the
+current model expects given that (an EM step for censored data), so hits are not
+under-forecast at the size of the screens they happened to play in.
 
 ``ProfileForecast`` turns a profile into the optimiser's ``Forecast`` callable. Its hour
 curve interpolates linearly between hour midpoints, so 18:55 and 19:05 do not differ by a
@@ -84,11 +85,48 @@ def _shrunk_ratio(index: np.ndarray, size: int, observed: np.ndarray, expected: 
     return (n * raw + strength * scale * prior) / (n + strength)
 
 
+def expected_censored_demand(expected: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """E[D | D >= capacity] for demand D of mean ``expected``, vectorised.
+
+    Demand is taken as Poisson, approximated by a normal of the same mean and variance with
+    a continuity correction: E = lambda + sqrt(lambda) * h(z), ``h`` the normal hazard
+    (inverse Mills ratio) at z = (capacity - 0.5 - lambda) / sqrt(lambda). Never below
+    ``capacity``.
+    """
+    lam = np.maximum(np.asarray(expected, dtype=float), 1e-9)
+    cap = np.asarray(capacity, dtype=float)
+    sigma = np.sqrt(lam)
+    z = (cap - 0.5 - lam) / sigma
+    return np.maximum(lam + sigma * _normal_hazard(z), cap)
+
+
+def _normal_hazard(z: np.ndarray) -> np.ndarray:
+    """phi(z) / (1 - Phi(z)) without overflow: a continued fraction of the Mills ratio (twenty
+    levels) for z > 2, the complementary error function (Abramowitz & Stegun 7.1.26)
+    elsewhere; relative error below 1e-5 everywhere."""
+    z = np.asarray(z, dtype=float)
+    far = np.maximum(z, 2.0)
+    tail = np.zeros_like(far)
+    for level in range(20, 0, -1):
+        tail = level / (far + tail)
+    mills_far = 1.0 / (far + tail)  # (1 - Phi) / phi
+    x = np.abs(np.minimum(z, 2.0)) / np.sqrt(2.0)
+    t = 1.0 / (1.0 + 0.3275911 * x)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741
+                                                        + t * (-1.453152027 + t * 1.061405429))))
+    erfc_abs = poly * np.exp(-x * x)
+    near = np.minimum(z, 2.0)
+    survival = np.where(near >= 0, 0.5 * erfc_abs, 1.0 - 0.5 * erfc_abs)
+    density = np.exp(-0.5 * near * near) / np.sqrt(2.0 * np.pi)
+    return np.where(z > 2.0, 1.0 / mills_far, density / survival)
+
+
 def fit_profile(film_age_weeks: np.ndarray, weekday: np.ndarray, hour: np.ndarray,
                 attendance: np.ndarray, capacity: np.ndarray, *,
                 prior: DemandProfile | None = None, strength: float = DEFAULT_STRENGTH,
                 sweeps: int = 30) -> DemandProfile:
-    """Fit the occupancy model to past shows (one array entry per show).
+    """Fit the occupancy model to past shows (one array entry per show); a show whose
+    attendance reached its capacity counts as censored (see the module docstring).
 
     Each sweep re-estimates one factor group at a time from the ratio of observed to
     predicted attendance in each cell (current factor times that ratio), then shrinks it
@@ -104,16 +142,21 @@ def fit_profile(film_age_weeks: np.ndarray, weekday: np.ndarray, hour: np.ndarra
     fit = replace(prior, age=prior.age.copy(), weekday=prior.weekday.copy(),
                   hour=prior.hour.copy())
     n_obs = len(att)
+    sold_out = att >= cap
+    demand = att
     for _ in range(sweeps):
+        if sold_out.any():
+            full = cap * fit.level * fit.age[age] * fit.weekday[wd] * fit.hour[hr]
+            demand = np.where(sold_out, expected_censored_demand(full, cap), att)
         pred = cap * fit.level * fit.weekday[wd] * fit.hour[hr]
-        a = _shrunk_ratio(age, MAX_AGE_WEEKS + 1, att, pred, prior.age, strength)
+        a = _shrunk_ratio(age, MAX_AGE_WEEKS + 1, demand, pred, prior.age, strength)
         pred = cap * fit.level * a[age] * fit.hour[hr]
-        w = _shrunk_ratio(wd, 7, att, pred, prior.weekday, strength)
+        w = _shrunk_ratio(wd, 7, demand, pred, prior.weekday, strength)
         pred = cap * fit.level * a[age] * w[wd]
-        h = _shrunk_ratio(hr, 24, att, pred, prior.hour, strength)
+        h = _shrunk_ratio(hr, 24, demand, pred, prior.hour, strength)
         pred = cap * a[age] * w[wd] * h[hr]
         total = pred.sum()
-        raw_level = att.sum() / total if total > 0 else prior.level
+        raw_level = demand.sum() / total if total > 0 else prior.level
         level = (n_obs * raw_level + strength * prior.level) / (n_obs + strength)
         fit = DemandProfile(level=level, age=a, weekday=w, hour=h)
     scale = fit.age[0] * fit.weekday.max() * fit.hour.max()

@@ -3,13 +3,15 @@ and forecast behave."""
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
 import pytest
 
 from optimizer import DemandProfile, ProfileForecast, fit_profile, generate_instance, prior_profile
-from optimizer.demand import MAX_AGE_WEEKS
+from optimizer.demand import MAX_AGE_WEEKS, _normal_hazard, expected_censored_demand
 
 TRUE = DemandProfile(
     level=0.45,
@@ -83,3 +85,36 @@ def test_generator_is_reproducible_and_realistic() -> None:
     assert any(m.rating in ("G", "PG") for m in one.movies)
     assert any(m.terms.min_per_day > 0 for m in one.movies)
     assert {h.close for h in one.hours} == {24 * 60, 25 * 60}
+
+
+@pytest.mark.parametrize(("mean", "capacity"), [(100, 80), (100, 100), (100, 120), (300, 250), (40, 60)])
+def test_expected_censored_demand_matches_a_poisson_simulation(mean: float, capacity: float) -> None:
+    draws = np.random.default_rng(3).poisson(mean, 4_000_000)
+    simulated = draws[draws >= capacity].mean()
+    computed = expected_censored_demand(np.array([mean]), np.array([capacity]))[0]
+    assert computed == pytest.approx(simulated, rel=0.01)
+    assert computed >= capacity
+
+
+def test_the_hazard_is_accurate_far_into_both_tails() -> None:
+    z = np.array([-8.0, -1.0, 0.0, 1.5, 2.0, 2.5, 6.0, 40.0])
+    exact = [math.exp(-v * v / 2) / math.sqrt(2 * math.pi) / (0.5 * math.erfc(v / math.sqrt(2)))
+             if v < 30 else v + 1 / v for v in z]
+    np.testing.assert_allclose(_normal_hazard(z), exact, rtol=1e-5)
+
+
+def test_sold_out_shows_do_not_hide_how_big_a_hit_is() -> None:
+    hit = replace(TRUE, level=1.4)  # peak demand 1.4 times the seats: the best slots sell out
+    rng = np.random.default_rng(4)
+    n = 120_000
+    age, weekday, hour = rng.integers(0, 4, n), rng.integers(0, 7, n), rng.integers(12, 24, n)
+    capacity = rng.integers(80, 301, n).astype(float)
+    attendance = np.minimum(rng.poisson(capacity * hit.occupancy(age, weekday, hour)), capacity)
+    saturday_evening = (weekday == 5) & (hour == 19) & (age == 0)
+    assert np.mean(attendance[saturday_evening] >= capacity[saturday_evening]) > 0.99  # censored
+
+    fitted = fit_profile(age, weekday, hour, attendance, capacity)
+    assert fitted.level == pytest.approx(hit.level, rel=0.05)
+    np.testing.assert_allclose(fitted.weekday, hit.weekday, rtol=0.06)
+    observed_ceiling = attendance[saturday_evening].sum() / capacity[saturday_evening].sum()
+    assert observed_ceiling <= 1.0 < fitted.occupancy(np.array([0]), np.array([5]), np.array([19]))[0]
