@@ -23,6 +23,7 @@ worker by the time that request is read, whichever worker serves it.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -32,6 +33,8 @@ from typing import Any
 
 import redis
 from redis.exceptions import RedisError
+
+log = logging.getLogger("cinemaos.near_cache")
 
 INVALIDATION_CHANNEL = "__redis__:invalidate"
 CLIENT_NAME = "near-cache"  # how the tracking connections show in CLIENT LIST
@@ -51,6 +54,7 @@ class NearCache:
         self._connection: redis.Connection | None = None
         self._owner_pid: int | None = None
         self._retry_at = 0.0
+        self._failing = False
 
     def read_through(self, keys: list[str], load: Callable[[list[str]], list[Any]]) -> list[Any]:
         """The values of ``keys``: from this process when all are known, else ``load(keys)``.
@@ -155,10 +159,14 @@ class NearCache:
             connection.read_response()
             connection.send_command("SUBSCRIBE", INVALIDATION_CHANNEL)
             connection.read_response()
-        except (RedisError, OSError):
+        except (RedisError, OSError) as exc:
             connection.disconnect()
             self._retry_at = time.monotonic() + RECONNECT_PAUSE_SECONDS
+            if not self._failing:  # once per outage, not once a second
+                log.warning("near cache off, reading from Redis: cannot track changes (%s)", exc)
+            self._failing = True
             return False
+        self._failing = False
         # Nothing known before this moment can be trusted: changes were not being announced.
         self._values.clear()
         self._tickets.clear()

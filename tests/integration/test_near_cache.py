@@ -160,3 +160,12 @@ def test_a_logout_or_a_disabled_account_is_refused_at_once_by_every_worker(app, 
         refused = elsewhere.get("/api/auth/me", headers=bearer(second))
         assert refused.status_code == 401
 
+
+
+def test_without_tracking_every_read_goes_to_redis(server, caplog):
+    cache = NearCache("redis://127.0.0.1:1/0", (PREFIX,))  # nothing listens there
+    load = CountingLoader(server)
+    assert cache.read_through([f"{PREFIX}k"], load) == [None]
+    assert cache.read_through([f"{PREFIX}k"], load) == [None]
+    assert load.calls == 2 and not cache.tracking
+    assert sum("near cache off" in record.getMessage() for record in caplog.records) == 1  # said once
