@@ -90,6 +90,8 @@ class Hold:
         }, separators=(",", ":"))
 
     def to_json(self) -> str:
+        """The hold's record in Redis. Its ``expires_at`` is the latest the hold can end; the
+        record's TTL is the truth (a replacing hold may get less), which :func:`find_hold` reads."""
         # Shallow, seats serialised through ``vars``: ``dataclasses.asdict`` would deep-copy
         # every price trace first, which was a fair share of a hold's time.
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "replaced_hold_id"}
@@ -106,7 +108,8 @@ class Hold:
 
 def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
                ticket_types: dict[int, str] | None = None, promo_code: str | None = None) -> Hold:
-    """Hold every seat of ``seat_ids`` or none; a new hold replaces the user's previous one.
+    """Hold every seat of ``seat_ids`` or none; a new hold replaces the user's previous one
+    and keeps its expiry (changing seats does not restart the countdown).
 
     ``ticket_types`` (seat id -> adult/child/senior/student, adult by default) are chosen now
     because the quote they produce is the price the booking and the payment honour.
@@ -136,7 +139,8 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
         if epoch == context.epoch:
             if outcome[0] == 0:
                 _refuse_if_taken(sorted(int(seat_id) for seat_id in outcome[1:]), context.seats)
-            return replace(hold, replaced_hold_id=outcome[1] or None)
+            granted = timedelta(milliseconds=int(outcome[2]))  # less than ttl when replacing a hold
+            return replace(hold, replaced_hold_id=outcome[1] or None, expires_at=now() + granted)
         # Decided on facts that changed meanwhile (a price, the showtime, its seats): undo, decide again.
         if outcome[0] == 1:
             release_locks(showtime_id, hold.hold_id, principal.id, hold.seat_ids)
@@ -221,8 +225,14 @@ def find_hold(hold_id: str) -> Hold | None:
     showtime_id = keys.showtime_of_hold(hold_id)
     if showtime_id is None:
         return None
-    raw = redis_client.client.hget(keys.hold_key(showtime_id, hold_id), "data")
-    return Hold.from_json(raw) if raw else None
+    record_key = keys.hold_key(showtime_id, hold_id)
+    pipe = redis_client.client.pipeline(transaction=False)
+    pipe.hget(record_key, "data")
+    pipe.pttl(record_key)
+    raw, remaining_ms = pipe.execute()
+    if not raw:
+        return None
+    return replace(Hold.from_json(raw), expires_at=now() + timedelta(milliseconds=max(remaining_ms, 0)))
 
 
 def claim_hold(hold: Hold, minimum_seconds: int) -> list[int]:

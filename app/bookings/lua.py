@@ -35,17 +35,26 @@ local function end_hold(record_key, pointer_key, hold_id)
 end
 """
 
+# A hold that replaces the user's live hold keeps its expiry: the countdown started by the
+# first hold runs on, so re-holding cannot keep seats off sale for ever.
 # KEYS: user pointer, new hold record, seat map, seat map generation, sold seats, lock per seat...
 # ARGV: hold id, ttl ms, hold data (JSON), seat ids (comma-separated), hold key prefix,
 #       lock key prefix, user id
-# Returns {1, replaced hold id or ''}, {0, taken seat id...}, or {2} when the sold-seat
-# mirror is missing (Redis restarted, or its periodic reload is due): load it, then retry.
+# Returns {1, replaced hold id or '', ttl ms given}, {0, taken seat id...}, or {2} when the
+# sold-seat mirror is missing (Redis restarted, or its periodic reload is due): load it, retry.
 HOLD = """
 if redis.call('EXISTS', KEYS[5]) == 0 then
   return {2}
 end
 local hold_id = ARGV[1]
 local previous = redis.call('GET', KEYS[1])
+local ttl = tonumber(ARGV[2])
+if previous then
+  local remaining = redis.call('PTTL', KEYS[1])
+  if remaining > 0 and remaining < ttl then
+    ttl = remaining
+  end
+end
 local taken = {0}
 for i = 6, #KEYS do
   local seat = string.sub(KEYS[i], #ARGV[6] + 1)
@@ -68,13 +77,13 @@ if previous then
   redis.call('DEL', previous_key)
 end
 for i = 6, #KEYS do
-  redis.call('SET', KEYS[i], hold_id, 'PX', ARGV[2])
+  redis.call('SET', KEYS[i], hold_id, 'PX', ttl)
 end
 redis.call('HSET', KEYS[2], 'data', ARGV[3], 'seat_ids', ARGV[4], 'user_id', ARGV[7])
-redis.call('PEXPIRE', KEYS[2], ARGV[2])
-redis.call('SET', KEYS[1], hold_id, 'PX', ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ttl)
+redis.call('SET', KEYS[1], hold_id, 'PX', ttl)
 invalidate_seat_map(KEYS[3], KEYS[4])
-return {1, previous or ''}
+return {1, previous or '', ttl}
 """
 
 # Confirmation step one: every lock must still be this hold's. The locks (and the record)

@@ -56,7 +56,8 @@ class Holds(MethodView):
         """Hold seats: all of them or none, for a few minutes, at a quoted price
 
         Staff may hold only at their cinemas. A new hold for the same showtime replaces your
-        previous one. The quoted prices are honoured when you book.
+        previous one and keeps its expiry: changing seats does not restart the countdown. The
+        quoted prices are honoured when you book.
         """
         hold = holds.hold_seats(current_principal(), body["showtime_id"], body["seat_ids"],
                                 body["ticket_types"], body["promo_code"])

@@ -81,7 +81,8 @@ class HoldSchema(ma.Schema):
     hold_id = ma.fields.String(required=True, metadata=_meta(
         "Hold id; send it to POST /api/bookings to book", "42-9f86d081884c7d659a2feaa0"))
     showtime_id = ma.fields.Integer(required=True, metadata=_meta("Showtime id", 42))
-    expires_at = ma.fields.AwareDateTime(required=True, metadata=_meta("When the seats are released"))
+    expires_at = ma.fields.AwareDateTime(required=True, metadata=_meta(
+        "When the seats are released; a hold replacing your previous one keeps its expiry"))
     currency = ma.fields.String(required=True, metadata=_meta("ISO 4217 currency", "GBP"))
     seats = ma.fields.List(ma.fields.Nested(HoldSeatSchema), required=True,
                            metadata=_meta("Held seats and their quoted prices"))

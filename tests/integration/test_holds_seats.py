@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -254,3 +254,37 @@ class TestSingleSeatGapRule:
     def test_is_off_by_default(self, client, factory, venue):
         seat = {s.number: s.id for s in venue["seats"] if s.row_label == "A"}
         assert hold(client, factory, venue["customer"], venue["showtime"].id, [seat[2]]).status_code == 201
+
+
+def test_changing_seats_does_not_restart_the_countdown(factory, venue):
+    """Re-holding every few minutes must not keep seats off sale for ever."""
+    short = create_app(settings_for_tests(HOLD_TTL_SECONDS=3))
+    showtime_id = venue["showtime"].id
+    a, b, c, d = (s.id for s in venue["seats"][:4])
+    with short.app_context():
+        client = short.test_client()
+        first = hold(client, factory, venue["customer"], showtime_id, [a]).json
+        time.sleep(1.0)
+        second = hold(client, factory, venue["customer"], showtime_id, [b, c])
+        assert second.status_code == 201 and second.json["replaced_hold_id"] == first["hold_id"]
+        expiry = [datetime.fromisoformat(h["expires_at"]) for h in (first, second.json)]
+        assert abs((expiry[1] - expiry[0]).total_seconds()) < 0.2  # the first hold's deadline
+        assert 0 < redis_client.client.pttl(keys.lock_key(showtime_id, c)) <= 2100
+        time.sleep(2.2)  # past the first deadline, not past a restarted one
+        assert redis_client.client.get(keys.lock_key(showtime_id, c)) is None
+
+        fresh = hold(client, factory, venue["customer"], showtime_id, [d]).json  # nothing to replace
+        assert fresh["replaced_hold_id"] is None
+        assert redis_client.client.pttl(keys.lock_key(showtime_id, d)) > 2500
+
+
+def test_a_confirmed_hold_leaves_the_next_hold_a_full_countdown(client, factory, venue):
+    showtime_id = venue["showtime"].id
+    a, b = (s.id for s in venue["seats"][:2])
+    first = hold(client, factory, venue["customer"], showtime_id, [a]).json
+    booked = client.post("/api/bookings", headers=factory.headers(venue["customer"]),
+                         json={"hold_id": first["hold_id"]})
+    assert booked.status_code == 201
+    second = hold(client, factory, venue["customer"], showtime_id, [b]).json
+    assert second["replaced_hold_id"] is None
+    assert redis_client.client.pttl(keys.lock_key(showtime_id, b)) > 290_000
