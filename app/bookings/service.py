@@ -12,7 +12,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defaultload, lazyload
+from sqlalchemy.orm import lazyload
 
 from app.bookings.holds import Hold, claim_hold, ensure_on_sale, find_hold, release_locks
 from app.bookings.integrity import violated_constraint
@@ -22,7 +22,7 @@ from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access, ensu
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError
 from app.extensions import db
-from app.models import Booking, BookingSeat, Cinema, Movie, Showtime
+from app.models import Booking, BookingSeat, Cinema, Showtime
 from app.pricing.promos import redeem_promo, release_promo
 from app.scheduling.queries import get_showtime_for_staff
 
@@ -31,12 +31,6 @@ ACTIVE_STATUSES = ("pending_payment", "confirmed")
 # is written; longer than any request.
 CLAIM_SECONDS = 60
 _REFERENCE_ATTEMPTS = 5
-# What a booking's answer shows: its showtime with film and screen, its seats with their labels;
-# not the film's genres and formats, which a Movie otherwise fetches in two more queries.
-_ANSWER_LOADS = (
-    defaultload(Booking.showtime).defaultload(Showtime.movie).lazyload(Movie.genres),
-    defaultload(Booking.showtime).defaultload(Showtime.movie).lazyload(Movie.format_rows),
-)
 
 
 def confirm_booking(principal: Principal, hold_id: str) -> Booking:
@@ -64,7 +58,7 @@ def confirm_booking(principal: Principal, hold_id: str) -> Booking:
         release_locks(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
         raise
     sell(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
-    booking = _booking_for_answer(booking_id)
+    booking = db.session.get(Booking, booking_id)
     if created and booking.status == "confirmed":
         from app.payments.notifications import send_free_booking_confirmation
 
@@ -227,7 +221,7 @@ def mark_booking_paid(booking_id: int) -> Booking:
 
 
 def get_booking(principal: Principal, booking_id: int) -> Booking:
-    booking = db.session.get(Booking, booking_id, options=_ANSWER_LOADS)
+    booking = db.session.get(Booking, booking_id)
     if booking is None:
         raise NotFoundError("Booking not found")
     _relation(principal, booking)
@@ -256,13 +250,10 @@ def list_bookings(principal: Principal, *, showtime_id: int | None = None, statu
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = list(db.session.scalars(
         query.order_by(Booking.created_at.desc(), Booking.id.desc())
-        .limit(page_size).offset((page - 1) * page_size).options(*_ANSWER_LOADS)
+        .limit(page_size).offset((page - 1) * page_size)
     ))
     return items, total
 
-
-def _booking_for_answer(booking_id: int) -> Booking:
-    return db.session.scalars(select(Booking).where(Booking.id == booking_id).options(*_ANSWER_LOADS)).one()
 
 
 def _relation(principal: Principal, booking: Booking) -> str:

@@ -7,6 +7,7 @@ from app.models.catalogue import (
     Genre,
     Movie,
     MovieFormat,
+    film_details,
     movie_genres,
 )
 from app.models.payments import (
@@ -34,5 +35,5 @@ __all__ = [
     "InvoiceCounter", "Movie", "MovieFormat", "OneTimeToken", "OptimisationRun", "Payment",
     "PaymentEvent", "PriceChange", "PricingRule", "PromoCode", "PromoRedemption",
     "RefreshTokenFamily", "Refund", "Screen", "ScreenClosure", "Seat", "SeatCategoryPrice",
-    "Showtime", "User", "UserCinema", "movie_genres",
+    "Showtime", "User", "UserCinema", "film_details", "movie_genres",
 ]

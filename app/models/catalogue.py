@@ -14,7 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Load, Mapped, mapped_column, relationship, selectinload
 
 from app.extensions import db
 from app.models.mixins import TimestampMixin, VersionedMixin
@@ -85,9 +85,11 @@ class Movie(TimestampMixin, VersionedMixin, db.Model):
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="active")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    genres: Mapped[list[Genre]] = relationship(secondary=movie_genres, lazy="selectin")
+    # Loaded when read (a film's own answers ask for them with ``film_details()``): showtimes and
+    # bookings load their film for its title and runtime, and need neither.
+    genres: Mapped[list[Genre]] = relationship(secondary=movie_genres)
     format_rows: Mapped[list[MovieFormat]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="MovieFormat.format"
+        cascade="all, delete-orphan", order_by="MovieFormat.format"
     )
 
     @property
@@ -105,3 +107,10 @@ class MovieFormat(db.Model):
         ForeignKey("movies.id", ondelete="CASCADE"), primary_key=True
     )
     format: Mapped[str] = mapped_column(String(4), primary_key=True, index=True)
+
+
+def film_details() -> tuple[Load, ...]:
+    """Loader options for reading films with what a film's own answer shows: genres and
+    formats, one extra query each whatever the number of films. (A function: options built at
+    import time would configure the mappers before every model is defined.)"""
+    return selectinload(Movie.genres), selectinload(Movie.format_rows)

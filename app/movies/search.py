@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, o
 
 from app.common.clock import now
 from app.extensions import db
-from app.models import AgeRating, Cinema, Genre, Movie, MovieFormat, Showtime, movie_genres
+from app.models import AgeRating, Cinema, Genre, Movie, MovieFormat, Showtime, film_details, movie_genres
 
 
 def showing_state(movie: Movie, today: date | None = None) -> str:
@@ -59,7 +59,8 @@ def search_statement(args: dict[str, Any]) -> Select:
     if args.get("cinema_id") is not None or args.get("date"):
         conditions.append(_has_showtime(args.get("cinema_id"), args.get("date")))
     sort = args.get("sort") or ("relevance" if args.get("q") else "-release_date")
-    return select(Movie).where(*conditions).order_by(*_order(sort, args.get("q", "")), Movie.id)
+    return (select(Movie).where(*conditions).order_by(*_order(sort, args.get("q", "")), Movie.id)
+            .options(*film_details()))
 
 
 def _escape(word: str) -> str:

@@ -113,14 +113,17 @@ def _apply(movie: Movie, data: dict[str, Any]) -> None:
     formats = data.pop("formats", None)
     _check_dates(data.get("release_date", movie.release_date),
                  data.get("end_of_run", movie.end_of_run))
-    for name, value in data.items():
-        setattr(movie, name, value)
-    if genres is not None:
-        movie.genres = genres
-    if formats is not None:
-        kept = [row for row in movie.format_rows if row.format in formats]
-        have = {row.format for row in kept}
-        movie.format_rows = kept + [MovieFormat(format=f) for f in formats if f not in have]
+    # Genres and formats load when first touched; that load must not flush the fields set
+    # just before it (a second UPDATE would bump the version twice).
+    with db.session.no_autoflush:
+        for name, value in data.items():
+            setattr(movie, name, value)
+        if genres is not None:
+            movie.genres = genres
+        if formats is not None:
+            kept = [row for row in movie.format_rows if row.format in formats]
+            have = {row.format for row in kept}
+            movie.format_rows = kept + [MovieFormat(format=f) for f in formats if f not in have]
 
 
 def _genres(genre_ids: list[int]) -> list[Genre]:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from app.common.clock import now
 from app.common.localtime import local_parts, with_local_parts
@@ -125,7 +126,8 @@ def _movies(horizon: Horizon, movie_ids: list[int] | None) -> list[Movie]:
     last_day = horizon.start_date + timedelta(days=horizon.days - 1)
     query = select(Movie).where(
         Movie.status == "active", Movie.release_date <= last_day,
-        or_(Movie.end_of_run.is_(None), Movie.end_of_run >= horizon.start_date)).order_by(Movie.id)
+        or_(Movie.end_of_run.is_(None), Movie.end_of_run >= horizon.start_date)
+    ).order_by(Movie.id).options(selectinload(Movie.format_rows))
     if movie_ids:
         query = query.where(Movie.id.in_(movie_ids))
     return list(db.session.scalars(query))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
 
 from app.bookings.seatmap import invalidate_seat_map
+from app.common.clock import now
 from app.extensions import db
 
 
@@ -76,3 +78,28 @@ def test_a_confirmation_takes_five_statements_whatever_its_seats(client, sale, s
     with statements() as seen:
         assert client.get("/api/bookings", headers=headers).status_code == 200
     assert seen == ["SELECT", "SELECT", "SELECT"]  # the count, a page of bookings, their seats
+
+
+def test_showtime_reads_load_the_film_without_its_genres_and_formats(client, factory):
+    screen = factory.screen(factory.cinema(), rows=1, seats_per_row=4)
+    showtimes = [factory.showtime(screen, factory.movie(formats=("2D", "3D")),
+                                  starts_at=now() + timedelta(days=1, hours=3 * i)) for i in range(3)]
+    showtime_id = showtimes[0].id
+    db.session.expunge_all()  # as a new request finds it: nothing of it in the session yet
+    with statements() as seen:
+        assert client.get(f"/api/showtimes/{showtime_id}").json["movie_title"]
+    assert seen == ["SELECT"]  # the showtime with its film and screen
+    with statements() as seen:
+        assert len(client.get("/api/showtimes").json) == 3
+    assert seen == ["SELECT", "SELECT"]  # the count and the page, whatever its length
+
+
+@pytest.mark.parametrize("films", [1, 4])
+def test_a_page_of_films_takes_four_statements_whatever_its_length(client, factory, films):
+    for index in range(films):
+        factory.movie(formats=("2D", "IMAX"), genres=[factory.genre(f"Genre {index}")])
+    db.session.expunge_all()
+    with statements() as seen:
+        page = client.get("/api/movies").json
+    assert len(page["items"]) == films and all(film["formats"] == ["2D", "IMAX"] for film in page["items"])
+    assert seen == ["SELECT"] * 4  # the count, the page, their genres, their formats
