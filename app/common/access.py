@@ -164,7 +164,8 @@ def current_claims() -> dict:
 # A client sends the same access token with every request of its 15-minute life, and checking
 # its signature and claims again each time is a fair share of a cheap request (PyJWT decodes
 # it several times over). So each worker remembers the claims of tokens it verified, per app
-# (the signing key), re-checking only the expiry; revocation is still asked of Redis every time.
+# (the signing key), re-checking only the expiry; revocation is checked on every request (in
+# the near cache Redis keeps coherent, or in Redis).
 _REMEMBERED_TOKENS_MAX = 4096
 
 

@@ -15,10 +15,13 @@ worker by the time that request is read, whichever worker serves it.
 
 - A value read from Redis is kept only if no announcement for its key was processed while it
   was being read (a ticket per key, which an announcement cancels).
-- When the tracking connection fails, everything is forgotten and values are read from Redis
-  until it is back (retried at most once a second).
-- An entry is also dropped after ``max_age`` seconds, which bounds the damage of a tracking
-  connection that dies without the socket noticing.
+- The cache is trusted only while the tracking connection has been heard from within
+  ``LIVENESS_SECONDS``: when it has been quiet that long, a lookup sends it a PING and reads
+  Redis itself until the pong arrives (Redis answers in order, so the pong also means every
+  earlier announcement has been read). No pong in time, or any socket error: the connection is
+  dropped, everything is forgotten, and a new one is tried at most once a second. So even a
+  connection that dies without the socket noticing cannot keep a stale value in use.
+- An entry is also dropped after ``max_age`` seconds.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ log = logging.getLogger("cinemaos.near_cache")
 INVALIDATION_CHANNEL = "__redis__:invalidate"
 CLIENT_NAME = "near-cache"  # how the tracking connections show in CLIENT LIST
 RECONNECT_PAUSE_SECONDS = 1.0
+LIVENESS_SECONDS = 2.0
 
 
 class NearCache:
@@ -48,11 +52,14 @@ class NearCache:
         self._prefixes = prefixes
         self._max_entries = max_entries
         self._max_age = max_age
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards everything below
+        self._connecting = threading.Lock()  # one thread at a time opens a connection
         self._values: OrderedDict[str, tuple[Any, float]] = OrderedDict()
         self._tickets: dict[str, object] = {}
         self._connection: redis.Connection | None = None
         self._owner_pid: int | None = None
+        self._heard_at = 0.0
+        self._pinged_at: float | None = None
         self._retry_at = 0.0
         self._failing = False
 
@@ -62,7 +69,8 @@ class NearCache:
         ``load`` reads them from Redis (one value per key, in order); what it returns is kept
         for the next requests unless a key changed meanwhile.
         """
-        self._refuse_untracked(keys)
+        self._refuse_bad_keys(keys)
+        self._connect_if_needed()
         with self._lock:
             if not self._catch_up():
                 tickets = None
@@ -79,11 +87,12 @@ class NearCache:
             values = load(keys)
             return values
         finally:
-            self._settle(tickets, values)
+            self._settle(keys, tickets, values)
 
     @property
     def tracking(self) -> bool:
-        """Whether changes are being announced to this process (for health checks and tests)."""
+        """Whether a tracking connection is open and has been heard from lately (for tests)."""
+        self._connect_if_needed()
         with self._lock:
             return self._catch_up()
 
@@ -99,12 +108,12 @@ class NearCache:
             self._values.move_to_end(key)
         return found
 
-    def _settle(self, tickets: dict[str, object], values: list[Any] | None) -> None:
+    def _settle(self, keys: list[str], tickets: dict[str, object], values: list[Any] | None) -> None:
         """Keep what was loaded for keys whose ticket survived; give the tickets back."""
         stored_at = time.monotonic()
         with self._lock:
-            for index, (key, ticket) in enumerate(tickets.items()):
-                if self._tickets.get(key) is not ticket:
+            for index, key in enumerate(keys):
+                if self._tickets.get(key) is not tickets[key]:
                     continue  # announced meanwhile (or a newer read holds it): not kept
                 del self._tickets[key]
                 if values is not None:
@@ -114,26 +123,43 @@ class NearCache:
                 self._values.popitem(last=False)
 
     def _catch_up(self) -> bool:
-        """Apply every announcement delivered so far; False when changes are not being tracked."""
+        """Apply every announcement delivered so far; True when the cache may be trusted now."""
         if self._connection is not None and self._owner_pid != os.getpid():
             # A forked child: the socket is its parent's, and so is what was learnt through it.
             self._connection = None
             self._values.clear()
             self._tickets.clear()
-        if self._connection is None and not self._connect():
+        if self._connection is None:
             return False
         try:
             while self._connection.can_read():
                 self._apply(self._connection.read_response())
+            return self._alive()
         except (RedisError, OSError):
             self._forget_connection()
             return False
-        return True
+
+    def _alive(self) -> bool:
+        """Heard from lately; else ask (PING) and distrust the cache until the pong is read."""
+        moment = time.monotonic()
+        if moment - self._heard_at <= LIVENESS_SECONDS:
+            return True
+        if self._pinged_at is None:
+            self._connection.send_command("PING")
+            self._pinged_at = moment
+        elif moment - self._pinged_at > LIVENESS_SECONDS:
+            self._forget_connection()  # asked and never answered: the connection is dead
+        return False
 
     def _apply(self, message: list) -> None:
-        kind, channel, keys = message[0], message[1], message[2]
-        if kind != "message" or channel != INVALIDATION_CHANNEL:
+        self._heard_at = time.monotonic()
+        kind = message[0]
+        if kind == "pong":
+            self._pinged_at = None
             return
+        if kind != "message" or message[1] != INVALIDATION_CHANNEL:
+            return
+        keys = message[2]
         if keys is None:  # FLUSHDB, FLUSHALL, or Redis dropped the tracking table
             self._values.clear()
             self._tickets.clear()
@@ -142,11 +168,28 @@ class NearCache:
             self._values.pop(key, None)
             self._tickets.pop(key, None)
 
-    def _connect(self) -> bool:
-        if time.monotonic() < self._retry_at:
-            return False
+    def _connect_if_needed(self) -> None:
+        """Open the tracking connection when there is none, outside the lock: lookups carry on
+        (reading Redis) while one thread waits on the network."""
+        if self._connection is not None and self._owner_pid == os.getpid():
+            return
+        if time.monotonic() < self._retry_at or not self._connecting.acquire(blocking=False):
+            return
+        try:
+            connection = self._open()
+            if connection is not None:
+                with self._lock:
+                    # Nothing known before this moment can be trusted: changes were not announced.
+                    self._values.clear()
+                    self._tickets.clear()
+                    self._connection, self._owner_pid = connection, os.getpid()
+                    self._heard_at, self._pinged_at = time.monotonic(), None
+        finally:
+            self._connecting.release()
+
+    def _open(self) -> redis.Connection | None:
         connection = redis.ConnectionPool.from_url(
-            self._url, protocol=2, decode_responses=True, socket_timeout=2, socket_connect_timeout=2,
+            self._url, protocol=2, decode_responses=True, socket_timeout=0.5, socket_connect_timeout=2,
             client_name=CLIENT_NAME,
         ).make_connection()
         try:
@@ -165,13 +208,9 @@ class NearCache:
             if not self._failing:  # once per outage, not once a second
                 log.warning("near cache off, reading from Redis: cannot track changes (%s)", exc)
             self._failing = True
-            return False
+            return None
         self._failing = False
-        # Nothing known before this moment can be trusted: changes were not being announced.
-        self._values.clear()
-        self._tickets.clear()
-        self._connection, self._owner_pid = connection, os.getpid()
-        return True
+        return connection
 
     def _forget_connection(self) -> None:
         self._connection.disconnect()
@@ -180,7 +219,9 @@ class NearCache:
         self._tickets.clear()
         self._retry_at = time.monotonic() + RECONNECT_PAUSE_SECONDS
 
-    def _refuse_untracked(self, keys: list[str]) -> None:
+    def _refuse_bad_keys(self, keys: list[str]) -> None:
         untracked = [key for key in keys if not key.startswith(self._prefixes)]
         if untracked:
             raise ValueError(f"Keys {untracked} are outside the tracked prefixes {self._prefixes}")
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"Keys {keys} name a key twice")

@@ -126,10 +126,45 @@ def test_a_tracking_connection_is_named_and_subscribed(server):
     assert CLIENT_NAME in names
 
 
-def test_keys_outside_the_tracked_prefixes_are_refused():
+def test_keys_outside_the_tracked_prefixes_or_named_twice_are_refused():
     cache = NearCache(TEST_REDIS_URL, (PREFIX,))
     with pytest.raises(ValueError, match="outside the tracked prefixes"):
         cache.read_through(["elsewhere:1"], lambda keys: [None])
+    with pytest.raises(ValueError, match="twice"):
+        cache.read_through([f"{PREFIX}a", f"{PREFIX}a"], lambda keys: [None, None])
+
+
+def test_a_quiet_connection_is_asked_for_a_pong_before_it_is_trusted_again(server, monkeypatch):
+    monkeypatch.setattr(near_cache, "LIVENESS_SECONDS", 0.05)
+    cache = NearCache(TEST_REDIS_URL, (PREFIX,))
+    load = CountingLoader(server)
+    key = f"{PREFIX}k"
+    cache.read_through([key], load)
+    time.sleep(0.06)  # nothing heard since
+    cache.read_through([key], load)  # not trusted: read from Redis, and a PING goes out
+    assert load.calls == 2
+    time.sleep(0.01)  # the pong arrives
+    cache.read_through([key], load)
+    assert load.calls == 2  # trusted again, with what it knew
+
+
+def test_a_connection_that_went_silent_is_not_trusted(server, monkeypatch):
+    """A link that died without the socket noticing: nothing arrives, not even a pong."""
+    monkeypatch.setattr(near_cache, "LIVENESS_SECONDS", 0.05)
+    cache = NearCache(TEST_REDIS_URL, (PREFIX,))
+    load = CountingLoader(server)
+    key = f"{PREFIX}k"
+    server.set(key, "before")
+    assert cache.read_through([key], load) == ["before"]
+    deaf = cache._connection  # the test's stand-in for a dead network path
+    monkeypatch.setattr(deaf, "can_read", lambda *args, **kwargs: False)
+    monkeypatch.setattr(deaf, "send_command", lambda *args, **kwargs: None)
+    server.set(key, "after")  # its announcement is never read
+    time.sleep(0.06)
+    assert cache.read_through([key], load) == ["after"]  # quiet too long: Redis is asked
+    time.sleep(0.06)
+    assert cache.read_through([key], load) == ["after"]  # still no pong: connection dropped
+    assert cache._connection is not deaf
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -159,7 +194,6 @@ def test_a_logout_or_a_disabled_account_is_refused_at_once_by_every_worker(app, 
         assert disabled.status_code == 200
         refused = elsewhere.get("/api/auth/me", headers=bearer(second))
         assert refused.status_code == 401
-
 
 
 def test_without_tracking_every_read_goes_to_redis(server, caplog):
