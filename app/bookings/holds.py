@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from flask import current_app
 
@@ -91,7 +91,7 @@ class Hold:
 
     def to_json(self) -> str:
         """The hold's record in Redis. Its ``expires_at`` is the latest the hold can end; the
-        record's TTL is the truth (a replacing hold may get less), which :func:`find_hold` reads."""
+        record's TTL is the truth (a running deadline may give less), which :func:`find_hold` reads."""
         # Shallow, seats serialised through ``vars``: ``dataclasses.asdict`` would deep-copy
         # every price trace first, which was a fair share of a hold's time.
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "replaced_hold_id"}
@@ -108,8 +108,10 @@ class Hold:
 
 def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
                ticket_types: dict[int, str] | None = None, promo_code: str | None = None) -> Hold:
-    """Hold every seat of ``seat_ids`` or none; a new hold replaces the user's previous one
-    and keeps its expiry (changing seats does not restart the countdown).
+    """Hold every seat of ``seat_ids`` or none; a new hold replaces the user's previous one.
+
+    The user's first hold for the showtime starts a countdown that later holds keep, even after
+    a release, until the user books (changing seats does not restart it).
 
     ``ticket_types`` (seat id -> adult/child/senior/student, adult by default) are chosen now
     because the quote they produce is the price the booking and the payment honour.
@@ -135,12 +137,13 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
                 raise
             forget_sales_context(showtime_id)  # refused on facts that have changed: decide again
             continue
+        asked_at = now()  # the script's TTL runs from about here: never promise later than Redis
         epoch, outcome = _run_hold_script(hold, ttl)
         if epoch == context.epoch:
             if outcome[0] == 0:
                 _refuse_if_taken(sorted(int(seat_id) for seat_id in outcome[1:]), context.seats)
-            granted = timedelta(milliseconds=int(outcome[2]))  # less than ttl when replacing a hold
-            return replace(hold, replaced_hold_id=outcome[1] or None, expires_at=now() + granted)
+            granted = timedelta(milliseconds=int(outcome[2]))  # less than ttl under a running deadline
+            return replace(hold, replaced_hold_id=outcome[1] or None, expires_at=asked_at + granted)
         # Decided on facts that changed meanwhile (a price, the showtime, its seats): undo, decide again.
         if outcome[0] == 1:
             release_locks(showtime_id, hold.hold_id, principal.id, hold.seat_ids)
@@ -195,7 +198,7 @@ def _run_hold_script(hold: Hold, ttl: int) -> tuple[str | None, list]:
     script_keys = [
         keys.user_hold_key(showtime_id, user_id), keys.hold_key(showtime_id, hold.hold_id),
         keys.seat_map_key(showtime_id), keys.seat_map_generation_key(showtime_id), keys.sold_key(showtime_id),
-        *(keys.lock_key(showtime_id, i) for i in hold.seat_ids),
+        keys.user_deadline_key(showtime_id, user_id), *(keys.lock_key(showtime_id, i) for i in hold.seat_ids),
     ]
     script_args = [hold.hold_id, ttl * 1000, hold.to_json(), ",".join(map(str, hold.seat_ids)),
                    keys.hold_prefix(showtime_id), keys.lock_prefix(showtime_id), user_id]
@@ -221,7 +224,11 @@ def release_hold(principal: Principal, hold_id: str) -> None:
 
 
 def find_hold(hold_id: str) -> Hold | None:
-    """The live hold of that id, or None (unknown, malformed or expired)."""
+    """The live hold of that id, or None (unknown, malformed or expired).
+
+    Its ``expires_at`` comes from the record's TTL, read in the same round trip: the record's
+    own field is only the latest the hold could have ended (a running deadline shortens it).
+    """
     showtime_id = keys.showtime_of_hold(hold_id)
     if showtime_id is None:
         return None
@@ -243,6 +250,7 @@ def claim_hold(hold: Hold, minimum_seconds: int) -> list[int]:
     lost = lua.run(
         "claim",
         [keys.hold_key(hold.showtime_id, hold.hold_id), keys.user_hold_key(hold.showtime_id, hold.user_id),
+         keys.user_deadline_key(hold.showtime_id, hold.user_id),
          *(keys.lock_key(hold.showtime_id, seat_id) for seat_id in hold.seat_ids)],
         [hold.hold_id, minimum_seconds * 1000],
     )
@@ -261,7 +269,14 @@ def release_locks(showtime_id: int, hold_id: str, user_id: int, seat_ids: list[i
     )
 
 
-def ensure_on_sale(showtime: Showtime | SalesContext) -> None:
+class SaleState(Protocol):
+    """What deciding "on sale" needs: a showtime, its sales context or a row of the two columns."""
+
+    status: str
+    starts_at: datetime
+
+
+def ensure_on_sale(showtime: SaleState) -> None:
     if showtime.status != "scheduled":
         raise ConflictError("This showtime was cancelled", reason="showtime_cancelled")
     if showtime.starts_at <= now():

@@ -46,6 +46,12 @@ def user_hold_key(showtime_id: int, user_id: int) -> str:
     return f"{hold_prefix(showtime_id)}user:{user_id}"
 
 
+def user_deadline_key(showtime_id: int, user_id: int) -> str:
+    """When the user's holds for the showtime must end: set by their first hold, kept by the
+    holds that replace it and by a release, dropped once they book."""
+    return f"{user_hold_key(showtime_id, user_id)}:deadline"
+
+
 def seat_map_key(showtime_id: int) -> str:
     return f"showtime:{{{showtime_id}}}:seats"
 

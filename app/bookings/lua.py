@@ -35,9 +35,11 @@ local function end_hold(record_key, pointer_key, hold_id)
 end
 """
 
-# A hold that replaces the user's live hold keeps its expiry: the countdown started by the
-# first hold runs on, so re-holding cannot keep seats off sale for ever.
-# KEYS: user pointer, new hold record, seat map, seat map generation, sold seats, lock per seat...
+# A hold ends at the user's deadline for the showtime when one runs: the countdown started by
+# their first hold runs on through replacements and releases, so re-holding cannot keep
+# seats off sale for ever. It ends when they book (CLAIM).
+# KEYS: user pointer, new hold record, seat map, seat map generation, sold seats, user deadline,
+#       lock per seat...
 # ARGV: hold id, ttl ms, hold data (JSON), seat ids (comma-separated), hold key prefix,
 #       lock key prefix, user id
 # Returns {1, replaced hold id or '', ttl ms given}, {0, taken seat id...}, or {2} when the
@@ -49,14 +51,12 @@ end
 local hold_id = ARGV[1]
 local previous = redis.call('GET', KEYS[1])
 local ttl = tonumber(ARGV[2])
-if previous then
-  local remaining = redis.call('PTTL', KEYS[1])
-  if remaining > 0 and remaining < ttl then
-    ttl = remaining
-  end
+local remaining = redis.call('PTTL', KEYS[6])
+if remaining > 0 and remaining < ttl then
+  ttl = remaining
 end
 local taken = {0}
-for i = 6, #KEYS do
+for i = 7, #KEYS do
   local seat = string.sub(KEYS[i], #ARGV[6] + 1)
   local owner = redis.call('GET', KEYS[i])
   if redis.call('SISMEMBER', KEYS[5], seat) == 1 or (owner and owner ~= previous and owner ~= hold_id) then
@@ -76,12 +76,13 @@ if previous then
   end
   redis.call('DEL', previous_key)
 end
-for i = 6, #KEYS do
+for i = 7, #KEYS do
   redis.call('SET', KEYS[i], hold_id, 'PX', ttl)
 end
 redis.call('HSET', KEYS[2], 'data', ARGV[3], 'seat_ids', ARGV[4], 'user_id', ARGV[7])
 redis.call('PEXPIRE', KEYS[2], ttl)
 redis.call('SET', KEYS[1], hold_id, 'PX', ttl)
+redis.call('SET', KEYS[6], '1', 'PX', ttl)
 invalidate_seat_map(KEYS[3], KEYS[4])
 return {1, previous or '', ttl}
 """
@@ -89,11 +90,12 @@ return {1, previous or '', ttl}
 # Confirmation step one: every lock must still be this hold's. The locks (and the record)
 # are stretched to at least ARGV[2] ms so they cannot lapse while the booking is written, and
 # the hold stops being the user's "live" hold so a new hold cannot replace it mid-confirmation.
-# KEYS: hold record, user pointer, lock per seat...   ARGV: hold id, minimum ttl ms
+# The user is booking, so their countdown for the showtime ends: their next hold gets a new one.
+# KEYS: hold record, user pointer, user deadline, lock per seat...   ARGV: hold id, minimum ttl ms
 # Returns the lock keys no longer owned by the hold (empty: all good).
 CLAIM = """
 local lost = {}
-for i = 3, #KEYS do
+for i = 4, #KEYS do
   if redis.call('GET', KEYS[i]) ~= ARGV[1] then
     lost[#lost + 1] = KEYS[i]
   end
@@ -102,7 +104,7 @@ if #lost > 0 then
   return lost
 end
 local minimum = tonumber(ARGV[2])
-for i = 3, #KEYS do
+for i = 4, #KEYS do
   if redis.call('PTTL', KEYS[i]) < minimum then
     redis.call('PEXPIRE', KEYS[i], minimum)
   end
@@ -111,6 +113,7 @@ if redis.call('PTTL', KEYS[1]) < minimum then
   redis.call('PEXPIRE', KEYS[1], minimum)
 end
 delete_if_owned(KEYS[2], ARGV[1])
+redis.call('DEL', KEYS[3])
 return lost
 """
 

@@ -56,8 +56,9 @@ class Holds(MethodView):
         """Hold seats: all of them or none, for a few minutes, at a quoted price
 
         Staff may hold only at their cinemas. A new hold for the same showtime replaces your
-        previous one and keeps its expiry: changing seats does not restart the countdown. The
-        quoted prices are honoured when you book.
+        previous one. Your first hold for a showtime starts a countdown (5 minutes by default):
+        later holds end at the same moment, even after a release, until you book. The quoted
+        prices are honoured when you book.
         """
         hold = holds.hold_seats(current_principal(), body["showtime_id"], body["seat_ids"],
                                 body["ticket_types"], body["promo_code"])

@@ -82,7 +82,8 @@ class HoldSchema(ma.Schema):
         "Hold id; send it to POST /api/bookings to book", "42-9f86d081884c7d659a2feaa0"))
     showtime_id = ma.fields.Integer(required=True, metadata=_meta("Showtime id", 42))
     expires_at = ma.fields.AwareDateTime(required=True, metadata=_meta(
-        "When the seats are released; a hold replacing your previous one keeps its expiry"))
+        "When the seats are released: the end of the countdown your first hold for this showtime "
+        "started (changing seats does not restart it)"))
     currency = ma.fields.String(required=True, metadata=_meta("ISO 4217 currency", "GBP"))
     seats = ma.fields.List(ma.fields.Nested(HoldSeatSchema), required=True,
                            metadata=_meta("Held seats and their quoted prices"))

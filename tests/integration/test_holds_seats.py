@@ -273,9 +273,28 @@ def test_changing_seats_does_not_restart_the_countdown(factory, venue):
         time.sleep(2.2)  # past the first deadline, not past a restarted one
         assert redis_client.client.get(keys.lock_key(showtime_id, c)) is None
 
-        fresh = hold(client, factory, venue["customer"], showtime_id, [d]).json  # nothing to replace
+        fresh = hold(client, factory, venue["customer"], showtime_id, [d]).json  # deadline passed
         assert fresh["replaced_hold_id"] is None
         assert redis_client.client.pttl(keys.lock_key(showtime_id, d)) > 2500
+
+
+def test_releasing_and_holding_again_does_not_restart_the_countdown(factory, venue):
+    short = create_app(settings_for_tests(HOLD_TTL_SECONDS=3))
+    showtime_id = venue["showtime"].id
+    a, b = (s.id for s in venue["seats"][:2])
+    headers = factory.headers(venue["customer"])
+    with short.app_context():
+        client = short.test_client()
+        first = client.post("/api/bookings/hold", headers=headers,
+                            json={"showtime_id": showtime_id, "seat_ids": [a]}).json
+        time.sleep(1.0)
+        assert client.delete(f"/api/bookings/hold/{first['hold_id']}", headers=headers).status_code == 204
+        again = client.post("/api/bookings/hold", headers=headers,
+                            json={"showtime_id": showtime_id, "seat_ids": [a, b]})
+        assert again.status_code == 201 and again.json["replaced_hold_id"] is None
+        deadline = datetime.fromisoformat(first["expires_at"])
+        assert abs((datetime.fromisoformat(again.json["expires_at"]) - deadline).total_seconds()) < 0.2
+        assert 0 < redis_client.client.pttl(keys.lock_key(showtime_id, b)) <= 2100
 
 
 def test_a_confirmed_hold_leaves_the_next_hold_a_full_countdown(client, factory, venue):
