@@ -11,9 +11,10 @@ shows by alternating ratio updates (iterative proportional fitting of a Poisson 
 prior's shape with empirical-Bayes weight ``n / (n + strength)``, ``n`` being the number
 of past shows behind that cell: a weekday seen on 500 shows follows the data, an age nobody
 has observed keeps the prior's ratio to its neighbours. A sold-out show only says that its
-demand was at least its capacity: each sweep replaces its attendance by the demand the
+demand was at least what it sold: each sweep replaces its attendance by the demand the
 current model expects given that (an EM step for censored data), so hits are not
-under-forecast at the size of the screens they happened to play in.
+under-forecast at the size of the screens they happened to play in. (A show is taken as sold
+out when it sold the screen's current capacity; one on a screen enlarged since is not.)
 
 ``ProfileForecast`` turns a profile into the optimiser's ``Forecast`` callable. Its hour
 curve interpolates linearly between hour midpoints, so 18:55 and 19:05 do not differ by a
@@ -85,19 +86,19 @@ def _shrunk_ratio(index: np.ndarray, size: int, observed: np.ndarray, expected: 
     return (n * raw + strength * scale * prior) / (n + strength)
 
 
-def expected_censored_demand(expected: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-    """E[D | D >= capacity] for demand D of mean ``expected``, vectorised.
+def expected_censored_demand(expected: np.ndarray, at_least: np.ndarray) -> np.ndarray:
+    """E[D | D >= at_least] for demand D of mean ``expected``, vectorised.
 
     Demand is taken as Poisson, approximated by a normal of the same mean and variance with
     a continuity correction: E = lambda + sqrt(lambda) * h(z), ``h`` the normal hazard
-    (inverse Mills ratio) at z = (capacity - 0.5 - lambda) / sqrt(lambda). Never below
-    ``capacity``.
+    (inverse Mills ratio) at z = (at_least - 0.5 - lambda) / sqrt(lambda). Never below
+    ``at_least``.
     """
     lam = np.maximum(np.asarray(expected, dtype=float), 1e-9)
-    cap = np.asarray(capacity, dtype=float)
+    floor = np.asarray(at_least, dtype=float)
     sigma = np.sqrt(lam)
-    z = (cap - 0.5 - lam) / sigma
-    return np.maximum(lam + sigma * _normal_hazard(z), cap)
+    z = (floor - 0.5 - lam) / sigma
+    return np.maximum(lam + sigma * _normal_hazard(z), floor)
 
 
 def _normal_hazard(z: np.ndarray) -> np.ndarray:
@@ -147,7 +148,9 @@ def fit_profile(film_age_weeks: np.ndarray, weekday: np.ndarray, hour: np.ndarra
     for _ in range(sweeps):
         if sold_out.any():
             full = cap * fit.level * fit.age[age] * fit.weekday[wd] * fit.hour[hr]
-            demand = np.where(sold_out, expected_censored_demand(full, cap), att)
+            # Conditioned on what it sold, not on today's capacity: a screen may have lost
+            # seats since (the capacity is the screen's current one).
+            demand = np.where(sold_out, expected_censored_demand(full, att), att)
         pred = cap * fit.level * fit.weekday[wd] * fit.hour[hr]
         a = _shrunk_ratio(age, MAX_AGE_WEEKS + 1, demand, pred, prior.age, strength)
         pred = cap * fit.level * a[age] * fit.hour[hr]
