@@ -37,6 +37,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -279,7 +280,7 @@ class _CpuMeter:
         self.gunicorn_pid, self.redis_pid = gunicorn_pid, redis_pid
         self.tick = os.sysconf("SC_CLK_TCK")
 
-    def measure(self, drive, *args) -> dict:
+    def measure(self, drive: Callable[..., dict], *args) -> dict:
         before = self._sample()
         run = drive(*args)
         after = self._sample()
@@ -292,6 +293,8 @@ class _CpuMeter:
 
 
 def _cpu_ticks(pid: int) -> int:
+    """User + system CPU ticks of ``pid``; 0 when it is not visible here (it ended, or Redis runs
+    in another PID namespace such as a container, where its CPU then reads as 0)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except FileNotFoundError:  # a process that ended between listing and reading

@@ -255,7 +255,6 @@ def list_bookings(principal: Principal, *, showtime_id: int | None = None, statu
     return items, total
 
 
-
 def _relation(principal: Principal, booking: Booking) -> str:
     """'staff' if the caller works at the booking's cinema, 'owner' if it is theirs.
 

@@ -133,3 +133,19 @@ def test_a_free_booking_whose_promo_was_used_up_meanwhile_is_refused(client, fac
     assert db.session.query(Booking).filter_by(user_id=second.id).count() == 0
     seat_map = client.get(f"/api/showtimes/{showtime.id}/seats").json
     assert {s["id"]: s["status"] for s in seat_map["seats"]}[seats[5].id] == "available"
+
+
+def test_cancelling_the_showtime_of_a_free_booking_gives_its_promo_use_back(client, factory):
+    showtime, seats = _showtime(factory)
+    promo = _promo(code="FREEBIE", value=100)
+    customer = factory.user()
+    manager = factory.user("manager", cinemas=[showtime.cinema_id])
+    showtime_id = showtime.id
+    _, booking = _hold_and_book(client, factory, customer, showtime, [seats[2].id], "FREEBIE")
+    assert booking["status"] == "confirmed"
+
+    cancelled = client.delete(f"/api/schedule/showtime/{showtime_id}", headers=factory.headers(manager))
+    assert cancelled.status_code in (200, 204), cancelled.json
+    db.session.expire_all()
+    assert db.session.get(Booking, booking["id"]).status == "cancelled"
+    assert db.session.get(PromoCode, promo.id).uses_count == 0
