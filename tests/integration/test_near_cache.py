@@ -101,13 +101,19 @@ def test_entries_expire_after_max_age(server):
     assert load.calls == 2
 
 
-def test_when_the_tracking_connection_dies_nothing_stale_is_served(server, monkeypatch):
-    monkeypatch.setattr(near_cache, "RECONNECT_PAUSE_SECONDS", 0.0)
+def primed(server: redis.Redis) -> tuple[NearCache, CountingLoader, str]:
+    """A cache that has read ``key`` (value "before") once, and the loader it read it with."""
     cache = NearCache(TEST_REDIS_URL, (PREFIX,))
     load = CountingLoader(server)
     key = f"{PREFIX}k"
     server.set(key, "before")
     assert cache.read_through([key], load) == ["before"]
+    return cache, load, key
+
+
+def test_when_the_tracking_connection_dies_nothing_stale_is_served(server, monkeypatch):
+    monkeypatch.setattr(near_cache, "RECONNECT_PAUSE_SECONDS", 0.0)
+    cache, load, key = primed(server)
 
     killed = server.client_kill_filter(_type="pubsub", skipme=True)
     assert killed >= 1
@@ -151,11 +157,7 @@ def test_a_quiet_connection_is_asked_for_a_pong_before_it_is_trusted_again(serve
 def test_a_connection_that_went_silent_is_not_trusted(server, monkeypatch):
     """A link that died without the socket noticing: nothing arrives, not even a pong."""
     monkeypatch.setattr(near_cache, "LIVENESS_SECONDS", 0.05)
-    cache = NearCache(TEST_REDIS_URL, (PREFIX,))
-    load = CountingLoader(server)
-    key = f"{PREFIX}k"
-    server.set(key, "before")
-    assert cache.read_through([key], load) == ["before"]
+    cache, load, key = primed(server)
     deaf = cache._connection  # the test's stand-in for a dead network path
     monkeypatch.setattr(deaf, "can_read", lambda *args, **kwargs: False)
     monkeypatch.setattr(deaf, "send_command", lambda *args, **kwargs: None)
