@@ -15,10 +15,10 @@ worker by the time that request is read, whichever worker serves it.
 
 - A value read from Redis is kept only if no announcement for its key was processed while it
   was being read (a ticket per key, which an announcement cancels).
-- The cache is trusted only while the tracking connection has been heard from within
-  ``LIVENESS_SECONDS``: when it has been quiet that long, a lookup sends it a PING and reads
-  Redis itself until the pong arrives (Redis answers in order, so the pong also means every
-  earlier announcement has been read). No pong in time, or any socket error: the connection is
+- The cache is trusted only while the tracking connection answered a PING sent within the
+  last ``LIVENESS_SECONDS``: past that, a lookup sends a new PING and reads Redis itself until
+  the pong arrives (Redis answers in order, so the pong also means every announcement made
+  before the PING has been read). No pong in time, or any socket error: the connection is
   dropped, everything is forgotten, and a new one is tried at most once a second. So even a
   connection that dies without the socket noticing cannot keep a stale value in use.
 - An entry is also dropped after ``max_age`` seconds.
@@ -30,6 +30,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -57,11 +58,11 @@ class NearCache:
         self._values: OrderedDict[str, tuple[Any, float]] = OrderedDict()
         self._tickets: dict[str, object] = {}
         self._connection: redis.Connection | None = None
-        self._owner_pid: int | None = None
-        self._heard_at = 0.0
+        self._alive_at = 0.0  # when the link was last known to work (a PING later answered)
         self._pinged_at: float | None = None
         self._retry_at = 0.0
         self._failing = False
+        os.register_at_fork(after_in_child=_call_if_alive(weakref.ref(self), "_after_fork_in_child"))
 
     def read_through(self, keys: list[str], load: Callable[[list[str]], list[Any]]) -> list[Any]:
         """The values of ``keys``: from this process when all are known, else ``load(keys)``.
@@ -124,11 +125,6 @@ class NearCache:
 
     def _catch_up(self) -> bool:
         """Apply every announcement delivered so far; True when the cache may be trusted now."""
-        if self._connection is not None and self._owner_pid != os.getpid():
-            # A forked child: the socket is its parent's, and so is what was learnt through it.
-            self._connection = None
-            self._values.clear()
-            self._tickets.clear()
         if self._connection is None:
             return False
         try:
@@ -140,9 +136,13 @@ class NearCache:
             return False
 
     def _alive(self) -> bool:
-        """Heard from lately; else ask (PING) and distrust the cache until the pong is read."""
+        """Proven alive lately; else ask (PING) and distrust the cache until the pong is read.
+
+        Only a pong proves the link, and it proves it as of when its PING was sent: a message
+        read now may have sat in the socket since before the link died.
+        """
         moment = time.monotonic()
-        if moment - self._heard_at <= LIVENESS_SECONDS:
+        if moment - self._alive_at <= LIVENESS_SECONDS:
             return True
         if self._pinged_at is None:
             self._connection.send_command("PING")
@@ -152,10 +152,10 @@ class NearCache:
         return False
 
     def _apply(self, message: list) -> None:
-        self._heard_at = time.monotonic()
         kind = message[0]
         if kind == "pong":
-            self._pinged_at = None
+            if self._pinged_at is not None:
+                self._alive_at, self._pinged_at = self._pinged_at, None
             return
         if kind != "message" or message[1] != INVALIDATION_CHANNEL:
             return
@@ -171,21 +171,31 @@ class NearCache:
     def _connect_if_needed(self) -> None:
         """Open the tracking connection when there is none, outside the lock: lookups carry on
         (reading Redis) while one thread waits on the network."""
-        if self._connection is not None and self._owner_pid == os.getpid():
+        if self._connection is not None or time.monotonic() < self._retry_at:
             return
-        if time.monotonic() < self._retry_at or not self._connecting.acquire(blocking=False):
+        if not self._connecting.acquire(blocking=False):
             return
         try:
+            if self._connection is not None:  # another thread got there first
+                return
+            opened_at = time.monotonic()
             connection = self._open()
             if connection is not None:
                 with self._lock:
                     # Nothing known before this moment can be trusted: changes were not announced.
                     self._values.clear()
                     self._tickets.clear()
-                    self._connection, self._owner_pid = connection, os.getpid()
-                    self._heard_at, self._pinged_at = time.monotonic(), None
+                    self._connection, self._alive_at, self._pinged_at = connection, opened_at, None
         finally:
             self._connecting.release()
+
+    def _after_fork_in_child(self) -> None:
+        """A forked child owns neither its parent's socket nor what was learnt through it, and
+        a lock held by another of the parent's threads would never be released here."""
+        self._lock, self._connecting = threading.Lock(), threading.Lock()
+        self._connection = None
+        self._values.clear()
+        self._tickets.clear()
 
     def _open(self) -> redis.Connection | None:
         connection = redis.ConnectionPool.from_url(
@@ -213,11 +223,11 @@ class NearCache:
         return connection
 
     def _forget_connection(self) -> None:
-        self._connection.disconnect()
-        self._connection = None
+        self._retry_at = time.monotonic() + RECONNECT_PAUSE_SECONDS  # before the connection goes
+        connection, self._connection = self._connection, None
         self._values.clear()
         self._tickets.clear()
-        self._retry_at = time.monotonic() + RECONNECT_PAUSE_SECONDS
+        connection.disconnect()
 
     def _refuse_bad_keys(self, keys: list[str]) -> None:
         untracked = [key for key in keys if not key.startswith(self._prefixes)]
@@ -225,3 +235,14 @@ class NearCache:
             raise ValueError(f"Keys {untracked} are outside the tracked prefixes {self._prefixes}")
         if len(set(keys)) != len(keys):
             raise ValueError(f"Keys {keys} name a key twice")
+
+
+def _call_if_alive(instance: weakref.ref, method: str) -> Callable[[], None]:
+    """A fork hook that does not keep its cache alive (apps come and go in tests)."""
+
+    def hook() -> None:
+        target = instance()
+        if target is not None:
+            getattr(target, method)()
+
+    return hook

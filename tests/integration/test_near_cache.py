@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -205,3 +206,28 @@ def test_without_tracking_every_read_goes_to_redis(server, caplog):
     assert cache.read_through([f"{PREFIX}k"], load) == [None]
     assert load.calls == 2 and not cache.tracking
     assert sum("near cache off" in record.getMessage() for record in caplog.records) == 1  # said once
+
+
+def test_a_pong_read_late_proves_the_link_only_as_of_its_ping(server, monkeypatch):
+    """A worker idle while its pong waited in the socket must not take that pong as fresh."""
+    monkeypatch.setattr(near_cache, "LIVENESS_SECONDS", 0.05)
+    cache, load, key = primed(server)
+    time.sleep(0.06)
+    cache.read_through([key], load)  # sends a PING
+    time.sleep(0.1)  # the pong arrives and waits, unread, while the worker is idle
+    monkeypatch.setattr(cache._connection, "send_command", lambda *args, **kwargs: None)  # link gone
+    calls = load.calls
+    cache.read_through([key], load)
+    assert load.calls == calls + 1  # the old pong does not vouch for now: Redis is asked
+
+
+def test_a_forked_child_starts_without_its_parents_connection(server):
+    cache, load, key = primed(server)
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child, reported through its exit code
+        fresh = CountingLoader(redis.Redis.from_url(TEST_REDIS_URL, decode_responses=True))
+        ok = cache._connection is None and cache.read_through([key], fresh) == ["before"]
+        os._exit(0 if ok and fresh.calls == 1 else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert cache.read_through([key], load) == ["before"] and load.calls == 1  # the parent's is intact
