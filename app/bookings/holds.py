@@ -36,8 +36,13 @@ from app.common.errors import (
 from app.extensions import db, redis_client
 from app.models import Showtime
 
-# The hold script's answer when the sold-seat mirror must be loaded first (``lua.HOLD``).
+# The hold script's answers when the sold-seat mirror must be loaded first, and when the
+# customer's countdown for the showtime is too close to its end for a new hold (``lua.HOLD``).
 MIRROR_MISSING = 2
+COUNTDOWN_ENDING = 3
+# No hold shorter than this tenth of the hold TTL (10 s of the default 5 minutes) is given.
+_SHORTEST_HOLD_SHARE = 10
+_SHORTEST_HOLD_MS = 10_000
 # Rounds a hold may need when the sold-seat mirror is missing or the sales facts change under it.
 _ATTEMPTS = 3
 
@@ -110,8 +115,9 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
                ticket_types: dict[int, str] | None = None, promo_code: str | None = None) -> Hold:
     """Hold every seat of ``seat_ids`` or none; a new hold replaces the user's previous one.
 
-    The user's first hold for the showtime starts a countdown that later holds keep, even after
-    a release, until the user books (changing seats does not restart it).
+    A customer's first hold for the showtime starts a countdown that later holds keep, even
+    after a release, until they book (changing seats does not restart it); close to its end no
+    new hold is given (409 ``hold_time_up``). Staff holding for walk-in customers have none.
 
     ``ticket_types`` (seat id -> adult/child/senior/student, adult by default) are chosen now
     because the quote they produce is the price the booking and the payment honour.
@@ -138,7 +144,9 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
             forget_sales_context(showtime_id)  # refused on facts that have changed: decide again
             continue
         asked_at = now()  # the script's TTL runs from about here: never promise later than Redis
-        epoch, outcome = _run_hold_script(hold, ttl)
+        epoch, outcome = _run_hold_script(hold, ttl, counted=principal.role not in STAFF_ROLES)
+        if outcome[0] == COUNTDOWN_ENDING:
+            raise _countdown_ending(int(outcome[1]))
         if epoch == context.epoch:
             if outcome[0] == 0:
                 _refuse_if_taken(sorted(int(seat_id) for seat_id in outcome[1:]), context.seats)
@@ -189,10 +197,12 @@ def _prepare_hold(principal: Principal, context: SalesContext, seat_ids: list[in
     )
 
 
-def _run_hold_script(hold: Hold, ttl: int) -> tuple[str | None, list]:
+def _run_hold_script(hold: Hold, ttl: int, *, counted: bool) -> tuple[str | None, list]:
     """Run the hold script, reading the sales epoch in the same round trip: (epoch, answer).
 
-    When the script finds the sold-seat mirror missing, it is loaded and the script run again.
+    ``counted``: the hold ends by the customer's deadline for the showtime (staff holding for
+    walk-in customers have none). When the script finds the sold-seat mirror missing, it is
+    loaded and the script run again.
     """
     showtime_id, user_id = hold.showtime_id, hold.user_id
     script_keys = [
@@ -201,13 +211,22 @@ def _run_hold_script(hold: Hold, ttl: int) -> tuple[str | None, list]:
         keys.user_deadline_key(showtime_id, user_id), *(keys.lock_key(showtime_id, i) for i in hold.seat_ids),
     ]
     script_args = [hold.hold_id, ttl * 1000, hold.to_json(), ",".join(map(str, hold.seat_ids)),
-                   keys.hold_prefix(showtime_id), keys.lock_prefix(showtime_id), user_id]
+                   keys.hold_prefix(showtime_id), keys.lock_prefix(showtime_id), user_id,
+                   "1" if counted else "0", min(_SHORTEST_HOLD_MS, ttl * 1000 // _SHORTEST_HOLD_SHARE)]
     for _ in range(_ATTEMPTS):
         epoch, outcome = lua.run_after_get(EPOCH_KEY, "hold", script_keys, script_args)
         if int(outcome[0]) != MIRROR_MISSING:
             return epoch, [int(outcome[0]), *outcome[1:]]
         load_sold_mirror(showtime_id)
     raise _sales_busy()
+
+
+def _countdown_ending(left_ms: int) -> ConflictError:
+    seconds = max(1, -(-left_ms // 1000))
+    return ConflictError(
+        f"Your time to choose seats for this showtime ends in {seconds} s; hold seats again once it has",
+        reason="hold_time_up", details={"retry_after_seconds": seconds},
+        headers={"Retry-After": str(seconds)})
 
 
 def _sales_busy() -> ServiceUnavailableError:
@@ -250,7 +269,6 @@ def claim_hold(hold: Hold, minimum_seconds: int) -> list[int]:
     lost = lua.run(
         "claim",
         [keys.hold_key(hold.showtime_id, hold.hold_id), keys.user_hold_key(hold.showtime_id, hold.user_id),
-         keys.user_deadline_key(hold.showtime_id, hold.user_id),
          *(keys.lock_key(hold.showtime_id, seat_id) for seat_id in hold.seat_ids)],
         [hold.hold_id, minimum_seconds * 1000],
     )

@@ -47,6 +47,7 @@ def sell(showtime_id: int, hold_id: str, user_id: int, seat_ids: Iterable[int]) 
         [keys.hold_key(showtime_id, hold_id), keys.user_hold_key(showtime_id, user_id),
          keys.seat_map_key(showtime_id), keys.seat_map_generation_key(showtime_id),
          keys.sold_key(showtime_id), keys.sold_generation_key(showtime_id),
+         keys.user_deadline_key(showtime_id, user_id),
          *(keys.lock_key(showtime_id, seat_id) for seat_id in seat_ids)],
         [hold_id, keys.lock_prefix(showtime_id)],
     )

@@ -35,15 +35,17 @@ local function end_hold(record_key, pointer_key, hold_id)
 end
 """
 
-# A hold ends at the user's deadline for the showtime when one runs: the countdown started by
-# their first hold runs on through replacements and releases, so re-holding cannot keep
-# seats off sale for ever. It ends when they book (CLAIM).
+# A customer's hold ends at their deadline for the showtime when one runs: the countdown started
+# by their first hold runs on through replacements and releases, so changing seats or releasing
+# them does not restart it. It ends when they book (SELL). Staff holding for walk-in customers
+# pass ARGV[8] = '0' and get no deadline.
 # KEYS: user pointer, new hold record, seat map, seat map generation, sold seats, user deadline,
 #       lock per seat...
 # ARGV: hold id, ttl ms, hold data (JSON), seat ids (comma-separated), hold key prefix,
-#       lock key prefix, user id
-# Returns {1, replaced hold id or '', ttl ms given}, {0, taken seat id...}, or {2} when the
-# sold-seat mirror is missing (Redis restarted, or its periodic reload is due): load it, retry.
+#       lock key prefix, user id, '1' when the deadline applies, shortest hold worth giving (ms)
+# Returns {1, replaced hold id or '', ttl ms given}, {0, taken seat id...}, {2} when the
+# sold-seat mirror is missing (Redis restarted, or its periodic reload is due: load it, retry),
+# or {3, ms left} when the deadline is too close for a hold worth having.
 HOLD = """
 if redis.call('EXISTS', KEYS[5]) == 0 then
   return {2}
@@ -51,9 +53,15 @@ end
 local hold_id = ARGV[1]
 local previous = redis.call('GET', KEYS[1])
 local ttl = tonumber(ARGV[2])
-local remaining = redis.call('PTTL', KEYS[6])
-if remaining > 0 and remaining < ttl then
-  ttl = remaining
+local counted = ARGV[8] == '1'
+if counted then
+  local remaining = redis.call('PTTL', KEYS[6])
+  if remaining > 0 and remaining < ttl then
+    if remaining < tonumber(ARGV[9]) then
+      return {3, remaining}
+    end
+    ttl = remaining
+  end
 end
 local taken = {0}
 for i = 7, #KEYS do
@@ -82,7 +90,9 @@ end
 redis.call('HSET', KEYS[2], 'data', ARGV[3], 'seat_ids', ARGV[4], 'user_id', ARGV[7])
 redis.call('PEXPIRE', KEYS[2], ttl)
 redis.call('SET', KEYS[1], hold_id, 'PX', ttl)
-redis.call('SET', KEYS[6], '1', 'PX', ttl)
+if counted then
+  redis.call('SET', KEYS[6], '1', 'PX', ttl)
+end
 invalidate_seat_map(KEYS[3], KEYS[4])
 return {1, previous or '', ttl}
 """
@@ -90,12 +100,11 @@ return {1, previous or '', ttl}
 # Confirmation step one: every lock must still be this hold's. The locks (and the record)
 # are stretched to at least ARGV[2] ms so they cannot lapse while the booking is written, and
 # the hold stops being the user's "live" hold so a new hold cannot replace it mid-confirmation.
-# The user is booking, so their countdown for the showtime ends: their next hold gets a new one.
-# KEYS: hold record, user pointer, user deadline, lock per seat...   ARGV: hold id, minimum ttl ms
+# KEYS: hold record, user pointer, lock per seat...   ARGV: hold id, minimum ttl ms
 # Returns the lock keys no longer owned by the hold (empty: all good).
 CLAIM = """
 local lost = {}
-for i = 4, #KEYS do
+for i = 3, #KEYS do
   if redis.call('GET', KEYS[i]) ~= ARGV[1] then
     lost[#lost + 1] = KEYS[i]
   end
@@ -104,7 +113,7 @@ if #lost > 0 then
   return lost
 end
 local minimum = tonumber(ARGV[2])
-for i = 4, #KEYS do
+for i = 3, #KEYS do
   if redis.call('PTTL', KEYS[i]) < minimum then
     redis.call('PEXPIRE', KEYS[i], minimum)
   end
@@ -113,7 +122,6 @@ if redis.call('PTTL', KEYS[1]) < minimum then
   redis.call('PEXPIRE', KEYS[1], minimum)
 end
 delete_if_owned(KEYS[2], ARGV[1])
-redis.call('DEL', KEYS[3])
 return lost
 """
 
@@ -132,13 +140,15 @@ return 1
 """
 
 # The booking of a hold is committed: its seats join the sold mirror (if it is loaded; a
-# later load reads them from PostgreSQL), the hold's locks, record and pointer go, and the
+# later load reads them from PostgreSQL), the hold's locks, record and pointer go, the
+# customer's countdown for the showtime ends (their next hold starts a new one), and the
 # sold generation moves so that a load read before this sale is not stored.
 # KEYS: hold record, user pointer, seat map, seat map generation, sold seats, sold generation,
-#       lock per seat...   ARGV: hold id, lock key prefix
+#       user deadline, lock per seat...   ARGV: hold id, lock key prefix
 SELL = """
 local loaded = redis.call('EXISTS', KEYS[5]) == 1
-for i = 7, #KEYS do
+redis.call('DEL', KEYS[7])
+for i = 8, #KEYS do
   if loaded then
     redis.call('SADD', KEYS[5], string.sub(KEYS[i], #ARGV[2] + 1))
   end

@@ -47,7 +47,8 @@ class Holds(MethodView):
     @blp.alt_response(404, response="DEFAULT_ERROR", description="No such showtime")
     @blp.alt_response(409, response="DEFAULT_ERROR", description=(
         "Seats taken (`seats_taken`, names them), showtime cancelled or started, "
-        "a single empty seat would be stranded (`single_seat_gap`)"))
+        "a single empty seat would be stranded (`single_seat_gap`), or your countdown for this "
+        "showtime is about to end (`hold_time_up`; hold again after `Retry-After` seconds)"))
     @blp.alt_response(422, response="DEFAULT_ERROR", description="Too many, duplicate or unknown seats")
     @blp.alt_response(503, response="DEFAULT_ERROR", description=(
         "Sales of this showtime moved too fast to check its sold seats (`sales_busy`); retry after "
@@ -57,8 +58,9 @@ class Holds(MethodView):
 
         Staff may hold only at their cinemas. A new hold for the same showtime replaces your
         previous one. Your first hold for a showtime starts a countdown (5 minutes by default):
-        later holds end at the same moment, even after a release, until you book. The quoted
-        prices are honoured when you book.
+        later holds end at the same moment, even after a release, until you book; in its last
+        seconds no new hold is given. Staff holding for walk-in customers have no countdown. The
+        quoted prices are honoured when you book.
         """
         hold = holds.hold_seats(current_principal(), body["showtime_id"], body["seat_ids"],
                                 body["ticket_types"], body["promo_code"])

@@ -307,3 +307,28 @@ def test_a_confirmed_hold_leaves_the_next_hold_a_full_countdown(client, factory,
     second = hold(client, factory, venue["customer"], showtime_id, [b]).json
     assert second["replaced_hold_id"] is None
     assert redis_client.client.pttl(keys.lock_key(showtime_id, b)) > 290_000
+
+
+def test_no_new_hold_in_the_last_seconds_of_the_countdown(client, factory, venue):
+    showtime_id = venue["showtime"].id
+    a, b = (s.id for s in venue["seats"][:2])
+    first = hold(client, factory, venue["customer"], showtime_id, [a]).json
+    deadline = keys.user_deadline_key(showtime_id, venue["customer"].id)
+    redis_client.client.pexpire(deadline, 4_000)  # as if almost five minutes had passed
+    refused = hold(client, factory, venue["customer"], showtime_id, [b])
+    assert refused.status_code == 409 and refused.json["reason"] == "hold_time_up"
+    assert refused.headers["Retry-After"] == "4"
+    assert seat_status(client, showtime_id)[a] == "held"  # the running hold is untouched
+    assert redis_client.client.get(keys.lock_key(showtime_id, a)) == first["hold_id"]
+
+
+def test_staff_holding_for_walk_in_customers_have_no_countdown(client, factory, venue):
+    showtime_id = venue["showtime"].id
+    a, b = (s.id for s in venue["seats"][:2])
+    clerk = factory.user("staff", cinemas=[venue["cinema"]])
+    first = hold(client, factory, clerk, showtime_id, [a]).json
+    assert client.delete(f"/api/bookings/hold/{first['hold_id']}",
+                         headers=factory.headers(clerk)).status_code == 204
+    hold(client, factory, clerk, showtime_id, [b])
+    assert redis_client.client.exists(keys.user_deadline_key(showtime_id, clerk.id)) == 0
+    assert redis_client.client.pttl(keys.lock_key(showtime_id, b)) > 290_000

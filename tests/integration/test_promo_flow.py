@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from app.bookings import keys
 from app.common.clock import now
-from app.extensions import db
+from app.extensions import db, redis_client
 from app.models import Booking, Payment, PromoCode
 
 
@@ -130,6 +131,8 @@ def test_a_free_booking_whose_promo_was_used_up_meanwhile_is_refused(client, fac
 
     refused = client.post("/api/bookings", headers=headers, json={"hold_id": late_hold.json["hold_id"]})
     assert refused.status_code == 409 and refused.json["reason"] == "promo_used_up"
+    # Booking failed, so the customer's countdown runs on (only a booking ends it).
+    assert redis_client.client.exists(keys.user_deadline_key(showtime.id, second.id)) == 1
     assert db.session.query(Booking).filter_by(user_id=second.id).count() == 0
     seat_map = client.get(f"/api/showtimes/{showtime.id}/seats").json
     assert {s["id"]: s["status"] for s in seat_map["seats"]}[seats[5].id] == "available"
