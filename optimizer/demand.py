@@ -14,7 +14,8 @@ has observed keeps the prior's ratio to its neighbours. A sold-out show only say
 demand was at least what it sold: each sweep replaces its attendance by the demand the
 current model expects given that (an EM step for censored data), so hits are not
 under-forecast at the size of the screens they happened to play in. (A show is taken as sold
-out when it sold the screen's current capacity; one on a screen enlarged since is not.)
+out when it sold the screen's current capacity, the only capacity stored: one on a screen
+enlarged since is missed, one on a screen that lost seats since may be taken for sold out.)
 
 ``ProfileForecast`` turns a profile into the optimiser's ``Forecast`` callable. Its hour
 curve interpolates linearly between hour midpoints, so 18:55 and 19:05 do not differ by a
