@@ -161,8 +161,7 @@ class NearCache:
             return
         keys = message[2]
         if keys is None:  # FLUSHDB, FLUSHALL, or Redis dropped the tracking table
-            self._values.clear()
-            self._tickets.clear()
+            self._forget_values()
             return
         for key in keys:
             self._values.pop(key, None)
@@ -183,8 +182,7 @@ class NearCache:
             if connection is not None:
                 with self._lock:
                     # Nothing known before this moment can be trusted: changes were not announced.
-                    self._values.clear()
-                    self._tickets.clear()
+                    self._forget_values()
                     self._connection, self._alive_at, self._pinged_at = connection, opened_at, None
         finally:
             self._connecting.release()
@@ -194,8 +192,7 @@ class NearCache:
         a lock held by another of the parent's threads would never be released here."""
         self._lock, self._connecting = threading.Lock(), threading.Lock()
         self._connection = None
-        self._values.clear()
-        self._tickets.clear()
+        self._forget_values()
 
     def _open(self) -> redis.Connection | None:
         connection = redis.ConnectionPool.from_url(
@@ -225,9 +222,13 @@ class NearCache:
     def _forget_connection(self) -> None:
         self._retry_at = time.monotonic() + RECONNECT_PAUSE_SECONDS  # before the connection goes
         connection, self._connection = self._connection, None
+        self._forget_values()
+        connection.disconnect()
+
+    def _forget_values(self) -> None:
+        """Drop everything known and every read in flight (under the lock, or in a fresh child)."""
         self._values.clear()
         self._tickets.clear()
-        connection.disconnect()
 
     def _refuse_bad_keys(self, keys: list[str]) -> None:
         untracked = [key for key in keys if not key.startswith(self._prefixes)]
