@@ -143,6 +143,8 @@ class Config:
             "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per minute"),
             "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
             "FRONTEND_URL": _env("FRONTEND_URL", "http://127.0.0.1:8000"),
+            # Proxies in front whose X-Forwarded-For/-Proto are trusted (1 behind compose's nginx).
+            "TRUSTED_PROXY_HOPS": _env_int("TRUSTED_PROXY_HOPS", 0),
             # Seat holds and bookings
             "HOLD_TTL_SECONDS": _env_int("HOLD_TTL_SECONDS", 300),
             "MAX_SEATS_PER_HOLD": _env_int("MAX_SEATS_PER_HOLD", 10),

@@ -16,11 +16,24 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(Config.from_env())
     app.config.update(overrides or {})
+    register_proxy(app)
     register_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
     return app
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXY_HOPS`` proxies (nginx in docker-compose.yml), take the client's
+    address and scheme from their X-Forwarded-* headers: rate limits count per client, not per
+    proxy. With no proxy configured the headers are ignored, since any client could forge them.
+    """
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_logging(app: Flask) -> None:
