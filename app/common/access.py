@@ -16,12 +16,14 @@ from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from functools import wraps
 
+import marshmallow as ma
 from flask import Flask, current_app, g, request
 from flask_jwt_extended import JWTManager, get_jwt, verify_jwt_in_request
 from flask_jwt_extended.exceptions import (
     CSRFError,
     JWTExtendedException,
     NoAuthorizationError,
+    UserClaimsVerificationError,
     WrongTokenError,
 )
 from jwt import ExpiredSignatureError, PyJWTError
@@ -73,6 +75,37 @@ def revoked_token_key(jti: str) -> str:
 def revoked_family_key(family_id: str) -> str:
     """Marks a revoked login session: its access tokens (claim ``fam``) die with its refresh tokens."""
     return f"{REVOKED_PREFIX}-family:{family_id}"
+
+
+# User ids are PostgreSQL integers.
+_MAX_USER_ID = 2**31 - 1
+
+
+def _user_id(subject: str) -> None:
+    if not (subject.isascii() and subject.isdigit() and 0 < int(subject) <= _MAX_USER_ID):
+        raise ma.ValidationError("not a user id")
+
+
+class _ClaimsSchema(ma.Schema):
+    """The claims every token of ours carries (``app.auth.tokens``), in the types the checks
+    after the signature rely on: a token signed with our key but shaped otherwise is invalid,
+    not a crash in ``int(sub)`` or a Redis key made of a list."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+    sub = ma.fields.String(required=True, validate=_user_id)
+    jti = ma.fields.String(required=True)
+    iat = ma.fields.Integer(required=True, strict=True)
+    exp = ma.fields.Integer(required=True, strict=True)
+    fam = ma.fields.String()
+
+
+_CLAIMS = _ClaimsSchema()
+
+
+def _claims_well_formed(_header: dict, claims: dict) -> bool:
+    return not _CLAIMS.validate(claims)
 
 
 def _principal_from_database(user_id: int) -> Principal | None:
@@ -202,6 +235,8 @@ def _token_problem(exc: Exception, refresh: bool) -> tuple[str, str]:
         return f"The {kind} has expired; " + ("log in again" if refresh else "refresh it"), "token_expired"
     if isinstance(exc, WrongTokenError):
         return f"Only an {kind} is accepted here", "token_invalid"
+    if isinstance(exc, UserClaimsVerificationError):
+        return f"The {kind} is not one this service issued (its claims are malformed)", "token_invalid"
     return f"The {kind} is not valid ({exc})", "token_invalid"
 
 
@@ -292,3 +327,4 @@ def register_jwt_callbacks(jwt: JWTManager) -> None:
         "A fresh login is required", "fresh_token_required"))
     jwt.user_lookup_error_loader(lambda _h, _p: unauthorized(
         "This account no longer exists", "account_inactive"))
+    jwt.token_verification_loader(_claims_well_formed)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask_jwt_extended import create_access_token
 
 from app.common.clock import now
 from app.extensions import db
@@ -126,3 +127,30 @@ def test_moving_a_showtime_to_another_screen_busy_only_at_its_old_time_is_200(cl
     moved = client.put(url, headers={**headers, "If-Match": etag}, json={
         "movie_id": movie.id, "screen_id": two.id, "starts_at": at(15)})
     assert moved.status_code == 200, moved.json
+
+
+# --- 4. signed tokens of the wrong shape --------------------------------------------------
+
+
+@pytest.mark.parametrize("identity", ["abc", "²", "", "1.5", "-1", "99999999999999999999", " 1"])
+def test_a_signed_token_whose_subject_is_not_a_user_id_is_401(app, client, factory, identity):
+    factory.user("admin")
+    token = create_access_token(identity=identity, additional_claims={"role": "admin"})
+    headers = {"Authorization": f"Bearer {token}"}
+    for _ in range(2):  # the second time, the claims come from the worker's memory
+        response = client.get("/api/auth/me", headers=headers)
+        assert response.status_code == 401, response.json
+        assert response.json["reason"] == "token_invalid"
+
+
+@pytest.mark.parametrize("claims", [
+    {"jti": None}, {"jti": ["x"]}, {"exp": None}, {"iat": "yesterday"}, {"fam": ["a"]},
+])
+def test_a_signed_token_with_odd_claims_is_401(app, client, factory, claims):
+    user = factory.user()
+    token = create_access_token(identity=str(user.id), additional_claims=claims)
+    headers = {"Authorization": f"Bearer {token}"}
+    for _ in range(2):
+        response = client.get("/api/auth/me", headers=headers)
+        assert response.status_code == 401, response.json
+        assert response.json["reason"] == "token_invalid"
