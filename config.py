@@ -143,8 +143,13 @@ class Config:
             "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per minute"),
             "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
             "FRONTEND_URL": _env("FRONTEND_URL", "http://127.0.0.1:8000"),
+            # Browser origins allowed to call the API cross-origin, with credentials (comma-separated,
+            # e.g. "https://app.example.com"); none means CORS stays closed.
+            "CORS_ORIGINS": [o.strip() for o in (_env("CORS_ORIGINS") or "").split(",") if o.strip()],
             # Proxies in front whose X-Forwarded-For/-Proto are trusted (1 behind compose's nginx).
             "TRUSTED_PROXY_HOPS": _env_int("TRUSTED_PROXY_HOPS", 0),
+            # Who may read /metrics (comma-separated networks); everyone else gets 404.
+            "METRICS_ALLOWED_NETWORKS": _env("METRICS_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128"),
             # Seat holds and bookings
             "HOLD_TTL_SECONDS": _env_int("HOLD_TTL_SECONDS", 300),
             "MAX_SEATS_PER_HOLD": _env_int("MAX_SEATS_PER_HOLD", 10),
@@ -155,7 +160,11 @@ class Config:
             "S3_REGION": _env("S3_REGION", "us-east-1"),
             "S3_PUBLIC_URL": _env("S3_PUBLIC_URL"),
             "MEDIA_DIR": _env("MEDIA_DIR", str(instance_dir / "media")),
+            # Lifetime of a link to a private file (invoice, credit note): long enough to open it.
+            "SIGNED_LINK_TTL_SECONDS": _env_int("SIGNED_LINK_TTL_SECONDS", 300),
             "MAX_POSTER_BYTES": _env_int("MAX_POSTER_BYTES", 5 * 1024 * 1024),
+            # Width x height; larger images are refused (decompression bombs for clients).
+            "MAX_POSTER_PIXELS": _env_int("MAX_POSTER_PIXELS", 4096 * 4096),
             # Payments; no Stripe key means the offline sandbox gateway
             "STRIPE_SECRET_KEY": _env("STRIPE_SECRET_KEY"),
             "STRIPE_WEBHOOK_SECRET": _env("STRIPE_WEBHOOK_SECRET"),

@@ -2,6 +2,8 @@
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # The embedded default keeps Redis (fakeredis) inside the process, so it must stay one process;
@@ -16,3 +18,23 @@ keepalive = 5
 accesslog = None  # the app logs one structured line per request itself
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+# Prometheus: each worker process writes its metrics to files in one folder that any worker
+# adds up when /metrics is scraped (app/common/metrics.py). Set before the workers fork, so
+# they import prometheus_client with it; a fresh folder per start, removed at exit.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="cinemaos-metrics-")
+    _own_metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+else:
+    _own_metrics_dir = None
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _own_metrics_dir:
+        shutil.rmtree(_own_metrics_dir, ignore_errors=True)

@@ -18,8 +18,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(overrides or {})
     register_proxy(app)
     register_logging(app)
+    register_metrics(app)
     register_extensions(app)
     register_blueprints(app)
+    register_security(app)
     register_commands(app)
     return app
 
@@ -41,6 +43,12 @@ def register_logging(app: Flask) -> None:
 
     configure_logging(app)
     install_request_logging(app)
+
+
+def register_metrics(app: Flask) -> None:
+    from app.common.metrics import register_metrics as install
+
+    install(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -95,6 +103,13 @@ def register_blueprints(app: Flask) -> None:
         module = import_module(f"app.{name}")
         for blueprint in module.blueprints():
             api.register_blueprint(blueprint)
+
+
+def register_security(app: Flask) -> None:
+    """After the blueprints: each page's Content Security Policy is built from its route."""
+    from app.common.security import secure_responses
+
+    secure_responses(app)
 
 
 def register_commands(app: Flask) -> None:
