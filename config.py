@@ -194,4 +194,6 @@ class Config:
             "OPENAPI_SWAGGER_UI_CONFIG": {"persistAuthorization": True, "withCredentials": True},
             "JSON_SORT_KEYS": False,
             "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024),
+            # JSON bodies are refused (413) past this, before they are read; uploads keep the above.
+            "MAX_JSON_BODY_BYTES": _env_int("MAX_JSON_BODY_BYTES", 1024 * 1024),
         }

@@ -3,13 +3,28 @@
 With ``S3_BUCKET`` set, objects go to that bucket (``S3_ENDPOINT_URL`` for MinIO or any
 S3-compatible store). Without it (the embedded default) they go under ``MEDIA_DIR`` and the
 app serves them at ``/media/<key>``.
+
+Only keys under :data:`PUBLIC_FOLDERS` (posters) have a public URL. Everything else (invoices,
+credit notes) is private: it is reached through its authorised endpoint or a short-lived
+signed link, a presigned GET with a bucket, else a link to /media signed with ``SECRET_KEY``
+(itsdangerous) that names its own expiry.
 """
 
 from __future__ import annotations
 
+import hashlib
+import posixpath
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import current_app
+from itsdangerous import Signer
+
+from app.common.clock import now
+
+PUBLIC_FOLDERS = frozenset({"posters"})
 
 
 class StorageError(RuntimeError):
@@ -56,11 +71,18 @@ def delete_object(key: str) -> None:
     _local_path(key).unlink(missing_ok=True)
 
 
+def is_public(key: str) -> bool:
+    """Whether ``key`` lies in a public folder; a ``..`` that would climb out of it does not."""
+    return posixpath.normpath(key) == key and key.split("/", 1)[0] in PUBLIC_FOLDERS
+
+
 def public_url(key: str, expires_in: int = 24 * 3600) -> str:
     """A URL a browser can load: under ``S3_PUBLIC_URL`` (a public bucket or CDN), else a
     presigned GET valid for ``expires_in`` seconds (buckets are private by default), else
-    this app's /media route.
+    this app's /media route. Only for public keys: private ones get a :func:`signed_url`.
     """
+    if not is_public(key):
+        raise StorageError(f"storage key {key!r} is private: give it a signed link, not a public URL")
     config = current_app.config
     if config["S3_BUCKET"]:
         if config["S3_PUBLIC_URL"]:
@@ -69,3 +91,40 @@ def public_url(key: str, expires_in: int = 24 * 3600) -> str:
             "get_object", Params={"Bucket": config["S3_BUCKET"], "Key": key}, ExpiresIn=expires_in
         )
     return f"/media/{key}"
+
+
+@dataclass(frozen=True)
+class SignedLink:
+    url: str
+    expires_at: datetime
+
+
+def signed_url(key: str) -> SignedLink:
+    """A link to a private object that anyone holding it may follow for
+    ``SIGNED_LINK_TTL_SECONDS`` (short: it may be forwarded, logged by a proxy or cached)."""
+    config = current_app.config
+    ttl = config["SIGNED_LINK_TTL_SECONDS"]
+    # Whole seconds, so the expiry in the link is exactly the one signed and reported.
+    expires_at = now().replace(microsecond=0) + timedelta(seconds=ttl)
+    if config["S3_BUCKET"]:
+        url = _s3_client().generate_presigned_url(
+            "get_object", Params={"Bucket": config["S3_BUCKET"], "Key": key}, ExpiresIn=ttl)
+        return SignedLink(url, expires_at)
+    expires = int(expires_at.timestamp())
+    signature = _link_signer().get_signature(f"{key}:{expires}").decode()
+    return SignedLink(f"/media/{key}?{urlencode({'expires': expires, 'signature': signature})}",
+                      expires_at)
+
+
+def link_signature_is_valid(key: str, expires: str, signature: str) -> bool:
+    """Whether ``signature`` is this app's for ``key`` and ``expires`` (expiry not checked)."""
+    return _link_signer().verify_signature(f"{key}:{expires}", signature)
+
+
+def link_has_expired(expires: str) -> bool:
+    return datetime.fromtimestamp(int(expires), UTC) <= now()
+
+
+def _link_signer() -> Signer:
+    return Signer(current_app.config["SECRET_KEY"], salt="cinemaos.media-link",
+                  digest_method=hashlib.sha256)

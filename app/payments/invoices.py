@@ -5,21 +5,25 @@ the counter row stays locked until the invoice row commits, so concurrent paymen
 their numbers and a rolled-back invoice gives its number back. One series per cinema and
 year carries both kinds (``INV-`` and ``CN-`` prefixes), so the series itself has no holes.
 The document's figures are frozen in the row; the PDF rendered from them is stored (S3 or the
-local media folder) and served from there afterwards.
+local media folder) and served from there afterwards, never under a public URL: through
+``GET /api/payments/{id}/invoice`` or a short-lived signed link (:func:`invoice_link`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.common.access import Principal
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError
-from app.common.storage import get_object, put_object
+from app.common.storage import SignedLink, get_object, put_object, signed_url
 from app.extensions import db
 from app.models import Booking, Cinema, Invoice, InvoiceCounter, Payment, Refund, User
 from app.payments.pdf import render_invoice_pdf
@@ -118,12 +122,28 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         return get_object(invoice.storage_key)
     payment = db.session.get(Payment, invoice.payment_id)
     data = render_invoice_pdf(invoice, payment.booking.reference)
-    key = f"invoices/{invoice.cinema_id}/{invoice.year}/{invoice.number}.pdf"
+    key = _storage_key(invoice)
     put_object(key, data, "application/pdf")
     # Rendering is deterministic, so two concurrent first requests store the same bytes.
     invoice.storage_key = key
     db.session.commit()
     return data
+
+
+def invoice_link(invoice: Invoice) -> SignedLink:
+    """A short-lived link to the document's PDF, for a browser that cannot send a token."""
+    if not invoice.storage_key:
+        invoice_pdf(invoice)
+    return signed_url(invoice.storage_key)
+
+
+def _storage_key(invoice: Invoice) -> str:
+    """Where the PDF is stored. Numbers are sequential, so the key carries a keyed hash of the
+    number too: should the bucket, or a CDN before it, be made public, keys still cannot be
+    walked. Deterministic, so concurrent first renderings store one object."""
+    tag = hmac.new(current_app.config["SECRET_KEY"].encode(), invoice.number.encode(),
+                   hashlib.sha256).hexdigest()[:32]
+    return f"invoices/{invoice.cinema_id}/{invoice.year}/{invoice.number}-{tag}.pdf"
 
 
 def _invoice_of(payment_id: int) -> Invoice | None:

@@ -18,9 +18,10 @@ from app.payments.idempotency import (
     request_fingerprint,
     store_answer,
 )
-from app.payments.invoices import invoice_pdf, read_invoice
+from app.payments.invoices import invoice_link, invoice_pdf, read_invoice
 from app.payments.refunds import refund_booking
 from app.payments.schemas import (
+    DocumentLinkSchema,
     IdempotencyHeaderSchema,
     InvoiceQuerySchema,
     InvoiceSchema,
@@ -173,7 +174,26 @@ class PaymentInvoice(MethodView):
         if wanted == "application/json":
             return invoice
         return Response(invoice_pdf(invoice), mimetype="application/pdf", headers={
-            "Content-Disposition": f'inline; filename="{invoice.number}.pdf"'})
+            "Content-Disposition": f'inline; filename="{invoice.number}.pdf"',
+            "Cache-Control": "private, no-store"})
+
+
+@blp.route("/<int:payment_id>/invoice/link")
+class PaymentInvoiceLink(MethodView):
+    @blp.access(*ANY_USER)
+    @blp.arguments(InvoiceQuerySchema, location="query")
+    @blp.response(200, DocumentLinkSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="The payment has not succeeded")
+    def get(self, query: dict, payment_id: int):
+        """A short-lived link to the invoice's PDF, or to one of its credit notes (`?number=`)
+
+        For a browser or a download manager that cannot send the token: anyone holding the
+        link may open the document until `expires_at` (5 minutes by default), so pass it on
+        to nobody. Invoice files have no public URL.
+        """
+        link = invoice_link(read_invoice(payment_id, current_principal(), query.get("number")))
+        return {"url": link.url, "expires_at": link.expires_at}, 200, {"Cache-Control": "no-store"}
 
 
 @blp.route("/webhook")

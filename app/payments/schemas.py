@@ -157,6 +157,15 @@ class InvoiceSchema(ma.Schema):
         return CreditNoteSummarySchema(many=True).dump(credit_notes_of(invoice))
 
 
+class DocumentLinkSchema(ma.Schema):
+    url = fields.String(metadata=_doc(
+        "The PDF, without a token, until expires_at (a presigned URL when files are in S3)",
+        "/media/invoices/3/2026/INV-2026-003-000001-5d41402abc4b2a76b9719d911017c592.pdf"
+        "?expires=1795543500&signature=3l0V9mXH1Ue7..."))
+    expires_at = fields.DateTime(metadata=_doc("When the link stops working (UTC)",
+                                               "2026-11-24T18:05:00+00:00"))
+
+
 class InvoiceQuerySchema(ma.Schema):
     number = fields.String(validate=validate.Length(min=1, max=40), metadata=_doc(
         "A credit note of this payment (default: the invoice)", "CN-2026-003-000002"))
