@@ -83,7 +83,9 @@ def archive_movie(movie_id: int, expected_version: int) -> None:
 def set_poster(movie_id: int, data: bytes) -> Movie:
     """Store a checked image as the movie's poster (S3 or the local media folder)."""
     movie = get_movie(movie_id)
-    extension, content_type = inspect_poster(data, current_app.config["MAX_POSTER_BYTES"])
+    extension, content_type = inspect_poster(
+        data, current_app.config["MAX_POSTER_BYTES"], current_app.config["MAX_POSTER_PIXELS"]
+    )
     key = poster_key(movie_id, data, extension)
     storage.put_object(key, data, content_type)
     old_key, movie.poster_key = movie.poster_key, key
