@@ -77,6 +77,8 @@ def _spec_kwargs(app: Flask) -> dict[str, Any]:
             "description": (
                 "CinemaOS back office: catalogue, schedules, seat holds, bookings, pricing and "
                 "payments. Authenticate with `POST /api/auth/login` and press **Authorize** "
+    # Redis down: count in this process rather than fail every limited request.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
                 "with the access token. Each operation lists the roles allowed in `x-roles`."
             ),
         },

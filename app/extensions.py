@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import redis
 from flask import Flask, current_app
 from flask_jwt_extended import JWTManager
@@ -10,6 +12,7 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 
 from app.common.api import CinemaApi
@@ -39,9 +42,12 @@ class RedisExtension:
     def init_app(self, app: Flask) -> None:
         url = app.config.get("REDIS_URL")
         if url:
-            client = redis.Redis.from_url(url, decode_responses=True, health_check_interval=30)
+            # A Redis that stops answering (not just refusing) fails a request within seconds
+            # (a 503) instead of holding its thread.
+            timeouts = {"socket_connect_timeout": 2, "socket_timeout": 5, "health_check_interval": 30}
+            client = redis.Redis.from_url(url, decode_responses=True, **timeouts)
             # RQ stores pickled payloads, so it needs a connection that returns bytes.
-            rq_connection = redis.Redis.from_url(url, health_check_interval=30)
+            rq_connection = redis.Redis.from_url(url, **timeouts)
         else:
             import fakeredis
 
@@ -59,7 +65,18 @@ class RedisExtension:
         return getattr(self.client, name)
 
 
-db = SQLAlchemy(model_class=Base)
+class _SQLAlchemy(SQLAlchemy):
+    def _teardown_session(self, exc: BaseException | None) -> None:
+        """Ending a request's session rolls back on its connection; with PostgreSQL gone that
+        fails too, and a failure here would reach Gunicorn as a bare, non-JSON 500 after the
+        JSON answer was already chosen. The pool discards the broken connection either way."""
+        try:
+            super()._teardown_session(exc)
+        except DBAPIError:
+            logging.getLogger(__name__).warning("session cleanup failed: database unreachable")
+
+
+db = _SQLAlchemy(model_class=Base)
 migrate = Migrate()
 jwt = JWTManager()
 api = CinemaApi()

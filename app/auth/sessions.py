@@ -12,9 +12,9 @@ from sqlalchemy import select
 from app.auth.passwords import hash_password, verify_password
 from app.auth.policy import normalise_email
 from app.auth.tokens import SessionTokens, block_families, block_token, issue_session_tokens
-from app.common.access import forget_user_session
 from app.common.clock import now
 from app.common.errors import AuthenticationError
+from app.common.revocations import forget_user_session
 from app.extensions import db
 from app.models import RefreshTokenFamily, User
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token, get_csrf_token, get_jti
 
-from app.common.access import revoked_family_key, revoked_token_key
+from app.common.revocations import revoked_family_key, revoked_token_key
 from app.extensions import redis_client
 
 

@@ -27,11 +27,22 @@ from flask_jwt_extended.exceptions import (
     WrongTokenError,
 )
 from jwt import ExpiredSignatureError, PyJWTError
+from redis.exceptions import RedisError
 
 from app.common.api import error_response
 from app.common.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from app.common.memory import app_memory
 from app.common.near_cache import NearCache
+from app.common.revocations import (
+    REVOCATIONS_LOADED_KEY,
+    REVOKED_PREFIX,
+    SESSION_PREFIX,
+    reload_revocations,
+    revoked_family_key,
+    revoked_token_key,
+    session_key,
+    session_revoked_in_database,
+)
 from app.extensions import db, redis_client
 
 ANY_USER = ("customer", "staff", "manager", "admin")
@@ -52,29 +63,6 @@ class Principal:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
-
-
-# Key prefixes of what authentication reads on every request (the near cache tracks them).
-SESSION_PREFIX = "user:"
-REVOKED_PREFIX = "jwt:revoked"
-
-
-def session_key(user_id: int) -> str:
-    return f"{SESSION_PREFIX}{user_id}:session"
-
-
-def forget_user_session(user_id: int) -> None:
-    """Drop the cached principal; call after any change to a user's role, cinemas or password."""
-    redis_client.client.delete(session_key(user_id))
-
-
-def revoked_token_key(jti: str) -> str:
-    return f"{REVOKED_PREFIX}:{jti}"
-
-
-def revoked_family_key(family_id: str) -> str:
-    """Marks a revoked login session: its access tokens (claim ``fam``) die with its refresh tokens."""
-    return f"{REVOKED_PREFIX}-family:{family_id}"
 
 
 # User ids are PostgreSQL integers.
@@ -120,7 +108,8 @@ def _principal_from_database(user_id: int) -> Principal | None:
         cinema_ids=user.cinema_ids, sessions_valid_after=valid_after,
     )
     ttl = int(current_app.config["JWT_ACCESS_TOKEN_EXPIRES"].total_seconds())
-    redis_client.client.set(session_key(user_id), json.dumps(asdict(principal)), ex=ttl)
+    with suppress(RedisError):  # Redis down: answer from PostgreSQL without caching
+        redis_client.client.set(session_key(user_id), json.dumps(asdict(principal)), ex=ttl)
     return principal
 
 
@@ -130,14 +119,22 @@ def _revocation_and_principal(claims: dict) -> tuple[bool, Principal | None]:
     Every authenticated request asks both questions. The answers come from the worker's
     near cache of these keys (``app.common.near_cache``, kept coherent by Redis) or else from
     Redis in one round trip; only a principal missing from Redis costs a database query.
+    Redis is only the fast path: revocations are durable in PostgreSQL (a revoked session's
+    ``refresh_token_families.revoked_at``), so with Redis down they are read from there, and a
+    Redis that lost its data (restarted empty, flushed) is refilled from there first.
     """
     user_id = int(claims["sub"])
-    keys = [revoked_token_key(claims["jti"]), session_key(user_id)]
+    keys = [REVOCATIONS_LOADED_KEY, revoked_token_key(claims["jti"]), session_key(user_id)]
     if claims.get("fam"):
         keys.append(revoked_family_key(claims["fam"]))
     cache = current_app.extensions.get("auth_near_cache")
-    values = cache.read_through(keys, _read_keys) if cache is not None else _read_keys(keys)
-    revoked_token, cached, *revoked_family = values
+    try:
+        values = cache.read_through(keys, _read_keys) if cache is not None else _read_keys(keys)
+        loaded, revoked_token, cached, *revoked_family = values
+        if loaded is None:
+            revoked_family = [claims.get("fam") in reload_revocations()]
+    except RedisError:
+        return _revocation_and_principal_from_database(claims)
     if revoked_token or any(revoked_family):
         return True, None
     return False, Principal(**json.loads(cached)) if cached else _principal_from_database(user_id)
@@ -148,6 +145,14 @@ def _read_keys(keys: list[str]) -> list[str | None]:
     for key in keys:
         pipe.get(key)
     return pipe.execute()
+
+
+def _revocation_and_principal_from_database(claims: dict) -> tuple[bool, Principal | None]:
+    """The same answers with Redis unreachable: the session's revocation and the user, from
+    PostgreSQL (two primary-key reads)."""
+    if claims.get("fam") and session_revoked_in_database(claims["fam"]):
+        return True, None
+    return False, _principal_from_database(int(claims["sub"]))
 
 
 def init_auth_near_cache(app: Flask) -> None:

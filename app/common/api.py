@@ -8,16 +8,24 @@ routing, by the rate limiter or an unexpected crash — has the body documented 
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 
 import marshmallow as ma
 from flask import g, jsonify
 from flask_smorest import Api
+from redis.exceptions import RedisError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError, PreconditionFailed
 
 from app.common.errors import DomainError
 
 log = logging.getLogger(__name__)
+
+# How long a client should wait before retrying when a backing service is down: a Redis
+# restart takes seconds, a PostgreSQL restart or failover a few more.
+REDIS_RETRY_AFTER_SECONDS = 5
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 _REASONS = {
     400: "bad_request", 401: "unauthenticated", 402: "payment_declined", 403: "forbidden",
@@ -78,6 +86,9 @@ class CinemaApi(Api):
         self._app.register_error_handler(Exception, self.handle_unexpected)
 
     def handle_http_exception(self, error: HTTPException):
+        self._app.register_error_handler(RedisError, self.handle_redis_unavailable)
+        self._app.register_error_handler(OperationalError, self.handle_database_unavailable)
+        self._app.register_error_handler(InterfaceError, self.handle_database_unavailable)
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or data.get("messages")
         if isinstance(errors, dict) and set(errors) <= {"json", "query", "headers", "files", "form"}:
@@ -123,6 +134,31 @@ class CinemaApi(Api):
     def handle_unexpected(self, error: Exception):
         if isinstance(error, HTTPException):
             return self.handle_http_exception(error)
+    def handle_redis_unavailable(self, error: RedisError):
+        """Redis holds seat locks, live seat maps and caches: what needs it waits for it.
+
+        Reads that PostgreSQL can answer do not get here (caches and authentication fall back
+        to it); a seat map without live holds would invite holds that fail, so it is refused.
+        """
+        log.warning("Redis unavailable: %s", type(error).__name__)
+        return error_response(
+            503, "Seat holds and live seat maps are unavailable for a moment; retry shortly",
+            reason="redis_unavailable", headers={"Retry-After": str(REDIS_RETRY_AFTER_SECONDS)},
+        )
+
+    def handle_database_unavailable(self, error: DBAPIError):
+        """PostgreSQL down or restarting: a JSON 503, and the session is reset for the next try."""
+        from app.extensions import db
+
+        with suppress(Exception):  # the connection is already broken; only reset the session
+            db.session.rollback()
+        log.warning("database unavailable: %s", type(error.orig).__name__)
+        return error_response(
+            503, "The database is unavailable for a moment; retry shortly",
+            reason="database_unavailable",
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+        )
+
         log.exception("unhandled error", extra={"request_id": g.get("request_id")})
         return self.handle_http_exception(InternalServerError())
 

@@ -1,15 +1,55 @@
-"""JSON caching in Redis with a TTL; writers delete (or mark stale) the keys their change affects."""
+"""JSON caching in Redis with a TTL; writers delete (or mark stale) the keys their change affects.
+
+A cache is only a fast path: with Redis unreachable a read builds its value from PostgreSQL
+(and does not store it), and a committed write whose invalidation fails is not undone or
+refused; the failure is logged (the entry then ages out with its TTL).
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
+
+from redis.exceptions import RedisError
 
 from app.extensions import redis_client
 
+log = logging.getLogger(__name__)
 
+
+def _built_without_redis(read: Callable[..., Any]) -> Callable[..., Any]:
+    """A cached read that, with Redis unreachable, simply builds its value."""
+
+    @wraps(read)
+    def reading(key: str, ttl_seconds: int, build: Callable[[], Any]) -> Any:
+        try:
+            return read(key, ttl_seconds, build)
+        except RedisError as exc:
+            log.warning("cache %s unreachable (%s): built from the database", key, type(exc).__name__)
+            return build()
+
+    return reading
+
+
+def _logged_if_redis_fails(write: Callable[..., None]) -> Callable[..., None]:
+    """An invalidation after a committed change: its failure must not turn that change into
+    an error answer (a retry would repeat a write that happened)."""
+
+    @wraps(write)
+    def writing(*args: Any, **kwargs: Any) -> None:
+        try:
+            write(*args, **kwargs)
+        except RedisError as exc:
+            log.error("cache invalidation %s%r failed (%s)", write.__name__, args, type(exc).__name__)
+
+    return writing
+
+
+@_built_without_redis
 def cached_json(key: str, ttl_seconds: int, build: Callable[[], Any]) -> Any:
     """Return the cached value of ``key`` or build, store and return it."""
     raw = redis_client.client.get(key)
@@ -20,11 +60,13 @@ def cached_json(key: str, ttl_seconds: int, build: Callable[[], Any]) -> Any:
     return value
 
 
+@_logged_if_redis_fails
 def invalidate(*keys: str) -> None:
     if keys:
         redis_client.client.delete(*keys)
 
 
+@_logged_if_redis_fails
 def invalidate_pattern(pattern: str) -> None:
     """Delete every key matching ``pattern`` (SCAN, never KEYS, so Redis is not blocked)."""
     batch = []
@@ -48,6 +90,7 @@ return 0
 """
 
 
+@_built_without_redis
 def consistent_cached_json(key: str, ttl_seconds: int, build: Callable[[], Any]) -> Any:
     """Like :func:`cached_json`, but never stores data older than the last :func:`mark_stale`.
 
@@ -67,6 +110,7 @@ def consistent_cached_json(key: str, ttl_seconds: int, build: Callable[[], Any])
     return value
 
 
+@_logged_if_redis_fails
 def mark_stale(*keys: str, ttl_seconds: int = 3600) -> None:
     """Invalidate keys read through :func:`consistent_cached_json` (call after the commit)."""
     pipe = redis_client.client.pipeline(transaction=False)
@@ -75,6 +119,7 @@ def mark_stale(*keys: str, ttl_seconds: int = 3600) -> None:
     pipe.execute()
 
 
+@_logged_if_redis_fails
 def mark_stale_pattern(pattern: str) -> None:
     """:func:`mark_stale` every key matching ``pattern`` (SCAN, never KEYS)."""
     batch: list[str] = []

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.auth.passwords import verify_password
-from app.common.access import session_key
+from app.common.revocations import session_key
 from app.extensions import db, redis_client
 from app.models import RefreshTokenFamily, User
 from tests.factories import PASSWORD

@@ -13,7 +13,8 @@ from flask_jwt_extended import create_access_token, create_refresh_token, decode
 from sqlalchemy import select
 
 from app import create_app
-from app.common.access import allow_anonymous, optional_principal, revoked_family_key, revoked_token_key
+from app.common.access import allow_anonymous, optional_principal
+from app.common.revocations import revoked_family_key, revoked_token_key
 from app.extensions import db, redis_client
 from app.models import RefreshTokenFamily
 from tests.conftest import settings_for_tests
@@ -205,3 +206,15 @@ def test_public_views_know_a_signed_in_caller_and_ignore_bad_tokens(app, factory
                               (bearer("garbage"), None)):
         with app.test_request_context("/", headers=headers):
             assert view() == expected
+
+
+def test_a_logout_survives_redis_losing_its_data(client, factory):
+    """Revocations are durable in PostgreSQL: a flushed (or restarted empty) Redis is refilled
+    from there before any token is trusted again."""
+    user = factory.user()
+    kept, other = log_in(client, user)["access_token"], log_in(client, user)["access_token"]
+    assert client.post("/api/auth/logout", headers=bearer(kept)).status_code == 204
+    redis_client.client.flushdb()
+    revoked = me(client, kept)
+    assert revoked.status_code == 401 and revoked.json["reason"] == "token_revoked"
+    assert me(client, other).status_code == 200
