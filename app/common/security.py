@@ -62,12 +62,14 @@ def secure_responses(app: Flask) -> None:
             if app.config["APP_ENV"] == "production" else None)
 
     def headers(csp: ContentSecurityPolicy) -> Secure:
+        # Checked once here (a malformed value stops the start-up) and kept as a ready mapping.
         return Secure(csp=csp, hsts=hsts, xcto=XContentTypeOptions().nosniff(),
-                      xfo=XFrameOptions().deny(), referrer=ReferrerPolicy().no_referrer())
+                      xfo=XFrameOptions().deny(), referrer=ReferrerPolicy().no_referrer(),
+                      ).validate_and_normalize_headers(on_invalid="raise", strict=True)
 
     api_headers = headers(_api_policy())
     page_headers = {route: headers(csp) for route, csp in _page_policies(app).items()}
-    no_store = Secure(cache=CacheControl().no_store())
+    no_store = Secure(cache=CacheControl().no_store()).validate_and_normalize_headers(on_invalid="raise")
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
