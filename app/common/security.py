@@ -6,7 +6,7 @@ kept up (2.0 in 2026, Python 3.10-3.14), and it only sets headers on a response 
 works with Flask 3.1 as with any framework. flask-talisman, the usual Flask choice, has had no
 release since 2023 and does things this API must not: it redirects plain HTTP itself (nginx owns
 TLS here), sends HSTS only when it believes the request was secure, and rewrites Flask's
-session-cookie settings. CORS is Flask-Cors, Flask's own well-kept extension.
+session-cookie settings. CORS is Flask-Cors (6.0, kept up in 2026).
 
 Every answer: ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``,
 ``Referrer-Policy: no-referrer`` (pages may carry one-time tokens in their URL) and a Content
@@ -17,7 +17,8 @@ front of the app, and a development host must stay reachable over plain HTTP.
 Answers of the auth service carry tokens or account data: ``Cache-Control: no-store``.
 
 CORS is closed unless ``CORS_ORIGINS`` lists origins; a listed origin may call ``/api/`` with
-credentials and read the headers clients act on (ETag, Retry-After, rate limits, X-Request-ID).
+credentials and read the headers clients act on (ETag, Retry-After, X-Pagination, rate limits,
+X-Request-ID...).
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ from secure import (
 from app.common.docs import SWAGGER_UI_ENDPOINT, swagger_ui_policy
 from config import ConfigError
 
-# The web client (web/, statically exported) will be served by a blueprint of this name: its
-# pages get _web_policy instead of the API's.
+# The web client (web/, statically exported; not built yet) is to be served by a blueprint of this
+# name: its pages get _web_policy instead of the API's.
 WEB_BLUEPRINT = "web"
 # Blueprints whose every answer is kept out of caches: tokens, refresh cookies, account data.
 NO_STORE_BLUEPRINTS = frozenset({"auth"})
@@ -52,8 +53,9 @@ STRIPE_API_HOST = "https://api.stripe.com"
 CORS_PATH = "/api/"
 CORS_REQUEST_HEADERS = ("Authorization", "Content-Type", "If-Match", "Idempotency-Key",
                         "X-CSRF-TOKEN", "X-Request-ID")
-CORS_EXPOSED_HEADERS = ("ETag", "Location", "Retry-After", "X-Request-ID", "X-RateLimit-Limit",
-                        "X-RateLimit-Remaining", "X-RateLimit-Reset")
+CORS_EXPOSED_HEADERS = ("ETag", "Location", "Retry-After", "X-Request-ID", "X-Pagination",
+                        "Idempotent-Replayed", "X-RateLimit-Limit", "X-RateLimit-Remaining",
+                        "X-RateLimit-Reset")
 
 
 def secure_responses(app: Flask) -> None:
