@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -46,19 +47,28 @@ def gunicorn_server(env: Mapping[str, str]) -> Iterator[str]:
     fails, so no stray workers keep connections to the test database open.
     """
     port = free_port()
-    process = subprocess.Popen([BIN / "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT,
-                               env={**env, "PORT": str(port)},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(base, process)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    # The server's log goes to a file, not a pipe: a pipe nobody reads fills up and then
+    # blocks every worker that logs (an outage test logs a line per refused request).
+    with tempfile.TemporaryDirectory(prefix="gunicorn-") as folder:
+        log = Path(folder) / "server.log"
+        with log.open("wb") as sink:
+            process = subprocess.Popen([BIN / "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
+                                       cwd=ROOT, env={**env, "PORT": str(port)},
+                                       stdout=subprocess.DEVNULL, stderr=sink)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_healthy(base, process, log)
+            yield base
+        except BaseException:
+            # What the server said is what explains a failed test: shown with the failure.
+            sys.stderr.write(log.read_text(errors="replace")[-20000:])
+            raise
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
 
 
-def _wait_until_healthy(base: str, process: subprocess.Popen) -> None:
+def _wait_until_healthy(base: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while True:
         try:
@@ -67,6 +77,6 @@ def _wait_until_healthy(base: str, process: subprocess.Popen) -> None:
         except httpx.TransportError:
             pass
         # A server that died (bad config, port taken) says why on stderr.
-        assert process.poll() is None, process.stderr.read().decode()
+        assert process.poll() is None, log.read_text(errors="replace")
         assert time.monotonic() < deadline, f"gunicorn did not start within {STARTUP_SECONDS} s"
         time.sleep(0.2)
