@@ -3,11 +3,12 @@
 Entry points: ``solve`` (revenue-maximising schedule with a proven bound), ``greedy`` (the
 hand-made-style baseline), ``violations`` (checks every rule), ``attendance`` (expected
 visitors of any schedule under audience sharing), ``generate_instance`` (seeded test and
-benchmark data) and the demand model (``prior_profile``, ``fit_profile``,
-``ProfileForecast``).
+benchmark data), ``instance_problems`` (why an instance cannot be scheduled, before
+solving) and the demand model (``prior_profile``, ``fit_profile``, ``ProfileForecast``).
 """
 
 from optimizer.audience import attendance
+from optimizer.checks import InvalidInstance, instance_problems
 from optimizer.demand import DemandProfile, ProfileForecast, fit_profile, prior_profile
 from optimizer.generator import generate_instance
 from optimizer.greedy import GreedyResult, greedy
@@ -34,6 +35,7 @@ __all__ = [
     "Forecast",
     "GreedyResult",
     "Instance",
+    "InvalidInstance",
     "Movie",
     "OpeningHours",
     "ProfileForecast",
@@ -46,6 +48,7 @@ __all__ = [
     "generate_instance",
     "greedy",
     "horizon_minute",
+    "instance_problems",
     "prior_profile",
     "solve",
     "violations",

@@ -134,15 +134,26 @@ def fit_profile(film_age_weeks: np.ndarray, weekday: np.ndarray, hour: np.ndarra
     predicted attendance in each cell (current factor times that ratio), then shrinks it
     toward the prior. With no data every cell keeps its prior value, so the prior comes
     back unchanged.
+
+    Shows that cannot be read (attendance negative or not finite, no seats, a weekday
+    outside 0-6) are left out. A history in which nothing at all was sold is taken as no
+    history: it says nothing about when people come (every ratio is 0/0), and it far more
+    likely means that sales went through another system than that nobody came.
     """
+    if not strength > 0:
+        raise ValueError("strength must be positive")
     prior = prior or prior_profile()
-    age = np.clip(np.asarray(film_age_weeks, dtype=np.int64), 0, MAX_AGE_WEEKS)
-    wd = np.asarray(weekday, dtype=np.int64)
-    hr = np.asarray(hour, dtype=np.int64) % 24
     att = np.asarray(attendance, dtype=float)
     cap = np.asarray(capacity, dtype=float)
+    wd = np.asarray(weekday, dtype=np.int64)
+    usable = np.isfinite(att) & (att >= 0) & np.isfinite(cap) & (cap > 0) & (wd >= 0) & (wd < 7)
+    att, cap, wd = att[usable], cap[usable], wd[usable]
+    age = np.clip(np.asarray(film_age_weeks, dtype=np.int64)[usable], 0, MAX_AGE_WEEKS)
+    hr = np.asarray(hour, dtype=np.int64)[usable] % 24
     fit = replace(prior, age=prior.age.copy(), weekday=prior.weekday.copy(),
                   hour=prior.hour.copy())
+    if not att.any():
+        return fit
     n_obs = len(att)
     sold_out = att >= cap
     demand = att

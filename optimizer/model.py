@@ -43,13 +43,15 @@ def horizon_minute(day: int, minute: int) -> int:
 
 @dataclass(frozen=True)
 class Screen:
-    """An auditorium. ``closures`` are ``(start, end)`` horizon minutes, end exclusive."""
+    """An auditorium. ``closures`` are ``(start, end)`` horizon minutes, end exclusive;
+    ``name`` is what messages call it (its id when empty)."""
 
     id: str
     capacity: int
     formats: frozenset[str]
     cleaning_minutes: int
     closures: tuple[tuple[int, int], ...] = ()
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,8 @@ class Movie:
     """A film. ``priority`` multiplies its revenue in the objective (1.0 = plain revenue).
 
     ``price_minor`` is the average ticket price in minor units. Shows are allowed from the
-    release date on; the forecast is expected to reflect the film's age.
+    release date on; the forecast is expected to reflect the film's age. ``title`` is what
+    messages call it (its id when empty).
     """
 
     id: str
@@ -86,6 +89,7 @@ class Movie:
     price_minor: int
     priority: float = 1.0
     terms: DistributorTerms = field(default_factory=DistributorTerms)
+    title: str = ""
 
     @property
     def feature_minutes(self) -> int:
@@ -181,8 +185,10 @@ class ScheduleResult:
     """Outcome of a scheduling run.
 
     ``status``: "optimal" (proven, gap <= 1e-6), "feasible" (a valid schedule, optimality
-    not proven; see ``gap``), "infeasible" (proven: no schedule satisfies the rules) or
-    "error" (no schedule found, nothing proven; see ``message``). ``objective`` and
+    not proven; see ``gap``), "infeasible" (proven: no schedule satisfies the rules),
+    "invalid" (the data cannot be scheduled as given, e.g. no screens or a forecast that is
+    not a number: the caller's to fix, see ``message`` and ``optimizer.checks``) or "error"
+    (no schedule found, nothing proven; see ``message``). ``objective`` and
     ``bound`` are priority-weighted revenue in minor units (equal to revenue when every
     priority is 1); ``bound`` is a valid upper bound on ``objective`` over all schedules
     of the model and ``gap = (bound - objective) / bound``. ``revenue_minor`` is the sum of

@@ -52,10 +52,10 @@ class _DayPlan:
     def __init__(self, space: Space, d: int) -> None:
         self.space, self.d = space, d
         rules = space.instance.rules
-        fixed = [f for f in space.instance.fixed if f.day == d]
+        mine = [i for i, f in enumerate(space.instance.fixed) if f.day == d]
+        fixed = [space.instance.fixed[i] for i in mine]
         caps = [min(space.instance.screens[space.screen_index[f.screen_id]].capacity,
-                    float(space.instance.forecast(f.movie_id, d, np.array([f.start]))[0]))
-                for f in fixed]
+                    float(space.fixed_demand[i])) for i, f in zip(mine, fixed, strict=True)]
         self.fixed = _Shows(np.full(len(fixed), -1), np.array(
             [space.movie_index[f.movie_id] for f in fixed], dtype=np.int64),
             np.array([space.fixed_bucket(f) for f in fixed], dtype=np.int64),

@@ -42,6 +42,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from optimizer.blocks import PROVEN_GAP, BlockOutcome, columns_of, run_block
+from optimizer.checks import InvalidInstance
 from optimizer.greedy import GreedyResult, greedy_schedule, priced
 from optimizer.model import Instance, ScheduleResult, week_days
 from optimizer.space import Space
@@ -97,12 +98,12 @@ def solve(instance: Instance, *, solver: str = "highs", time_limit: float = 60.0
     solving blocks side by side (needs a picklable forecast; otherwise runs in-process).
     """
     started = time.perf_counter()
+    if solver not in ("highs", "cbc"):
+        return _empty("invalid", started, f"unknown solver {solver!r}: use 'highs' or 'cbc'")
     try:
         space = Space(instance)
-    except ValueError as exc:
-        return _empty("error", started, str(exc))
-    if solver not in ("highs", "cbc"):
-        return _empty("error", started, f"unknown solver {solver!r}: use 'highs' or 'cbc'")
+    except InvalidInstance as exc:
+        return _empty("invalid", started, str(exc))
     broken = violations(instance, [space.fixed_show(f) for f in instance.fixed],
                         complete=False)
     if broken:

@@ -9,8 +9,8 @@ shows are not candidates; they enter as constants (blocked minutes, counts, stag
 starts, audience already taken).
 
 Days are scheduled independently per screen, which is exact only if no show of one
-business day can reach the next one's; ``Space`` checks that and raises ``ValueError``
-otherwise (so does a rule set the model cannot represent).
+business day can reach the next one's; ``Space`` checks that and raises ``InvalidInstance``
+otherwise (as for any data the model cannot represent, ``optimizer.checks``).
 """
 
 from __future__ import annotations
@@ -20,44 +20,37 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.audience import bucket_range, day_grid, window_buckets, window_peaks
+from optimizer.checks import InvalidInstance, forecast_problem, structural_problems
 from optimizer.model import (
     MINUTES_PER_DAY,
     FixedShow,
     Instance,
+    Movie,
     Show,
     occupancy_minutes,
     released,
     show_format,
 )
+from optimizer.wording import Names
 
 PAD = 10**7  # start minute of padding points: beyond any day
 
 
 def _check(instance: Instance) -> None:
-    """Reject data the model cannot represent (``ValueError``, reported as "error")."""
+    """Reject data the model cannot represent (``InvalidInstance``, status "invalid")."""
+    problems = structural_problems(instance)
+    if problems:
+        raise InvalidInstance(problems)
     rules = instance.rules
-    movies, screens = {m.id for m in instance.movies}, {s.id for s in instance.screens}
-    if len(movies) < len(instance.movies) or len(screens) < len(instance.screens):
-        raise ValueError("film and screen ids must be unique")
-    for f in instance.fixed:
-        if f.movie_id not in movies or f.screen_id not in screens \
-                or not 0 <= f.day < instance.days:
-            raise ValueError(f"fixed show {f} names an unknown film, screen or day")
-    if rules.grid_minutes <= 0 or rules.audience_bucket_minutes <= 0:
-        raise ValueError("grid and audience bucket must be positive")
-    if rules.audience_window_minutes % rules.audience_bucket_minutes:
-        raise ValueError("audience window must be a whole number of buckets")
-    if not 0.0 <= rules.audience_extra < 1.0:
-        raise ValueError("audience_extra must lie in [0, 1)")
-    longest = max((m.feature_minutes for m in instance.movies), default=0)
-    cleaning = max((s.cleaning_minutes for s in instance.screens), default=0)
+    longest = max(m.feature_minutes for m in instance.movies)
+    cleaning = max(s.cleaning_minutes for s in instance.screens)
     for d in range(instance.days - 1):
         today, tomorrow = instance.hours[d], instance.hours[d + 1]
         latest_end = min(today.close + rules.max_overrun_minutes, today.close + longest)
         if (latest_end + cleaning > MINUTES_PER_DAY + tomorrow.open
                 or today.close - 1 + rules.stagger_window_minutes
                 > MINUTES_PER_DAY + tomorrow.open):
-            raise ValueError(f"business days {d} and {d + 1} overlap")
+            raise InvalidInstance([f"business days {d} and {d + 1} overlap"])
 
 
 @dataclass(eq=False)
@@ -92,10 +85,26 @@ class Space:
         for d, g in enumerate(grids):
             self.points[d, :len(g)] = g
         self.demand = np.zeros((self.n_movies, self.n_days, self.P))
+        self.fixed_demand = np.zeros(len(self.instance.fixed))
+        names, problems = Names(self.instance), []
+
+        def forecast(movie: Movie, d: int, minutes: np.ndarray) -> np.ndarray:
+            values = self.instance.forecast(movie.id, d, minutes)
+            problem = forecast_problem(names, movie, d, minutes, values)
+            if problem:
+                problems.append(problem)
+                return np.zeros(len(minutes))
+            return values
+
         for m, movie in enumerate(self.instance.movies):
             for d, g in enumerate(grids):
                 if released(movie, self.instance.start_date, d) and len(g):
-                    self.demand[m, d, :len(g)] = self.instance.forecast(movie.id, d, g)
+                    self.demand[m, d, :len(g)] = forecast(movie, d, g)
+        for i, f in enumerate(self.instance.fixed):
+            movie = self.instance.movies[self.movie_index[f.movie_id]]
+            self.fixed_demand[i] = forecast(movie, f.day, np.array([f.start]))[0]
+        if problems:
+            raise InvalidInstance(problems)
 
     def _blocked(self, frame: int) -> np.ndarray:
         """Prefix sums of minutes blocked by closures and fixed shows, per (day, screen)."""
@@ -169,11 +178,10 @@ class Space:
         self.fixed_cap = np.zeros((self.n_movies, self.n_days, self.NB))
         self.fixed_n = np.zeros((self.n_movies, self.n_days, self.NB), dtype=np.int64)
         self.fixed_caps: dict[tuple[int, int, int], list[float]] = {}
-        for f in inst.fixed:
+        for f, demand in zip(inst.fixed, self.fixed_demand, strict=True):
             m, s = self.movie_index[f.movie_id], self.screen_index[f.screen_id]
             i = self.fixed_bucket(f)
-            demand = float(inst.forecast(f.movie_id, f.day, np.array([f.start]))[0])
-            cap = min(inst.screens[s].capacity, demand)
+            cap = min(inst.screens[s].capacity, float(demand))
             self.fixed_cap[m, f.day, i] += cap
             self.fixed_n[m, f.day, i] += 1
             self.fixed_caps.setdefault((m, f.day, i), []).append(cap)

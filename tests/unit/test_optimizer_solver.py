@@ -38,11 +38,11 @@ def test_an_impossible_minimum_is_proven_infeasible() -> None:
     assert "minimums" in result.message
 
 
-def test_unusable_rules_and_unknown_solvers_are_errors() -> None:
+def test_unusable_rules_and_unknown_solvers_are_invalid() -> None:
     base = generate_instance(2, 1, 3, seed=1)
     odd = replace(base, rules=Rules(audience_bucket_minutes=50, audience_window_minutes=120))
-    assert solve(odd, time_limit=5).status == "error"
-    assert solve(base, solver="gurobi", time_limit=5).status == "error"
+    assert solve(odd, time_limit=5).status == "invalid"
+    assert solve(base, solver="gurobi", time_limit=5).status == "invalid"
 
 
 def test_money_is_integer_and_adds_up() -> None:
