@@ -7,7 +7,8 @@ Two runtime modes follow from what is configured:
 * **deployment** (``DATABASE_URL`` and ``REDIS_URL`` set): PostgreSQL through psycopg 3,
   Redis, separate RQ workers.
 
-``APP_ENV=production`` refuses to start without real secrets instead of inventing them.
+``APP_ENV=production`` refuses to start unsafe rather than invent what is missing: it names,
+one line each, every missing or weak setting (:func:`production_refusals`).
 """
 
 from __future__ import annotations
@@ -15,10 +16,16 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent
+APP_ENVS = ("development", "test", "production")
+MIN_SECRET_LENGTH = 32
+# Words of the values people paste from examples; a random key holds none of them.
+_PLACEHOLDER_WORDS = ("secret", "change", "example", "placeholder", "password", "dummy", "xxxx")
 
 
 class ConfigError(RuntimeError):
@@ -71,12 +78,73 @@ def _dev_secrets(instance_dir: Path) -> dict[str, str]:
     return values
 
 
+def secret_weakness(value: str) -> str | None:
+    """Why ``value`` is unfit to sign tokens and links, or None when it looks random enough."""
+    if len(value) < MIN_SECRET_LENGTH:
+        return f"{len(value)} characters, fewer than {MIN_SECRET_LENGTH}"
+    if len(set(value)) < 10:
+        return "too few different characters"
+    if any(word in value.lower() for word in _PLACEHOLDER_WORDS):
+        return "looks like a placeholder"
+    return None
+
+
+def payments_sandbox_allowed(settings: Mapping[str, Any]) -> bool:
+    """The offline sandbox gateway confirms test cards: never in production unless a staging
+    deployment opted in (the one rule for start-up and for the gateway chooser)."""
+    return settings["APP_ENV"] != "production" or bool(settings["PAYMENTS_SANDBOX_ALLOWED"])
+
+
+def production_refusals() -> list[str]:
+    """Every reason the environment is unsafe for production, one line each."""
+    refusals = []
+    for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
+        value = _env(name)
+        weakness = "missing" if value is None else secret_weakness(value)
+        if weakness:
+            refusals.append(
+                f"{name} is {'missing' if value is None else f'too weak ({weakness})'}: set at least "
+                f"{MIN_SECRET_LENGTH} random characters, e.g. from "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+    if _env("DATABASE_URL") is None:
+        refusals.append("DATABASE_URL is missing: production runs on PostgreSQL")
+    if _env("REDIS_URL") is None:
+        refusals.append("REDIS_URL is missing: production needs a real Redis")
+    if _env("STRIPE_SECRET_KEY") is None:
+        if not _env_bool("PAYMENTS_SANDBOX_ALLOWED", False):
+            refusals.append(
+                "STRIPE_SECRET_KEY is missing: the sandbox gateway would confirm bookings paid with "
+                "test cards (a staging deployment may set PAYMENTS_SANDBOX_ALLOWED=true)"
+            )
+    elif _env("STRIPE_WEBHOOK_SECRET") is None:
+        refusals.append(
+            "STRIPE_WEBHOOK_SECRET is missing: Stripe's events (3-D Secure outcomes, refunds) "
+            "could not be verified, so those payments would never settle"
+        )
+    if _env("SMTP_HOST") is None:
+        refusals.append(
+            "SMTP_HOST is missing: e-mails, with their password-reset and verification links, "
+            "would be written to the log instead of sent"
+        )
+    if _env("S3_BUCKET") is None and _env("MEDIA_DIR") is None:
+        refusals.append(
+            "S3_BUCKET and MEDIA_DIR are both missing: name a bucket, or a local folder on a "
+            "persistent volume, for posters and invoices"
+        )
+    return refusals
+
+
 class Config:
     """Flask settings. Build with :meth:`from_env`; tests pass overrides to ``create_app``."""
 
     @classmethod
     def from_env(cls) -> dict:
         env = _env("APP_ENV", "development")
+        if env not in APP_ENVS:
+            raise ConfigError(f"APP_ENV is {env!r}; expected one of {', '.join(APP_ENVS)}")
+        if env == "production" and (refusals := production_refusals()):
+            raise ConfigError("APP_ENV=production refuses to start unsafe:\n  " + "\n  ".join(refusals))
         instance_dir = Path(_env("INSTANCE_DIR", str(BASE_DIR / "instance")))
         database_url = _env("DATABASE_URL")
         redis_url = _env("REDIS_URL")
@@ -84,17 +152,6 @@ class Config:
 
         secret_key = _env("SECRET_KEY")
         jwt_secret = _env("JWT_SECRET_KEY")
-        if env == "production":
-            missing = [n for n, v in (("SECRET_KEY", secret_key), ("JWT_SECRET_KEY", jwt_secret)) if not v]
-            if missing:
-                raise ConfigError(
-                    f"APP_ENV=production needs {', '.join(missing)} in the environment; "
-                    "refusing to start with invented secrets"
-                )
-            if embedded:
-                raise ConfigError("APP_ENV=production needs DATABASE_URL (PostgreSQL)")
-            if redis_url is None:
-                raise ConfigError("APP_ENV=production needs REDIS_URL")
         if not (secret_key and jwt_secret):
             generated = _dev_secrets(instance_dir)
             secret_key = secret_key or generated["SECRET_KEY"]
@@ -104,19 +161,31 @@ class Config:
             instance_dir.mkdir(parents=True, exist_ok=True)
             database_url = f"sqlite:///{instance_dir / 'cinemaos.sqlite3'}"
         secure_cookies = _env_bool("JWT_COOKIE_SECURE", env == "production")
+        stripe_key = _env("STRIPE_SECRET_KEY")
+        sandbox_opt_in = _env_bool("PAYMENTS_SANDBOX_ALLOWED", False)
+        # Said once logging is set up (app.common.logging), where operators look.
+        startup_warnings = []
+        if env == "production" and stripe_key is None:
+            startup_warnings.append(
+                "PAYMENTS_SANDBOX_ALLOWED=true: payments go to the offline sandbox gateway, which "
+                "confirms test cards and charges nobody; for a staging deployment only"
+            )
 
         return {
             "APP_ENV": env,
+            "STARTUP_WARNINGS": startup_warnings,
             "EMBEDDED": embedded,
             "INSTANCE_DIR": str(instance_dir),
             "SECRET_KEY": secret_key,
             # Database
             "SQLALCHEMY_DATABASE_URI": _normalise_database_url(database_url),
-            "SQLALCHEMY_ENGINE_OPTIONS": (
-                {"pool_pre_ping": True, "pool_size": _env_int("DB_POOL_SIZE", 5),
-                 "max_overflow": _env_int("DB_MAX_OVERFLOW", 10)}
-                if not embedded else {}
-            ),
+            # Parameters stay out of error messages, hence out of logged tracebacks (a failed
+            # INSERT of a user would log the e-mail and password hash), except in development.
+            "SQLALCHEMY_ENGINE_OPTIONS": {
+                "hide_parameters": env != "development",
+                **({"pool_pre_ping": True, "pool_size": _env_int("DB_POOL_SIZE", 5),
+                    "max_overflow": _env_int("DB_MAX_OVERFLOW", 10)} if not embedded else {}),
+            },
             # Redis and RQ; REDIS_URL=None means the in-process fakeredis
             "REDIS_URL": redis_url,
             "RQ_ASYNC": redis_url is not None and _env_bool("RQ_ASYNC", True),
@@ -165,8 +234,10 @@ class Config:
             "MAX_POSTER_BYTES": _env_int("MAX_POSTER_BYTES", 5 * 1024 * 1024),
             # Width x height; larger images are refused (decompression bombs for clients).
             "MAX_POSTER_PIXELS": _env_int("MAX_POSTER_PIXELS", 4096 * 4096),
-            # Payments; no Stripe key means the offline sandbox gateway
-            "STRIPE_SECRET_KEY": _env("STRIPE_SECRET_KEY"),
+            # Payments; no Stripe key means the offline sandbox gateway (in production only
+            # with PAYMENTS_SANDBOX_ALLOWED, see payments_sandbox_allowed)
+            "STRIPE_SECRET_KEY": stripe_key,
+            "PAYMENTS_SANDBOX_ALLOWED": sandbox_opt_in,
             "STRIPE_WEBHOOK_SECRET": _env("STRIPE_WEBHOOK_SECRET"),
             "STRIPE_API_BASE": _env("STRIPE_API_BASE"),
             # A retry with the same Idempotency-Key waits this long for the first attempt's answer.

@@ -12,6 +12,8 @@ from flask import Flask, g, request
 from pythonjsonlogger.json import JsonFormatter
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{1,128}$")
+# Query parameters of our links that are credentials: one-time tokens, link signatures.
+_SECRET_PARAMETER = re.compile(r"([?&](?:token|signature)=)[^&\s]+")
 access_log = logging.getLogger("cinemaos.access")
 
 
@@ -25,6 +27,11 @@ class _RequestIdFilter(logging.Filter):
             except RuntimeError:  # outside a request or app context
                 record.request_id = "-"
         return True
+
+
+def redact_link_secrets(text: str) -> str:
+    """``text`` with the value of every ``token=`` and ``signature=`` URL parameter hidden."""
+    return _SECRET_PARAMETER.sub(r"\1[redacted]", text)
 
 
 def configure_logging(app: Flask) -> None:
@@ -44,6 +51,9 @@ def configure_logging(app: Flask) -> None:
     root.propagate = False
     app.logger.handlers[:] = [handler]
     app.logger.setLevel(app.config["LOG_LEVEL"])
+    # The settings cannot log while they are read: what they must say is said now.
+    for warning in app.config.get("STARTUP_WARNINGS", ()):
+        logging.getLogger("cinemaos.config").warning(warning)
 
 
 def install_request_logging(app: Flask) -> None:

@@ -1,12 +1,11 @@
-"""Health probes, error shape, request ids, OpenAPI and Swagger UI, configuration."""
+"""Health probes, error shape, request ids, OpenAPI and Swagger UI (production settings:
+test_production_config.py)."""
 
 from __future__ import annotations
 
-import pytest
 from openapi_spec_validator import validate
 
 from app import create_app
-from config import Config, ConfigError
 from tests.conftest import settings_for_tests
 
 
@@ -64,16 +63,7 @@ def test_swagger_ui_and_its_assets_are_served_locally(client):
         assert client.get(f"/docs/assets/{asset}").status_code == 200
 
 
-def test_production_refuses_to_start_without_secrets(monkeypatch):
-    monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1/x")
-    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    monkeypatch.delenv("JWT_SECRET_KEY", raising=False)
-    with pytest.raises(ConfigError, match="SECRET_KEY, JWT_SECRET_KEY"):
-        Config.from_env()
-    monkeypatch.setenv("SECRET_KEY", "s" * 32)
-    monkeypatch.setenv("JWT_SECRET_KEY", "j" * 32)
-    settings = Config.from_env()
-    assert settings["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
-    assert settings["JWT_COOKIE_SECURE"] is True
+def test_the_front_door_leads_to_the_documentation(client):
+    answer = client.get("/")
+    assert answer.status_code == 302 and answer.headers["Location"] == "/docs"
+    assert client.get("/docs").status_code == 200

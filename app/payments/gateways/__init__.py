@@ -1,4 +1,5 @@
-"""Gateway selection: Stripe whenever a secret key is configured, else the offline sandbox."""
+"""Gateway selection: Stripe whenever a secret key is configured, else the offline sandbox
+(in production only by explicit opt-in, :func:`config.payments_sandbox_allowed`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flask import current_app
 from app.payments.gateways.base import PaymentGateway
 from app.payments.gateways.sandbox import SandboxGateway
 from app.payments.gateways.stripe_gateway import StripeGateway
+from config import ConfigError, payments_sandbox_allowed
 
 
 def get_gateway() -> PaymentGateway:
@@ -17,5 +19,10 @@ def get_gateway() -> PaymentGateway:
             webhook_secret=config["STRIPE_WEBHOOK_SECRET"],
             api_base=config["STRIPE_API_BASE"],
         )
+    if not payments_sandbox_allowed(config):
+        # Start-up refuses this already; settings given to create_app directly skip that check,
+        # and failing a payment beats confirming it with a test card.
+        raise ConfigError("APP_ENV=production without STRIPE_SECRET_KEY: the sandbox gateway is "
+                          "refused (PAYMENTS_SANDBOX_ALLOWED=true allows it for staging)")
     return SandboxGateway(webhook_secret=config["STRIPE_WEBHOOK_SECRET"],
                           secret_key=config["SECRET_KEY"])
