@@ -6,15 +6,27 @@ export FLASK_APP := wsgi
 
 .PHONY: install run serve migrate seed test testdb lint worker scheduler bench clean
 
-$(VENV)/.deps: requirements.txt requirements-dev.txt
+# Installs with uv (from PyPI, several times faster than pip on a fresh clone); pip when uv
+# cannot be had. `make run` installs what running needs; `make test` adds the test tools.
+UV_VERSION := 0.9.9
+define pip_install
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	($(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) && \
+	  $(BIN)/uv pip install --quiet --python $(BIN)/python -r $(1)) || \
+	  $(BIN)/pip install --quiet --disable-pip-version-check -r $(1)
+endef
+
+$(VENV)/.run-deps: requirements.txt
+	$(call pip_install,requirements.txt)
+	touch $@
+
+$(VENV)/.deps: $(VENV)/.run-deps requirements-dev.txt
+	$(call pip_install,requirements-dev.txt)
 	touch $@
 
 install: $(VENV)/.deps
 
-migrate: install
+migrate: $(VENV)/.run-deps
 	$(BIN)/flask db upgrade
 
 seed: migrate
@@ -24,7 +36,7 @@ seed: migrate
 run: seed
 	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
-serve: install
+serve: $(VENV)/.run-deps
 	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 testdb: install
@@ -37,10 +49,10 @@ lint: install
 test: lint testdb
 	$(BIN)/python -m pytest
 
-worker: install
+worker: $(VENV)/.run-deps
 	$(BIN)/python -m workers
 
-scheduler: install
+scheduler: $(VENV)/.run-deps
 	$(BIN)/rq cron workers/periodic.py --url "$${REDIS_URL:?set REDIS_URL}"
 
 ## make bench: schedule optimiser, dynamic pricing and seat-hold throughput (each prints a JSON line last)

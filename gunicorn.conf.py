@@ -38,3 +38,9 @@ def child_exit(server, worker):
 def on_exit(server):
     if _own_metrics_dir:
         shutil.rmtree(_own_metrics_dir, ignore_errors=True)
+
+
+def when_ready(server):
+    host, port = bind.rsplit(":", 1)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    server.log.info("CinemaOS is ready: API docs at http://%s:%s/docs", shown, port)

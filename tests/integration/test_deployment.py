@@ -10,6 +10,7 @@ would before starting anything. The build context is computed by docker-py's own
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -138,3 +139,16 @@ def test_the_image_does_not_run_as_root():
     dockerfile = (ROOT / "Dockerfile").read_text().splitlines()
     users = [line.split()[1] for line in dockerfile if line.startswith("USER ")]
     assert users and users[-1] not in ("root", "0")
+
+
+def _settings_read_by(source: str) -> set[str]:
+    return set(re.findall(r'_env(?:_int|_bool)?\(\s*"([A-Z0-9_]+)"', source))
+
+
+def test_env_example_lists_every_setting_the_app_and_compose_read():
+    example = (ROOT / ".env.example").read_text()
+    listed = set(re.findall(r"^#?([A-Z0-9_]+)=", example, flags=re.MULTILINE))
+    wanted = _settings_read_by((ROOT / "config.py").read_text())
+    wanted |= set(re.findall(r"\$\{([A-Z0-9_]+)", COMPOSE_FILE.read_text()))
+    internal = {"INSTANCE_DIR", "RQ_ASYNC", "STRIPE_API_BASE"}  # development and test switches
+    assert wanted - internal - listed == set()
