@@ -67,6 +67,8 @@ def register_extensions(app: Flask) -> None:
     register_jwt_callbacks(jwt)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "ratelimit")
+    # Redis down: count in this process rather than fail every limited request.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter.init_app(app)
     api.init_app(app, spec_kwargs=_spec_kwargs(app))
 
@@ -77,8 +79,6 @@ def _spec_kwargs(app: Flask) -> dict[str, Any]:
             "description": (
                 "CinemaOS back office: catalogue, schedules, seat holds, bookings, pricing and "
                 "payments. Authenticate with `POST /api/auth/login` and press **Authorize** "
-    # Redis down: count in this process rather than fail every limited request.
-    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
                 "with the access token. Each operation lists the roles allowed in `x-roles`."
             ),
         },
