@@ -118,6 +118,8 @@ def signed_url(key: str) -> SignedLink:
 
 def link_signature_is_valid(key: str, expires: str, signature: str) -> bool:
     """Whether ``signature`` is this app's for ``key`` and ``expires`` (expiry not checked)."""
+    if not (expires.isascii() and expires.isdigit()):
+        return False
     return _link_signer().verify_signature(f"{key}:{expires}", signature)
 
 
