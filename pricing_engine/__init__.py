@@ -9,7 +9,6 @@ from pricing_engine.demand import (
     DEFAULT_BOOKING_TAU_HOURS,
     default_booking_fraction,
     default_elasticity,
-    expected_remaining_demand,
 )
 from pricing_engine.dynamic import (
     Reason,
@@ -21,6 +20,7 @@ from pricing_engine.dynamic import (
     reprice,
 )
 from pricing_engine.errors import PricingInputError
+from pricing_engine.learning import DemandEstimate, advance_exposure, expected_remaining_demand
 from pricing_engine.models import (
     Basket,
     PricingRule,
@@ -41,11 +41,17 @@ from pricing_engine.promo import (
     check_promo,
 )
 from pricing_engine.quote import Quote, QuoteLine, StepKind, TraceStep, quote
+from pricing_engine.rails import NO_CEILING, GuardRails
 from pricing_engine.rounding import format_minor
+from pricing_engine.why import Driver, Why
 
 __all__ = [
     "DEFAULT_BOOKING_TAU_HOURS",
+    "NO_CEILING",
     "Basket",
+    "DemandEstimate",
+    "Driver",
+    "GuardRails",
     "PricingInputError",
     "PricingRule",
     "Promo",
@@ -68,6 +74,8 @@ __all__ = [
     "TicketType",
     "TimeCondition",
     "TraceStep",
+    "Why",
+    "advance_exposure",
     "bp_from_multiplier",
     "check_promo",
     "default_booking_fraction",

@@ -22,12 +22,9 @@ chain's own price experiments, not fitted values.
 
 Booking pace: ``f(h)``, the expected fraction of a showtime's bookings already made when
 ``h`` hours remain, defaults to ``exp(-h / 30)`` (about half of the bookings in the final
-day). The demand level is updated from bookings so far with a Gamma-Poisson model: a
-Gamma(k, k) prior (mean 1) on a scale ``theta`` for ``D0``, and ``sold`` observed as Poisson
-with mean ``theta * D0 * f(h) * exp(eps * (m_now - 1))``; the posterior mean is
-``(k + sold) / (k + expected_so_far)``. Early on it trusts the forecast, later the pace.
-Using the current multiplier as the price paid so far is an approximation (the engine moves
-prices in small steps). Remaining demand is ``theta * D0 * (1 - f(h)) * exp(eps*(m-1))``.
+day). How the demand level is learned from bookings against that curve is
+``pricing_engine.learning``; remaining demand at ``m`` is then
+``appeal * pace * D0 * (1 - f(h)) * exp(eps * (m - 1))``.
 """
 
 from __future__ import annotations
@@ -80,27 +77,3 @@ def price_response(multiplier: npt.ArrayLike, elasticity: npt.ArrayLike) -> Floa
     """Demand at ``multiplier`` relative to demand at the base price: exp(eps * (m - 1))."""
     m = np.asarray(multiplier, dtype=np.float64)
     return np.exp(np.asarray(elasticity, dtype=np.float64) * (m - 1.0))
-
-
-def expected_remaining_demand(
-    multipliers: npt.ArrayLike,
-    baseline_demand: FloatArray,
-    elasticity: FloatArray,
-    booked_fraction: FloatArray,
-    sold: npt.ArrayLike,
-    current_multiplier: FloatArray,
-    prior_strength: float = DEFAULT_PRIOR_STRENGTH,
-) -> FloatArray:
-    """Expected bookings still to come, shape (N, K), for each showtime at each multiplier.
-
-    ``multipliers`` is (K,) shared or (N, K); the per-showtime inputs are (N,). See the
-    module docstring for the model; this is where the pace update happens.
-    """
-    eps = elasticity[:, None]
-    response_now = price_response(current_multiplier, elasticity)
-    expected_so_far = baseline_demand * booked_fraction * response_now
-    theta = (prior_strength + np.asarray(sold, dtype=np.float64)) / (
-        prior_strength + expected_so_far
-    )
-    still_to_come = theta * baseline_demand * (1.0 - booked_fraction)
-    return still_to_come[:, None] * price_response(np.atleast_2d(multipliers), eps)

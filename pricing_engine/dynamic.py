@@ -4,77 +4,75 @@ Multipliers here are int basis points (10000 = x1.00) because they travel in num
 and DB columns; ``multiplier_from_bp`` turns the chosen value into the ``Decimal`` that
 ``ShowtimeContext.dynamic_multiplier`` takes.
 
-For every showtime the engine evaluates each value ``g`` of the allowed grid:
+For every showtime the engine first learns its demand from bookings so far
+(``pricing_engine.learning``: the film's appeal pooled over its showtimes, the showtime's
+own pace), then evaluates each value ``g`` of the allowed grid:
 
     revenue(g) = price(g) * min(remaining seats, expected remaining demand at g)
 
-with ``price(g) = round_half_up(base * g / 10000)``, the integer price actually charged,
-and demand from ``pricing_engine.demand`` (a deterministic, fluid approximation: demand
-uncertainty is not priced in). Decision, in this order, as (N, G) array operations with no
-per-showtime Python loop:
+with ``price(g) = round_half_up(base * g / 10000)``, the integer price actually charged
+(a deterministic, fluid approximation: demand uncertainty is not priced in). Decision, in
+this order, as (N, G) array operations with no per-showtime Python loop:
 
 1. Frozen, already started (``hours_to_show <= 0``) or sold-out showtimes keep their value.
-2. Rate limit: changed less than ``min_minutes_between_changes`` ago -> keep.
-3. Step limit: only grid values within ``max_step_bp`` of the current value are candidates.
+2. Guard rails (``pricing_engine.rails``) give a band of allowed values; grid values are
+   clipped into it, so a rail's bound is itself a candidate. A current price outside the
+   floor/ceiling moves inside now, past the rate limit and the hysteresis below.
+3. Rate limit: changed less than ``min_minutes_between_changes`` ago -> keep.
+4. Step limit: only grid values within ``max_step_bp`` of the current value are candidates.
    If none is (the cinema changed its grid), the nearest allowed value is taken instead.
-4. The candidate with the highest expected revenue wins; near-ties go to the value
+5. The candidate with the highest expected revenue wins; near-ties go to the value
    closest to the current one (stable prices).
-5. Hysteresis: if the current value is itself allowed and the winner earns less than
+6. Hysteresis: if the current value is itself allowed and the winner earns less than
    ``(1 + min_gain_fraction)`` times the current value's expected revenue, keep it, so
    noise in the pace estimate does not make prices flicker.
+
+Every row gets ``Reason`` flags (what held or bounded it, which rail) and every change a
+``Driver`` (the signal that moved it) with a sentence, see ``pricing_engine.why``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
-from enum import IntFlag
 
 import numpy as np
 import numpy.typing as npt
 
-from pricing_engine.demand import (
-    DEFAULT_PRIOR_STRENGTH,
-    default_booking_fraction,
-    expected_remaining_demand,
+from pricing_engine.basis_points import (
+    BP_ONE,
+    MAX_BP,
+    bp_from_multiplier,
+    multiplier_from_bp,
+    price_at_bp,
 )
+from pricing_engine.batch import ShowtimeBatch
+from pricing_engine.demand import DEFAULT_PRIOR_STRENGTH, price_response
 from pricing_engine.errors import PricingInputError
-from pricing_engine.models import require_multiplier
+from pricing_engine.learning import (
+    DEFAULT_FILM_PRIOR_STRENGTH,
+    DemandEstimate,
+    learn_demand,
+    remaining_demand,
+)
+from pricing_engine.rails import Band, rail_band
+from pricing_engine.why import Driver, Facts, Reason, Why, drivers, explain, flag_bits, signal_terms
+
+__all__ = [
+    "BP_ONE",
+    "MAX_BP",
+    "Reason",
+    "RepricePolicy",
+    "RepriceResult",
+    "ShowtimeBatch",
+    "bp_from_multiplier",
+    "multiplier_from_bp",
+    "price_at_bp",
+    "reprice",
+]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-
-BP_ONE = 10_000
-MAX_BP = 10 * BP_ONE  # same x10 ceiling as quote multipliers
-
-
-def multiplier_from_bp(bp: int) -> Decimal:
-    """Basis points -> the Decimal multiplier used by quotes (11000 -> Decimal('1.1000'))."""
-    return require_multiplier(Decimal(int(bp)).scaleb(-4), "basis points")
-
-
-def bp_from_multiplier(multiplier: Decimal) -> int:
-    """Decimal multiplier (<= 4 decimal places) -> basis points (Decimal('1.1') -> 11000)."""
-    return int(require_multiplier(multiplier, "multiplier").scaleb(4))
-
-
-def price_at_bp(base_minor: npt.ArrayLike, bp: npt.ArrayLike) -> IntArray:
-    """Integer price charged at a multiplier: round_half_up(base * bp / 10000), vectorised."""
-    return (np.asarray(base_minor, dtype=np.int64) * bp + BP_ONE // 2) // BP_ONE
-
-
-class Reason(IntFlag):
-    """Why a showtime got the multiplier it got (bit flags, several may be set)."""
-
-    CHANGED = 1
-    FROZEN = 2
-    CLOSED = 4  # show already started
-    SOLD_OUT = 8
-    RATE_LIMITED = 16
-    STEP_CAPPED = 32  # a better allowed value exists beyond max_step_bp
-    SMALL_GAIN = 64  # held: best move gains less than min_gain_fraction
-    OFF_GRID = 128  # current value out of reach of the grid; snapped to nearest allowed
 
 
 @dataclass(frozen=True)
@@ -85,6 +83,8 @@ class RepricePolicy:
     change per 3 hours, and only for >= 1 % more expected revenue. In the simulator a
     3-hour rate limit earns the same as a 1-hour one but halves the worst-case number of
     changes a customer can see (pace noise otherwise walks prices up and down).
+    ``bp_quantum``: every multiplier chosen is a multiple of it (10 bp = the three decimals
+    a multiplier column stores), so a rail's bound survives storage unchanged.
     """
 
     grid_bp: tuple[int, ...] = tuple(range(8000, 13001, 500))
@@ -92,6 +92,8 @@ class RepricePolicy:
     min_minutes_between_changes: float = 180.0
     min_gain_fraction: float = 0.01
     prior_strength: float = DEFAULT_PRIOR_STRENGTH
+    film_prior_strength: float = DEFAULT_FILM_PRIOR_STRENGTH
+    bp_quantum: int = 10
 
     def __post_init__(self) -> None:
         grid = self.grid_bp
@@ -103,104 +105,30 @@ class RepricePolicy:
             raise PricingInputError(f"grid_bp values must be in (0, {MAX_BP}]: {grid}")
         if self.max_step_bp <= 0 or self.min_minutes_between_changes < 0:
             raise PricingInputError("max_step_bp must be > 0 and min minutes >= 0")
-        if self.min_gain_fraction < 0 or self.prior_strength <= 0:
-            raise PricingInputError("min_gain_fraction must be >= 0, prior_strength > 0")
-
-
-def _ints(value: npt.ArrayLike, name: str, n: int) -> IntArray:
-    arr = np.asarray(value)
-    if arr.shape != (n,):
-        raise PricingInputError(f"{name}: expected shape ({n},), got {arr.shape}")
-    if not np.issubdtype(arr.dtype, np.integer):
-        raise PricingInputError(f"{name}: must be an integer array, got dtype {arr.dtype}")
-    return arr.astype(np.int64)
-
-
-def _floats(value: npt.ArrayLike, name: str, n: int) -> FloatArray:
-    arr = np.asarray(value, dtype=np.float64)
-    if arr.shape != (n,):
-        raise PricingInputError(f"{name}: expected shape ({n},), got {arr.shape}")
-    if not np.isfinite(arr).all():
-        raise PricingInputError(f"{name}: contains NaN or infinity")
-    return arr
-
-
-def _check(ok: npt.ArrayLike, message: str) -> None:
-    if not np.all(ok):
-        raise PricingInputError(message)
-
-
-@dataclass(eq=False)
-class ShowtimeBatch:
-    """Column arrays, one entry per showtime; validated and normalised on construction.
-
-    Any array-like is accepted and converted. Money and counts must be integer arrays
-    (base price in minor units, capacity, sold, current multiplier in basis points), so a
-    float price is rejected rather than truncated. ``minutes_since_change``: pass a large
-    value for a price that never changed. ``booked_fraction`` (expected share of bookings
-    made by now) defaults to ``default_booking_fraction(hours_to_show)``. ``allowed`` is an
-    optional (N, G) bool mask over the policy grid, for per-cinema grids.
-    """
-
-    base_price_minor: IntArray
-    capacity: IntArray
-    sold: IntArray
-    hours_to_show: FloatArray
-    baseline_demand: FloatArray
-    elasticity: FloatArray
-    current_bp: IntArray
-    minutes_since_change: FloatArray
-    frozen: BoolArray
-    booked_fraction: FloatArray | None = None
-    allowed: BoolArray | None = None
-
-    def __post_init__(self) -> None:
-        shape = np.shape(self.base_price_minor)
-        if len(shape) != 1:
-            raise PricingInputError(f"base_price_minor: expected a 1-D array, got shape {shape}")
-        n = shape[0]
-        self.base_price_minor = _ints(self.base_price_minor, "base_price_minor", n)
-        self.capacity = _ints(self.capacity, "capacity", n)
-        self.sold = _ints(self.sold, "sold", n)
-        self.current_bp = _ints(self.current_bp, "current_bp", n)
-        self.hours_to_show = _floats(self.hours_to_show, "hours_to_show", n)
-        self.baseline_demand = _floats(self.baseline_demand, "baseline_demand", n)
-        self.elasticity = _floats(self.elasticity, "elasticity", n)
-        self.minutes_since_change = _floats(self.minutes_since_change, "minutes_since_change", n)
-        self.frozen = np.asarray(self.frozen)
-        _check(self.frozen.dtype == np.bool_, "frozen must be a bool array")
-        _check(self.frozen.shape == (n,), f"frozen: expected shape ({n},)")
-        _check(self.base_price_minor >= 0, "base_price_minor must be >= 0")
-        _check((self.sold >= 0) & (self.sold <= self.capacity), "need 0 <= sold <= capacity")
-        _check((self.current_bp > 0) & (self.current_bp <= MAX_BP),
-               f"current_bp must be in (0, {MAX_BP}]")  # fmt: skip
-        _check(self.baseline_demand >= 0, "baseline_demand must be >= 0")
-        _check(self.elasticity < 0, "elasticity must be < 0 (demand falls as price rises)")
-        _check(self.minutes_since_change >= 0, "minutes_since_change must be >= 0")
-        if self.booked_fraction is None:
-            fraction = default_booking_fraction(self.hours_to_show)
-        else:
-            fraction = _floats(self.booked_fraction, "booked_fraction", n)
-            _check((fraction >= 0) & (fraction <= 1), "booked_fraction must be in [0, 1]")
-        # Once the show has started nothing more is expected to be booked.
-        self.booked_fraction = np.where(self.hours_to_show <= 0, 1.0, fraction)
-        if self.allowed is not None:
-            self.allowed = np.asarray(self.allowed)
-            _check(self.allowed.dtype == np.bool_, "allowed must be a bool mask")
-            shape_ok = self.allowed.ndim == 2 and self.allowed.shape[0] == n
-            _check(shape_ok, f"allowed: expected shape ({n}, G)")
-            _check(self.allowed.any(axis=1), "allowed: every showtime needs an allowed value")
+        if self.min_gain_fraction < 0 or self.prior_strength <= 0 or self.film_prior_strength <= 0:
+            raise PricingInputError("min_gain_fraction must be >= 0, prior strengths > 0")
+        if self.bp_quantum < 1 or any(g % self.bp_quantum for g in grid):
+            raise PricingInputError(f"grid_bp values must be multiples of bp_quantum {self.bp_quantum}")
 
 
 @dataclass(eq=False)
 class RepriceResult:
-    """New multipliers (bp), expected revenue of the remaining seats (int minor units),
-    expected remaining sales, and ``Reason`` bit flags, each of shape (N,)."""
+    """The engine's answer, arrays of shape (N,).
+
+    ``multiplier_bp``: new multipliers; ``expected_revenue_minor``/``expected_sales`` of the
+    remaining seats at them; ``reasons``: ``Reason`` bit flags; ``driver``: ``Driver`` code
+    of each change (0 where nothing changed); ``target_bp``: the best value the model sees
+    before step limits and rails; ``estimate``: the learned appeal and pace.
+    """
 
     multiplier_bp: IntArray
     expected_revenue_minor: IntArray
     expected_sales: FloatArray
     reasons: npt.NDArray[np.uint16]
+    driver: npt.NDArray[np.uint8]
+    target_bp: IntArray
+    estimate: DemandEstimate
+    batch: ShowtimeBatch
 
     @property
     def changed(self) -> BoolArray:
@@ -209,6 +137,24 @@ class RepriceResult:
     def reasons_for(self, index: int) -> Reason:
         """The flags of one showtime as a ``Reason`` (readable in logs and the API)."""
         return Reason(int(self.reasons[index]))
+
+    def why(self, index: int) -> Why:
+        """Driver code and sentence for one showtime's change (for the price-change log)."""
+        b, e = self.batch, self.estimate
+        facts = Facts(
+            old_bp=int(b.current_bp[index]),
+            new_bp=int(self.multiplier_bp[index]),
+            target_bp=int(self.target_bp[index]),
+            elasticity=float(b.elasticity[index]),
+            pace=float(e.pace[index]),
+            appeal=float(e.appeal[index]),
+            sold=int(b.sold[index]),
+            expected_so_far=float(e.appeal[index] * e.expected_so_far[index]),
+            capacity=int(b.capacity[index]),
+            hours_to_show=float(b.hours_to_show[index]),
+            share_to_come=float(1.0 - np.asarray(b.booked_fraction)[index]),
+        )
+        return explain(Driver(int(self.driver[index])), self.reasons_for(index), facts)
 
 
 def _argbest(revenue: FloatArray, mask: BoolArray, distance: IntArray) -> IntArray:
@@ -219,6 +165,25 @@ def _argbest(revenue: FloatArray, mask: BoolArray, distance: IntArray) -> IntArr
     return np.where(near_top, distance, np.iinfo(np.int64).max).argmin(axis=1)
 
 
+def _estimate(batch: ShowtimeBatch, policy: RepricePolicy, seats_left: BoolArray) -> DemandEstimate:
+    if batch.exposure is None:
+        exposure = np.asarray(batch.booked_fraction) * price_response(batch.current_bp / BP_ONE,
+                                                                      batch.elasticity)  # fmt: skip
+        evidence = seats_left  # a sold-out row's exposure kept growing after it sold out
+    else:
+        exposure, evidence = batch.exposure, np.ones_like(seats_left)
+    return learn_demand(batch.baseline_demand, exposure, batch.sold, batch.film, evidence,
+                        policy.prior_strength, policy.film_prior_strength)  # fmt: skip
+
+
+def _band(batch: ShowtimeBatch, policy: RepricePolicy) -> Band | None:
+    if batch.rails is None:
+        return None
+    return rail_band(batch.rails, batch.current_bp, np.asarray(batch.day_low_bp),
+                     np.asarray(batch.day_high_bp), batch.hours_to_show,
+                     np.asarray(batch.sales_open), policy.bp_quantum)  # fmt: skip
+
+
 def reprice(batch: ShowtimeBatch, policy: RepricePolicy) -> RepriceResult:
     """Choose the next multiplier of every showtime in ``batch`` (see module docstring)."""
     grid = np.asarray(policy.grid_bp, dtype=np.int64)
@@ -227,23 +192,26 @@ def reprice(batch: ShowtimeBatch, policy: RepricePolicy) -> RepriceResult:
         allowed = np.ones((n, g), dtype=bool)
     else:
         allowed = batch.allowed
-        _check(allowed.shape[1] == g, f"allowed: expected {g} columns (grid size)")
+        if allowed.shape[1] != g:
+            raise PricingInputError(f"allowed: expected {g} columns (grid size)")
     base, cur = batch.base_price_minor, batch.current_bp
     remaining = batch.capacity - batch.sold
-    cur_mult = cur / BP_ONE
     fraction = np.asarray(batch.booked_fraction)  # always set by __post_init__
+    estimate = _estimate(batch, policy, remaining > 0)
 
     def evaluate(bp: IntArray) -> tuple[FloatArray, FloatArray]:
-        demand = expected_remaining_demand(
-            bp / BP_ONE, batch.baseline_demand, batch.elasticity, fraction,
-            batch.sold, cur_mult, policy.prior_strength,
-        )  # fmt: skip
+        demand = remaining_demand(estimate, batch.baseline_demand, fraction, bp / BP_ONE, batch.elasticity)
         sales = np.minimum(remaining[:, None], demand)
         return price_at_bp(base[:, None], bp) * sales, sales
 
-    revenue, _ = evaluate(np.broadcast_to(grid, (n, g)))
+    band = _band(batch, policy)
+    raw = np.broadcast_to(grid, (n, g))
+    candidates = raw if band is None else np.clip(raw, band.low[:, None], band.high[:, None])
+    free_revenue, _ = evaluate(raw)
+    revenue = free_revenue if band is None else evaluate(candidates)[0]
     revenue_now = evaluate(cur[:, None])[0][:, 0]
-    distance = np.abs(grid[None, :] - cur[:, None])
+    distance = np.abs(raw - cur[:, None])
+    moved = np.abs(candidates - cur[:, None])
 
     in_reach = allowed & (distance <= policy.max_step_bp)
     off_grid = ~in_reach.any(axis=1)
@@ -252,40 +220,56 @@ def reprice(batch: ShowtimeBatch, policy: RepricePolicy) -> RepriceResult:
     feasible = np.where(off_grid[:, None], nearest, in_reach)
 
     rows = np.arange(n)
-    pick = _argbest(revenue, feasible, distance)
-    pick_bp, pick_revenue = grid[pick], revenue[rows, pick]
-    best_anywhere = revenue[rows, _argbest(revenue, allowed, distance)]
+    pick = _argbest(revenue, feasible, moved)
+    pick_bp, pick_revenue = candidates[rows, pick], revenue[rows, pick]
+    free_bp = grid[_argbest(free_revenue, feasible, distance)]
+    target_bp = grid[_argbest(free_revenue, allowed, distance)]
+    best_anywhere = revenue[rows, _argbest(revenue, allowed, moved)]
     step_capped = best_anywhere > pick_revenue + 1e-9 * np.maximum(1.0, best_anywhere)
 
-    current_allowed = (allowed & (distance == 0)).any(axis=1)
+    acceptable = (allowed & (distance == 0)).any(axis=1)
+    forced = np.zeros(n, dtype=bool)
+    if band is not None:
+        in_band = (band.low <= cur) & (cur <= band.high)
+        acceptable = in_band & (acceptable | (cur == band.low) | (cur == band.high))
+        forced = band.forced
     threshold = revenue_now * (1.0 + policy.min_gain_fraction)
-    small_gain = current_allowed & (pick_bp != cur) & (pick_revenue < threshold)
+    small_gain = acceptable & (pick_bp != cur) & (pick_revenue < threshold)
 
     closed = batch.hours_to_show <= 0
     sold_out = remaining <= 0
     held = batch.frozen | closed | sold_out
-    rate_limited = ~held & (batch.minutes_since_change < policy.min_minutes_between_changes)
+    forced &= ~held
+    rate_limited = ~held & ~forced & (batch.minutes_since_change < policy.min_minutes_between_changes)
     movable = ~held & ~rate_limited
-    new_bp = np.where(movable & ~small_gain, pick_bp, cur)
+    new_bp = np.where(movable & (~small_gain | forced), pick_bp, cur)
 
-    flags = [
+    reasons = flag_bits(
         (Reason.CHANGED, new_bp != cur),
         (Reason.FROZEN, batch.frozen),
         (Reason.CLOSED, closed),
         (Reason.SOLD_OUT, sold_out),
         (Reason.RATE_LIMITED, rate_limited),
         (Reason.STEP_CAPPED, movable & step_capped),
-        (Reason.SMALL_GAIN, movable & small_gain),
+        (Reason.SMALL_GAIN, movable & small_gain & ~forced),
         (Reason.OFF_GRID, movable & off_grid),
-    ]
-    reasons = np.zeros(n, dtype=np.uint16)
-    for flag, mask in flags:
-        reasons |= np.where(mask, np.uint16(flag.value), np.uint16(0))
+    )
+    if band is not None:
+        held_down = movable & (free_bp > new_bp) & (new_bp == band.high)
+        held_up = movable & (free_bp < new_bp) & (new_bp == band.low)
+        reasons |= np.where(held_down, band.high_rails, 0).astype(np.uint16)
+        reasons |= np.where(held_up, band.low_rails, 0).astype(np.uint16)
 
+    terms = signal_terms(estimate.pace, estimate.appeal, 1.0 - fraction, remaining, batch.capacity)
+    driver = drivers(np.sign(new_bp - cur), terms, forced, movable & off_grid)
     final_revenue, final_sales = evaluate(new_bp[:, None])
     return RepriceResult(
         multiplier_bp=new_bp,
         expected_revenue_minor=np.rint(final_revenue[:, 0]).astype(np.int64),
         expected_sales=final_sales[:, 0],
         reasons=reasons,
+        driver=driver,
+        target_bp=target_bp,
+        estimate=estimate,
+        batch=batch,
     )
