@@ -15,12 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optimizer.diagnosis import minimum_shortfalls
 from optimizer.greedy import priced
 from optimizer.master import Master
 from optimizer.model import Show
 from optimizer.polish import polish
-from optimizer.pricing import Column, enumerate_columns, longest_paths, trace
+from optimizer.pricing import Column, enumerate_columns, longest_paths, path_value
 from optimizer.space import Space
+from optimizer.wording import Names
 
 PROVEN_GAP = 1e-6
 SMOOTHING = 0.5  # weight of the best-bound duals in the pricing duals
@@ -64,18 +66,23 @@ def generate_columns(master: Master, solver: str, deadline: float,
             raise RuntimeError("the master LP could not be solved")
         mu = np.where(conv >= 0, lp.duals[conv], 0.0)
         true_values = master.show_values(lp.duals)
+        first, last = master.path_terms(lp.duals)
         tries = [lp.duals] if center is None else [SMOOTHING * center
                                                    + (1 - SMOOTHING) * lp.duals, lp.duals]
         for duals in tries:
-            values = true_values if duals is lp.duals else master.show_values(duals)
-            best, choice = longest_paths(values, sp.nxt[ks])
-            value = master.lagrangian(duals, best[:, 0])
+            if duals is lp.duals:
+                paths = longest_paths(true_values, sp.nxt[ks], first, last)
+            else:
+                paths = longest_paths(master.show_values(duals), sp.nxt[ks],
+                                      *master.path_terms(duals))
+            value = master.lagrangian(duals, paths.value)
             if value < bound:
                 bound, center = value, duals
             added = 0
-            for i in np.flatnonzero((best[:, 0] > 1e-6) & (conv >= 0)):
-                column = trace(int(i), choice, sp.nxt[ks])
-                worth = sum(true_values[i, m, p] for m, p in column)
+            for i in np.flatnonzero((paths.value > 1e-6) & (conv >= 0)):
+                column = paths.column(int(i), sp.nxt[ks])
+                worth = path_value(column, true_values[i], None if first is None else first[i],
+                                   None if last is None else last[i])
                 if worth - mu[i] > 1e-6:
                     added += master.add(ks.start + int(i), column)
             if added:
@@ -166,11 +173,14 @@ class Block:
             return
         sp, ks, conv = self.space, self.master.ks, self.master.conv[self.master.ks]
         value = self.master.show_values(self.duals)
-        best, _ = longest_paths(value, sp.nxt[ks])
+        first, last = self.master.path_terms(self.duals)
+        paths = longest_paths(value, sp.nxt[ks], first, last)
         extra: list[tuple[int, Column]] = []
         for i in np.flatnonzero(conv >= 0):
-            columns = enumerate_columns(value[i], sp.nxt[ks][i], best[i],
-                                        max(best[i, 0], 0.0) - slack, ENUMERATION_STEPS)
+            columns = enumerate_columns(paths, int(i), value[i], sp.nxt[ks][i],
+                                        None if first is None else first[i],
+                                        None if last is None else last[i],
+                                        paths.value[i] - slack, ENUMERATION_STEPS)
             if (columns is None or time.perf_counter() > deadline
                     or len(extra) + len(columns) > ENUMERATION_COLUMNS):
                 return
@@ -201,15 +211,15 @@ def run_block(space: Space, days: range, start: dict[int, Column], phase_one: bo
     block = Block(space, days, start, phase_one)
     try:
         if not block.generate(solver, began + CG_SHARE * budget, rel_gap / 4):
-            return BlockOutcome("infeasible", {}, -math.inf,
-                                f"distributor minimums cannot be met on days {list(days)}")
+            return BlockOutcome("infeasible", {}, -math.inf, minimum_shortfalls(space, days))
     except RuntimeError as exc:
         return BlockOutcome("error", {}, math.inf, str(exc))
     block.integer(solver, began + MIP_SHARE * budget, rel_gap)
     if block.objective == -math.inf:
+        names = Names(space.instance)
         return BlockOutcome("error", {}, math.inf,
-                            f"no schedule meeting the distributor minimums found on days "
-                            f"{list(days)}")
+                            f"no schedule meeting the distributor minimums was found in time "
+                            f"for {names.day(days.start)} to {names.day(days.stop - 1)}")
     block.polish(began + POLISH_SHARE * budget)
     block.prove(solver, began + budget)
     return BlockOutcome("ok", block.schedule, max(block.bound, block.objective))

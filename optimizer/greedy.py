@@ -16,8 +16,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.audience import attendance, containing_windows, pool_multiplier, split_rounded
-from optimizer.model import Instance, Show, daily_minimum, week_days, weekly_minimum
+from optimizer.model import (
+    MINUTES_PER_DAY,
+    Instance,
+    Show,
+    daily_minimum,
+    week_days,
+    weekly_minimum,
+)
 from optimizer.space import Space
+from optimizer.wording import Names
 
 UNLIMITED = 10**9
 
@@ -57,16 +65,20 @@ class _Day:
     """The state that changes while one day is being filled."""
 
     def __init__(self, space: Space, d: int, week_room: np.ndarray,
-                 fixed: list[tuple[int, int, float]]) -> None:
+                 fixed: list[tuple[int, int, float]], win_count: np.ndarray,
+                 busy_until: np.ndarray) -> None:
         self.space, self.d = space, d
         self.free = space.allowed[d * space.n_screens:(d + 1) * space.n_screens].copy()
+        # Screens still busy with the previous business day's late shows.
+        self.free &= (space.horizon[d][None, :] >= busy_until[:, None])[:, None, :]
+        self.busy_until = busy_until  # shared with the following days
         self.cap_u = space.cap_u[d * space.n_screens:(d + 1) * space.n_screens]
         self.start = space.points[d]
         self.count = space.fixed_day[:, d].copy()
         self.room = np.array([m.terms.max_per_day if m.terms.max_per_day is not None
                               else UNLIMITED for m in space.instance.movies]) - self.count
         self.week_room = week_room  # shared with the other days of the week
-        self.win_count = space.win_fixed[d].copy()
+        self.win_count = win_count  # starts per stagger window, shared by all days
         # Per film and sharing window: shows so far and the audience they already take.
         self.peaks = space.peaks[:, d, :]
         self.crowd_limit = space.instance.rules.max_shows_per_window
@@ -116,6 +128,9 @@ class _Day:
         self.room[m] -= 1
         self.week_room[m] -= 1
         self.win_count[sp.win_lo[self.d, p]:sp.win_hi[self.d, p]] += 1
+        k = self.d * sp.n_screens + s
+        self.busy_until[s] = max(self.busy_until[s],
+                                 sp.finish[k, m, p] + self.d * MINUTES_PER_DAY)
         b = sp.point_bucket[self.d, p]
         got = min(self.cap_u[s, m, p], self._room()[m, b].min())
         self.shows_in[m, b:b + sp.n_win] += 1
@@ -139,12 +154,14 @@ def greedy_schedule(space: Space) -> GreedyResult:
     fixed = _fixed_audience(space)
     picks: list[tuple[int, int, int]] = []
     short: list[tuple[int, str]] = []
+    win_count = space.win_fixed.copy()
+    busy_until = np.zeros(space.n_screens, dtype=np.int64)
     for week in week_days(space.n_days):
         week_room = np.array([m.terms.max_per_week if m.terms.max_per_week is not None
                               else UNLIMITED for m in inst.movies])
         week_room -= space.fixed_day[:, week.start:week.stop].sum(axis=1)
         for d in week:
-            day = _Day(space, d, week_room, fixed[d])
+            day = _Day(space, d, week_room, fixed[d], win_count, busy_until)
             target = [max(daily_minimum(m, inst.start_date, d),
                           -(-weekly_minimum(m, inst.start_date, week) // len(week)))
                       for m in inst.movies]
@@ -160,10 +177,11 @@ def greedy_schedule(space: Space) -> GreedyResult:
             picks += day.picks
     shows, revenue, objective = priced(
         space, [space.fixed_show(f) for f in inst.fixed] + [space.show(*p) for p in picks])
-    message = ", ".join(f"{movie} day {d}" for d, movie in short)
+    names = Names(inst)
+    message = ", ".join(f"{names.film(movie)} on {names.day(d)}" for d, movie in short)
     return GreedyResult(shows=shows, picks=tuple(picks), revenue_minor=revenue,
                         objective=objective, short_days=frozenset(d for d, _ in short),
-                        message=f"minimums not met: {message}" if short else "")
+                        message=f"distributor minimums not met: {message}" if short else "")
 
 
 def greedy(instance: Instance) -> GreedyResult:

@@ -10,10 +10,14 @@ Every row is written as ``a x <= b`` so that duals ``w >= 0`` have one sign conv
   fixed shows in j)``, the count-based pool of ``optimizer.audience``
 * ``crowd[m,d,j]``  ``shows in j <= max_shows_per_window - fixed shows in j``
 * ``day/week max``  ``shows <= max - fixed``; ``min`` rows ``-shows <= fixed - min``
-* ``stagger[d,a]``  ``starts in [a, a + W) <= K - fixed starts there``
+* ``stagger[a]``    ``starts in [a, a + W) <= K - fixed starts there`` (horizon minutes)
+* ``carry[s,d,e,t]`` ``[screen-day (s,d) busy after point t of day e] + [screen-day (s,e)
+  starts by t] <= 1``: where business days meet at midnight (``Space.carry``), the last
+  show of a screen's day must end before the screen's next day begins
 
 Objective: ``sum priority * price * Y``. Under duals ``w`` a column's value is a sum over its
-shows, so pricing is a longest path (``optimizer.pricing``). For any ``w >= 0`` Lagrangian
+shows plus, through the carry rows, terms for its first start and last end, so pricing is a
+longest path (``optimizer.pricing``). For any ``w >= 0`` Lagrangian
 duality gives the upper bound ``sum_{rows but conv} w b + sum_Y max(0, rc_Y) ub_Y +
 sum_k max(0, best column value of k)``, valid for every schedule of the model, not only
 for the generated columns; ``lagrangian`` computes it.
@@ -31,7 +35,7 @@ import numpy as np
 import pulp
 
 from optimizer.audience import containing_windows, covered_buckets
-from optimizer.model import daily_minimum, week_days, weekly_minimum
+from optimizer.model import MINUTES_PER_DAY, daily_minimum, week_days, weekly_minimum
 from optimizer.pricing import Column
 from optimizer.space import Space
 
@@ -86,8 +90,9 @@ class Master:
         self._audience_rows()
         self._count_rows()
         limit = sp.instance.rules.stagger_max_starts
-        self.stagger = [self._rows(sp.win_active[d] & self.in_block[d],
-                                   limit - sp.win_fixed[d]) for d in range(sp.n_days)]
+        self.stagger = self._rows(sp.win_active & self.in_block[sp.win_day],
+                                  limit - sp.win_fixed)
+        self._carry_rows()
 
     def _rows(self, active: np.ndarray, rhs: np.ndarray | float) -> np.ndarray:
         """Number new rows for the active cells; inactive cells get -1."""
@@ -154,6 +159,20 @@ class Master:
                                    np.where(np.isfinite(week_max), week_max, 0))
         self.week_min = self._rows((week_min > 0) & whole, -week_min)
 
+    def _carry_rows(self) -> None:
+        """Rows of ``Space.carry`` within the block, indexed by screen-day: ``ends[k]``
+        lists ``(threshold horizon minutes, rows)`` where k is the earlier day, ``starts[k]``
+        ``(threshold points, rows)`` where it is the later one."""
+        sp = self.space
+        self.ends: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
+        self.starts: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
+        for s, d, later, points in sp.carry:
+            if self.in_block[d]:
+                rows = self._rows(np.ones(len(points), dtype=bool), 1.0)
+                self.ends.setdefault(d * sp.n_screens + s, []).append(
+                    (sp.horizon[later, points], rows))
+                self.starts.setdefault(later * sp.n_screens + s, []).append((points, rows))
+
     # ----------------------------------------------------------------- columns
     def add(self, k: int, column: Column) -> bool:
         """Add a column unless it is empty or known; return whether it was added."""
@@ -180,7 +199,15 @@ class Master:
             put(int(self.day_min[m, d]), -1.0)
             put(int(self.week_max[m, w]), 1.0)
             put(int(self.week_min[m, w]), -1.0)
-            for row in self.stagger[d][sp.win_lo[d, p]:sp.win_hi[d, p]]:
+            for row in self.stagger[sp.win_lo[d, p]:sp.win_hi[d, p]]:
+                put(int(row), 1.0)
+        m, p = column[-1]
+        end = int(sp.finish[k, m, p]) + d * MINUTES_PER_DAY
+        for thresholds, rows in self.ends.get(k, ()):
+            for row in rows[thresholds < end]:
+                put(int(row), 1.0)
+        for points, rows in self.starts.get(k, ()):
+            for row in rows[points >= column[0][1]]:
                 put(int(row), 1.0)
         self.columns.append((k, column))
         self.col_rows.append(coef)
@@ -205,15 +232,33 @@ class Master:
         weeks = self.week_of_day[days]
         count = (ext[self.day_min][:, days] - ext[self.day_max][:, days]
                  + ext[self.week_min][:, weeks] - ext[self.week_max][:, weeks])  # (M, Db)
-        stagger = np.zeros((len(days), sp.P))
-        for i, d in enumerate(days):
-            cum = np.concatenate([[0.0], np.cumsum(ext[self.stagger[d]])])
-            stagger[i] = cum[sp.win_hi[d]] - cum[sp.win_lo[d]]
+        cum = np.concatenate([[0.0], np.cumsum(ext[self.stagger])])
+        stagger = cum[sp.win_hi[days]] - cum[sp.win_lo[days]]
         allowed = sp.allowed[self.ks]
         cap = sp.cap_u[self.ks].reshape(len(days), sp.n_screens, sp.n_movies, sp.P)
         value = (link[:, None] * cap + (count.T[:, :, None] + shared)[:, None]
                  - stagger[:, None, None, :]).reshape(allowed.shape)
         return np.where(allowed, value, -np.inf)
+
+    def path_terms(self, duals: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The carry rows' share of a column's value under ``duals``, as the ``first`` and
+        ``last`` terms of ``optimizer.pricing.longest_paths`` (None, None without them)."""
+        if not self.ends:
+            return None, None
+        sp = self.space
+        n = self.ks.stop - self.ks.start
+        first, last = np.zeros((n, sp.P)), np.zeros((n, sp.n_movies, sp.P))
+        for k, groups in self.ends.items():
+            end = sp.finish[k] + (k // sp.n_screens) * MINUTES_PER_DAY
+            for thresholds, rows in groups:
+                cum = np.concatenate([[0.0], np.cumsum(duals[rows])])
+                last[k - self.ks.start] -= cum[np.searchsorted(thresholds, end)]
+        for k, groups in self.starts.items():
+            for points, rows in groups:
+                cum = np.concatenate([[0.0], np.cumsum(duals[rows])])
+                first[k - self.ks.start] -= cum[-1] - cum[np.searchsorted(points,
+                                                                          np.arange(sp.P))]
+        return first, last
 
     def lagrangian(self, duals: np.ndarray, best_value: np.ndarray) -> float:
         """Upper bound from ``duals`` and the best column value of each screen-day of the

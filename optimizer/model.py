@@ -11,7 +11,9 @@ Opening-hours rule: a show must start at or after opening and strictly before cl
 and the feature (trailers + runtime) must end no later than ``Rules.max_overrun_minutes``
 after closing; cleaning after the last show may run later still. This is how cinemas
 post "last show 22:45" while staying open until the film ends, without letting a 3-hour
-film start at 23:55.
+film start at 23:55. Closing means the end of the cinema's open spell: when the next
+business day opens the minute this one closes (a cinema open round the clock), a film may
+run on into it (``feature_deadline``); the horizon's last day closes at its own close.
 
 A show occupies its screen from its start until trailers, runtime and the screen's
 cleaning buffer are over. Money is integer minor units (cents); revenue is computed in
@@ -20,7 +22,7 @@ floats internally and rounded only when reported.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -39,6 +41,16 @@ starting at each of ``minutes`` (int array, local minutes) on ``day``; ignores c
 def horizon_minute(day: int, minute: int) -> int:
     """Minute counted from the horizon start's midnight (used for closures)."""
     return day * MINUTES_PER_DAY + minute
+
+
+def feature_deadline(hours: Sequence[OpeningHours], day: int, overrun: int) -> int:
+    """Latest minute of business day ``day`` at which a feature may end (module doc)."""
+    close, d = hours[day].close, day
+    while (d + 1 < len(hours) and hours[d + 1].close > hours[d + 1].open
+           and horizon_minute(d + 1 - day, hours[d + 1].open) == close):
+        d += 1
+        close = horizon_minute(d - day, hours[d].close)
+    return close + overrun
 
 
 @dataclass(frozen=True)
@@ -193,7 +205,9 @@ class ScheduleResult:
     priority is 1); ``bound`` is a valid upper bound on ``objective`` over all schedules
     of the model and ``gap = (bound - objective) / bound``. ``revenue_minor`` is the sum of
     the shows' rounded revenues, ``greedy_revenue_minor`` the baseline's (``greedy``),
-    ``seconds`` the wall-clock time of the run.
+    ``seconds`` the wall-clock time of the run. ``warnings`` name what the schedule could
+    not do although it is valid (a film that cannot be shown at all, kept shows that break
+    a rule meant for new ones), in a manager's words.
     """
 
     shows: tuple[Show, ...]
@@ -206,6 +220,7 @@ class ScheduleResult:
     seconds: float
     greedy_revenue_minor: int
     message: str = ""
+    warnings: tuple[str, ...] = ()
 
 
 def show_format(movie: Movie, screen: Screen) -> str | None:

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.audience import allocate, containing_windows, pool_multiplier
-from optimizer.pricing import Column, longest_paths, trace
+from optimizer.model import MINUTES_PER_DAY, horizon_minute
+from optimizer.pricing import Column, longest_paths
 from optimizer.space import Space
 from optimizer.validate import violations
 
@@ -47,9 +48,10 @@ class _Shows:
 
 
 class _DayPlan:
-    """Evaluation helpers for one day of a block."""
+    """Evaluation helpers for one day of a block; ``columns`` gives the other days' shows,
+    which stay as they are while this day is re-planned."""
 
-    def __init__(self, space: Space, d: int) -> None:
+    def __init__(self, space: Space, d: int, columns: dict[int, Column]) -> None:
         self.space, self.d = space, d
         rules = space.instance.rules
         mine = [i for i, f in enumerate(space.instance.fixed) if f.day == d]
@@ -63,6 +65,29 @@ class _DayPlan:
         self.day_max = np.array([m.terms.max_per_day if m.terms.max_per_day is not None
                                  else UNLIMITED for m in space.instance.movies])
         self.width, self.limit = rules.stagger_window_minutes, rules.stagger_max_starts
+        self._neighbours(columns)
+
+    def _neighbours(self, columns: dict[int, Column]) -> None:
+        """What other days impose where business days meet at midnight: their starts
+        (``outside``, horizon minutes) count in staggering windows, and a screen is free
+        only after the earlier days' shows (``open_from``) and before the later days'
+        (``open_until``)."""
+        sp, d = self.space, self.d
+        outside = [horizon_minute(f.day, f.start) for f in sp.instance.fixed if f.day != d]
+        self.open_from = np.zeros(sp.n_screens, dtype=np.int64)
+        self.open_until = np.full(sp.n_screens, np.iinfo(np.int64).max)
+        for k, column in columns.items():
+            day, s = divmod(k, sp.n_screens)
+            if day == d or not column:
+                continue
+            outside += [int(sp.horizon[day, p]) for _, p in column]
+            if day < d:
+                m, p = column[-1]
+                self.open_from[s] = max(self.open_from[s],
+                                        sp.finish[k, m, p] + day * MINUTES_PER_DAY)
+            else:
+                self.open_until[s] = min(self.open_until[s], sp.horizon[day, column[0][1]])
+        self.outside = np.array(outside, dtype=np.int64)
 
     def shows(self, columns: dict[int, Column]) -> _Shows:
         sp, d = self.space, self.d
@@ -109,15 +134,17 @@ class _DayPlan:
         bucket = sp.point_bucket[d]
         k = d * sp.n_screens + s
         gain = np.minimum(sp.cap_u[k] + slack[:, bucket], room[:, bucket])
-        starts = sp.win_starts[d]
-        begins = np.sort(others.start)
+        starts = sp.win_starts
+        begins = np.sort(np.concatenate([others.start + d * MINUTES_PER_DAY, self.outside]))
         in_window = (np.searchsorted(begins, starts + self.width)
                      - np.searchsorted(begins, starts))
         full = np.concatenate([[0], np.cumsum(in_window >= self.limit)])
-        point_ok = full[sp.win_hi[d]] == full[sp.win_lo[d]]
+        point_ok = ((full[sp.win_hi[d]] == full[sp.win_lo[d]])
+                    & (sp.horizon[d] >= self.open_from[s]))
         day_count = np.bincount(others.film, minlength=sp.n_movies)
         ok = (sp.allowed[k] & ~crowded[:, bucket] & point_ok[None, :]
-              & (day_count < self.day_max)[:, None])
+              & (day_count < self.day_max)[:, None]
+              & (sp.finish[k] + d * MINUTES_PER_DAY <= self.open_until[s]))
         return np.where(ok, sp.weight[:, None] * gain, -np.inf)
 
     def best_responses(self, moves: list[tuple[dict[int, Column], int, tuple[int, ...]]]
@@ -131,8 +158,8 @@ class _DayPlan:
         values = np.stack([self.values(self.shows(cols).without(*empty), s)
                            for cols, s, empty in moves])
         nxt = sp.nxt[[d * sp.n_screens + s for _, s, _ in moves]]
-        _, choice = longest_paths(values, nxt)
-        return [trace(i, choice, nxt) for i in range(len(moves))]
+        paths = longest_paths(values, nxt)
+        return [paths.column(i, nxt) for i in range(len(moves))]
 
 
 def _local_search(plan: _DayPlan, columns: dict[int, Column], current: float,
@@ -183,7 +210,7 @@ def polish(space: Space, columns: dict[int, Column], days: range, deadline: floa
 
     for i, d in enumerate(days):
         day_deadline = time.perf_counter() + (deadline - time.perf_counter()) / (len(days) - i)
-        plan = _DayPlan(space, d)
+        plan = _DayPlan(space, d, columns)
         columns, current = _local_search(plan, columns, plan.objective(plan.shows(columns)),
                                          valid, day_deadline)
         failed = 0

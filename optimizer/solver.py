@@ -43,6 +43,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from optimizer.blocks import PROVEN_GAP, BlockOutcome, columns_of, run_block
 from optimizer.checks import InvalidInstance
+from optimizer.diagnosis import unschedulable_films
 from optimizer.greedy import GreedyResult, greedy_schedule, priced
 from optimizer.model import Instance, ScheduleResult, week_days
 from optimizer.space import Space
@@ -50,11 +51,15 @@ from optimizer.validate import violations
 
 
 def _blocks(space: Space) -> list[range]:
-    """Days, or whole weeks when a weekly limit ties a week's days together."""
+    """Runs of days tied together: whole weeks when a weekly limit ties a week's days,
+    and days linked across midnight (``Space.links``); single days otherwise."""
     weekly = any(m.terms.max_per_week is not None or m.terms.min_per_week > 0
                  for m in space.instance.movies)
-    return week_days(space.n_days) if weekly else [range(d, d + 1)
-                                                   for d in range(space.n_days)]
+    tied = {d for w in week_days(space.n_days) for d in w[1:]} if weekly else set()
+    # Links join a day to a later one, so every day in between joins too.
+    tied |= {d for first, last in space.links for d in range(first + 1, last + 1)}
+    starts = [d for d in range(space.n_days) if d not in tied]
+    return [range(a, b) for a, b in zip(starts, [*starts[1:], space.n_days], strict=True)]
 
 
 def _run(space: Space, greedy: GreedyResult, solver: str, deadline: float, rel_gap: float,
@@ -126,4 +131,5 @@ def solve(instance: Instance, *, solver: str = "highs", time_limit: float = 60.0
         status="optimal" if gap is not None and gap <= PROVEN_GAP else "feasible",
         objective=objective, bound=bound, gap=gap, seconds=time.perf_counter() - started,
         greedy_revenue_minor=greedy.revenue_minor,
-        message="" if bound is not None else "no bound: time ran out before one was found")
+        message="" if bound is not None else "no bound: time ran out before one was found",
+        warnings=tuple(unschedulable_films(space)))

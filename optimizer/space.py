@@ -8,9 +8,14 @@ release, family cut-off, hours, closures, fixed shows on the screen), its audien
 shows are not candidates; they enter as constants (blocked minutes, counts, stagger
 starts, audience already taken).
 
-Days are scheduled independently per screen, which is exact only if no show of one
-business day can reach the next one's; ``Space`` checks that and raises ``InvalidInstance``
-otherwise (as for any data the model cannot represent, ``optimizer.checks``).
+Business days may run past midnight, up to round the clock. Where a show of one day can
+still occupy its screen when the next day's first shows could start, or where one
+staggering window can hold starts of both, the two days are *linked* (``links``): the
+solver keeps linked days in one block and its master ties their screen-days with the
+``carry`` rows (a screen-day's last show must end before the next day's first show on
+that screen starts). Staggering windows are laid over the whole horizon in horizon
+minutes, so midnight needs no special case there. Data the model cannot represent raises
+``InvalidInstance`` (``optimizer.checks``).
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from optimizer.model import (
     Instance,
     Movie,
     Show,
+    feature_deadline,
+    horizon_minute,
     occupancy_minutes,
     released,
     show_format,
@@ -34,23 +41,6 @@ from optimizer.model import (
 from optimizer.wording import Names
 
 PAD = 10**7  # start minute of padding points: beyond any day
-
-
-def _check(instance: Instance) -> None:
-    """Reject data the model cannot represent (``InvalidInstance``, status "invalid")."""
-    problems = structural_problems(instance)
-    if problems:
-        raise InvalidInstance(problems)
-    rules = instance.rules
-    longest = max(m.feature_minutes for m in instance.movies)
-    cleaning = max(s.cleaning_minutes for s in instance.screens)
-    for d in range(instance.days - 1):
-        today, tomorrow = instance.hours[d], instance.hours[d + 1]
-        latest_end = min(today.close + rules.max_overrun_minutes, today.close + longest)
-        if (latest_end + cleaning > MINUTES_PER_DAY + tomorrow.open
-                or today.close - 1 + rules.stagger_window_minutes
-                > MINUTES_PER_DAY + tomorrow.open):
-            raise InvalidInstance([f"business days {d} and {d + 1} overlap"])
 
 
 @dataclass(eq=False)
@@ -61,7 +51,9 @@ class Space:
 
     def __post_init__(self) -> None:
         inst = self.instance
-        _check(inst)
+        problems = structural_problems(inst)
+        if problems:
+            raise InvalidInstance(problems)
         self.n_days, self.n_screens = inst.days, len(inst.screens)
         self.n_movies, self.n_sd = len(inst.movies), inst.days * len(inst.screens)
         self.movie_index = {m.id: i for i, m in enumerate(inst.movies)}
@@ -75,6 +67,7 @@ class Space:
         self._audience()
         self._fixed_counts()
         self._stagger()
+        self._links()
 
     # ----------------------------------------------------------------- candidates
     def _points(self) -> None:
@@ -84,6 +77,9 @@ class Space:
         self.points = np.full((self.n_days, self.P), PAD, dtype=np.int64)
         for d, g in enumerate(grids):
             self.points[d, :len(g)] = g
+        self.valid = np.arange(self.P)[None, :] < self.n_points[:, None]
+        # Horizon minute of every point: increasing over the horizon (``optimizer.checks``).
+        self.horizon = self.points + MINUTES_PER_DAY * np.arange(self.n_days)[:, None]
         self.demand = np.zeros((self.n_movies, self.n_days, self.P))
         self.fixed_demand = np.zeros(len(self.instance.fixed))
         names, problems = Names(self.instance), []
@@ -134,8 +130,9 @@ class Space:
         blocked = self._blocked(frame)
         free = blocked[d_ix, s_ix, end] == blocked[d_ix, s_ix, t]
         feature = np.array([m.feature_minutes for m in inst.movies], dtype=np.int64)
-        on_time = (t + feature[None, None, :, None]
-                   <= close[:, None, None, None] + rules.max_overrun_minutes)
+        deadline = np.array([feature_deadline(inst.hours, d, rules.max_overrun_minutes)
+                             for d in range(self.n_days)], dtype=np.int64)
+        on_time = t + feature[None, None, :, None] <= deadline[:, None, None, None]
         family = np.array([m.rating in rules.family_ratings for m in inst.movies])
         early = ~family[None, None, :, None] | (t <= rules.family_last_start)
         fits = np.array([[self.formats[s][m] is not None
@@ -145,10 +142,10 @@ class Space:
                          for s, sc in enumerate(inst.screens)])
         out = np.array([[released(mv, inst.start_date, d) for mv in inst.movies]
                         for d in range(self.n_days)])
-        valid = np.arange(self.P)[None, :] < self.n_points[:, None]
         allowed = (free & on_time & early & fits[None, :, :, None] & out[:, None, :, None]
-                   & valid[:, None, None, :])
+                   & self.valid[:, None, None, :])
         self.allowed = allowed.reshape(self.n_sd, self.n_movies, self.P)
+        self.finish = end.reshape(self.allowed.shape)  # day minute the screen is free again
         nxt = np.empty_like(end)
         for d in range(self.n_days):
             nxt[d] = np.searchsorted(self.points[d, :self.n_points[d]], end[d])
@@ -166,8 +163,8 @@ class Space:
         self.extra = rules.audience_extra
         self.n_win = window_buckets(rules)
         self.b0 = np.array([bucket_range(h, rules)[0] for h in inst.hours], dtype=np.int64)
-        self.NB = int(max(bucket_range(h, rules)[1] - bucket_range(h, rules)[0] + 1
-                          for h in inst.hours))
+        self.NB = int(max(max(bucket_range(h, rules)[1] - bucket_range(h, rules)[0] + 1
+                              for h in inst.hours), 1))
         self.point_bucket = np.clip(self.points // bucket - self.b0[:, None], 0, self.NB - 1)
         self.peaks = np.zeros((self.n_movies, self.n_days, self.NB + self.n_win - 1))
         for m in range(self.n_movies):
@@ -198,30 +195,66 @@ class Space:
             self.fixed_day[self.movie_index[f.movie_id], f.day] += 1
 
     def _stagger(self) -> None:
-        """Stagger windows per day: one starting at every grid point and fixed start.
+        """Stagger windows over the horizon: one starting at every grid point and fixed
+        start, in horizon minutes.
 
         The busiest window of a schedule can always be slid right until it starts at a
         show, so these windows are enough. ``win_lo/win_hi`` give, per point, the range
-        of windows containing it; windows no schedule could overfill are marked inactive.
+        of windows containing it; ``win_day`` is the business day of a window's first
+        start; windows no schedule could overfill are marked inactive.
         """
         rules = self.instance.rules
         width, limit = rules.stagger_window_minutes, rules.stagger_max_starts
-        self.win_starts, self.win_fixed, self.win_active = [], [], []
+        grid, grid_day = self.horizon[self.valid], np.nonzero(self.valid)[0]
+        fixed = np.array([horizon_minute(f.day, f.start) for f in self.instance.fixed],
+                         dtype=np.int64)
+        fixed_day = np.array([f.day for f in self.instance.fixed], dtype=np.int64)
+        self.win_starts, first = np.unique(np.concatenate([grid, fixed]), return_index=True)
+        self.win_day = np.concatenate([grid_day, fixed_day])[first]
+        starts, fixed = self.win_starts, np.sort(fixed)
+        self.win_fixed = np.searchsorted(fixed, starts + width) - np.searchsorted(fixed, starts)
+        n_grid = np.searchsorted(grid, starts + width) - np.searchsorted(grid, starts)
+        per_screen = -(-width // max(int(self.occ.min(initial=1)), 1))
+        most = self.win_fixed + self.n_screens * np.minimum(n_grid, per_screen)
+        self.win_active = most > limit
         self.win_lo = np.zeros((self.n_days, self.P), dtype=np.int64)
         self.win_hi = np.zeros((self.n_days, self.P), dtype=np.int64)
-        per_screen = -(-width // max(int(self.occ.min(initial=1)), 1))
-        for d in range(self.n_days):
-            grid = self.points[d, :self.n_points[d]]
-            fixed = np.sort([f.start for f in self.instance.fixed if f.day == d]).astype(int)
-            starts = np.union1d(grid, fixed)
-            n_fixed = np.searchsorted(fixed, starts + width) - np.searchsorted(fixed, starts)
-            n_grid = np.searchsorted(grid, starts + width) - np.searchsorted(grid, starts)
-            most = n_fixed + self.n_screens * np.minimum(n_grid, per_screen)
-            self.win_starts.append(starts)
-            self.win_fixed.append(n_fixed)
-            self.win_active.append(most > limit)
-            self.win_lo[d, :len(grid)] = np.searchsorted(starts, grid - width, side="right")
-            self.win_hi[d, :len(grid)] = np.searchsorted(starts, grid, side="right")
+        self.win_lo[self.valid] = np.searchsorted(starts, grid - width, side="right")
+        self.win_hi[self.valid] = np.searchsorted(starts, grid, side="right")
+
+    def _links(self) -> None:
+        """Days that interact across midnight, and the ``carry`` rows' thresholds.
+
+        ``carry`` lists ``(screen, day, later day, points)``: the later day's points at
+        which a show of that screen could start while one of the earlier day may still
+        occupy the screen. ``links`` holds every pair of days tied by such a screen or by
+        starts of both within one staggering window.
+        """
+        sp, width = self, self.instance.rules.stagger_window_minutes
+        links: set[tuple[int, int]] = set()
+        self.carry: list[tuple[int, int, int, np.ndarray]] = []
+        for s in range(sp.n_screens):
+            for d in range(sp.n_days):
+                k = d * sp.n_screens + s
+                if not sp.allowed[k].any():
+                    continue
+                latest = int(sp.finish[k][sp.allowed[k]].max()) + d * MINUTES_PER_DAY
+                for later in range(d + 1, sp.n_days):
+                    can = sp.allowed[later * sp.n_screens + s].any(axis=0)
+                    points = np.flatnonzero(can & (sp.horizon[later] < latest))
+                    if len(points):
+                        self.carry.append((s, d, later, points))
+                        links.add((d, later))
+                    elif can.any():
+                        break  # later days start later still
+        minutes = np.concatenate([sp.horizon[sp.valid], [horizon_minute(f.day, f.start)
+                                                         for f in sp.instance.fixed]])
+        days = np.concatenate([np.nonzero(sp.valid)[0], [f.day for f in sp.instance.fixed]])
+        order = np.argsort(minutes, kind="stable")
+        close, day = np.diff(minutes[order]) < width, days[order].astype(np.int64)
+        links |= {(int(a), int(b)) for a, b in zip(day[:-1][close], day[1:][close], strict=True)
+                  if a != b}
+        self.links = sorted(links)
 
     # ----------------------------------------------------------------- output
     def show(self, k: int, m: int, p: int) -> Show:
@@ -231,6 +264,9 @@ class Space:
                     day=d, start=int(self.points[d, p]), format=str(self.formats[s][m]))
 
     def fixed_show(self, f: FixedShow) -> Show:
+        """The ``Show`` record of a fixed show; without a format of its own it takes the
+        preferred common one, or the film's own if the screen has none of them."""
         s, m = self.screen_index[f.screen_id], self.movie_index[f.movie_id]
+        fmt = f.format or self.formats[s][m] or min(self.instance.movies[m].formats, default="")
         return Show(movie_id=f.movie_id, screen_id=f.screen_id, day=f.day, start=f.start,
-                    format=f.format or str(self.formats[s][m]), fixed=True)
+                    format=fmt, fixed=True)

@@ -20,6 +20,7 @@ from optimizer.model import (
     Movie,
     Screen,
     daily_minimum,
+    feature_deadline,
     horizon_minute,
     occupancy_minutes,
     released,
@@ -56,7 +57,8 @@ def _show_rules(instance: Instance, show: ShowRecord, fixed: bool, movies: dict[
     hours = instance.hours[show.day]
     if not hours.open <= show.start < hours.close:
         out.append(f"{where}: starts outside opening hours")
-    if show.start + movie.feature_minutes > hours.close + rules.max_overrun_minutes:
+    if show.start + movie.feature_minutes > feature_deadline(instance.hours, show.day,
+                                                             rules.max_overrun_minutes):
         out.append(f"{where}: ends too long after closing")
     if not fixed and show.start % rules.grid_minutes:
         out.append(f"{where}: off the {rules.grid_minutes}-minute grid")
