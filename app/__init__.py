@@ -55,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     from importlib import import_module
 
     from app.common.access import init_auth_near_cache, register_jwt_callbacks
+    from app.common.events import install_event_recording
     from app.extensions import api, db, jwt, limiter, migrate, redis_client
 
     # Importing the models registers every table on the metadata (for Alembic and queries).
@@ -71,6 +72,7 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter.init_app(app)
     api.init_app(app, spec_kwargs=_spec_kwargs(app))
+    install_event_recording(app)
 
 
 def _spec_kwargs(app: Flask) -> dict[str, Any]:

@@ -38,24 +38,6 @@ def expire_unpaid_bookings() -> int:
     return expire()
 
 
-def issue_invoice_document(payment_id: int) -> str:
-    """Number, render and store the invoice of a paid booking; returns its number."""
-    from app.payments.invoices import invoice_pdf, issue_invoice
-
-    invoice = issue_invoice(payment_id)
-    invoice_pdf(invoice)
-    return invoice.number
-
-
-def issue_credit_note_document(refund_id: int) -> str:
-    """Number, render and store the credit note of a completed refund; returns its number."""
-    from app.payments.invoices import invoice_pdf, issue_credit_note
-
-    note = issue_credit_note(refund_id)
-    invoice_pdf(note)
-    return note.number
-
-
 def refund_booking(booking_id: int, reason: str = "booking_cancelled") -> int:
     """Pay out what a cancelled booking is due (the bookings service enqueues this)."""
     from app.payments.refunds import refund_booking as refund
@@ -75,6 +57,13 @@ def retry_pending_refunds() -> list[int]:
     from app.payments.refunds import retry_pending_refunds as retry
 
     return retry()
+
+
+def redeliver_outbox() -> list[int]:
+    """Queue again the follow-ups (outbox rows) whose first delivery was lost or failed."""
+    from app.common.outbox import redeliver_pending
+
+    return redeliver_pending()
 
 
 def purge_idempotency_records() -> int:

@@ -10,6 +10,7 @@ from app.models.catalogue import (
     film_details,
     movie_genres,
 )
+from app.models.outbox import OutboxMessage
 from app.models.payments import (
     IdempotencyRecord,
     Invoice,
@@ -32,7 +33,8 @@ from app.models.venues import SEAT_CATEGORIES, Cinema, Screen, ScreenClosure, Se
 __all__ = [
     "BOOKING_STATUSES", "FORMATS", "ROLES", "SEAT_CATEGORIES", "TICKET_TYPES",
     "AgeRating", "Booking", "BookingSeat", "Cinema", "Genre", "IdempotencyRecord", "Invoice",
-    "InvoiceCounter", "Movie", "MovieFormat", "OneTimeToken", "OptimisationRun", "Payment",
+    "InvoiceCounter", "Movie", "MovieFormat", "OneTimeToken", "OptimisationRun", "OutboxMessage",
+    "Payment",
     "PaymentEvent", "PriceChange", "PricingRule", "PromoCode", "PromoRedemption",
     "RefreshTokenFamily", "Refund", "Screen", "ScreenClosure", "Seat", "SeatCategoryPrice",
     "Showtime", "User", "UserCinema", "film_details", "movie_genres",

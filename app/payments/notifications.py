@@ -1,4 +1,5 @@
-"""E-mails about money: booking confirmations and refunds, through the shared SMTP path."""
+"""E-mails about money: booking confirmations and refunds, sent by the outbox's worker tasks
+(``app.payments.tasks``), so they are sent at once from there and never slow a request."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from app.common.mail import queue_email
+from app.common.mail import deliver_email
 from app.extensions import db
 from app.models import Booking, Payment, Refund, User
 from app.payments.money import format_money
@@ -43,7 +44,7 @@ def _send_confirmation(booking: Booking, *, paid: str, invoice: str | None) -> N
     )
     if invoice:
         body += f"Invoice: {invoice}\n"
-    queue_email(user.email, f"Booking {booking.reference} confirmed", body)
+    deliver_email(user.email, f"Booking {booking.reference} confirmed", body)
 
 
 def send_refund_notice(refund_id: int) -> None:
@@ -57,4 +58,4 @@ def send_refund_notice(refund_id: int) -> None:
         f"{booking.reference} to the card you paid with. Depending on your bank it can take "
         "5 to 10 days to appear on your statement.\n"
     )
-    queue_email(user.email, f"Refund for booking {booking.reference}", body)
+    deliver_email(user.email, f"Refund for booking {booking.reference}", body)

@@ -19,12 +19,14 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from app.common import events
 from app.common.access import Principal, ensure_cinema_access, ensure_owner
 from app.common.clock import now
 from app.common.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.models import Booking, BookingSeat, Payment, Refund
 from app.payments.errors import NothingToRefundError
+from app.payments.events import RefundSucceeded
 from app.payments.gateways import get_gateway
 from app.payments.gateways.base import GatewayError, RefundRequest
 from app.payments.records import (
@@ -280,19 +282,16 @@ def settle_refund(refund_id: int, status: str, provider_refund_id: str | None,
     booking = lock_booking(payment.booking_id)
     payment = lock_payment(payment.id)
     refund = lock_refund(refund_id)
-    newly_succeeded = False
     if refund.status == "pending":
         refund.provider_refund_id = provider_refund_id or refund.provider_refund_id
         if status == "succeeded":
             refund.status = "succeeded"
-            newly_succeeded = True
+            events.record(RefundSucceeded(refund.id))
         elif status == "failed":
             refund.status = "failed"
             _undo_counts(booking, payment, refund)
             log.warning("refund %s failed at the gateway: %s", refund.id, failure_reason)
-    db.session.commit()
-    if newly_succeeded:
-        _after_refund(refund.id)
+    events.commit()
     return refund
 
 
@@ -305,15 +304,6 @@ def _undo_counts(booking: Booking, payment: Payment, refund: Refund) -> None:
     seats = {str(s.id): s for s in booking.seats}
     for seat_id, share in refund.seat_amounts.items():
         seats[seat_id].refunded_minor -= share
-
-
-def _after_refund(refund_id: int) -> None:
-    from app.payments.notifications import send_refund_notice
-    from workers import jobs
-    from workers.queues import enqueue
-
-    enqueue("default", jobs.issue_credit_note_document, refund_id)
-    send_refund_notice(refund_id)
 
 
 def refund_showtime_bookings(showtime_id: int) -> list[int]:

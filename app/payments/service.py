@@ -15,12 +15,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from app.common import events
 from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError
 from app.extensions import db
 from app.models import Booking, Payment
 from app.payments.errors import GatewayUnavailableError, PaymentDeclinedError
+from app.payments.events import PaymentCaptured
 from app.payments.gateways import get_gateway
 from app.payments.gateways.base import ChargeRequest, ChargeResult, GatewayError
 from app.payments.records import get_payment, lock_booking, lock_payment
@@ -34,19 +36,12 @@ IN_FLIGHT = timedelta(minutes=2)
 
 @dataclass
 class Followups:
-    """Work that must wait until the transaction that caused it has committed."""
+    """Refunds to send to the gateway once the transaction that reserved them has committed
+    (a reversal: money that arrived for a booking it can no longer confirm)."""
 
-    confirmed_payment_ids: list[int] = field(default_factory=list)
     reversal_refund_ids: list[int] = field(default_factory=list)
 
     def run(self) -> None:
-        from app.payments.notifications import send_booking_confirmation
-        from workers import jobs
-        from workers.queues import enqueue
-
-        for payment_id in self.confirmed_payment_ids:
-            send_booking_confirmation(payment_id)
-            enqueue("default", jobs.issue_invoice_document, payment_id)
         for refund_id in self.reversal_refund_ids:
             execute_refund(refund_id)
 
@@ -162,7 +157,7 @@ def record_charge_result(payment_id: int, result: ChargeResult, *, attempt_start
             payment.status = "requires_action"
         elif result.status == "failed":
             settle_failure(payment, result.failure_code, result.failure_message)
-    db.session.commit()
+    events.commit()
     followups.run()
     return payment
 
@@ -183,7 +178,7 @@ def settle_success(booking: Booking, payment: Payment, *, payable_at: datetime,
         booking.status = "confirmed"
         booking.confirmed_at = now()
         booking.expires_at = None
-        followups.confirmed_payment_ids.append(payment.id)
+        events.record(PaymentCaptured(payment.id))
         return
     reason = "duplicate" if booking.status == "confirmed" else "booking_expired"
     followups.reversal_refund_ids.append(reverse_payment(booking, payment, reason).id)

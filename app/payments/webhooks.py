@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.common import events
 from app.common.clock import now
 from app.extensions import db
 from app.models import PaymentEvent, Refund
@@ -48,7 +49,7 @@ def apply_gateway_event(payload: bytes, signature: str | None) -> str:
         return "ignored"
     followups = Followups()
     outcome = handler(event, followups)
-    db.session.commit()
+    events.commit()
     followups.run()
     return outcome
 

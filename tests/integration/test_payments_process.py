@@ -17,7 +17,7 @@ from tests.payments_support import pay, pending_booking
 @pytest.fixture
 def mails(monkeypatch):
     sent: list[tuple[str, str, str]] = []
-    monkeypatch.setattr("app.payments.notifications.queue_email",
+    monkeypatch.setattr("app.payments.notifications.deliver_email",
                         lambda to, subject, body: sent.append((to, subject, body)))
     return sent
 

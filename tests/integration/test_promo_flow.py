@@ -90,7 +90,7 @@ def test_a_promo_that_does_not_apply_is_refused_at_hold_with_its_reason(client, 
 
 def test_a_booking_a_promo_makes_free_is_confirmed_at_once(client, factory, monkeypatch):
     mails: list[tuple[str, str, str]] = []
-    monkeypatch.setattr("app.payments.notifications.queue_email",
+    monkeypatch.setattr("app.payments.notifications.deliver_email",
                         lambda to, subject, body: mails.append((to, subject, body)))
     showtime, seats = _showtime(factory)
     promo = _promo(code="ONUS", value=100)

@@ -18,7 +18,7 @@ URL = "/api/payments/webhook"
 @pytest.fixture
 def mails(monkeypatch):
     sent: list[str] = []
-    monkeypatch.setattr("app.payments.notifications.queue_email",
+    monkeypatch.setattr("app.payments.notifications.deliver_email",
                         lambda to, subject, body: sent.append(subject))
     return sent
 

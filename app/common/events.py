@@ -1,0 +1,110 @@
+"""Domain events: what a use case records happened, and the follow-ups that must not be lost.
+
+A use case records events in its unit of work (:func:`record`) and ends with :func:`commit`,
+its one transaction boundary (cosmicpython's message bus, without the bus's class):
+
+1. Before the commit, each event becomes one outbox row per durable handler registered for it
+   in ``app.handlers`` (refund, invoice, e-mail...), in the same transaction: the change and
+   the work it owes are kept or lost together.
+2. After the commit, each row is handed to a worker (``app.common.outbox.deliver``). If that
+   hand-over fails (Redis down, a worker killed), the recurring sweep delivers it later.
+
+A plain ``db.session.commit()`` still writes the rows (the listener is on the session); only
+the immediate hand-over waits for the sweep. A rollback drops what was recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from typing import ClassVar
+
+from flask import Flask
+from sqlalchemy import event as sa_event
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session, SessionTransaction
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+_RECORDED = "cinemaos.events.recorded"
+_WRITTEN = "cinemaos.events.written"
+_COMMITTED = "cinemaos.events.committed"
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of every domain event: a frozen record of plain values (ids, amounts, reasons)."""
+
+    name: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.name = cls.__name__
+
+
+def record(event: Event, session: Session | None = None) -> None:
+    """Note that ``event`` happened in the current unit of work."""
+    session = session or db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback, even before any SQL, forgets the event
+    session.info.setdefault(_RECORDED, []).append(event)
+
+
+def commit() -> None:
+    """Commit the current unit of work, then hand its follow-ups over for delivery."""
+    db.session.commit()
+    dispatch_committed()
+
+
+def dispatch_committed() -> None:
+    """Hand the outbox rows written by the last commit to the workers (best effort: the sweep
+    delivers whatever this does not)."""
+    from app.common.outbox import hand_over
+
+    ids = db.session().info.pop(_COMMITTED, [])
+    for message_id in ids:
+        hand_over(message_id)
+
+
+def _write_outbox(session: Session) -> None:
+    from app.handlers import DURABLE_HANDLERS
+    from app.models.outbox import OutboxMessage
+
+    events = session.info.pop(_RECORDED, [])
+    written = session.info.setdefault(_WRITTEN, [])
+    for event in events:
+        handlers = DURABLE_HANDLERS.get(type(event), ())
+        if not handlers:
+            log.debug("event %s has no durable handler", event.name)
+        for handler in handlers:
+            message = OutboxMessage(event=event.name, handler=handler, payload=asdict(event))
+            session.add(message)
+            written.append(message)
+
+
+def _note_committed(session: Session) -> None:
+    # No SQL may run here: the primary keys come from the identity map.
+    written = session.info.pop(_WRITTEN, [])
+    session.info.setdefault(_COMMITTED, []).extend(
+        inspect(message).identity[0] for message in written if inspect(message).identity)
+
+
+def _forget(session: Session, previous_transaction: SessionTransaction) -> None:
+    # Every rollback() of the unit of work, even one before any SQL ran (after_rollback only
+    # fires once the database was asked); a savepoint's rollback keeps the outer events.
+    if not previous_transaction.nested and previous_transaction.parent is None:
+        session.info.pop(_RECORDED, None)
+        session.info.pop(_WRITTEN, None)
+
+
+_LISTENERS = (("before_commit", _write_outbox), ("after_commit", _note_committed),
+              ("after_soft_rollback", _forget))
+
+
+def install_event_recording(app: Flask) -> None:
+    """Listen on the application's sessions (once per process: every app shares ``db``)."""
+    for name, listener in _LISTENERS:
+        if not sa_event.contains(db.session, name, listener):
+            sa_event.listen(db.session, name, listener)

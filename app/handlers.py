@@ -1,0 +1,22 @@
+"""Who answers which event: the one place to read what a committed change sets in motion.
+
+Each event (``app.<service>.events``) maps to the tasks that must run after its commit,
+named by dotted path; each pair becomes an outbox row in the event's own transaction and is
+delivered by a worker (``app.common.outbox``), so none is lost with Redis or a worker.
+"""
+
+from __future__ import annotations
+
+from app.common.events import Event
+from app.payments.events import PaymentCaptured, RefundSucceeded
+
+DURABLE_HANDLERS: dict[type[Event], tuple[str, ...]] = {
+    PaymentCaptured: (
+        "app.payments.tasks.issue_invoice_document",
+        "app.payments.tasks.send_booking_confirmation",
+    ),
+    RefundSucceeded: (
+        "app.payments.tasks.issue_credit_note_document",
+        "app.payments.tasks.send_refund_notice",
+    ),
+}
