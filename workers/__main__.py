@@ -1,15 +1,26 @@
 """Start a worker: ``python -m workers [queue ...] [--burst]`` (``make worker``).
 
-With no queue named it serves all three, highest priority first.
+With no queue named it serves all three, highest priority first. When Redis goes away RQ's
+worker gives up ("unhandled exception, quitting"); this one waits for Redis to answer again
+and starts a fresh worker (with a fresh scheduler), so a Redis restart never needs a person.
+Only a stop request (SIGTERM, SIGINT) or ``--burst`` ends it.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import time
+from contextlib import suppress
+
+import redis
 
 from app import create_app
 from workers.queues import QUEUE_NAMES
 from workers.worker import AppWorker
+
+log = logging.getLogger("cinemaos.worker")
+RECONNECT_PAUSE_SECONDS = (0.5, 1, 2, 5)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -35,9 +46,26 @@ def main(argv: list[str] | None = None) -> None:
     if not app.config["REDIS_URL"]:
         raise SystemExit("REDIS_URL is not set: in the embedded default jobs run inside the API process")
     connection = app.extensions["rq_connection"]
-    worker = AppWorker(args.queues, connection=connection)
-    worker.bind_app(app)
-    worker.work(burst=args.burst, with_scheduler=not args.no_scheduler)
+    while True:
+        worker = AppWorker(args.queues, connection=connection)
+        worker.bind_app(app)
+        # Its clean-up needs Redis too and may fail: the worker is gone either way.
+        with suppress(redis.RedisError):
+            worker.work(burst=args.burst, with_scheduler=not args.no_scheduler)
+        if args.burst or worker.stop_was_requested:
+            return
+        log.warning("worker %s lost Redis; starting a new one once Redis answers", worker.name)
+        wait_for_redis(connection)
+
+
+def wait_for_redis(connection: redis.Redis) -> None:
+    """Block until Redis answers a PING, pausing a little longer after each failed try."""
+    for attempt in range(10**9):
+        try:
+            connection.ping()
+            return
+        except redis.RedisError:
+            time.sleep(RECONNECT_PAUSE_SECONDS[min(attempt, len(RECONNECT_PAUSE_SECONDS) - 1)])
 
 
 if __name__ == "__main__":

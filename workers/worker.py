@@ -8,6 +8,13 @@ from rq import SimpleWorker, Worker
 
 class _AppContextMixin:
     app: Flask
+    # Set when a signal asked the worker to stop, so the supervising loop in __main__ can tell
+    # a requested stop from a worker that gave up because Redis went away.
+    stop_was_requested: bool = False
+
+    def request_stop(self, signum, frame) -> None:
+        self.stop_was_requested = True
+        super().request_stop(signum, frame)
 
     def bind_app(self, app: Flask) -> None:
         self.app = app

@@ -8,6 +8,7 @@ for and stopping the server is the part they share, and lives here.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import redis
 
 from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL
 
@@ -80,3 +82,25 @@ def _wait_until_healthy(base: str, process: subprocess.Popen, log: Path) -> None
         assert process.poll() is None, log.read_text(errors="replace")
         assert time.monotonic() < deadline, f"gunicorn did not start within {STARTUP_SECONDS} s"
         time.sleep(0.2)
+
+
+@contextmanager
+def own_redis(port: int) -> Iterator[subprocess.Popen]:
+    """A throwaway redis-server on ``port``, with no persistence (a restart comes back empty)."""
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    try:
+        yield process
+    finally:
+        process.kill()
+        process.wait(timeout=10)

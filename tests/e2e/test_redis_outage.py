@@ -10,42 +10,15 @@ before the crash is still refused, and no seat is sold twice.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 import pytest
-import redis
 
-from tests.e2e.conftest import free_port, gunicorn_server, server_env
+from tests.e2e.conftest import free_port, gunicorn_server, own_redis, server_env
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.slow
-
-
-@contextmanager
-def own_redis(port: int) -> Iterator[subprocess.Popen]:
-    """A throwaway redis-server on ``port``, with no persistence (a restart comes back empty)."""
-    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no"], stdout=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-    try:
-        yield process
-    finally:
-        process.kill()
-        process.wait(timeout=10)
 
 
 @pytest.fixture
