@@ -16,9 +16,9 @@ import hashlib
 from html.parser import HTMLParser
 
 from flask import Blueprint, Flask, redirect, url_for
-from werkzeug.wrappers import Response
 from secure import ContentSecurityPolicy
 from swagger_ui_bundle import swagger_ui_path
+from werkzeug.wrappers import Response
 
 SWAGGER_UI_ENDPOINT = "api-docs.openapi_swagger_ui"
 

@@ -30,6 +30,7 @@ from prometheus_client import (
     multiprocess,
 )
 from prometheus_client.core import GaugeMetricFamily
+from redis.exceptions import RedisError
 
 REQUEST_SECONDS = Histogram(
     "cinemaos_http_request_duration_seconds", "Time to answer a request",
@@ -62,21 +63,19 @@ class _QueueCollector:
         self.app = app
 
     def collect(self):
-        from rq import Queue, Worker
-
-        from workers.queues import QUEUE_NAMES
+        from app.common.tasks import queue_health
 
         depth = GaugeMetricFamily("cinemaos_queue_jobs", "Jobs waiting in a queue", labels=["queue"])
         workers = GaugeMetricFamily("cinemaos_queue_workers", "Workers serving a queue",
                                     labels=["queue"])
-        connection = self.app.extensions["rq_connection"]
-        try:
-            live = Worker.all(connection=connection)
-            for name in QUEUE_NAMES:
-                depth.add_metric([name], Queue(name, connection=connection).count)
-                workers.add_metric([name], sum(name in w.queue_names() for w in live))
-        except Exception:  # noqa: BLE001 - Redis down: the scrape still answers, without these
-            return
+        with self.app.app_context():
+            try:
+                health = queue_health()
+            except RedisError:  # Redis down: the scrape still answers, without these
+                return
+        for name, state in health.items():
+            depth.add_metric([name], state["jobs"])
+            workers.add_metric([name], state["workers"])
         yield depth
         yield workers
 

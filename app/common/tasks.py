@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from rq import Queue
+from rq import Queue, Worker
 from rq.job import Job
 
 QUEUE_NAMES = ("schedule", "pricing", "default")
@@ -38,3 +38,15 @@ def launch_task(queue_name: str, task: str, *args: Any, **kwargs: Any) -> Job:
     ``description``...) go through ``kwargs`` as for ``Queue.enqueue``.
     """
     return get_queue(queue_name).enqueue(task, *args, **kwargs)
+
+
+def queue_health() -> dict[str, dict[str, int]]:
+    """Each queue's waiting jobs and the live workers serving it (raises RedisError when Redis
+    is unreachable). A queue with jobs and no worker is work nobody will do."""
+    connection = current_app.extensions["rq_connection"]
+    live = Worker.all(connection=connection)
+    return {
+        name: {"jobs": Queue(name, connection=connection).count,
+               "workers": sum(name in worker.queue_names() for worker in live)}
+        for name in QUEUE_NAMES
+    }

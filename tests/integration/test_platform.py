@@ -67,3 +67,13 @@ def test_the_front_door_leads_to_the_documentation(client):
     answer = client.get("/")
     assert answer.status_code == 302 and answer.headers["Location"] == "/docs"
     assert client.get("/docs").status_code == 200
+
+
+def test_readyz_shows_each_queue_and_its_workers_without_failing(app, client):
+    from rq import Queue
+
+    Queue("default", connection=app.extensions["rq_connection"]).enqueue("tests.workers_support.nap", 0)
+    answer = client.get("/readyz")
+    assert answer.status_code == 200
+    assert answer.json["queues"]["default"] == {"jobs": 1, "workers": 0}
+    assert set(answer.json["queues"]) == {"schedule", "pricing", "default"}
