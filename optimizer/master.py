@@ -91,7 +91,7 @@ class Master:
         self._count_rows()
         limit = sp.instance.rules.stagger_max_starts
         self.stagger = self._rows(sp.win_active & self.in_block[sp.win_day],
-                                  limit - sp.win_fixed)
+                                  np.maximum(limit - sp.win_fixed, 0))
         self._carry_rows()
 
     def _rows(self, active: np.ndarray, rhs: np.ndarray | float) -> np.ndarray:
@@ -116,8 +116,9 @@ class Master:
         self.pool_coef = sp.extra * sp.peaks  # per show of the film in the window
         self.pool = self._rows(window_used, sp.peaks * (1.0 - sp.extra) + self.pool_coef
                                * n_fixed)
+        # Kept shows may already exceed a limit; new shows then add nothing to it.
         self.crowd = self._rows(window_used,
-                                sp.instance.rules.max_shows_per_window - n_fixed)
+                                np.maximum(sp.instance.rules.max_shows_per_window - n_fixed, 0))
         self.y_cells = np.argwhere(used)
         self.y_rows = [[int(self.link[m, d, b])]
                        + [int(r) for r in self.pool[m, d, b:b + sp.n_win] if r >= 0]
@@ -141,6 +142,7 @@ class Master:
         sp, inst = self.space, self.space.instance
         day_max = np.array([[m.terms.max_per_day if m.terms.max_per_day is not None
                              else UNLIMITED] for m in inst.movies]) - sp.fixed_day
+        day_max = np.maximum(day_max, 0)
         day_min = np.array([[daily_minimum(m, inst.start_date, d) for d in range(sp.n_days)]
                             for m in inst.movies]) - sp.fixed_day
         block = self.in_block[None, :]
@@ -153,6 +155,7 @@ class Master:
         fixed_week = np.stack([sp.fixed_day[:, w.start:w.stop].sum(axis=1) for w in weeks], 1)
         week_max = np.array([[m.terms.max_per_week if m.terms.max_per_week is not None
                               else UNLIMITED] for m in inst.movies]) - fixed_week
+        week_max = np.maximum(week_max, 0)
         week_min = np.array([[weekly_minimum(m, inst.start_date, w) for w in weeks]
                              for m in inst.movies]) - fixed_week
         self.week_max = self._rows(np.isfinite(week_max) & whole,

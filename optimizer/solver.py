@@ -47,7 +47,7 @@ from optimizer.diagnosis import unschedulable_films
 from optimizer.greedy import GreedyResult, greedy_schedule, priced
 from optimizer.model import Instance, ScheduleResult, week_days
 from optimizer.space import Space
-from optimizer.validate import violations
+from optimizer.validate import kept_show_exceptions
 
 
 def _blocks(space: Space) -> list[range]:
@@ -86,11 +86,12 @@ def _run(space: Space, greedy: GreedyResult, solver: str, deadline: float, rel_g
         return list(pool.map(one, blocks))
 
 
-def _empty(status: str, started: float, message: str, greedy: int = 0) -> ScheduleResult:
+def _empty(status: str, started: float, message: str, greedy: int = 0,
+           warnings: list[str] | None = None) -> ScheduleResult:
     return ScheduleResult(shows=(), revenue_minor=0, visitors=0.0, status=status,
                           objective=0.0, bound=None, gap=None,
                           seconds=time.perf_counter() - started, greedy_revenue_minor=greedy,
-                          message=message)
+                          message=message, warnings=tuple(warnings or ()))
 
 
 def solve(instance: Instance, *, solver: str = "highs", time_limit: float = 60.0,
@@ -109,16 +110,18 @@ def solve(instance: Instance, *, solver: str = "highs", time_limit: float = 60.0
         space = Space(instance)
     except InvalidInstance as exc:
         return _empty("invalid", started, str(exc))
-    broken = violations(instance, [space.fixed_show(f) for f in instance.fixed],
-                        complete=False)
-    if broken:
-        return _empty("infeasible", started, "fixed shows break rules: " + "; ".join(broken))
+    clashes, warnings = kept_show_exceptions(instance,
+                                             [space.fixed_show(f) for f in instance.fixed])
+    warnings += unschedulable_films(space)
+    if clashes:
+        return _empty("infeasible", started, "kept shows cannot all run: " + "; ".join(clashes),
+                      warnings=warnings)
     greedy = greedy_schedule(space)
     outcomes = _run(space, greedy, solver, started + time_limit, rel_gap, workers)
     for status in ("infeasible", "error"):
         failed = [o.message for o in outcomes if o.status == status]
         if failed:
-            return _empty(status, started, "; ".join(failed), greedy.revenue_minor)
+            return _empty(status, started, "; ".join(failed), greedy.revenue_minor, warnings)
     fixed = [space.fixed_show(f) for f in instance.fixed]
     shows, revenue, objective = priced(space, fixed + [
         space.show(k, m, p) for o in outcomes for k, col in o.schedule.items() for m, p in col])
@@ -132,4 +135,4 @@ def solve(instance: Instance, *, solver: str = "highs", time_limit: float = 60.0
         objective=objective, bound=bound, gap=gap, seconds=time.perf_counter() - started,
         greedy_revenue_minor=greedy.revenue_minor,
         message="" if bound is not None else "no bound: time ran out before one was found",
-        warnings=tuple(unschedulable_films(space)))
+        warnings=tuple(warnings))
