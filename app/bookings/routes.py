@@ -28,7 +28,7 @@ blp = ServiceBlueprint(
 class SeatMap(MethodView):
     @blp.access()
     @blp.response(200, ShowtimeSeatMapSchema)
-    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such showtime")
+    @blp.alt_response(404, description="No such showtime")
     def get(self, showtime_id: int):
         """Seat map: every seat with its status and price
 
@@ -44,13 +44,14 @@ class Holds(MethodView):
     @blp.access(*ANY_USER)
     @blp.arguments(HoldRequestSchema)
     @blp.response(201, HoldSchema)
-    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such showtime")
-    @blp.alt_response(409, response="DEFAULT_ERROR", description=(
+    @blp.alt_response(403, description="Staff of another cinema (`cinema_not_assigned`)")
+    @blp.alt_response(404, description="No such showtime")
+    @blp.alt_response(409, description=(
         "Seats taken (`seats_taken`, names them), showtime cancelled or started, "
         "a single empty seat would be stranded (`single_seat_gap`), or your countdown for this "
         "showtime is about to end (`hold_time_up`; hold again after `Retry-After` seconds)"))
-    @blp.alt_response(422, response="DEFAULT_ERROR", description="Too many, duplicate or unknown seats")
-    @blp.alt_response(503, response="DEFAULT_ERROR", description=(
+    @blp.alt_response(422, description="Too many, duplicate or unknown seats")
+    @blp.alt_response(503, description=(
         "Sales of this showtime moved too fast to check its sold seats (`sales_busy`); retry after "
         "`Retry-After` seconds"))
     def post(self, body: dict):
@@ -71,7 +72,7 @@ class Holds(MethodView):
 class HoldById(MethodView):
     @blp.access(*ANY_USER)
     @blp.response(204)
-    @blp.alt_response(404, response="DEFAULT_ERROR", description="No live hold of yours with this id")
+    @blp.alt_response(404, description="No live hold of yours with this id")
     def delete(self, hold_id: str):
         """Release a hold: its seats are free again at once"""
         holds.release_hold(current_principal(), hold_id)
@@ -82,8 +83,8 @@ class Bookings(MethodView):
     @blp.access(*ANY_USER)
     @blp.arguments(BookingRequestSchema)
     @blp.response(201, BookingSchema)
-    @blp.alt_response(404, response="DEFAULT_ERROR", description="The hold is not yours")
-    @blp.alt_response(409, response="DEFAULT_ERROR", description=(
+    @blp.alt_response(404, description="The hold is not yours")
+    @blp.alt_response(409, description=(
         "The hold expired (`hold_expired`), seats were sold meanwhile, the showtime was cancelled, "
         "or the promo code that made the booking free was used up meanwhile (`promo_used_up`)"))
     def post(self, body: dict):
@@ -97,6 +98,9 @@ class Bookings(MethodView):
     @blp.access(*ANY_USER)
     @blp.arguments(BookingQueryArgsSchema, location="query")
     @blp.response(200, BookingSchema(many=True))
+    @blp.alt_response(403, description=(
+        "Staff filtering by a showtime of another cinema (`cinema_not_assigned`)"))
+    @blp.alt_response(404, description="Staff filtering by a showtime that does not exist")
     @blp.paginate()
     def get(self, filters: dict, pagination_parameters):
         """Your bookings; staff filtering by showtime or reference see every customer's"""
@@ -112,15 +116,17 @@ class Bookings(MethodView):
 class BookingById(MethodView):
     @blp.access(*ANY_USER)
     @blp.response(200, BookingSchema)
-    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such booking of yours")
+    @blp.alt_response(403, description="Staff of another cinema (`cinema_not_assigned`)")
+    @blp.alt_response(404, description="No such booking of yours")
     def get(self, booking_id: int):
         """A booking: yours, or any at your cinema for staff"""
         return service.get_booking(current_principal(), booking_id)
 
     @blp.access(*ANY_USER)
     @blp.response(200, BookingSchema)
-    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such booking of yours")
-    @blp.alt_response(409, response="DEFAULT_ERROR", description=(
+    @blp.alt_response(403, description="Staff of another cinema (`cinema_not_assigned`)")
+    @blp.alt_response(404, description="No such booking of yours")
+    @blp.alt_response(409, description=(
         "Already cancelled or expired, the show started, or past the refund cut-off (customers)"))
     def delete(self, booking_id: int):
         """Cancel a booking: the seats are free at once and the amount owed is recorded"""

@@ -143,7 +143,7 @@ class CinemaSchema(ResourceSchema):
         "description": "No ticket below this (minor units; null: none)", "example": 500})
     price_cap_minor = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0), metadata={
         "description": "No ticket above this (minor units; null: none)", "example": 3000})
-    archived_at = ma.fields.DateTime(dump_only=True, metadata={
+    archived_at = ma.fields.DateTime(dump_only=True, allow_none=True, metadata={
         "description": "When it was deleted (archived); null while open"})
     version = ma.fields.Integer(dump_only=True, metadata={
         "description": "Row version; the ETag is derived from it", "example": 1})
@@ -184,7 +184,7 @@ class ScreenSchema(UniqueFormatsMixin, ResourceSchema):
         "description": "Induction loop for hearing aids", "example": True})
     capacity = ma.fields.Integer(dump_only=True, metadata={
         "description": "Sellable seats of its layout (blocked seats excluded)", "example": 220})
-    archived_at = ma.fields.DateTime(dump_only=True, metadata={
+    archived_at = ma.fields.DateTime(dump_only=True, allow_none=True, metadata={
         "description": "When it was deleted (archived); null while in use"})
     version = ma.fields.Integer(dump_only=True, metadata={
         "description": "Row version; the ETag is derived from it (the seat layout too)",

@@ -48,6 +48,13 @@ class SeatLayoutSchema(ma.Schema):
                           metadata={"description": "Rows, front (nearest the screen) first"})
 
 
+class SeatLayoutOutputSchema(ma.Schema):
+    """The layout as sent back: the same rows, but a screen not laid out yet has none."""
+
+    rows = ma.fields.List(ma.fields.Nested(SeatRowSchema), required=True, metadata={
+        "description": "Rows, front (nearest the screen) first; empty until a layout is set"})
+
+
 class ScreenSeatSchema(ma.Schema):
     id = ma.fields.Integer(metadata={"description": "Seat id (used by holds and bookings)",
                                      "example": 101})
@@ -81,5 +88,5 @@ class ScreenSeatMapSchema(ma.Schema):
     grid = ma.fields.Nested(SeatGridSchema, metadata={"description": "Size of the drawing grid"})
     seats = ma.fields.List(ma.fields.Nested(ScreenSeatSchema), metadata={
         "description": "Seats, front row first, left to right"})
-    layout = ma.fields.Nested(SeatLayoutSchema, metadata={
+    layout = ma.fields.Nested(SeatLayoutOutputSchema, metadata={
         "description": "The compact description this map is built from"})

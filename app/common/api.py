@@ -78,17 +78,20 @@ def error_response(
 
 class CinemaApi(Api):
     ERROR_SCHEMA = ErrorSchema
+    # No catch-all `default` response on every operation: it would hide the statuses an
+    # operation really answers, which each one documents (see ServiceBlueprint).
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self) -> None:
         self._app.register_error_handler(HTTPException, self.handle_http_exception)
         self._app.register_error_handler(DomainError, self.handle_domain_error)
         self._app.register_error_handler(StaleDataError, self.handle_stale_data)
-        self._app.register_error_handler(Exception, self.handle_unexpected)
-
-    def handle_http_exception(self, error: HTTPException):
         self._app.register_error_handler(RedisError, self.handle_redis_unavailable)
         self._app.register_error_handler(OperationalError, self.handle_database_unavailable)
         self._app.register_error_handler(InterfaceError, self.handle_database_unavailable)
+        self._app.register_error_handler(Exception, self.handle_unexpected)
+
+    def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or data.get("messages")
         if isinstance(errors, dict) and set(errors) <= {"json", "query", "headers", "files", "form"}:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import http
 import inspect
 from collections.abc import Callable
 
 from flask_smorest import Blueprint
 
 from app.common.access import ANY_USER, allow_anonymous, require_roles
+from app.common.api import ErrorSchema
 
 # Security schemes the operations refer to; bearerAuth is the one Swagger UI's Authorize fills.
 SECURITY_SCHEMES = {
@@ -22,9 +24,49 @@ SECURITY_SCHEMES = {
     },
 }
 _ACCESS_MARK = "_access_roles"
+_PATH_MARK = "routed_by_path"
 
 
 class ServiceBlueprint(Blueprint):
+    """flask-smorest's Blueprint, with ``access`` and the error answers every operation documents.
+
+    No catch-all ``default`` response stands in for the errors (``CinemaApi`` turns it off):
+    each operation lists the statuses it can answer. Those a view's own code raises are
+    documented on the view with ``@blp.alt_response``; those that come with the operation's
+    shape are added here, once, so no view can forget them:
+
+    - 400 (not JSON) on every operation with a JSON body, 413 (over ``MAX_CONTENT_LENGTH``) on
+      every operation with a body;
+    - 404 on every operation whose path has a parameter: routing answers it for a value its
+      converter refuses (``/api/movies/abc``), the view for an id that names nothing;
+    - 409 on every PUT, PATCH and DELETE under ``etag``: a versioned row changed by someone
+      else between the If-Match check and the write (``concurrent_update``);
+    - 503 on every operation: PostgreSQL or Redis unavailable for a moment (``Retry-After``);
+    - 401 and 403 on protected operations (``access``), 422 with ``arguments``, 304/412/428
+      with ``etag`` (flask-smorest's own).
+
+    A view that documents one of them itself, with a more precise description, keeps it.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.append(_document_common_errors)
+
+    def route(self, rule: str, **kwargs):
+        """``Blueprint.route``, marking the views of a rule with path parameters (see above)."""
+        register = super().route(rule, **kwargs)
+        if "<" not in rule:
+            return register
+
+        def decorator(view):
+            methods = ([getattr(view, m.lower()) for m in self.HTTP_METHODS if hasattr(view, m.lower())]
+                       if inspect.isclass(view) else [view])
+            for func in methods:
+                func._apidoc = {**getattr(func, "_apidoc", {}), _PATH_MARK: True}
+            return register(view)
+
+        return decorator
+
     def access(self, *roles: str, refresh_cookie: bool = False):
         """Declare the audience of a view, enforce it, and document it in OpenAPI.
 
@@ -72,8 +114,13 @@ class ServiceBlueprint(Blueprint):
     # flask-smorest's documentation-only decorators wrap the view in a layer that only calls
     # it; these keep the documentation they build and drop the layer (each layer cost a call,
     # an app lookup and a coroutine check on every request: a hold had six).
-    def alt_response(self, status_code, **kwargs):
-        return _documenting_only(super().alt_response(status_code, **kwargs))
+    def alt_response(self, status_code, response=None, *, description=None, **kwargs):
+        # flask-smorest drops a description given beside a response reference: an error
+        # documented with its own description is the one error body, described as given.
+        if int(status_code) >= 400 and description is not None and kwargs.get("schema") is None:
+            response, kwargs["schema"] = None, ErrorSchema
+        return _documenting_only(
+            super().alt_response(status_code, response, description=description, **kwargs))
 
     @staticmethod
     def doc(**kwargs):
@@ -102,6 +149,32 @@ class ServiceBlueprint(Blueprint):
             if scheme_name not in spec.components.security_schemes:
                 spec.components.security_scheme(scheme_name, scheme)
         super().register_views_in_doc(api, app, spec, name=name, parameters=parameters)
+
+
+def _document_common_errors(doc: dict, doc_info: dict, *, method: str, **_kwargs) -> dict:
+    """Add the statuses that come with an operation's shape (see ``ServiceBlueprint``).
+
+    Runs after flask-smorest's own callbacks, which have put the body of ``arguments`` in
+    ``requestBody``; a body documented by hand with ``doc`` is in ``manual_doc``.
+    """
+    responses = doc.setdefault("responses", {})
+    documented = {int(status) for status in responses}
+    added = []
+    body = (doc.get("requestBody") or doc_info.get("manual_doc", {}).get("requestBody") or {}).get(
+        "content", {})
+    if "application/json" in body:
+        added.append(400)
+    if doc_info.get(_PATH_MARK):
+        added.append(404)
+    if doc_info.get("etag") and method in ("put", "patch", "delete"):
+        added.append(409)
+    if body:
+        added.append(413)
+    added.append(503)
+    for status in added:
+        if status not in documented:
+            responses[status] = http.HTTPStatus(status).name
+    return doc
 
 
 def _documenting_only(decorator: Callable) -> Callable:

@@ -136,8 +136,8 @@ class MovieSchema(UniqueFormatsMixin, ResourceSchema):
     status = ma.fields.String(dump_only=True, metadata={
         "description": "`active`, or `archived` once deleted (kept for past bookings)",
         "example": "active"})
-    archived_at = ma.fields.DateTime(dump_only=True, metadata={
-        "description": "When it was deleted", "example": None})
+    archived_at = ma.fields.DateTime(dump_only=True, allow_none=True, metadata={
+        "description": "When it was deleted (archived); null while active", "example": None})
     version = ma.fields.Integer(dump_only=True, metadata={
         "description": "Row version; the ETag is derived from it", "example": 3})
     created_at = ma.fields.DateTime(dump_only=True, metadata={"description": "Created"})

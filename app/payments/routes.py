@@ -108,6 +108,7 @@ def _answer_once(user_id: int, key: str | None, operation: str, body: dict,
 class PaymentDetail(MethodView):
     @blp.access(*ANY_USER)
     @blp.response(200, PaymentSchema)
+    @blp.alt_response(403, description="Staff of another cinema (`cinema_not_assigned`)")
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, payment_id: int):
         """A payment and its refunds (payer, staff of its cinema, admins)"""
@@ -120,6 +121,9 @@ class RefundPayment(MethodView):
     @blp.arguments(RefundRequestSchema)
     @blp.arguments(IdempotencyHeaderSchema, location="headers")
     @blp.response(201, RefundSchema)
+    @blp.alt_response(403, description=(
+        "Staff of another cinema (`cinema_not_assigned`), or a customer asking for a partial "
+        "refund (`partial_refund_staff_only`)"))
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT",
                       description="Policy allows no refund, nothing left, or this key still in progress")
@@ -156,6 +160,7 @@ class PaymentInvoice(MethodView):
     @blp.access(*ANY_USER)
     @blp.arguments(InvoiceQuerySchema, location="query")
     @blp.response(200, InvoiceSchema, description="The invoice: PDF by default, JSON when asked for")
+    @blp.alt_response(403, description="Staff of another cinema (`cinema_not_assigned`)")
     @blp.doc(responses={"200": {
         "description": "The invoice: PDF by default, JSON when asked for",
         "content": {"application/json": {"schema": InvoiceSchema},
@@ -183,6 +188,7 @@ class PaymentInvoiceLink(MethodView):
     @blp.access(*ANY_USER)
     @blp.arguments(InvoiceQuerySchema, location="query")
     @blp.response(200, DocumentLinkSchema)
+    @blp.alt_response(403, description="Staff of another cinema (`cinema_not_assigned`)")
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT", description="The payment has not succeeded")
     def get(self, query: dict, payment_id: int):

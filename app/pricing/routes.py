@@ -48,6 +48,9 @@ class Calculate(MethodView):
     @blp.access()
     @blp.arguments(CalculateRequestSchema)
     @blp.response(200, QuoteSchema)
+    @blp.alt_response(401, description="An Authorization header was sent with an invalid token")
+    @blp.alt_response(404, description="No such showtime")
+    @blp.alt_response(409, description="The showtime is cancelled (`showtime_cancelled`)")
     def post(self, data):
         """Price seats of a showtime: line items, total, tax and the trace of every rule applied"""
         caller = _caller_if_signed_in()
@@ -61,6 +64,9 @@ class ValidatePromo(MethodView):
     @blp.access()
     @blp.arguments(PromoValidateRequestSchema)
     @blp.response(200, PromoValidationSchema)
+    @blp.alt_response(401, description="An Authorization header was sent with an invalid token")
+    @blp.alt_response(404, description="No such showtime")
+    @blp.alt_response(409, description="The showtime is cancelled (`showtime_cancelled`)")
     def post(self, data):
         """Say whether a promo code applies to a basket, and why not"""
         caller = _caller_if_signed_in()
@@ -133,6 +139,7 @@ class PromoCodes(MethodView):
     @blp.access(*MANAGERS)
     @blp.arguments(PromoCodeSchema)
     @blp.response(201, PromoCodeSchema)
+    @blp.alt_response(409, description="The code exists (`promo_exists`)")
     def post(self, data):
         """Create a promo code (managers: limited to their cinemas)"""
         return promos.create_promo(current_principal(), data)

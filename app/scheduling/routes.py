@@ -45,8 +45,8 @@ class ShowtimeCreate(MethodView):
     @blp.etag
     @blp.arguments(ShowtimeWriteSchema)
     @blp.response(201, ShowtimeSchema)
-    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such screen or film")
-    @blp.alt_response(409, response="DEFAULT_ERROR", description=_SLOT_CONFLICTS)
+    @blp.alt_response(404, description="No such screen or film")
+    @blp.alt_response(409, description=_SLOT_CONFLICTS)
     def post(self, body: dict):
         """Schedule a showtime (managers at their cinemas, admins)"""
         showtime = service.create_showtime(current_principal(), **body)
@@ -59,7 +59,7 @@ class ShowtimeEdit(MethodView):
     @blp.access(*MANAGERS)
     @blp.etag
     @blp.response(200, ShowtimeSchema)
-    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such showtime")
+    @blp.alt_response(404, description="No such showtime")
     def get(self, showtime_id: int):
         """A showtime with its ETag, to send as If-Match when editing it"""
         showtime = queries.get_showtime_for_staff(current_principal(), showtime_id)
@@ -70,8 +70,8 @@ class ShowtimeEdit(MethodView):
     @blp.etag
     @blp.arguments(ShowtimeWriteSchema)
     @blp.response(200, ShowtimeSchema)
-    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such showtime, screen or film")
-    @blp.alt_response(409, response="DEFAULT_ERROR", description=_SLOT_CONFLICTS)
+    @blp.alt_response(404, description="No such showtime, screen or film")
+    @blp.alt_response(409, description=_SLOT_CONFLICTS)
     def put(self, body: dict, showtime_id: int):
         """Move or change a showtime (If-Match: its ETag; 412 if someone changed it meanwhile)"""
         principal = current_principal()
@@ -83,8 +83,8 @@ class ShowtimeEdit(MethodView):
 
     @blp.access(*MANAGERS)
     @blp.response(200, CancelledShowtimeSchema)
-    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such showtime")
-    @blp.alt_response(409, response="DEFAULT_ERROR", description="Already cancelled")
+    @blp.alt_response(404, description="No such showtime")
+    @blp.alt_response(409, description="Already cancelled")
     def delete(self, showtime_id: int):
         """Cancel a showtime: its bookings are cancelled and paid ones marked for refund"""
         return service.cancel_showtime(current_principal(), showtime_id)
@@ -95,7 +95,7 @@ class CinemaSchedule(MethodView):
     @blp.access(*STAFF_ROLES)
     @blp.arguments(ScheduleQueryArgsSchema, location="query")
     @blp.response(200, ScheduleSchema)
-    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such cinema")
+    @blp.alt_response(404, description="No such cinema")
     def get(self, args: dict, cinema_id: int):
         """A cinema's local day: every screen and its showtimes (staff of the cinema; cached 15 min)"""
         # The cached document is already in the schema's shape.
@@ -121,7 +121,7 @@ class ShowtimeById(MethodView):
     @blp.access()
     @blp.etag
     @blp.response(200, ShowtimeSchema)
-    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such showtime")
+    @blp.alt_response(404, description="No such showtime")
     def get(self, showtime_id: int):
         """One showtime"""
         showtime = queries.get_showtime(showtime_id)
@@ -140,8 +140,7 @@ class ScreenClosures(MethodView):
     @blp.access(*MANAGERS)
     @blp.arguments(ClosureWriteSchema)
     @blp.response(201, ClosureSchema)
-    @blp.alt_response(409, response="DEFAULT_ERROR",
-                      description="A showtime with bookings lies in the window (named in `errors`)")
+    @blp.alt_response(409, description="A showtime with bookings lies in the window (named in `errors`)")
     def post(self, body: dict, screen_id: int):
         """Close a screen for a while; unbooked showtimes inside are cancelled"""
         return closures.create_closure(current_principal(), screen_id, **body)
@@ -161,8 +160,8 @@ class ScheduleGenerate(MethodView):
     @blp.access(*MANAGERS)
     @blp.arguments(GenerateRequestSchema)
     @blp.response(202, GenerationJobSchema)
-    @blp.alt_response(409, response="DEFAULT_ERROR",
-                      description="A generation for overlapping dates of this cinema is still running")
+    @blp.alt_response(404, description="No such cinema")
+    @blp.alt_response(409, description="A generation for overlapping dates of this cinema is still running")
     def post(self, body: dict):
         """Queue an optimised schedule for a cinema (its managers, admins); poll /schedule/jobs/{id}"""
         return generation.request_generation(current_principal(), **body)
