@@ -59,6 +59,13 @@ def retry_pending_refunds() -> list[int]:
     return retry()
 
 
+def reconcile_pending_payments() -> list[int]:
+    """Ask the gateway about payments left pending (their request died) and settle them."""
+    from app.payments.service import reconcile_pending_payments as reconcile
+
+    return reconcile()
+
+
 def redeliver_outbox() -> list[int]:
     """Queue again the follow-ups (outbox rows) whose first delivery was lost or failed."""
     from app.common.outbox import redeliver_pending

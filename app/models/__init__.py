@@ -18,6 +18,7 @@ from app.models.payments import (
     Payment,
     PaymentEvent,
     Refund,
+    SandboxCharge,
 )
 from app.models.pricing import (
     PriceChange,
@@ -36,6 +37,6 @@ __all__ = [
     "InvoiceCounter", "Movie", "MovieFormat", "OneTimeToken", "OptimisationRun", "OutboxMessage",
     "Payment",
     "PaymentEvent", "PriceChange", "PricingRule", "PromoCode", "PromoRedemption",
-    "RefreshTokenFamily", "Refund", "Screen", "ScreenClosure", "Seat", "SeatCategoryPrice",
+    "RefreshTokenFamily", "Refund", "SandboxCharge", "Screen", "ScreenClosure", "Seat", "SeatCategoryPrice",
     "Showtime", "User", "UserCinema", "film_details", "movie_genres",
 ]

@@ -101,6 +101,28 @@ class PaymentEvent(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 
+class SandboxCharge(db.Model):
+    """The offline sandbox gateway's own ledger: every charge it was asked for, by key.
+
+    Written on a connection of its own and committed at once, apart from the payment's
+    transaction, as a real gateway's books are: a charge the API never recorded (it died
+    mid-request) is still known here, so reconciliation can find it.
+    """
+
+    __tablename__ = "sandbox_charges"
+
+    idempotency_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    payment_intent_id: Mapped[str] = mapped_column(String(100), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    amount_minor: Mapped[int] = mapped_column(nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    payment_id: Mapped[int | None] = mapped_column(index=True)
+    failure_code: Mapped[str | None] = mapped_column(String(60))
+    failure_message: Mapped[str | None] = mapped_column(String(300))
+    retryable: Mapped[bool] = mapped_column(nullable=False, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
 class IdempotencyRecord(db.Model):
     """The first answer given to an Idempotency-Key, replayed for every retry with that key."""
 

@@ -26,6 +26,10 @@ from app.extensions import db
 from app.models import IdempotencyRecord
 
 _POLL_SECONDS = 0.05
+# A request is cut off by Gunicorn after 30 s (GUNICORN_TIMEOUT); a claim unanswered for twice
+# that belongs to a request that died (its process killed, its database gone mid-write). A
+# retry then takes the key over and resumes: the gateway replays the key's charge, if any.
+ABANDONED_AFTER = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -61,8 +65,8 @@ def claim_key(user_id: int, key: str, fingerprint: str) -> StoredResponse | None
 
 def _wait_for_answer(user_id: int, key: str, fingerprint: str, deadline: float) -> StoredResponse | None:
     """Poll the owner's record; None means it was abandoned and the key may be claimed again."""
-    query = select(IdempotencyRecord.request_hash, IdempotencyRecord.status_code,
-                   IdempotencyRecord.response_body).where(
+    query = select(IdempotencyRecord.id, IdempotencyRecord.request_hash, IdempotencyRecord.status_code,
+                   IdempotencyRecord.response_body, IdempotencyRecord.created_at).where(
         IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
     while True:
         row = db.session.execute(query).first()
@@ -76,11 +80,22 @@ def _wait_for_answer(user_id: int, key: str, fingerprint: str, deadline: float) 
                 "use a new key for a new attempt", reason="idempotency_key_reused")
         if row.status_code is not None:
             return StoredResponse(row.status_code, row.response_body or {})
+        if row.created_at < now() - ABANDONED_AFTER:
+            _forget_abandoned_claim(row.id)
+            return None
         if time.monotonic() >= deadline:
             raise ConflictError(
                 "A request with this Idempotency-Key is still being processed; retry shortly",
                 reason="idempotency_key_in_progress", headers={"Retry-After": "1"})
         time.sleep(_POLL_SECONDS)
+
+
+def _forget_abandoned_claim(record_id: int) -> None:
+    """Delete a claim left unanswered by a dead request (only if still unanswered: a late
+    answer wins), so the retry can claim the key and resume the work."""
+    db.session.execute(delete(IdempotencyRecord).where(
+        IdempotencyRecord.id == record_id, IdempotencyRecord.status_code.is_(None)))
+    db.session.commit()
 
 
 def store_answer(user_id: int, key: str, response: StoredResponse) -> None:

@@ -9,6 +9,7 @@ refunded at once, never silently kept.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -28,6 +29,8 @@ from app.payments.gateways.base import ChargeRequest, ChargeResult, GatewayError
 from app.payments.records import get_payment, lock_booking, lock_payment
 from app.payments.refunds import execute_refund, reverse_payment
 from app.pricing.promos import redeem_promo
+
+log = logging.getLogger(__name__)
 
 # A pending attempt younger than this is still talking to the gateway: a second attempt on
 # the same booking waits for it instead of charging the card twice.
@@ -56,7 +59,11 @@ def process_payment(
     attempt in flight), 402 (declined; the booking stays payable), 502 (gateway unreachable).
     """
     started = now()
-    payment_id, request = _start_attempt(user_id, booking_id, payment_method, idempotency_key)
+    # Namespaced per user: two customers who both pick "1" as a key must not collide at Stripe.
+    gateway_key = (f"cinemaos-payment-{user_id}-{idempotency_key}" if idempotency_key
+                   else f"cinemaos-payment-{uuid.uuid4()}")
+    _reconcile_earlier_attempts(user_id, booking_id, gateway_key)
+    payment_id, request = _start_attempt(user_id, booking_id, payment_method, gateway_key)
     try:
         result = get_gateway().charge(request)
     except GatewayError as exc:
@@ -87,21 +94,18 @@ def process_payment(
 
 
 def _start_attempt(
-    user_id: int, booking_id: int, payment_method: str, client_key: str | None,
+    user_id: int, booking_id: int, payment_method: str, gateway_key: str,
 ) -> tuple[int, ChargeRequest]:
     booking = lock_booking(booking_id)
     if booking is None or booking.user_id != user_id:
         raise NotFoundError("Booking not found")
     _ensure_payable(booking)
-    # Namespaced per user: two customers who both pick "1" as a key must not collide at Stripe.
-    gateway_key = (f"cinemaos-payment-{user_id}-{client_key}" if client_key
-                   else f"cinemaos-payment-{uuid.uuid4()}")
     attempts = db.session.scalars(
         select(Payment).where(Payment.booking_id == booking.id).with_for_update(of=Payment)
     ).all()
-    in_flight = [p for p in attempts if p.status == "pending"
-                 and p.idempotency_key != gateway_key and p.created_at > now() - IN_FLIGHT]
-    if in_flight:
+    # Any other attempt still pending may have charged the card: a new charge waits until it is
+    # settled (by its own answer, its webhook, or reconciliation with the gateway).
+    if any(p.status == "pending" and p.idempotency_key != gateway_key for p in attempts):
         raise ConflictError("Another payment for this booking is being processed; wait for it",
                             reason="payment_in_progress", headers={"Retry-After": "2"})
     # A key retried after an unknown outcome reuses its attempt: the gateway replays that key.
@@ -124,6 +128,56 @@ def _start_attempt(
     )
     db.session.commit()
     return payment.id, request
+
+
+def _reconcile_earlier_attempts(user_id: int, booking_id: int, gateway_key: str) -> None:
+    """Settle the booking's other attempts left pending past ``IN_FLIGHT`` (their request
+    died between the gateway's answer and our write) before anyone is charged again. An
+    attempt retried with its own key needs none: the gateway replays that key's outcome."""
+    stale = db.session.scalars(select(Payment.id).where(
+        Payment.booking_id == booking_id, Payment.user_id == user_id, Payment.status == "pending",
+        Payment.idempotency_key != gateway_key, Payment.updated_at <= now() - IN_FLIGHT)).all()
+    db.session.rollback()
+    for payment_id in stale:
+        try:
+            reconcile_payment(payment_id)
+        except GatewayError:
+            log.warning("payment %s still unsettled: the gateway cannot be asked now", payment_id)
+
+
+def reconcile_payment(payment_id: int) -> Payment:
+    """Settle a payment left pending from what the gateway knows of its charge: a charge it
+    made is recorded (confirming or reversing as any late answer), none at all after
+    ``IN_FLIGHT`` means the attempt died before charging and it fails. Raises GatewayError
+    when the gateway cannot be asked (the payment then stays pending, for the next try)."""
+    payment = db.session.get(Payment, payment_id)
+    if payment is None or payment.status != "pending":
+        db.session.rollback()
+        return payment
+    attempt_started, key = payment.updated_at, payment.idempotency_key
+    db.session.rollback()
+    result = get_gateway().find_charge(key, payment_id)
+    if result is None:
+        if attempt_started > now() - IN_FLIGHT:
+            return db.session.get(Payment, payment_id)
+        result = ChargeResult(status="failed", provider_payment_id=None, failure_code="abandoned",
+                              failure_message="The payment was interrupted before the card was charged")
+    return record_charge_result(payment_id, result, attempt_started=attempt_started)
+
+
+def reconcile_pending_payments() -> list[int]:
+    """The recurring job: reconcile every payment pending past ``IN_FLIGHT``; returns their ids."""
+    ids = db.session.scalars(select(Payment.id).where(
+        Payment.status == "pending", Payment.updated_at <= now() - IN_FLIGHT)).all()
+    db.session.rollback()
+    settled = []
+    for payment_id in ids:
+        try:
+            if reconcile_payment(payment_id).status != "pending":
+                settled.append(payment_id)
+        except GatewayError:
+            log.warning("payment %s still unsettled: the gateway cannot be asked now", payment_id)
+    return settled
 
 
 def _ensure_payable(booking: Booking) -> None:

@@ -78,6 +78,10 @@ class PaymentGateway(Protocol):
     def charge(self, request: ChargeRequest) -> ChargeResult:
         """Create and confirm a payment; raise :class:`GatewayError` when the outcome is unknown."""
 
+    def find_charge(self, idempotency_key: str, payment_id: int) -> ChargeResult | None:
+        """What became of the charge asked with this key (None: none was made); raise
+        :class:`GatewayError` when the gateway cannot tell now. Reconciliation asks this."""
+
     def refund(self, request: RefundRequest) -> RefundResult:
         """Refund part or all of a payment; raise :class:`GatewayError` when the outcome is unknown."""
 

@@ -61,21 +61,19 @@ class StripeGateway:
         except _TRANSIENT as exc:
             raise GatewayError(f"Stripe: {exc.user_message or exc}") from exc
         # Stripe omits null fields: read a plain dict rather than the SDK object.
-        data = intent.to_dict()
-        status = data["status"]
-        if status == "succeeded":
-            return ChargeResult(status="succeeded", provider_payment_id=data["id"])
-        if status in ("requires_action", "requires_confirmation"):
-            return ChargeResult(status="requires_action", provider_payment_id=data["id"],
-                                client_secret=data.get("client_secret"))
-        if status == "processing":
-            return ChargeResult(status="processing", provider_payment_id=data["id"])
-        error = data.get("last_payment_error") or {}
-        return ChargeResult(
-            status="failed", provider_payment_id=data["id"],
-            failure_code=error.get("decline_code") or error.get("code") or status,
-            failure_message=error.get("message") or f"PaymentIntent is {status}",
-        )
+        return _intent_result(intent.to_dict())
+
+    def find_charge(self, idempotency_key: str, payment_id: int) -> ChargeResult | None:
+        # Every PaymentIntent carries our payment id in its metadata (ChargeRequest.metadata).
+        # Stripe's search is eventually consistent (about a minute): reconciliation only asks
+        # about attempts older than that.
+        try:
+            found = self._client.v1.payment_intents.search(
+                params={"query": f"metadata['payment_id']:'{payment_id}'", "limit": 1})
+        except (stripe.InvalidRequestError, *_TRANSIENT) as exc:
+            raise GatewayError(f"Stripe could not be asked about payment {payment_id}: {exc}") from exc
+        intents = found.to_dict().get("data") or []
+        return _intent_result(intents[0]) if intents else None
 
     def refund(self, request: RefundRequest) -> RefundResult:
         params = {
@@ -98,6 +96,24 @@ class StripeGateway:
 
     def parse_event(self, payload: bytes, signature: str | None) -> GatewayEvent:
         return verify_stripe_event(payload, signature, self.webhook_secret)
+
+
+def _intent_result(data: dict) -> ChargeResult:
+    """A PaymentIntent (as a plain dict) as the outcome of its charge."""
+    status = data["status"]
+    if status == "succeeded":
+        return ChargeResult(status="succeeded", provider_payment_id=data["id"])
+    if status in ("requires_action", "requires_confirmation"):
+        return ChargeResult(status="requires_action", provider_payment_id=data["id"],
+                            client_secret=data.get("client_secret"))
+    if status == "processing":
+        return ChargeResult(status="processing", provider_payment_id=data["id"])
+    error = data.get("last_payment_error") or {}
+    return ChargeResult(
+        status="failed", provider_payment_id=data["id"],
+        failure_code=error.get("decline_code") or error.get("code") or status,
+        failure_message=error.get("message") or f"PaymentIntent is {status}",
+    )
 
 
 def _declined(exc: stripe.CardError) -> ChargeResult:
