@@ -10,7 +10,7 @@ from app.common.access import Principal, ensure_cinema_access
 from app.common.errors import PermissionDeniedError, ValidationError
 from app.common.rows import get_or_404
 from app.extensions import db
-from app.models import FORMATS, TICKET_TYPES, PricingRule
+from app.models import FORMATS, TICKET_TYPES, Cinema, PricingRule
 from app.pricing.tariffs import TIME_RULE_KINDS, engine_rule
 from pricing_engine import PricingInputError
 
@@ -34,6 +34,9 @@ def _ensure_may_manage(principal: Principal, cinema_id: int | None) -> None:
             raise PermissionDeniedError("Only admins manage rules that apply to every cinema",
                                         reason="global_rule_admin_only")
         return
+    if db.session.get(Cinema, cinema_id) is None:
+        raise ValidationError(f"Cinema {cinema_id} does not exist", reason="unknown_cinema",
+                              details={"cinema_id": [f"no cinema {cinema_id}"]})
     ensure_cinema_access(principal, cinema_id)
 
 

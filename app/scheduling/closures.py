@@ -33,7 +33,8 @@ def list_closures(principal: Principal, screen_id: int) -> list[ScreenClosure]:
 def create_closure(principal: Principal, screen_id: int, starts_at: datetime, ends_at: datetime,
                    reason: str) -> ScreenClosure:
     if ends_at <= starts_at:
-        raise ValidationError("ends_at must be after starts_at", reason="closure_ends_before_start")
+        raise ValidationError("ends_at must be after starts_at", reason="closure_ends_before_start",
+                              details={"ends_at": ["not after starts_at"]})
     screen = editable_screen(principal, screen_id)
     # Lock the screen's showtimes in the window so a booking cannot slip in between check and write.
     inside = list(db.session.scalars(

@@ -43,8 +43,9 @@ def request_generation(principal: Principal, *, cinema_id: int, start_date: date
     if movie_ids:
         known = set(db.session.scalars(select(Movie.id).where(Movie.id.in_(movie_ids))))
         if set(movie_ids) - known:
-            raise ValidationError(f"Movies {sorted(set(movie_ids) - known)} do not exist",
-                                  reason="unknown_movies")
+            unknown = sorted(set(movie_ids) - known)
+            raise ValidationError(f"Movies {unknown} do not exist", reason="unknown_movies",
+                                  details={"movie_ids": [f"unknown ids {unknown}"]})
     # The cinema row lock makes "is a run active?" and "record mine" one step for concurrent requests.
     db.session.execute(select(Cinema.id).where(Cinema.id == cinema_id).with_for_update())
     end = start_date + timedelta(days=days)

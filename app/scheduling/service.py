@@ -113,7 +113,8 @@ def _load_slot_parts(principal: Principal, screen_id: int, movie_id: int) -> tup
     ensure_cinema_access(principal, screen.cinema_id)
     movie = get_or_404(Movie, movie_id)
     if movie.status != "active":
-        raise ValidationError(f"{movie.title} is archived", reason="movie_archived")
+        raise ValidationError(f"{movie.title} is archived", reason="movie_archived",
+                              details={"movie_id": ["archived"]})
     return screen, screen.cinema, movie
 
 
@@ -136,11 +137,14 @@ def _free_slot(screen: Screen, cinema: Cinema, movie: Movie, starts_at: datetime
     autoflushed by the check's own queries into the exclusion constraint.
     """
     if starts_at <= now():
-        raise ValidationError("A showtime must start in the future", reason="starts_in_past")
+        raise ValidationError("A showtime must start in the future", reason="starts_in_past",
+                              details={"starts_at": ["in the past"]})
     fmt = fmt or _default_format(movie, screen)
     if fmt not in movie.formats:
         raise ValidationError(f"{movie.title} is not distributed in {fmt} (only {', '.join(movie.formats)})",
-                              reason="format_not_distributed", details={"movie_formats": movie.formats})
+                              reason="format_not_distributed",
+                              details={"format": [f"the film is not distributed in {fmt}"],
+                                       "movie_formats": movie.formats})
     ends_at = starts_at + timedelta(minutes=movie.trailer_minutes + movie.runtime_minutes)
     blocked_until = ends_at + timedelta(minutes=cinema.cleaning_buffer_minutes)
     ensure_screen_free(screen, cinema, starts_at, ends_at, blocked_until, fmt,

@@ -154,3 +154,43 @@ def test_a_signed_token_with_odd_claims_is_401(app, client, factory, claims):
         response = client.get("/api/auth/me", headers=headers)
         assert response.status_code == 401, response.json
         assert response.json["reason"] == "token_invalid"
+
+
+# --- 7. found by sending odd values to every mutating endpoint ----------------------------
+
+
+@pytest.mark.parametrize("zone", ["Europe", "America", "x" * 64, "Europe/"])
+def test_a_time_zone_that_is_a_folder_or_too_long_a_name_is_422(client, factory, admin, zone):
+    cinema = factory.cinema()
+    url = f"/api/cinemas/{cinema.id}"
+    etag = client.get(url).headers["ETag"]
+    changed = client.put(url, json={"timezone": zone}, headers={**admin, "If-Match": etag})
+    created = client.post("/api/cinemas", json={"name": "New", "timezone": zone}, headers=admin)
+    for response in (changed, created):
+        assert response.status_code == 422, response.json
+        assert "timezone" in response.json["errors"]
+
+
+@pytest.mark.parametrize("cinema_id", [999999, 2147483647])
+def test_a_pricing_rule_for_a_cinema_that_does_not_exist_is_422(client, admin, cinema_id):
+    response = client.post("/api/pricing/rules", headers=admin, json={
+        "name": "Late", "kind": "weekday", "multiplier": 1.1, "cinema_id": cinema_id})
+    assert response.status_code == 422, response.json
+    assert "cinema_id" in response.json["errors"]
+
+
+def test_a_slot_refused_by_the_schedule_names_the_field(client, venue):
+    screen, movie, headers = venue["screens"][0], venue["movie"], venue["headers"]
+    yesterday = (now() - timedelta(days=1)).date()
+    past = client.post("/api/schedule/showtime", headers=headers, json={
+        "movie_id": movie.id, "screen_id": screen.id, "starts_at": at(12, day=yesterday)})
+    assert past.status_code == 422 and "starts_at" in past.json["errors"], past.json
+    imax = client.post("/api/schedule/showtime", headers=headers, json={
+        "movie_id": movie.id, "screen_id": screen.id, "starts_at": at(12), "format": "IMAX"})
+    assert imax.status_code == 422 and "format" in imax.json["errors"], imax.json
+    closure = client.post(f"/api/screens/{screen.id}/closures", headers=headers, json={
+        "starts_at": at(14), "ends_at": at(12)})
+    assert closure.status_code == 422 and "ends_at" in closure.json["errors"], closure.json
+    generation = client.post("/api/schedule/generate", headers=headers, json={
+        "cinema_id": venue["cinema"].id, "start_date": TOMORROW.isoformat(), "movie_ids": [999999]})
+    assert generation.status_code == 422 and "movie_ids" in generation.json["errors"], generation.json
