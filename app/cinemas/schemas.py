@@ -14,6 +14,8 @@ from app.models import FORMATS
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CLOCK = ma.validate.Regexp(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", error="Use HH:MM, 00:00-24:00")
+# A day opens within itself: "24:00" closes a day but opens none (it is the next day's 00:00).
+_OPENS = ma.validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 00:00-23:59")
 
 
 class PlainDecimal(ma.fields.Decimal):
@@ -61,7 +63,7 @@ def _timezone(name: str) -> None:
 
 
 class DayHoursSchema(ma.Schema):
-    open = ma.fields.String(required=True, validate=_CLOCK,
+    open = ma.fields.String(required=True, validate=_OPENS,
                             metadata={"description": "Opening time, local", "example": "10:00"})
     close = ma.fields.String(required=True, validate=_CLOCK, metadata={
         "description": "Closing time, local; earlier than `open` means after midnight",

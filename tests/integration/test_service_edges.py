@@ -70,6 +70,7 @@ def test_a_genre_filter_by_id_still_works(client, factory):
     {"mon": []},
     {"mon": "10:00-22:00"},
     {"mon": {"open": "10:00", "close": "22:00", "break": "14:00"}},
+    {"mon": {"open": "24:00", "close": "10:00"}},
 ])
 def test_an_incomplete_day_of_opening_hours_is_422_naming_it(client, factory, admin, hours):
     cinema = factory.cinema()
