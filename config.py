@@ -210,6 +210,10 @@ class Config:
             "PASSWORD_RESET_TTL_SECONDS": _env_int("PASSWORD_RESET_TTL_SECONDS", 3600),
             "EMAIL_VERIFY_TTL_SECONDS": _env_int("EMAIL_VERIFY_TTL_SECONDS", 24 * 3600),
             "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per minute"),
+            # Doors open to guessing (Flask-Limiter strings, per client address and per account)
+            "REGISTER_RATE_LIMIT": _env("REGISTER_RATE_LIMIT", "5 per minute;20 per hour"),
+            "FORGOT_PASSWORD_RATE_LIMIT": _env("FORGOT_PASSWORD_RATE_LIMIT", "3 per minute;10 per hour"),
+            "PROMO_CODE_RATE_LIMIT": _env("PROMO_CODE_RATE_LIMIT", "10 per minute;60 per hour"),
             "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
             "FRONTEND_URL": _env("FRONTEND_URL", "http://127.0.0.1:8000"),
             # Browser origins allowed to call the API cross-origin, with credentials (comma-separated,
@@ -222,6 +226,10 @@ class Config:
             # Seat holds and bookings
             "HOLD_TTL_SECONDS": _env_int("HOLD_TTL_SECONDS", 300),
             "MAX_SEATS_PER_HOLD": _env_int("MAX_SEATS_PER_HOLD", 10),
+            # Fair sales (customers; staff exempt): seats held plus awaiting payment per showtime,
+            # and live holds plus bookings awaiting payment over all showtimes.
+            "MAX_UNPAID_SEATS_PER_SHOWTIME": _env_int("MAX_UNPAID_SEATS_PER_SHOWTIME", 10),
+            "MAX_UNPAID_CHECKOUTS": _env_int("MAX_UNPAID_CHECKOUTS", 3),
             "PAYMENT_WINDOW_SECONDS": _env_int("PAYMENT_WINDOW_SECONDS", 900),
             # Storage (posters, invoices); no bucket means a local folder served by the app
             "S3_BUCKET": _env("S3_BUCKET"),

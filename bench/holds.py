@@ -93,7 +93,10 @@ def main() -> None:
 
 
 def _server_env(args) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": args.database_url, "REDIS_URL": args.redis_url,
+    # The fair-sales limits stay checked on every hold but never refuse: 32 customers confirming
+    # for seconds on end would otherwise measure refusals, not confirmations.
+    return {**os.environ, "MAX_UNPAID_SEATS_PER_SHOWTIME": "1000000", "MAX_UNPAID_CHECKOUTS": "1000000",
+            "DATABASE_URL": args.database_url, "REDIS_URL": args.redis_url,
             "APP_ENV": "development", "SECRET_KEY": "bench-secret-key", "FLASK_APP": "wsgi",
             "JWT_SECRET_KEY": "bench-jwt-secret-key-of-sufficient-length", "RATELIMIT_ENABLED": "false",
             "LOG_LEVEL": "WARNING", "WEB_CONCURRENCY": str(args.workers),

@@ -23,6 +23,16 @@ from app.bookings.gaps import PlacedSeat, stranded_seats
 from app.bookings.inventory import forget_sold_mirror, load_sold_mirror
 from app.bookings.quotes import SeatQuote, quote_basket_with_promo
 from app.bookings.seatmap import invalidate_seat_map, load_seat_map
+from app.bookings.unpaid import (
+    checkout_count,
+    claimed_checkout_call,
+    count_after_load,
+    not_taken_call,
+    open_checkout_call,
+    pending_limit_reached,
+    released_checkout_call,
+    seat_limit_reached,
+)
 from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access
 from app.common.cache import invalidate_pattern
 from app.common.clock import now
@@ -36,10 +46,12 @@ from app.common.errors import (
 from app.extensions import db, redis_client
 from app.models import Showtime
 
-# The hold script's answers when the sold-seat mirror must be loaded first, and when the
-# customer's countdown for the showtime is too close to its end for a new hold (``lua.HOLD``).
+# The hold script's answers when the sold-seat mirror must be loaded first, when the
+# customer's countdown for the showtime is too close to its end for a new hold, and when the
+# hold would pass the customer's unpaid seats for the showtime (``lua.HOLD``).
 MIRROR_MISSING = 2
 COUNTDOWN_ENDING = 3
+SEAT_LIMIT = 4
 # No hold shorter than this tenth of the hold TTL (10 s of the default 5 minutes) is given.
 _SHORTEST_HOLD_SHARE = 10
 _SHORTEST_HOLD_MS = 10_000
@@ -134,6 +146,7 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
     if len(set(seat_ids)) != len(seat_ids):
         raise ValidationError("A seat is listed more than once", reason="duplicate_seats")
     ttl = current_app.config["HOLD_TTL_SECONDS"]
+    customer = principal.role not in STAFF_ROLES
     for _ in range(_ATTEMPTS):
         context = remembered_sales_context(showtime_id)
         try:
@@ -144,9 +157,11 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
             forget_sales_context(showtime_id)  # refused on facts that have changed: decide again
             continue
         asked_at = now()  # the script's TTL runs from about here: never promise later than Redis
-        epoch, outcome = _run_hold_script(hold, ttl, counted=principal.role not in STAFF_ROLES)
+        epoch, outcome = _run_hold_script(hold, ttl, customer=customer)
         if outcome[0] == COUNTDOWN_ENDING:
             raise _countdown_ending(int(outcome[1]))
+        if outcome[0] == SEAT_LIMIT:
+            raise seat_limit_reached(int(outcome[1]), len(seat_ids))
         if epoch == context.epoch:
             if outcome[0] == 0:
                 _refuse_if_taken(sorted(int(seat_id) for seat_id in outcome[1:]), context.seats)
@@ -197,28 +212,47 @@ def _prepare_hold(principal: Principal, context: SalesContext, seat_ids: list[in
     )
 
 
-def _run_hold_script(hold: Hold, ttl: int, *, counted: bool) -> tuple[str | None, list]:
+def _run_hold_script(hold: Hold, ttl: int, *, customer: bool) -> tuple[str | None, list]:
     """Run the hold script, reading the sales epoch in the same round trip: (epoch, answer).
 
-    ``counted``: the hold ends by the customer's deadline for the showtime (staff holding for
-    walk-in customers have none). When the script finds the sold-seat mirror missing, it is
-    loaded and the script run again.
+    For a customer the hold has a deadline and a seat limit for the showtime, and is counted
+    in their open checkouts by a script sent in the same round trip; when that count refuses
+    it, a hold the script gave is given back at once. When the script finds the sold-seat
+    mirror missing, it is loaded and the script run again.
     """
     showtime_id, user_id = hold.showtime_id, hold.user_id
     script_keys = [
         keys.user_hold_key(showtime_id, user_id), keys.hold_key(showtime_id, hold.hold_id),
         keys.seat_map_key(showtime_id), keys.seat_map_generation_key(showtime_id), keys.sold_key(showtime_id),
-        keys.user_deadline_key(showtime_id, user_id), *(keys.lock_key(showtime_id, i) for i in hold.seat_ids),
+        keys.user_deadline_key(showtime_id, user_id), keys.unpaid_key(showtime_id),
+        *(keys.lock_key(showtime_id, i) for i in hold.seat_ids),
     ]
     script_args = [hold.hold_id, ttl * 1000, hold.to_json(), ",".join(map(str, hold.seat_ids)),
                    keys.hold_prefix(showtime_id), keys.lock_prefix(showtime_id), user_id,
-                   "1" if counted else "0", min(_SHORTEST_HOLD_MS, ttl * 1000 // _SHORTEST_HOLD_SHARE)]
+                   "1" if customer else "0", min(_SHORTEST_HOLD_MS, ttl * 1000 // _SHORTEST_HOLD_SHARE),
+                   current_app.config["MAX_UNPAID_SEATS_PER_SHOWTIME"]]
+    calls = [lua.Call("hold", script_keys, script_args)]
+    if customer:
+        calls.insert(0, open_checkout_call(user_id, showtime_id, hold.hold_id, ttl))
+    count = None  # the first answer of the checkouts counts: a run again finds this hold counted
     for _ in range(_ATTEMPTS):
-        epoch, outcome = lua.run_after_get(EPOCH_KEY, "hold", script_keys, script_args)
-        if int(outcome[0]) != MIRROR_MISSING:
-            return epoch, [int(outcome[0]), *outcome[1:]]
+        epoch, *answers = lua.run_together(calls, get=EPOCH_KEY)
+        count = count or (checkout_count(answers[0]) if customer else None)
+        outcome = [int(answers[-1][0]), *answers[-1][1:]]
+        if outcome[0] != MIRROR_MISSING:
+            break
         load_sold_mirror(showtime_id)
-    raise _sales_busy()
+    if customer:
+        count = count or count_after_load(calls[0], user_id)
+        if count.refused_open is not None:
+            if outcome[0] == 1:
+                release_locks(showtime_id, hold.hold_id, user_id, hold.seat_ids)
+            raise pending_limit_reached(count.refused_open)
+        if outcome[0] != 1:
+            lua.run_together([not_taken_call(user_id, showtime_id, hold.hold_id, count.before)])
+    if outcome[0] == MIRROR_MISSING:
+        raise _sales_busy()
+    return epoch, outcome
 
 
 def _countdown_ending(left_ms: int) -> ConflictError:
@@ -262,29 +296,35 @@ def find_hold(hold_id: str) -> Hold | None:
 
 
 def claim_hold(hold: Hold, minimum_seconds: int) -> list[int]:
-    """Check atomically that every lock is still this hold's and keep it for ``minimum_seconds``.
+    """Check atomically that every lock is still this hold's and keep it for ``minimum_seconds``;
+    its seats count as awaiting payment from now on (``app.bookings.unpaid``).
 
     Returns the seats the hold has lost (empty when the claim succeeded).
     """
-    lost = lua.run(
-        "claim",
-        [keys.hold_key(hold.showtime_id, hold.hold_id), keys.user_hold_key(hold.showtime_id, hold.user_id),
-         *(keys.lock_key(hold.showtime_id, seat_id) for seat_id in hold.seat_ids)],
-        [hold.hold_id, minimum_seconds * 1000],
-    )
-    prefix = keys.lock_prefix(hold.showtime_id)
+    showtime_id, user_id = hold.showtime_id, hold.user_id
+    lost, _ = lua.run_together([
+        lua.Call("claim",
+                 [keys.hold_key(showtime_id, hold.hold_id), keys.user_hold_key(showtime_id, user_id),
+                  keys.unpaid_key(showtime_id), *(keys.lock_key(showtime_id, i) for i in hold.seat_ids)],
+                 [hold.hold_id, minimum_seconds * 1000, keys.unpaid_entry(hold.hold_id), user_id]),
+        # A claim that failed is released, which takes this back.
+        claimed_checkout_call(user_id, showtime_id, hold.hold_id, minimum_seconds),
+    ])
+    prefix = keys.lock_prefix(showtime_id)
     return sorted(int(key[len(prefix):]) for key in lost)
 
 
 def release_locks(showtime_id: int, hold_id: str, user_id: int, seat_ids: list[int]) -> None:
-    """End a hold that sold nothing: its locks go now, the seat map is refreshed."""
-    lua.run(
-        "release",
-        [keys.hold_key(showtime_id, hold_id), keys.user_hold_key(showtime_id, user_id),
-         keys.seat_map_key(showtime_id), keys.seat_map_generation_key(showtime_id),
-         *(keys.lock_key(showtime_id, seat_id) for seat_id in seat_ids)],
-        [hold_id],
-    )
+    """End a hold that sold nothing: its locks go now, the seat map is refreshed, it no longer
+    counts against its customer's limits."""
+    lua.run_together([
+        lua.Call("release",
+                 [keys.hold_key(showtime_id, hold_id), keys.user_hold_key(showtime_id, user_id),
+                  keys.seat_map_key(showtime_id), keys.seat_map_generation_key(showtime_id),
+                  keys.unpaid_key(showtime_id), *(keys.lock_key(showtime_id, i) for i in seat_ids)],
+                 [hold_id, keys.unpaid_entry(hold_id)]),
+        released_checkout_call(user_id, showtime_id, hold_id),
+    ])
 
 
 class SaleState(Protocol):
@@ -334,7 +374,16 @@ def _refuse_single_seat_gaps(showtime_id: int, requested: set[int]) -> None:
 
 
 def drop_showtime_holds(showtime_id: int) -> None:
-    """Forget every hold of a showtime (it was cancelled): locks, records, pointers, sold mirror."""
+    """Forget every hold of a showtime (it was cancelled): locks, records, pointers, sold mirror,
+    and the holds' places among their customers' open checkouts."""
+    ended = []
+    for pointer in redis_client.client.scan_iter(match=f"{keys.hold_prefix(showtime_id)}user:*", count=500):
+        user_id = pointer.rsplit(":", 1)[1]
+        hold_id = redis_client.client.get(pointer) if user_id.isdigit() else None  # not a deadline
+        if hold_id:
+            ended.append(released_checkout_call(int(user_id), showtime_id, hold_id))
+    if ended:
+        lua.run_together(ended)
     invalidate_pattern(f"{keys.lock_prefix(showtime_id)}*")
     invalidate_pattern(f"{keys.hold_prefix(showtime_id)}*")
     forget_sold_mirror(showtime_id)

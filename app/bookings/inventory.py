@@ -10,6 +10,10 @@ without a database round trip:
   process died between a commit and its Redis step;
 - every sale and give-back moves a generation counter, and a load stores what it read only if
   the counter did not move meanwhile, so a load can never undo a concurrent sale.
+
+Each customer's seats awaiting payment (``showtime:{id}:unpaid``, the hold script's seat limit:
+``app.bookings.unpaid``) are loaded with the sold seats, from the same rows and under the same
+generation, and expire with them.
 """
 
 from __future__ import annotations
@@ -19,23 +23,34 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from app.bookings import keys, lua
+from app.bookings.unpaid import UNPAID
 from app.extensions import db, redis_client
-from app.models import BookingSeat
+from app.models import Booking, BookingSeat
 
 MIRROR_TTL_SECONDS = 600
 _LOAD_ATTEMPTS = 5
 
 
 def load_sold_mirror(showtime_id: int) -> bool:
-    """Copy PostgreSQL's sold seats of the showtime to Redis; False if sales kept racing it."""
+    """Copy PostgreSQL's sold seats of the showtime to Redis, and with them each customer's
+    seats awaiting payment (``app.bookings.unpaid``); False if sales kept racing it."""
     generation_key = keys.sold_generation_key(showtime_id)
     for _ in range(_LOAD_ATTEMPTS):
         generation = redis_client.client.get(generation_key) or ""
-        sold = db.session.scalars(
-            select(BookingSeat.seat_id).where(BookingSeat.showtime_id == showtime_id, BookingSeat.active)
+        rows = db.session.execute(
+            select(BookingSeat.seat_id, Booking.id, Booking.hold_id, Booking.user_id, Booking.status)
+            .join(Booking, Booking.id == BookingSeat.booking_id)
+            .where(BookingSeat.showtime_id == showtime_id, BookingSeat.active)
         ).all()
-        if lua.run("load_sold", [keys.sold_key(showtime_id), generation_key],
-                   [generation, MIRROR_TTL_SECONDS, *sold]):
+        unpaid: dict[str, list[int]] = {}  # entry -> [user id, seats]
+        for row in rows:
+            if row.status == UNPAID:
+                entry = unpaid.setdefault(keys.unpaid_entry(row.hold_id, row.id), [row.user_id, 0])
+                entry[1] += 1
+        args = [generation, MIRROR_TTL_SECONDS, len(rows), *(row.seat_id for row in rows),
+                *(value for entry, (user_id, seats) in unpaid.items() for value in (entry, user_id, seats))]
+        mirror_keys = [keys.sold_key(showtime_id), generation_key, keys.unpaid_key(showtime_id)]
+        if lua.run("load_sold", mirror_keys, args):
             return True
     return False
 
@@ -66,4 +81,4 @@ def unsell(showtime_id: int, hold_id: str | None, seat_ids: Iterable[int]) -> No
 
 def forget_sold_mirror(showtime_id: int) -> None:
     """Drop the mirror (the next hold reloads it), e.g. after PostgreSQL refused a sale it allowed."""
-    redis_client.client.delete(keys.sold_key(showtime_id))
+    redis_client.client.delete(keys.sold_key(showtime_id), keys.unpaid_key(showtime_id))

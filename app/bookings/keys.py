@@ -46,6 +46,12 @@ def user_hold_key(showtime_id: int, user_id: int) -> str:
     return f"{hold_prefix(showtime_id)}user:{user_id}"
 
 
+def unpaid_entry(hold_id: str | None, booking_id: int | None = None) -> str:
+    """Names one unpaid booking (or a hold being confirmed into one) in the unpaid counts:
+    by its hold id, which the booking keeps, or by the booking id when it came from no hold."""
+    return f"b:{hold_id}" if hold_id else f"b:#{booking_id}"
+
+
 def user_deadline_key(showtime_id: int, user_id: int) -> str:
     """When the user's holds for the showtime must end: set by their first hold, kept by the
     holds that replace it and by a release, dropped once they book."""
@@ -69,3 +75,29 @@ def sold_key(showtime_id: int) -> str:
 def sold_generation_key(showtime_id: int) -> str:
     """Bumped on every sale and give-back, so a mirror read before one is never stored after it."""
     return f"showtime:{{{showtime_id}}}:sold:gen"
+
+
+def unpaid_key(showtime_id: int) -> str:
+    """The showtime's seats awaiting payment, per customer (``app.bookings.unpaid``); loaded
+    from PostgreSQL beside the sold seats, under their generation."""
+    return f"showtime:{{{showtime_id}}}:unpaid"
+
+
+def checkouts_key(user_id: int) -> str:
+    """A customer's open checkouts over every showtime: live holds and unpaid bookings.
+
+    Tagged with the customer, not a showtime: it spans showtimes, so it lives in its own hash
+    slot and is changed by its own scripts, never inside a showtime's script.
+    """
+    return f"checkouts:{{user:{user_id}}}"
+
+
+def latest_holds_key(user_id: int) -> str:
+    """Per showtime, the latest of the customer's holds counted in their open checkouts."""
+    return f"{checkouts_key(user_id)}:holds"
+
+
+def checkouts_generation_key(user_id: int) -> str:
+    """Bumped by every change of the customer's unpaid bookings, so a load read before one is
+    never stored after it."""
+    return f"{checkouts_key(user_id)}:gen"

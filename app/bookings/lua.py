@@ -7,7 +7,7 @@ holds. Every key a script touches carries the showtime's hash tag (``app.booking
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import current_app
 from redis.exceptions import NoScriptError
@@ -33,21 +33,43 @@ local function end_hold(record_key, pointer_key, hold_id)
   redis.call('DEL', record_key)
   delete_if_owned(pointer_key, hold_id)
 end
+-- A showtime's unpaid seats (app.bookings.unpaid): entry 'b:<hold id>' = '<user>:<seats>' per
+-- booking, and 'u:<user>' = their sum per customer. Keyed by booking, so adding or removing
+-- twice changes nothing; nothing is written until the set is loaded from PostgreSQL.
+local function add_unpaid(key, entry, user, seats)
+  if redis.call('EXISTS', key) == 1 and redis.call('HSETNX', key, entry, user .. ':' .. seats) == 1 then
+    redis.call('HINCRBY', key, 'u:' .. user, seats)
+  end
+end
+local function remove_unpaid(key, entry)
+  local owner = redis.call('HGET', key, entry)
+  if owner then
+    redis.call('HDEL', key, entry)
+    local user, seats = string.match(owner, '^(%d+):(%d+)$')
+    if redis.call('HINCRBY', key, 'u:' .. user, -tonumber(seats)) <= 0 then
+      redis.call('HDEL', key, 'u:' .. user)
+    end
+  end
+end
 """
 
 # A customer's hold ends at their deadline for the showtime when one runs: the countdown started
 # by their first hold runs on through replacements and releases, so changing seats or releasing
 # them does not restart it. It ends when they book (SELL). Staff holding for walk-in customers
-# pass ARGV[8] = '0' and get no deadline.
+# pass ARGV[8] = '0' and get no deadline and no seat limit. A customer's seats of this hold
+# plus their unpaid seats of the showtime (bookings awaiting payment, and being written) may not
+# pass ARGV[10]; the hold being replaced does not count, as it is about to go.
 # KEYS: user pointer, new hold record, seat map, seat map generation, sold seats, user deadline,
-#       lock per seat...
+#       unpaid seats, lock per seat...
 # ARGV: hold id, ttl ms, hold data (JSON), seat ids (comma-separated), hold key prefix,
-#       lock key prefix, user id, '1' when the deadline applies, shortest hold worth giving (ms)
+#       lock key prefix, user id, '1' for a customer, shortest hold worth giving (ms),
+#       most unpaid seats per customer
 # Returns {1, replaced hold id or '', ttl ms given}, {0, taken seat id...}, {2} when the
 # sold-seat mirror is missing (Redis restarted, or its periodic reload is due: load it, retry),
-# or {3, ms left} when the deadline is too close for a hold worth having.
+# {3, ms left} when the deadline is too close for a hold worth having, or {4, unpaid seats}
+# when the seat limit would be passed.
 HOLD = """
-if redis.call('EXISTS', KEYS[5]) == 0 then
+if redis.call('EXISTS', KEYS[5], KEYS[7]) < 2 then
   return {2}
 end
 local hold_id = ARGV[1]
@@ -62,9 +84,13 @@ if counted then
     end
     ttl = remaining
   end
+  local unpaid = tonumber(redis.call('HGET', KEYS[7], 'u:' .. ARGV[7]) or '0')
+  if unpaid + #KEYS - 7 > tonumber(ARGV[10]) then
+    return {4, unpaid}
+  end
 end
 local taken = {0}
-for i = 7, #KEYS do
+for i = 8, #KEYS do
   local seat = string.sub(KEYS[i], #ARGV[6] + 1)
   local owner = redis.call('GET', KEYS[i])
   if redis.call('SISMEMBER', KEYS[5], seat) == 1 or (owner and owner ~= previous and owner ~= hold_id) then
@@ -84,7 +110,7 @@ if previous then
   end
   redis.call('DEL', previous_key)
 end
-for i = 7, #KEYS do
+for i = 8, #KEYS do
   redis.call('SET', KEYS[i], hold_id, 'PX', ttl)
 end
 redis.call('HSET', KEYS[2], 'data', ARGV[3], 'seat_ids', ARGV[4], 'user_id', ARGV[7])
@@ -100,11 +126,14 @@ return {1, previous or '', ttl}
 # Confirmation step one: every lock must still be this hold's. The locks (and the record)
 # are stretched to at least ARGV[2] ms so they cannot lapse while the booking is written, and
 # the hold stops being the user's "live" hold so a new hold cannot replace it mid-confirmation.
-# KEYS: hold record, user pointer, lock per seat...   ARGV: hold id, minimum ttl ms
+# Its seats count as the customer's unpaid seats from now on, so a hold made while the booking
+# is written already sees them (a failed confirmation's RELEASE takes them off again).
+# KEYS: hold record, user pointer, unpaid seats, lock per seat...
+# ARGV: hold id, minimum ttl ms, unpaid entry of the hold, user id
 # Returns the lock keys no longer owned by the hold (empty: all good).
 CLAIM = """
 local lost = {}
-for i = 3, #KEYS do
+for i = 4, #KEYS do
   if redis.call('GET', KEYS[i]) ~= ARGV[1] then
     lost[#lost + 1] = KEYS[i]
   end
@@ -113,7 +142,7 @@ if #lost > 0 then
   return lost
 end
 local minimum = tonumber(ARGV[2])
-for i = 3, #KEYS do
+for i = 4, #KEYS do
   if redis.call('PTTL', KEYS[i]) < minimum then
     redis.call('PEXPIRE', KEYS[i], minimum)
   end
@@ -122,19 +151,21 @@ if redis.call('PTTL', KEYS[1]) < minimum then
   redis.call('PEXPIRE', KEYS[1], minimum)
 end
 delete_if_owned(KEYS[2], ARGV[1])
+add_unpaid(KEYS[3], ARGV[3], ARGV[4], #KEYS - 3)
 return lost
 """
 
 # Ends a hold that sold nothing (released, replaced or its confirmation failed): locks still
-# owned by the hold, its record and the user's pointer go; the seat map is invalidated in the
-# same atomic step.
-# KEYS: hold record, user pointer, seat map, seat map generation, lock per seat...
-# ARGV: hold id
+# owned by the hold, its record, the user's pointer and the unpaid seats a claim counted go;
+# the seat map is invalidated in the same atomic step.
+# KEYS: hold record, user pointer, seat map, seat map generation, unpaid seats, lock per seat...
+# ARGV: hold id, unpaid entry of the hold
 RELEASE = """
-for i = 5, #KEYS do
+for i = 6, #KEYS do
   delete_if_owned(KEYS[i], ARGV[1])
 end
 end_hold(KEYS[1], KEYS[2], ARGV[1])
+remove_unpaid(KEYS[5], ARGV[2])
 invalidate_seat_map(KEYS[3], KEYS[4])
 return 1
 """
@@ -174,18 +205,130 @@ invalidate_seat_map(KEYS[1], KEYS[2])
 return 1
 """
 
-# Replace the sold mirror with what PostgreSQL said, unless a sale or give-back happened
-# since the generation ARGV[1] was read (then the caller reads again). '-' keeps the set in
-# existence when nothing is sold.
-# KEYS: sold seats, sold generation   ARGV: generation read before PostgreSQL, ttl s, seat id...
+# Replace the sold mirror and the unpaid seats with what PostgreSQL said, unless a sale,
+# give-back or payment happened since the generation ARGV[1] was read (then the caller reads
+# again). '-' keeps each in existence when it is empty.
+# KEYS: sold seats, sold generation, unpaid seats
+# ARGV: generation read before PostgreSQL, ttl s, number of sold seats, sold seat id...,
+#       then per unpaid booking: entry, user id, seats
 LOAD_SOLD = """
 if (redis.call('GET', KEYS[2]) or '') ~= ARGV[1] then
   return 0
 end
-redis.call('DEL', KEYS[1])
+local sold_end = 3 + tonumber(ARGV[3])
+redis.call('DEL', KEYS[1], KEYS[3])
 redis.call('SADD', KEYS[1], '-')
-for i = 3, #ARGV do
+for i = 4, sold_end do
   redis.call('SADD', KEYS[1], ARGV[i])
+end
+redis.call('HSET', KEYS[3], '-', '0')
+for i = sold_end + 1, #ARGV, 3 do
+  add_unpaid(KEYS[3], ARGV[i], ARGV[i + 1], ARGV[i + 2])
+end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('EXPIRE', KEYS[3], ARGV[2])
+return 1
+"""
+
+# A committed booking now awaits payment ('add'), or no longer does ('remove': paid, expired,
+# cancelled, or confirmed at once with nothing to pay). Idempotent; moves the sold generation
+# so that a load read before the change is not stored after it.
+# KEYS: unpaid seats, sold generation   ARGV: 'add' or 'remove', entry, user id, seats
+UNPAID = """
+if ARGV[1] == 'add' then
+  add_unpaid(KEYS[1], ARGV[2], ARGV[3], ARGV[4])
+else
+  remove_unpaid(KEYS[1], ARGV[2])
+end
+bump(KEYS[2])
+return 1
+"""
+
+# A customer's open checkouts (app.bookings.unpaid): a sorted set scored by when each entry
+# ends (ms), 'h:<showtime>' per showtime held at, 'b:<hold id>' per unpaid booking, '~' (score
+# +inf) once loaded from PostgreSQL; and beside it a hash naming, per showtime, the latest hold
+# counted there. A hold only ever takes its showtime's entry away while it is that latest one,
+# so a hold counted after it (a new hold made meanwhile) is never left uncounted.
+
+# Count a hold in, unless its showtime is not held at yet and ARGV[5] checkouts are open.
+# KEYS: checkouts, latest holds   ARGV: now ms, showtime id, hold id, ends at ms,
+#       most open checkouts, key ttl s
+# Returns {1, latest hold there before, '' when the showtime was not held at},
+# {0, open checkouts}, or {2} when the set is not loaded.
+OPEN_CHECKOUT = """
+if not redis.call('ZSCORE', KEYS[1], '~') then
+  return {2}
+end
+for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])) do
+  redis.call('ZREM', KEYS[1], member)
+  local showtime = string.match(member, '^h:(%d+)$')
+  if showtime then
+    redis.call('HDEL', KEYS[2], showtime)
+  end
+end
+local entry = 'h:' .. ARGV[2]
+local ends = tonumber(ARGV[4])
+local known = redis.call('ZSCORE', KEYS[1], entry)
+local before = ''
+if known then
+  before = redis.call('HGET', KEYS[2], ARGV[2]) or ''
+  if tonumber(known) < ends then
+    redis.call('ZADD', KEYS[1], ends, entry)
+  end
+else
+  local open = redis.call('ZCARD', KEYS[1]) - 1
+  if open >= tonumber(ARGV[5]) then
+    return {0, open}
+  end
+  redis.call('ZADD', KEYS[1], ends, entry)
+end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+redis.call('EXPIRE', KEYS[1], ARGV[6])
+redis.call('EXPIRE', KEYS[2], ARGV[6])
+return {1, before}
+"""
+
+# Checkouts ended or changed. A hold that ended (or was not given after all) takes its
+# showtime's entry away if it is still the latest hold counted there; one not given hands the
+# showtime back to the hold counted before it (ARGV[6]) if there was one. Then the entries named
+# go, and one entry is added. Nothing is written before the set is loaded (the load reads
+# PostgreSQL); the generation moves so that a load read before this change is not stored after.
+# KEYS: checkouts, checkouts generation, latest holds
+# ARGV: key ttl s, ends at ms of the entry added, entry to add ('' for none), showtime of the
+#       hold that ended ('' for none), that hold's id, the hold counted before it, entry to remove...
+CHANGE_CHECKOUTS = """
+bump(KEYS[2])
+if not redis.call('ZSCORE', KEYS[1], '~') then
+  return 0
+end
+if ARGV[4] ~= '' and redis.call('HGET', KEYS[3], ARGV[4]) == ARGV[5] then
+  if ARGV[6] ~= '' then
+    redis.call('HSET', KEYS[3], ARGV[4], ARGV[6])
+  else
+    redis.call('ZREM', KEYS[1], 'h:' .. ARGV[4])
+    redis.call('HDEL', KEYS[3], ARGV[4])
+  end
+end
+for i = 7, #ARGV do
+  redis.call('ZREM', KEYS[1], ARGV[i])
+end
+if ARGV[3] ~= '' then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+return 1
+"""
+
+# Load a customer's unpaid bookings read from PostgreSQL, unless one changed since the
+# generation ARGV[1] was read.
+# KEYS: checkouts, checkouts generation   ARGV: generation, key ttl s, then entry, ends at ms...
+LOAD_CHECKOUTS = """
+if (redis.call('GET', KEYS[2]) or '') ~= ARGV[1] then
+  return 0
+end
+redis.call('ZADD', KEYS[1], '+inf', '~')
+for i = 3, #ARGV, 2 do
+  redis.call('ZADD', KEYS[1], ARGV[i + 1], ARGV[i])
 end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1
@@ -205,8 +348,18 @@ return 0
 
 _SOURCES = {name: _HELPERS + body for name, body in {
     "hold": HOLD, "claim": CLAIM, "release": RELEASE, "sell": SELL, "unsell": UNSELL,
-    "load_sold": LOAD_SOLD, "cache_if_unchanged": CACHE_IF_UNCHANGED,
+    "load_sold": LOAD_SOLD, "unpaid": UNPAID, "open_checkout": OPEN_CHECKOUT,
+    "change_checkouts": CHANGE_CHECKOUTS, "load_checkouts": LOAD_CHECKOUTS,
+    "cache_if_unchanged": CACHE_IF_UNCHANGED,
 }.items()}
+
+
+class Call(NamedTuple):
+    """One run of a script, for :func:`run_together`."""
+
+    name: str
+    keys: list[str]
+    args: list[Any]
 
 
 def run(name: str, keys: list[str], args: list[Any]) -> Any:
@@ -214,19 +367,40 @@ def run(name: str, keys: list[str], args: list[Any]) -> Any:
     return _script(name)(keys=keys, args=args)
 
 
-def run_after_get(key: str, name: str, keys: list[str], args: list[Any]) -> tuple[str | None, Any]:
-    """GET ``key`` and run script ``name`` in one round trip: (value of ``key``, script's answer)."""
-    script = _script(name)
+def run_together(calls: list[Call], *, get: str | None = None) -> list[Any]:
+    """Run the scripts of ``calls`` in order in one round trip, after GET ``get`` if given:
+    their answers (the GET's value first).
+
+    The scripts may touch keys of different hash slots: each is atomic, the batch is not.
+    """
+    answers: list[Any] = [None] * len(calls)
+    pending = list(range(len(calls)))
+    value = None
     for _ in range(2):
         pipe = redis_client.client.pipeline(transaction=False)
-        pipe.get(key)
-        pipe.evalsha(script.sha, len(keys), *keys, *args)
-        try:
-            value, answer = pipe.execute()
-            return value, answer
-        except NoScriptError:  # Redis restarted or dropped its scripts: load it and go again
+        if get is not None:
+            pipe.get(get)
+        for index in pending:
+            call = calls[index]
+            pipe.evalsha(_script(call.name).sha, len(call.keys), *call.keys, *call.args)
+        results = pipe.execute(raise_on_error=False)
+        if get is not None:
+            value = results.pop(0)
+        missing = []
+        for index, result in zip(pending, results, strict=True):
+            if isinstance(result, NoScriptError):
+                missing.append(index)
+            elif isinstance(result, Exception):
+                raise result
+            else:
+                answers[index] = result
+        if not missing:
+            return [value, *answers] if get is not None else answers
+        # Redis restarted or dropped its scripts: load them, run again only what did not run.
+        for name in {calls[index].name for index in missing}:
             redis_client.client.script_load(_SOURCES[name])
-    raise RuntimeError(f"Redis keeps refusing the {name} script")
+        pending = missing
+    raise RuntimeError(f"Redis keeps refusing the {calls[pending[0]].name} script")
 
 
 def _script(name: str):
