@@ -16,6 +16,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(Config.from_env())
     app.config.update(overrides or {})
+    register_request_parsing(app)
     register_proxy(app)
     register_logging(app)
     register_metrics(app)
@@ -24,6 +25,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_security(app)
     register_commands(app)
     return app
+
+
+def register_request_parsing(app: Flask) -> None:
+    """Bounded JSON bodies, path ids and page arguments; before any route exists."""
+    from app.common.pagination import bound_header_pagination
+    from app.common.parsing import init_request_parsing
+
+    init_request_parsing(app)
+    bound_header_pagination()
 
 
 def register_proxy(app: Flask) -> None:

@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 
 from app.common.access import ANY_USER, allow_anonymous, require_roles
 from app.common.api import ErrorSchema
+from app.common.parsing import ApiParser
 
 # Security schemes the operations refer to; bearerAuth is the one Swagger UI's Authorize fills.
 SECURITY_SCHEMES = {
@@ -47,6 +48,9 @@ class ServiceBlueprint(Blueprint):
 
     A view that documents one of them itself, with a more precise description, keeps it.
     """
+
+    # Bodies are bounded, strictly decoded and required where an operation takes one.
+    ARGUMENTS_PARSER = ApiParser()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
