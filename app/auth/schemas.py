@@ -5,14 +5,19 @@ from __future__ import annotations
 import marshmallow as ma
 
 from app.auth.policy import MIN_PASSWORD_LENGTH, normalise_email
+from app.common.fields import Boolean, Choice, Id, List, Text
 from app.common.pagination import PageArgsSchema, page_schema
 from app.models import ROLES
 
 EXAMPLE_PASSWORD = "Correct-horse-9"
 
 
-class EmailField(ma.fields.Email):
-    """An e-mail address, normalised (trimmed, lower-cased) before it is validated."""
+class EmailField(Text):
+    """An e-mail address (the column's 254 characters), trimmed and lower-cased, then validated."""
+
+    def __init__(self, **kwargs) -> None:
+        metadata = {"format": "email", **(kwargs.pop("metadata", None) or {})}
+        super().__init__(max_length=254, validate=ma.validate.Email(), metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str):
@@ -21,21 +26,18 @@ class EmailField(ma.fields.Email):
 
 
 def _email(description: str) -> EmailField:
-    return EmailField(required=True, validate=ma.validate.Length(max=254),
-                      metadata={"description": description, "example": "ada@example.com"})
+    return EmailField(required=True, metadata={"description": description, "example": "ada@example.com"})
 
 
-def _password(description: str) -> ma.fields.String:
-    return ma.fields.String(
-        required=True, load_only=True, validate=ma.validate.Length(min=1, max=200),
-        metadata={"description": description, "example": EXAMPLE_PASSWORD},
-    )
+def _password(description: str) -> Text:
+    return Text(required=True, load_only=True, min_length=1, max_length=200,
+                metadata={"description": description, "example": EXAMPLE_PASSWORD})
 
 
-def _one_time_token(description: str) -> ma.fields.String:
-    return ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
-                            metadata={"description": description,
-                                      "example": "kq3v0Yw2cI8n5mM1l0gJ8wq3s9dXo2FzJ6uHk4t7bA0"})
+def _one_time_token(description: str) -> Text:
+    return Text(required=True, min_length=1, max_length=200,
+                metadata={"description": description,
+                          "example": "kq3v0Yw2cI8n5mM1l0gJ8wq3s9dXo2FzJ6uHk4t7bA0"})
 
 
 class RegisterSchema(ma.Schema):
@@ -44,9 +46,9 @@ class RegisterSchema(ma.Schema):
         f"At least {MIN_PASSWORD_LENGTH} characters with a letter and a digit or symbol, "
         "at most 72 bytes, not a common password nor your e-mail address"
     )
-    full_name = ma.fields.String(load_default="", validate=ma.validate.Length(max=120),
-                                 metadata={"description": "Name shown on bookings and invoices",
-                                           "example": "Ada Lovelace"})
+    full_name = Text(load_default="", max_length=120,
+                     metadata={"description": "Name shown on bookings and invoices",
+                               "example": "Ada Lovelace"})
 
 
 class LoginSchema(ma.Schema):
@@ -119,26 +121,24 @@ class MessageSchema(ma.Schema):
 
 
 class UserQueryArgsSchema(PageArgsSchema):
-    role = ma.fields.String(validate=ma.validate.OneOf(ROLES), metadata={
-        "description": "Only users with this role", "example": "staff"})
-    is_active = ma.fields.Boolean(metadata={"description": "Only enabled (true) or disabled (false)",
-                                            "example": True})
-    search = ma.fields.String(validate=ma.validate.Length(min=1, max=100), metadata={
+    role = Choice(ROLES, metadata={"description": "Only users with this role", "example": "staff"})
+    is_active = Boolean(metadata={"description": "Only enabled (true) or disabled (false)",
+                                  "example": True})
+    search = Text(min_length=1, max_length=100, metadata={
         "description": "Part of the e-mail address or name, any case", "example": "lovelace"})
-    cinema_id = ma.fields.Integer(metadata={"description": "Only people assigned to this cinema",
-                                            "example": 1})
+    cinema_id = Id(metadata={"description": "Only people assigned to this cinema", "example": 1})
 
 
 class UserUpdateSchema(ma.Schema):
     """Fields an admin may change; omitted fields stay as they are."""
 
-    role = ma.fields.String(validate=ma.validate.OneOf(ROLES), metadata={
+    role = Choice(ROLES, metadata={
         "description": "New role; leaving staff/manager drops the cinema assignments",
         "example": "staff"})
-    is_active = ma.fields.Boolean(metadata={
+    is_active = Boolean(metadata={
         "description": "false disables the account and ends its sessions", "example": True})
-    cinema_ids = ma.fields.List(
-        ma.fields.Integer(validate=ma.validate.Range(min=1)), validate=ma.validate.Length(max=100),
+    cinema_ids = List(
+        Id(), max_items=100,
         metadata={"description": "The complete list of cinemas a staff member or manager works at "
                                  "(replaces the current list)", "example": [1, 3]})
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from app.common.fields import Choice, Dict, Id, List, QueryArgsSchema, Text
 from app.common.schemas import field_meta as _meta
 from app.models import BOOKING_STATUSES, TICKET_TYPES
 
 SEAT_STATUSES = ("available", "held", "sold", "blocked")
+# Ceiling of one request, counted before any seat is read; the hold limit itself is the
+# MAX_SEATS_PER_HOLD setting (10 by default), checked by the hold.
+MAX_SEATS_PER_REQUEST = 50
 
 
 class ShowtimeSeatSchema(ma.Schema):
@@ -49,21 +53,18 @@ class ShowtimeSeatMapSchema(ma.Schema):
 
 
 class HoldRequestSchema(ma.Schema):
-    showtime_id = ma.fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
-                                    metadata=_meta("Showtime to hold seats for", 42))
-    seat_ids = ma.fields.List(
-        ma.fields.Integer(strict=True, validate=validate.Range(min=1)), required=True,
-        validate=validate.Length(min=1),
+    showtime_id = Id(required=True, metadata=_meta("Showtime to hold seats for", 42))
+    seat_ids = List(
+        Id(), required=True, min_items=1, max_items=MAX_SEATS_PER_REQUEST,
         metadata=_meta("Seats to hold, all or none (at most MAX_SEATS_PER_HOLD, 10 by default)", [17, 18]),
     )
-    ticket_types = ma.fields.Dict(
-        keys=ma.fields.Integer(strict=False), values=ma.fields.String(validate=validate.OneOf(TICKET_TYPES)),
-        load_default=dict,
+    ticket_types = Dict(
+        keys=Id(), values=Choice(TICKET_TYPES), max_items=MAX_SEATS_PER_REQUEST, load_default=dict,
         metadata=_meta("Ticket type per seat id (adult when a seat is not listed); priced into the quote",
                        {"18": "child"}),
     )
-    promo_code = ma.fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(1, 40),
+    promo_code = Text(
+        load_default=None, allow_none=True, min_length=1, max_length=40,
         metadata=_meta("Promo code quoted into the seat prices (its use is counted at payment)", "WELCOME10"),
     )
 
@@ -95,7 +96,7 @@ class HoldSchema(ma.Schema):
 
 
 class BookingRequestSchema(ma.Schema):
-    hold_id = ma.fields.String(required=True, validate=validate.Length(min=1, max=64), metadata=_meta(
+    hold_id = Text(required=True, min_length=1, max_length=64, metadata=_meta(
         "Id of your live hold", "42-9f86d081884c7d659a2feaa0"))
 
 
@@ -147,10 +148,9 @@ class BookingSchema(ma.Schema):
     created_at = ma.fields.AwareDateTime(required=True, metadata=_meta("When it was booked"))
 
 
-class BookingQueryArgsSchema(ma.Schema):
-    showtime_id = ma.fields.Integer(metadata=_meta(
+class BookingQueryArgsSchema(QueryArgsSchema):
+    showtime_id = Id(metadata=_meta(
         "Only bookings of this showtime (staff: every customer's, at a cinema of theirs)", 42))
-    status = ma.fields.String(validate=validate.OneOf(BOOKING_STATUSES), metadata=_meta(
-        "Only bookings in this status", "confirmed"))
-    reference = ma.fields.String(validate=validate.Length(min=1, max=12), metadata=_meta(
+    status = Choice(BOOKING_STATUSES, metadata=_meta("Only bookings in this status", "confirmed"))
+    reference = Text(min_length=1, max_length=12, metadata=_meta(
         "Find a booking by its box-office code (staff: at a cinema of theirs)", "K7Q-4MZ"))

@@ -8,46 +8,18 @@ from zoneinfo import available_timezones
 
 import marshmallow as ma
 
+from app.common.fields import Boolean, Choice, Integer, List, Text
+from app.common.fields import Decimal as DecimalField
 from app.common.pagination import PageArgsSchema, page_schema
 from app.common.schemas import ResourceSchema, UniqueFormatsMixin
 from app.models import FORMATS
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# A cut-off is subtracted from show times: a year keeps that far inside the calendar.
+MAX_REFUND_CUTOFF_HOURS = 365 * 24
 _CLOCK = ma.validate.Regexp(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", error="Use HH:MM, 00:00-24:00")
 # A day opens within itself: "24:00" closes a day but opens none (it is the next day's 00:00).
 _OPENS = ma.validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 00:00-23:59")
-
-
-class PlainDecimal(ma.fields.Decimal):
-    """A decimal sent as a string without trailing zeros ("0.2", not "0.2000").
-
-    Bounds are checked here rather than with ``validate.Range``, which apispec would
-    document as string-valued minimum/maximum on a string.
-    """
-
-    def __init__(self, *, places: int, minimum: Decimal, maximum: Decimal,
-                 min_inclusive: bool = True, max_inclusive: bool = True, **kwargs) -> None:
-        metadata = {"type": "string", "format": "decimal", **kwargs.pop("metadata", {})}
-        super().__init__(as_string=True, metadata=metadata, **kwargs)
-        self.max_places = places
-        self.bounds = (minimum, maximum, min_inclusive, max_inclusive)
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        return format(Decimal(value).normalize(), "f")
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        number = super()._deserialize(value, attr, data, **kwargs)
-        if -number.as_tuple().exponent > self.max_places:
-            raise ma.ValidationError(f"At most {self.max_places} decimal places")
-        low, high, low_inclusive, high_inclusive = self.bounds
-        if number < low or (number == low and not low_inclusive) or number > high or (
-                number == high and not high_inclusive):
-            raise ma.ValidationError(
-                f"Must be {'at least' if low_inclusive else 'above'} {low} and "
-                f"{'at most' if high_inclusive else 'below'} {high}")
-        return number
 
 
 @cache
@@ -63,9 +35,9 @@ def _timezone(name: str) -> None:
 
 
 class DayHoursSchema(ma.Schema):
-    open = ma.fields.String(required=True, validate=_OPENS,
-                            metadata={"description": "Opening time, local", "example": "10:00"})
-    close = ma.fields.String(required=True, validate=_CLOCK, metadata={
+    open = Text(required=True, max_length=5, validate=_OPENS,
+                metadata={"description": "Opening time, local", "example": "10:00"})
+    close = Text(required=True, max_length=5, validate=_CLOCK, metadata={
         "description": "Closing time, local; earlier than `open` means after midnight",
         "example": "01:00"})
 
@@ -103,53 +75,52 @@ class CinemaSchema(ResourceSchema):
     """A cinema and its settings. On PUT, fields left out keep their value."""
 
     id = ma.fields.Integer(dump_only=True, metadata={"description": "Cinema id", "example": 1})
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120),
-                            metadata={"description": "Unique name", "example": "CinemaOS Soho"})
-    address = ma.fields.String(attribute="address_line", load_default="",
-                               validate=ma.validate.Length(max=200),
-                               metadata={"description": "Street address", "example": "5 Dean St"})
-    city = ma.fields.String(load_default="", validate=ma.validate.Length(max=100),
-                            metadata={"description": "City", "example": "London"})
-    postal_code = ma.fields.String(load_default="", validate=ma.validate.Length(max=20),
-                                   metadata={"description": "Postal code", "example": "W1D 3RQ"})
-    country = ma.fields.String(load_default="GB", validate=ma.validate.Regexp(
+    name = Text(required=True, min_length=1, max_length=120,
+                metadata={"description": "Unique name", "example": "CinemaOS Soho"})
+    address = Text(attribute="address_line", load_default="", max_length=200,
+                   metadata={"description": "Street address", "example": "5 Dean St"})
+    city = Text(load_default="", max_length=100, metadata={"description": "City", "example": "London"})
+    postal_code = Text(load_default="", max_length=20,
+                       metadata={"description": "Postal code", "example": "W1D 3RQ"})
+    country = Text(load_default="GB", max_length=2, validate=ma.validate.Regexp(
         r"^[A-Z]{2}$", error="Use an ISO 3166 country code such as 'GB'"),
         metadata={"description": "ISO 3166-1 alpha-2 country", "example": "GB"})
-    timezone = ma.fields.String(required=True, validate=_timezone, metadata={
+    timezone = Text(required=True, max_length=64, validate=_timezone, metadata={
         "description": "IANA time zone: local days, opening hours, matinee rules",
         "example": "Europe/London"})
-    currency = ma.fields.String(load_default="EUR", validate=ma.validate.Regexp(
+    currency = Text(load_default="EUR", max_length=3, validate=ma.validate.Regexp(
         r"^[A-Z]{3}$", error="Use an ISO 4217 currency code such as 'GBP'"),
         metadata={"description": "ISO 4217 currency of its prices", "example": "GBP"})
-    tax_rate = PlainDecimal(places=4, minimum=Decimal(0), maximum=Decimal(1), max_inclusive=False,
-                            load_default=Decimal("0"), metadata={
+    tax_rate = DecimalField(places=4, minimum=Decimal(0), maximum=Decimal(1), max_inclusive=False,
+                            trailing_zeros=False, load_default=Decimal("0"), metadata={
         "description": "Sales tax / VAT as a fraction, included in prices", "example": "0.2"})
-    vat_number = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=40),
-                                  metadata={"description": "VAT number on invoices",
-                                            "example": "GB123456789"})
+    vat_number = Text(allow_none=True, max_length=40,
+                      metadata={"description": "VAT number on invoices", "example": "GB123456789"})
     opening_hours = WholeOpeningHours(OpeningHoursSchema, load_default=dict, metadata={
         "description": "Opening hours per weekday",
         "example": {"mon": {"open": "10:00", "close": "23:30"}, "sat": {"open": "09:30",
                                                                          "close": "01:00"}}})
-    cleaning_buffer_minutes = ma.fields.Integer(
-        load_default=20, validate=ma.validate.Range(min=0, max=120),
+    cleaning_buffer_minutes = Integer(
+        minimum=0, maximum=120, load_default=20,
         metadata={"description": "Minutes kept free after each show for cleaning", "example": 20})
-    prevent_single_seat_gaps = ma.fields.Boolean(load_default=False, metadata={
+    prevent_single_seat_gaps = Boolean(load_default=False, metadata={
         "description": "Refuse holds that strand a single empty seat", "example": False})
-    refund_cutoff_hours = ma.fields.Integer(load_default=2, validate=ma.validate.Range(min=0),
-                                            metadata={"description": "Full refunds until this many "
-                                                      "hours before the show", "example": 2})
-    price_multiplier_min = PlainDecimal(places=3, minimum=Decimal(0), maximum=Decimal(9),
-                                        min_inclusive=False, load_default=Decimal("0.8"),
+    refund_cutoff_hours = Integer(minimum=0, maximum=MAX_REFUND_CUTOFF_HOURS, load_default=2,
+                                  metadata={"description": "Full refunds until this many hours "
+                                            "before the show (at most a year)", "example": 2})
+    price_multiplier_min = DecimalField(places=3, minimum=Decimal(0), maximum=Decimal(9),
+                                        min_inclusive=False, trailing_zeros=False,
+                                        load_default=Decimal("0.8"),
                                         metadata={"description": "Lowest dynamic price multiplier",
                                                   "example": "0.8"})
-    price_multiplier_max = PlainDecimal(places=3, minimum=Decimal(0), maximum=Decimal(9),
-                                        min_inclusive=False, load_default=Decimal("1.3"),
+    price_multiplier_max = DecimalField(places=3, minimum=Decimal(0), maximum=Decimal(9),
+                                        min_inclusive=False, trailing_zeros=False,
+                                        load_default=Decimal("1.3"),
                                         metadata={"description": "Highest dynamic price multiplier",
                                                   "example": "1.3"})
-    price_floor_minor = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0), metadata={
+    price_floor_minor = Integer(allow_none=True, minimum=0, metadata={
         "description": "No ticket below this (minor units; null: none)", "example": 500})
-    price_cap_minor = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0), metadata={
+    price_cap_minor = Integer(allow_none=True, minimum=0, metadata={
         "description": "No ticket above this (minor units; null: none)", "example": 3000})
     archived_at = ma.fields.DateTime(dump_only=True, allow_none=True, metadata={
         "description": "When it was deleted (archived); null while open"})
@@ -167,9 +138,9 @@ CinemaPageSchema = page_schema(CinemaSchema)
 
 
 class CinemaQueryArgsSchema(PageArgsSchema):
-    city = ma.fields.String(metadata={"description": "Only cinemas in this city (any case)",
-                                      "example": "London"})
-    include_archived = ma.fields.Boolean(load_default=False, metadata={
+    city = Text(max_length=100, metadata={"description": "Only cinemas in this city (any case)",
+                                          "example": "London"})
+    include_archived = Boolean(load_default=False, metadata={
         "description": "Include deleted (archived) cinemas", "example": False})
 
 
@@ -179,16 +150,14 @@ class ScreenSchema(UniqueFormatsMixin, ResourceSchema):
     id = ma.fields.Integer(dump_only=True, metadata={"description": "Screen id", "example": 7})
     cinema_id = ma.fields.Integer(dump_only=True, metadata={"description": "Its cinema",
                                                             "example": 1})
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=60),
-                            metadata={"description": "Name, unique in the cinema",
-                                      "example": "Screen 1 IMAX"})
-    formats = ma.fields.List(
-        ma.fields.String(validate=ma.validate.OneOf(FORMATS)), load_default=lambda: ["2D"],
-        validate=ma.validate.Length(min=1, max=len(FORMATS)),
+    name = Text(required=True, min_length=1, max_length=60,
+                metadata={"description": "Name, unique in the cinema", "example": "Screen 1 IMAX"})
+    formats = List(
+        Choice(FORMATS), load_default=lambda: ["2D"], min_items=1, max_items=len(FORMATS),
         metadata={"description": "Formats it can project", "example": ["2D", "3D", "IMAX"]})
-    wheelchair_accessible = ma.fields.Boolean(load_default=True, metadata={
+    wheelchair_accessible = Boolean(load_default=True, metadata={
         "description": "Step-free access to the wheelchair places", "example": True})
-    hearing_loop = ma.fields.Boolean(load_default=False, metadata={
+    hearing_loop = Boolean(load_default=False, metadata={
         "description": "Induction loop for hearing aids", "example": True})
     capacity = ma.fields.Integer(dump_only=True, metadata={
         "description": "Sellable seats of its layout (blocked seats excluded)", "example": 220})
@@ -209,5 +178,5 @@ ScreenPageSchema = page_schema(ScreenSchema)
 
 
 class ScreenQueryArgsSchema(PageArgsSchema):
-    include_archived = ma.fields.Boolean(load_default=False, metadata={
+    include_archived = Boolean(load_default=False, metadata={
         "description": "Include deleted (archived) screens", "example": False})

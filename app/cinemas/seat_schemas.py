@@ -5,34 +5,33 @@ from __future__ import annotations
 import marshmallow as ma
 
 from app.cinemas.layout import MAX_ROWS, MAX_SEATS_PER_ROW
+from app.common.fields import Choice, Dict, Integer, List, Text
 from app.models import SEAT_CATEGORIES
 
 
-def _numbers(description: str, example: list[int]) -> ma.fields.List:
-    return ma.fields.List(ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1)),
-                          load_default=list, metadata={"description": description,
-                                                       "example": example})
+def _numbers(description: str, example: list[int]) -> List:
+    """Seat numbers of one row."""
+    return List(Integer(minimum=1, maximum=MAX_SEATS_PER_ROW), max_items=MAX_SEATS_PER_ROW,
+                load_default=list, metadata={"description": description, "example": example})
 
 
 class SeatRowSchema(ma.Schema):
     """One row, front to back; seats are numbered 1..n from the left as the audience sees it."""
 
-    label = ma.fields.String(required=True, validate=ma.validate.Regexp(
+    label = Text(required=True, max_length=4, validate=ma.validate.Regexp(
         r"^[A-Za-z0-9]{1,4}$", error="1-4 letters or digits"),
         metadata={"description": "Row label", "example": "A"})
-    seats = ma.fields.Integer(strict=True, required=True,
-                              validate=ma.validate.Range(min=1, max=MAX_SEATS_PER_ROW),
-                              metadata={"description": "Number of seats", "example": 12})
-    offset = ma.fields.Integer(strict=True, load_default=0, validate=ma.validate.Range(min=0, max=40),
-                               metadata={"description": "Empty columns before the first seat "
-                                                        "(staggered or shorter rows)", "example": 0})
+    seats = Integer(required=True, minimum=1, maximum=MAX_SEATS_PER_ROW,
+                    metadata={"description": "Number of seats", "example": 12})
+    offset = Integer(load_default=0, minimum=0, maximum=40,
+                     metadata={"description": "Empty columns before the first seat "
+                                              "(staggered or shorter rows)", "example": 0})
     aisles_after = _numbers("An aisle (one empty column) runs after these seats", [3, 9])
-    category = ma.fields.String(load_default="standard", validate=ma.validate.OneOf(SEAT_CATEGORIES),
-                                metadata={"description": "Category of the row's seats",
-                                          "example": "standard"})
-    categories = ma.fields.Dict(
-        keys=ma.fields.String(validate=ma.validate.Regexp(r"^[1-9]\d*$", error="a seat number")),
-        values=ma.fields.String(validate=ma.validate.OneOf(SEAT_CATEGORIES)), load_default=dict,
+    category = Choice(SEAT_CATEGORIES, load_default="standard",
+                      metadata={"description": "Category of the row's seats", "example": "standard"})
+    categories = Dict(
+        keys=Text(max_length=3, validate=ma.validate.Regexp(r"^[1-9]\d*$", error="a seat number")),
+        values=Choice(SEAT_CATEGORIES), max_items=MAX_SEATS_PER_ROW, load_default=dict,
         metadata={"description": "Per-seat categories overriding the row's",
                   "example": {"6": "vip", "7": "vip"}})
     wheelchair = _numbers("Wheelchair spaces (category `wheelchair`)", [1, 2])
@@ -43,9 +42,8 @@ class SeatRowSchema(ma.Schema):
 class SeatLayoutSchema(ma.Schema):
     """A whole layout in a few lines; `GET` gives it back the same way (defaults left out)."""
 
-    rows = ma.fields.List(ma.fields.Nested(SeatRowSchema), required=True,
-                          validate=ma.validate.Length(min=1, max=MAX_ROWS),
-                          metadata={"description": "Rows, front (nearest the screen) first"})
+    rows = List(ma.fields.Nested(SeatRowSchema), required=True, min_items=1, max_items=MAX_ROWS,
+                metadata={"description": "Rows, front (nearest the screen) first"})
 
 
 class SeatLayoutOutputSchema(ma.Schema):

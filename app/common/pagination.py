@@ -2,7 +2,11 @@
 
 A list answers ``{"items": [...], "page": 2, "page_size": 20, "total": 317, "pages": 16}``:
 the metadata sits in the body (and so in the OpenAPI schema) rather than in a header.
-A page past the end is empty, with the same ``total`` and ``pages``.
+A page past the end is empty, with the same ``total`` and ``pages``. Page numbers stop at
+2^31-1, so an OFFSET is always a number PostgreSQL takes.
+
+A few lists are paginated by flask-smorest's ``paginate()`` instead (metadata in the
+``X-Pagination`` header); :func:`bound_header_pagination` gives them the same bounds.
 """
 
 from __future__ import annotations
@@ -10,25 +14,51 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import flask_smorest.pagination
 import marshmallow as ma
 from sqlalchemy import Select, func, select
 
+from app.common.fields import Integer, QueryArgsSchema
 from app.extensions import db
 
 MAX_PAGE_SIZE = 100
 
 
-class PageArgsSchema(ma.Schema):
+class PageArgsSchema(QueryArgsSchema):
     """Query arguments of every paginated list; list argument schemas inherit them."""
 
-    page = ma.fields.Integer(
-        load_default=1, validate=ma.validate.Range(min=1),
-        metadata={"description": "Page number, from 1", "example": 1},
-    )
-    page_size = ma.fields.Integer(
-        load_default=20, validate=ma.validate.Range(min=1, max=MAX_PAGE_SIZE),
-        metadata={"description": f"Items per page (1-{MAX_PAGE_SIZE})", "example": 20},
-    )
+    page = Integer(minimum=1, load_default=1,
+                   metadata={"description": "Page number, from 1", "example": 1})
+    page_size = Integer(minimum=1, maximum=MAX_PAGE_SIZE, load_default=20,
+                        metadata={"description": f"Items per page (1-{MAX_PAGE_SIZE})", "example": 20})
+
+
+def _header_pagination_schema(def_page: int, def_page_size: int,
+                              def_max_page_size: int) -> type[ma.Schema]:
+    """flask-smorest's pagination arguments with the bounds of :class:`PageArgsSchema`."""
+
+    class PaginationParametersSchema(QueryArgsSchema):
+        class Meta:
+            unknown = ma.EXCLUDE
+
+        page = Integer(minimum=1, load_default=def_page)
+        page_size = Integer(minimum=1, maximum=def_max_page_size, load_default=def_page_size)
+
+        @ma.post_load
+        def make_paginator(self, data: dict, **_kwargs) -> flask_smorest.pagination.PaginationParameters:
+            return flask_smorest.pagination.PaginationParameters(**data)
+
+    return PaginationParametersSchema
+
+
+def bound_header_pagination() -> None:
+    """Make ``Blueprint.paginate()`` read page arguments with bounded fields.
+
+    flask-smorest builds its schema with a module function that offers no hook and leaves
+    ``page`` unbounded (``page=10**18`` overflowed the OFFSET); this swaps that function. It
+    must run before the routes are imported, i.e. in ``create_app`` before the blueprints.
+    """
+    flask_smorest.pagination._pagination_parameters_schema_factory = _header_pagination_schema
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,10 @@ class Movie(TimestampMixin, VersionedMixin, db.Model):
     def formats(self) -> list[str]:
         return [row.format for row in self.format_rows]
 
+    @property
+    def genre_ids(self) -> list[int]:
+        return sorted(genre.id for genre in self.genres)
+
 
 class MovieFormat(db.Model):
     """The formats a movie is distributed in; a table (not JSON) so format filters use an index."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
+from app.common.fields import Boolean, Choice, Date, Id, Integer, List, Text
 from app.common.pagination import PageArgsSchema, page_schema
 from app.common.schemas import ResourceSchema, UniqueFormatsMixin
 from app.common.storage import public_url
@@ -16,6 +17,10 @@ SORT_CHOICES = ("relevance", "title", "-title", "release_date", "-release_date",
                 "runtime", "-runtime", "created_at", "-created_at")
 STATUS_CHOICES = ("active", "archived", "all")
 
+# More would say nothing about a film; the list is read only up to this.
+MAX_GENRES_PER_MOVIE = 20
+# Values of one repeated search filter (genre=a&genre=b...).
+MAX_FILTER_VALUES = 20
 _LANGUAGE = ma.validate.Regexp(
     r"^[a-z]{2,3}(-[A-Z]{2})?$", error="Use an ISO 639 language code such as 'en' or 'pt-BR'"
 )
@@ -23,10 +28,10 @@ _LANGUAGE = ma.validate.Regexp(
 
 class GenreSchema(ResourceSchema):
     id = ma.fields.Integer(dump_only=True, metadata={"description": "Genre id", "example": 3})
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=60),
-                            metadata={"description": "Display name", "example": "Science Fiction"})
-    slug = ma.fields.String(
-        validate=ma.validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$",
+    name = Text(required=True, min_length=1, max_length=60,
+                metadata={"description": "Display name", "example": "Science Fiction"})
+    slug = Text(
+        max_length=60, validate=ma.validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$",
                                     error="Use lowercase letters, digits and single hyphens"),
         metadata={"description": "URL name, used by the `genre` filter; derived from the name "
                                  "when left out", "example": "science-fiction"},
@@ -38,40 +43,39 @@ class GenreUpdateSchema(GenreSchema):
 
 
 class AgeRatingSchema(ResourceSchema):
-    code = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=10),
-                            metadata={"description": "Rating code", "example": "PG-13"})
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80),
-                            metadata={"description": "What the rating means",
-                                      "example": "Parents strongly cautioned"})
-    min_age = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=21),
-                                metadata={"description": "Youngest age admitted", "example": 13})
-    family_friendly = ma.fields.Boolean(
+    code = Text(required=True, min_length=1, max_length=10,
+                metadata={"description": "Rating code", "example": "PG-13"})
+    name = Text(required=True, min_length=1, max_length=80,
+                metadata={"description": "What the rating means", "example": "Parents strongly cautioned"})
+    min_age = Integer(load_default=0, minimum=0, maximum=21,
+                      metadata={"description": "Youngest age admitted", "example": 13})
+    family_friendly = Boolean(
         load_default=False,
         metadata={"description": "Family film: the scheduler keeps it before the family cut-off "
                                  "hour", "example": False})
-    sort_order = ma.fields.Integer(load_default=0, metadata={
+    sort_order = Integer(load_default=0, metadata={
         "description": "Position in lists, mildest first", "example": 3})
 
 
 class AgeRatingUpdateSchema(AgeRatingSchema):
     """A rating's new values; renaming the code renames it on every movie too."""
 
-    code = ma.fields.String(validate=ma.validate.Length(min=1, max=10),
-                            metadata={"description": "New code (optional)", "example": "12A"})
+    code = Text(min_length=1, max_length=10,
+                metadata={"description": "New code (optional)", "example": "12A"})
 
 
 class DistributorTermsSchema(ma.Schema):
     """Contractual limits on a film's shows across a whole cinema (read by the scheduler)."""
 
-    min_per_day = ma.fields.Integer(validate=ma.validate.Range(min=0), metadata={
+    min_per_day = Integer(minimum=0, metadata={
         "description": "Fewest shows per day from release on", "example": 2})
-    max_per_day = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0), metadata={
+    max_per_day = Integer(allow_none=True, minimum=0, metadata={
         "description": "Most shows per day (null: no limit)", "example": 8})
-    min_per_week = ma.fields.Integer(validate=ma.validate.Range(min=0), metadata={
+    min_per_week = Integer(minimum=0, metadata={
         "description": "Fewest shows per distributor week", "example": 14})
-    max_per_week = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0), metadata={
+    max_per_week = Integer(allow_none=True, minimum=0, metadata={
         "description": "Most shows per distributor week (null: no limit)", "example": None})
-    min_screen_capacity = ma.fields.Integer(validate=ma.validate.Range(min=0), metadata={
+    min_screen_capacity = Integer(minimum=0, metadata={
         "description": "Only screens with at least this many seats", "example": 150})
 
 
@@ -79,50 +83,43 @@ class MovieSchema(UniqueFormatsMixin, ResourceSchema):
     """A film of the catalogue. On PUT, fields left out keep their value."""
 
     id = ma.fields.Integer(dump_only=True, metadata={"description": "Movie id", "example": 42})
-    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
-                             metadata={"description": "Title as shown to customers",
-                                       "example": "Orbit of Ashes"})
-    original_title = ma.fields.String(
-        allow_none=True, validate=ma.validate.Length(max=200),
+    title = Text(required=True, min_length=1, max_length=200,
+                 metadata={"description": "Title as shown to customers", "example": "Orbit of Ashes"})
+    original_title = Text(
+        allow_none=True, max_length=200,
         metadata={"description": "Title in the original language", "example": "Orbite de cendres"})
-    synopsis = ma.fields.String(load_default="", validate=ma.validate.Length(max=5000),
-                                metadata={"description": "Short description", "example": "..."})
-    runtime_minutes = ma.fields.Integer(
-        required=True, validate=ma.validate.Range(min=1, max=600),
+    synopsis = Text(load_default="", max_length=5000, multiline=True,
+                    metadata={"description": "Short description", "example": "..."})
+    runtime_minutes = Integer(
+        required=True, minimum=1, maximum=600,
         metadata={"description": "Running time of the film itself", "example": 148})
-    trailer_minutes = ma.fields.Integer(
-        load_default=15, validate=ma.validate.Range(min=0, max=60),
+    trailer_minutes = Integer(
+        load_default=15, minimum=0, maximum=60,
         metadata={"description": "Adverts and trailers before the film (scheduling adds them)",
                   "example": 15})
-    release_date = ma.fields.Date(required=True, metadata={"description": "Release date",
-                                                           "example": "2026-11-20"})
-    end_of_run = ma.fields.Date(
+    release_date = Date(required=True, metadata={"description": "Release date", "example": "2026-11-20"})
+    end_of_run = Date(
         allow_none=True,
         metadata={"description": "Last day of the run (null: open-ended)", "example": "2027-01-15"})
-    language = ma.fields.String(load_default="en", validate=_LANGUAGE,
-                                metadata={"description": "Original language", "example": "en"})
-    age_rating = ma.fields.String(required=True, metadata={
+    language = Text(load_default="en", max_length=8, validate=_LANGUAGE,
+                    metadata={"description": "Original language", "example": "en"})
+    age_rating = Text(required=True, min_length=1, max_length=10, metadata={
         "description": "Code of an age rating (see `GET /api/age-ratings`)", "example": "PG-13"})
-    genre_ids = ma.fields.Method(
-        "_genre_ids", deserialize="_load_genre_ids", load_default=list,
-        metadata={"type": "array", "items": {"type": "integer"},
-                  "description": "Ids of the movie's genres (see `GET /api/genres`)",
-                  "example": [1, 4]})
+    genre_ids = List(Id(), load_default=list, max_items=MAX_GENRES_PER_MOVIE, metadata={
+        "description": "Ids of the movie's genres (see `GET /api/genres`)", "example": [1, 4]})
     genres = ma.fields.List(ma.fields.Nested(GenreSchema), dump_only=True,
                             metadata={"description": "The movie's genres"})
-    formats = ma.fields.List(
-        ma.fields.String(validate=ma.validate.OneOf(FORMATS)), load_default=lambda: ["2D"],
-        validate=ma.validate.Length(min=1, max=len(FORMATS)),
+    formats = List(
+        Choice(FORMATS), load_default=lambda: ["2D"], min_items=1, max_items=len(FORMATS),
         metadata={"description": "Formats it is distributed in", "example": ["2D", "IMAX"]})
-    director = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=120),
-                                metadata={"description": "Director", "example": "A. Director"})
-    cast = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=120)),
-                          load_default=list, validate=ma.validate.Length(max=50),
-                          metadata={"description": "Leading cast, in billing order",
-                                    "example": ["First Actor", "Second Actor"]})
-    trailer_url = ma.fields.URL(
-        allow_none=True, schemes={"http", "https"}, validate=ma.validate.Length(max=500),
-        metadata={"description": "Link to the trailer (http or https)",
+    director = Text(allow_none=True, max_length=120,
+                    metadata={"description": "Director", "example": "A. Director"})
+    cast = List(Text(min_length=1, max_length=120), load_default=list, max_items=50,
+                metadata={"description": "Leading cast, in billing order",
+                          "example": ["First Actor", "Second Actor"]})
+    trailer_url = Text(
+        allow_none=True, max_length=500, validate=ma.validate.URL(schemes={"http", "https"}),
+        metadata={"description": "Link to the trailer (http or https)", "format": "url",
                   "example": "https://example.com/trailers/orbit-of-ashes"})
     poster_url = ma.fields.Method("_poster_url", dump_only=True, metadata={
         "type": "string", "nullable": True,
@@ -143,16 +140,6 @@ class MovieSchema(UniqueFormatsMixin, ResourceSchema):
     created_at = ma.fields.DateTime(dump_only=True, metadata={"description": "Created"})
     updated_at = ma.fields.DateTime(dump_only=True, metadata={"description": "Last changed"})
 
-    def _genre_ids(self, movie) -> list[int]:
-        return sorted(genre.id for genre in movie.genres)
-
-    def _load_genre_ids(self, value) -> list[int]:
-        if not isinstance(value, list) or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in value
-        ):
-            raise ma.ValidationError("Give a list of genre ids")
-        return value
-
     def _poster_url(self, movie) -> str | None:
         return public_url(movie.poster_key) if movie.poster_key else None
 
@@ -170,36 +157,34 @@ MoviePageSchema = page_schema(MovieSchema)
 class MovieQueryArgsSchema(PageArgsSchema):
     """Filters of `GET /api/movies`; all combine with AND, a repeated argument means any of."""
 
-    q = ma.fields.String(validate=ma.validate.Length(min=1, max=100), metadata={
+    q = Text(min_length=1, max_length=100, metadata={
         "description": "Words that must all appear in the title or original title "
                        "(case-insensitive, anywhere in the word)", "example": "orbit ash"})
-    genre = ma.fields.List(ma.fields.String(), metadata={
+    genre = List(Text(max_length=60), max_items=MAX_FILTER_VALUES, metadata={
         "description": "Genre slug, name or id; repeat for any of several", "example": ["action"]})
-    age_rating = ma.fields.List(ma.fields.String(), metadata={
+    age_rating = List(Text(max_length=10), max_items=MAX_FILTER_VALUES, metadata={
         "description": "Age rating code; repeat for any of several", "example": ["PG", "PG-13"]})
-    suitable_for_age = ma.fields.Integer(validate=ma.validate.Range(min=0, max=99), metadata={
+    suitable_for_age = Integer(minimum=0, maximum=99, metadata={
         "description": "Only films whose rating admits this age", "example": 12})
-    language = ma.fields.List(ma.fields.String(), metadata={
+    language = List(Text(max_length=8), max_items=MAX_FILTER_VALUES, metadata={
         "description": "Original language; repeat for any of several", "example": ["en"]})
-    format = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(FORMATS)), metadata={
+    format = List(Choice(FORMATS), max_items=len(FORMATS), metadata={
         "description": "Distributed in this format; repeat for any of several",
         "example": ["IMAX"]})
-    released_from = ma.fields.Date(metadata={"description": "Released on or after",
-                                             "example": "2026-01-01"})
-    released_to = ma.fields.Date(metadata={"description": "Released on or before",
-                                           "example": "2026-12-31"})
-    showing = ma.fields.String(validate=ma.validate.OneOf(SHOWING_CHOICES), metadata={
+    released_from = Date(metadata={"description": "Released on or after", "example": "2026-01-01"})
+    released_to = Date(metadata={"description": "Released on or before", "example": "2026-12-31"})
+    showing = Choice(SHOWING_CHOICES, metadata={
         "description": "`now_showing`: released and its run not over (today, UTC); "
                        "`coming_soon`: release date still ahead", "example": "now_showing"})
-    cinema_id = ma.fields.Integer(metadata={
+    cinema_id = Id(metadata={
         "description": "Only films with a scheduled showtime at this cinema: on `date` if "
                        "given, else from now on", "example": 1})
-    date = ma.fields.Date(metadata={
+    date = Date(metadata={
         "description": "Only films with a scheduled showtime on this local day (of the "
                        "cinema's time zone); combine with `cinema_id`", "example": "2026-12-24"})
-    status = ma.fields.String(load_default="active", validate=ma.validate.OneOf(STATUS_CHOICES),
-                              metadata={"description": "Catalogue status", "example": "active"})
-    sort = ma.fields.String(validate=ma.validate.OneOf(SORT_CHOICES), metadata={
+    status = Choice(STATUS_CHOICES, load_default="active",
+                    metadata={"description": "Catalogue status", "example": "active"})
+    sort = Choice(SORT_CHOICES, metadata={
         "description": "Order; `-` for descending. Default `relevance` with `q`, else "
                        "`-release_date`", "example": "title"})
 

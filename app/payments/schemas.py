@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from marshmallow import fields, validate
+from marshmallow import fields
 
+from app.common.fields import Choice, Id, Integer, List, QueryArgsSchema, Text
 from app.common.schemas import field_meta as _doc
 from app.models.payments import PAYMENT_STATUSES
 from app.payments.invoices import credit_notes_of
@@ -14,10 +15,9 @@ REFUND_REASONS = ("requested_by_customer", "duplicate", "fraudulent", "goodwill"
 
 
 class ProcessPaymentSchema(ma.Schema):
-    booking_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
-                                metadata=_doc("Booking to pay; must be yours and awaiting payment", 42))
-    payment_method = fields.String(
-        required=True, validate=validate.Length(min=1, max=100),
+    booking_id = Id(required=True, metadata=_doc("Booking to pay; must be yours and awaiting payment", 42))
+    payment_method = Text(
+        required=True, min_length=1, max_length=100,
         metadata=_doc("Stripe PaymentMethod id from Stripe.js. In the sandbox, a Stripe test card: "
                       "`pm_card_visa` succeeds, `pm_card_chargeDeclined` and "
                       "`pm_card_chargeDeclinedInsufficientFunds` are declined, "
@@ -26,8 +26,8 @@ class ProcessPaymentSchema(ma.Schema):
 
 
 class IdempotencyHeaderSchema(ma.Schema):
-    idempotency_key = fields.String(
-        data_key="Idempotency-Key", validate=validate.Length(min=1, max=100),
+    idempotency_key = Text(
+        data_key="Idempotency-Key", min_length=1, max_length=100,
         metadata=_doc("Makes retries safe: the same key never charges or refunds twice and gets "
                       "the first answer again. Use a new key for each attempt (e.g. another card)",
                       "5c1f0a5e-9d8e-4d52-9d0b-0c6f2d1f7a11"))
@@ -76,20 +76,18 @@ class ProcessedPaymentSchema(PaymentSchema):
 
 
 class RefundRequestSchema(ma.Schema):
-    booking_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
-                                metadata=_doc("Booking to refund", 42))
-    booking_seat_ids = fields.List(
-        fields.Integer(strict=True), validate=validate.Length(min=1, max=50),
+    booking_id = Id(required=True, metadata=_doc("Booking to refund", 42))
+    booking_seat_ids = List(
+        Id(), min_items=1, max_items=50,
         metadata=_doc("Staff only: refund and release just these booking seats (partial refund)",
                       [81]))
-    amount_minor = fields.Integer(
-        strict=True, validate=validate.Range(min=1),
+    amount_minor = Integer(
+        minimum=1,
         metadata=_doc("Staff only: amount in minor units (default: the seats' price, or all that "
                       "is left of the payment). Without seats, money back with no seat released. "
                       "Never more than was paid (422)", 500))
-    reason = fields.String(load_default="requested_by_customer",
-                           validate=validate.OneOf(REFUND_REASONS),
-                           metadata=_doc(f"One of {', '.join(REFUND_REASONS)}", "requested_by_customer"))
+    reason = Choice(REFUND_REASONS, load_default="requested_by_customer",
+                    metadata=_doc(f"One of {', '.join(REFUND_REASONS)}", "requested_by_customer"))
 
 
 class RefundSchema(RefundSummarySchema):
@@ -166,8 +164,8 @@ class DocumentLinkSchema(ma.Schema):
                                                "2026-11-24T18:05:00+00:00"))
 
 
-class InvoiceQuerySchema(ma.Schema):
-    number = fields.String(validate=validate.Length(min=1, max=40), metadata=_doc(
+class InvoiceQuerySchema(QueryArgsSchema):
+    number = Text(min_length=1, max_length=40, metadata=_doc(
         "A credit note of this payment (default: the invoice)", "CN-2026-003-000002"))
 
 

@@ -7,58 +7,74 @@ from decimal import Decimal
 import marshmallow as ma
 from marshmallow import validate
 
+from app.common.fields import (
+    AwareDateTime,
+    Boolean,
+    Choice,
+    Date,
+    Id,
+    Integer,
+    List,
+    QueryArgsSchema,
+    Text,
+)
+from app.common.fields import Decimal as DecimalField
 from app.models import FORMATS, TICKET_TYPES
 from app.models.pricing import RULE_KINDS
 
 HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="use HH:MM, 24-hour clock")
+# Seats priced by one request, counted before any is read.
+MAX_SEATS_PER_QUOTE = 50
+# Films or cinemas one promo code names (more: leave the list empty for all).
+MAX_PROMO_TARGETS = 200
 
 
-def multiplier_range(value: Decimal) -> None:
-    """(0, 10]: checked by hand because apispec would print a Range over Decimals as strings."""
-    if not Decimal(0) < value <= Decimal(10):
-        raise ma.ValidationError("must be greater than 0 and at most 10")
+def _multiplier(places: int, **kwargs) -> DecimalField:
+    """A price multiplier: above 0, at most 10 (the columns' check constraint)."""
+    return DecimalField(places=places, minimum=Decimal(0), min_inclusive=False,
+                        maximum=Decimal(10), **kwargs)
+
+
+def _hhmm(description: str, example: str) -> Text:
+    return Text(max_length=5, validate=HHMM, metadata={"description": description, "example": example})
 
 
 class RuleConditionsSchema(ma.Schema):
-    ticket_type = ma.fields.String(validate=validate.OneOf(TICKET_TYPES), metadata={
+    ticket_type = Choice(TICKET_TYPES, metadata={
         "description": "ticket_type rules: the ticket type whose multiplier this sets", "example": "child"})
-    format = ma.fields.String(validate=validate.OneOf(FORMATS), metadata={
+    format = Choice(FORMATS, metadata={
         "description": "format rules: the format whose surcharge this sets", "example": "IMAX"})
-    weekdays = ma.fields.List(ma.fields.Integer(validate=validate.Range(0, 6)), metadata={
+    weekdays = List(Integer(minimum=0, maximum=6), max_items=7, metadata={
         "description": "Time rules: local weekdays it applies on, 0 = Monday", "example": [1]})
-    start_from = ma.fields.String(validate=HHMM, metadata={
-        "description": "Time rules: local start time from (inclusive)", "example": "10:00"})
-    start_before = ma.fields.String(validate=HHMM, metadata={
-        "description": "Time rules: local start time before (exclusive); may wrap midnight",
-        "example": "17:00"})
-    on_holidays = ma.fields.Boolean(allow_none=True, metadata={
+    start_from = _hhmm("Time rules: local start time from (inclusive)", "10:00")
+    start_before = _hhmm("Time rules: local start time before (exclusive); may wrap midnight", "17:00")
+    on_holidays = Boolean(allow_none=True, metadata={
         "description": "Time rules: true = only on holidays, false = never on holidays, null = either"})
-    dates = ma.fields.List(ma.fields.Date(), metadata={
+    dates = List(Date(), max_items=366, metadata={
         "description": "holiday rules: the public-holiday dates (cinema local dates)",
         "example": ["2026-12-25"]})
 
 
 class PricingRuleSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True, metadata={"description": "Rule id"})
-    cinema_id = ma.fields.Integer(allow_none=True, load_default=None, metadata={
+    cinema_id = Id(allow_none=True, load_default=None, metadata={
         "description": "Cinema the rule belongs to; null = every cinema (admins only)", "example": 1})
-    name = ma.fields.String(required=True, validate=validate.Length(1, 80), metadata={
+    name = Text(required=True, min_length=1, max_length=80, metadata={
         "description": "Name shown in price traces", "example": "Cheap Tuesday"})
-    kind = ma.fields.String(required=True, validate=validate.OneOf(RULE_KINDS), metadata={
+    kind = Choice(RULE_KINDS, required=True, metadata={
         "description": "ticket_type / format set a multiplier; weekday, holiday, matinee, late_night "
                        "are time rules (in each kind the highest-priority matching rule applies)",
         "example": "weekday"})
-    multiplier = ma.fields.Decimal(required=True, places=4, as_string=True,
-                                   validate=multiplier_range, metadata={
-                                       "description": "Factor applied to the price (0-10]", "example": "0.7"})
+    multiplier = _multiplier(4, required=True, metadata={
+        "description": "Factor applied to the price (0-10]", "example": "0.7"})
     conditions = ma.fields.Nested(RuleConditionsSchema, load_default=dict, metadata={
         "description": "When the rule applies (fields depend on kind)"})
-    priority = ma.fields.Integer(load_default=0, metadata={
+    priority = Integer(load_default=0, metadata={
         "description": "Higher wins among matching rules of one kind", "example": 10})
-    active = ma.fields.Boolean(load_default=True, metadata={"description": "Inactive rules are ignored"})
-    valid_from = ma.fields.AwareDateTime(allow_none=True, load_default=None, metadata={
+    active = Boolean(load_default=True, metadata={"description": "Inactive rules are ignored"})
+    valid_from = AwareDateTime(allow_none=True, load_default=None, metadata={
         "description": "Rule applies from this instant (inclusive)"})
-    valid_until = ma.fields.AwareDateTime(allow_none=True, load_default=None, metadata={
+    valid_until = AwareDateTime(allow_none=True, load_default=None, metadata={
         "description": "Rule applies until this instant (exclusive)"})
     version = ma.fields.Integer(dump_only=True, metadata={"description": "Optimistic-lock version (ETag)"})
 
@@ -70,25 +86,25 @@ class PricingRuleSchema(ma.Schema):
         return data
 
 
-class RuleQueryArgsSchema(ma.Schema):
-    cinema_id = ma.fields.Integer(metadata={"description": "Rules of this cinema plus global rules"})
-    kind = ma.fields.String(validate=validate.OneOf(RULE_KINDS), metadata={"description": "Only this kind"})
+class RuleQueryArgsSchema(QueryArgsSchema):
+    cinema_id = Id(metadata={"description": "Rules of this cinema plus global rules"})
+    kind = Choice(RULE_KINDS, metadata={"description": "Only this kind"})
 
 
 class SeatChoiceSchema(ma.Schema):
-    seat_id = ma.fields.Integer(required=True, metadata={"description": "Seat id", "example": 17})
-    ticket_type = ma.fields.String(
-        load_default="adult", validate=validate.OneOf(TICKET_TYPES),
+    seat_id = Id(required=True, metadata={"description": "Seat id", "example": 17})
+    ticket_type = Choice(
+        TICKET_TYPES, load_default="adult",
         metadata={"description": "Ticket type for this seat", "example": "adult"},
     )
 
 
 class CalculateRequestSchema(ma.Schema):
-    showtime_id = ma.fields.Integer(required=True, metadata={"description": "Showtime", "example": 1})
-    seats = ma.fields.List(ma.fields.Nested(SeatChoiceSchema), required=True,
-                           validate=validate.Length(1, 50), metadata={"description": "Seats to price"})
-    promo_code = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 40),
-                                  metadata={"description": "Promo code to apply", "example": "WELCOME10"})
+    showtime_id = Id(required=True, metadata={"description": "Showtime", "example": 1})
+    seats = List(ma.fields.Nested(SeatChoiceSchema), required=True, min_items=1,
+                 max_items=MAX_SEATS_PER_QUOTE, metadata={"description": "Seats to price"})
+    promo_code = Text(load_default=None, allow_none=True, min_length=1, max_length=40,
+                      metadata={"description": "Promo code to apply", "example": "WELCOME10"})
 
 
 class TraceStepSchema(ma.Schema):
@@ -137,7 +153,7 @@ class QuoteSchema(ma.Schema):
 
 
 class PromoValidateRequestSchema(CalculateRequestSchema):
-    promo_code = ma.fields.String(required=True, validate=validate.Length(1, 40), metadata={
+    promo_code = Text(required=True, min_length=1, max_length=40, metadata={
         "description": "Code to check", "example": "WELCOME10"})
 
 
@@ -149,43 +165,43 @@ class PromoValidationSchema(PromoResultSchema):
 
 class PromoCodeSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True, metadata={"description": "Promo id"})
-    code = ma.fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{3,40}$"), metadata={
+    code = Text(required=True, max_length=40, validate=validate.Regexp(r"^[A-Za-z0-9_-]{3,40}$"), metadata={
         "description": "The code customers type (stored upper-case)", "example": "WELCOME10"})
-    description = ma.fields.String(load_default="", metadata={"description": "Internal description"})
-    kind = ma.fields.String(required=True, validate=validate.OneOf(("percent", "fixed")), metadata={
+    description = Text(load_default="", max_length=200, multiline=True,
+                       metadata={"description": "Internal description"})
+    kind = Choice(("percent", "fixed"), required=True, metadata={
         "description": "percent off or a fixed amount off", "example": "percent"})
-    scope = ma.fields.String(load_default="basket", validate=validate.OneOf(("basket", "ticket")), metadata={
+    scope = Choice(("basket", "ticket"), load_default="basket", metadata={
         "description": "basket: once per order; ticket: on every ticket"})
-    value = ma.fields.Integer(required=True, validate=validate.Range(min=1), metadata={
+    value = Integer(required=True, minimum=1, metadata={
         "description": "Percent (1-100) or amount in minor units", "example": 10})
-    currency = ma.fields.String(allow_none=True, load_default=None, validate=validate.Length(equal=3),
-                                metadata={"description": "Currency of a fixed amount"})
-    valid_from = ma.fields.AwareDateTime(allow_none=True, load_default=None, metadata={
+    currency = Text(allow_none=True, load_default=None, min_length=3, max_length=3,
+                    metadata={"description": "Currency of a fixed amount"})
+    valid_from = AwareDateTime(allow_none=True, load_default=None, metadata={
         "description": "Valid from (inclusive)"})
-    valid_until = ma.fields.AwareDateTime(allow_none=True, load_default=None, metadata={
+    valid_until = AwareDateTime(allow_none=True, load_default=None, metadata={
         "description": "Valid until (exclusive)"})
-    max_uses = ma.fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1),
-                                 metadata={"description": "Total redemptions allowed (null = unlimited)"})
-    max_uses_per_customer = ma.fields.Integer(allow_none=True, load_default=None,
-                                              validate=validate.Range(min=1),
-                                              metadata={"description": "Redemptions per customer"})
+    max_uses = Integer(allow_none=True, load_default=None, minimum=1,
+                       metadata={"description": "Total redemptions allowed (null = unlimited)"})
+    max_uses_per_customer = Integer(allow_none=True, load_default=None, minimum=1,
+                                    metadata={"description": "Redemptions per customer"})
     uses_count = ma.fields.Integer(dump_only=True, metadata={"description": "Redemptions so far"})
-    min_tickets = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=50), metadata={
+    min_tickets = Integer(load_default=1, minimum=1, maximum=50, metadata={
         "description": "Minimum tickets in the basket"})
-    movie_ids = ma.fields.List(ma.fields.Integer(), load_default=list, metadata={
+    movie_ids = List(Id(), load_default=list, max_items=MAX_PROMO_TARGETS, metadata={
         "description": "Movies it applies to (empty = all)"})
-    cinema_ids = ma.fields.List(ma.fields.Integer(), load_default=list, metadata={
+    cinema_ids = List(Id(), load_default=list, max_items=MAX_PROMO_TARGETS, metadata={
         "description": "Cinemas it applies to (empty = all; admins only)"})
-    combinable = ma.fields.Boolean(load_default=False, metadata={
+    combinable = Boolean(load_default=False, metadata={
         "description": "May be combined with other offers"})
-    active = ma.fields.Boolean(load_default=True, metadata={"description": "Inactive codes never apply"})
+    active = Boolean(load_default=True, metadata={"description": "Inactive codes never apply"})
     version = ma.fields.Integer(dump_only=True, metadata={"description": "Optimistic-lock version (ETag)"})
 
 
 class PriceChangeSchema(ma.Schema):
     id = ma.fields.Integer(metadata={"description": "Change id"})
-    old_multiplier = ma.fields.Decimal(as_string=True, metadata={"description": "Multiplier before"})
-    new_multiplier = ma.fields.Decimal(as_string=True, metadata={"description": "Multiplier after"})
+    old_multiplier = _multiplier(3, metadata={"description": "Multiplier before", "example": "1.000"})
+    new_multiplier = _multiplier(3, metadata={"description": "Multiplier after", "example": "1.200"})
     reason = ma.fields.String(metadata={"description": "dynamic (pricing job) or manual"})
     details = ma.fields.Dict(metadata={"description": "Engine flags, sales at the time, who changed it"})
     created_at = ma.fields.AwareDateTime(metadata={"description": "When"})
@@ -193,15 +209,14 @@ class PriceChangeSchema(ma.Schema):
 
 class PriceHistorySchema(ma.Schema):
     showtime_id = ma.fields.Integer(metadata={"description": "Showtime"})
-    dynamic_multiplier = ma.fields.Decimal(as_string=True, metadata={"description": "Current multiplier"})
+    dynamic_multiplier = _multiplier(3, metadata={"description": "Current multiplier", "example": "1.200"})
     price_frozen = ma.fields.Boolean(metadata={"description": "Whether the pricing job may move it"})
     changes = ma.fields.List(ma.fields.Nested(PriceChangeSchema), metadata={"description": "Oldest first"})
 
 
 class FreezeRequestSchema(ma.Schema):
-    frozen = ma.fields.Boolean(required=True, metadata={"description": "Freeze (true) or release (false)"})
-    multiplier = ma.fields.Decimal(allow_none=True, load_default=None, places=3, as_string=True,
-                                   validate=multiplier_range, metadata={
+    frozen = Boolean(required=True, metadata={"description": "Freeze (true) or release (false)"})
+    multiplier = _multiplier(3, allow_none=True, load_default=None, metadata={
         "description": "Optional multiplier to freeze at (within the cinema's range)", "example": "1.000"})
 
 

@@ -5,24 +5,41 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from app.common.fields import (
+    AwareDateTime,
+    Boolean,
+    Choice,
+    Date,
+    Float,
+    Id,
+    Integer,
+    List,
+    QueryArgsSchema,
+    Text,
+)
+from app.common.fields import Decimal as DecimalField
 from app.common.schemas import field_meta as _meta
 from app.models import FORMATS
+
+# Films one optimisation run may be asked to consider (the default, every active film, is not
+# limited by it).
+MAX_FILMS_PER_RUN = 200
 
 
 class ShowtimeWriteSchema(ma.Schema):
     """Body of POST and PUT: PUT replaces the showtime's editable fields with these."""
 
-    movie_id = ma.fields.Integer(required=True, strict=True, metadata=_meta("Film to show", 5))
-    screen_id = ma.fields.Integer(required=True, strict=True, metadata=_meta("Screen to show it on", 3))
-    starts_at = ma.fields.AwareDateTime(required=True, metadata=_meta(
+    movie_id = Id(required=True, metadata=_meta("Film to show", 5))
+    screen_id = Id(required=True, metadata=_meta("Screen to show it on", 3))
+    starts_at = AwareDateTime(required=True, metadata=_meta(
         "Start, with a UTC offset; the end follows from trailers + runtime, then the cleaning buffer",
         "2026-12-05T19:30:00+00:00"))
-    format = ma.fields.String(validate=validate.OneOf(FORMATS), load_default=None, metadata=_meta(
+    format = Choice(FORMATS, load_default=None, metadata=_meta(
         "2D, 3D, IMAX or 4DX; default: 2D when film and screen have it, else a format both have", "2D"))
-    language = ma.fields.String(validate=validate.Length(max=8), load_default=None, allow_none=True,
-                                metadata=_meta("Audio language (default: the film's)", "en"))
-    subtitles = ma.fields.String(validate=validate.Length(max=8), load_default=None, allow_none=True,
-                                 metadata=_meta("Subtitle language, if any", "fr"))
+    language = Text(max_length=8, load_default=None, allow_none=True,
+                    metadata=_meta("Audio language (default: the film's)", "en"))
+    subtitles = Text(max_length=8, load_default=None, allow_none=True,
+                     metadata=_meta("Subtitle language, if any", "fr"))
 
 
 class ShowtimeSchema(ma.Schema):
@@ -45,21 +62,21 @@ class ShowtimeSchema(ma.Schema):
     subtitles = ma.fields.String(allow_none=True, metadata=_meta("Subtitle language", None))
     status = ma.fields.String(required=True, metadata=_meta("scheduled or cancelled", "scheduled"))
     source = ma.fields.String(required=True, metadata=_meta("manual or generated (optimiser)", "manual"))
-    dynamic_multiplier = ma.fields.Decimal(required=True, as_string=True, metadata=_meta(
+    dynamic_multiplier = DecimalField(places=3, required=True, metadata=_meta(
         "Demand multiplier applied to seat prices", "1.000"))
     cancelled_at = ma.fields.AwareDateTime(allow_none=True, metadata=_meta("When it was cancelled"))
     version = ma.fields.Integer(required=True, metadata=_meta("Edit version (the ETag follows it)", 1))
 
 
-class ShowtimeQueryArgsSchema(ma.Schema):
-    movie_id = ma.fields.Integer(metadata=_meta("Only this film", 5))
-    cinema_id = ma.fields.Integer(metadata=_meta("Only this cinema", 1))
-    date = ma.fields.Date(metadata=_meta(
+class ShowtimeQueryArgsSchema(QueryArgsSchema):
+    movie_id = Id(metadata=_meta("Only this film", 5))
+    cinema_id = Id(metadata=_meta("Only this cinema", 1))
+    date = Date(metadata=_meta(
         "Only this day, in each cinema's local time (default: every upcoming showtime)", "2026-12-05"))
 
 
-class ScheduleQueryArgsSchema(ma.Schema):
-    date = ma.fields.Date(required=True, metadata=_meta("The cinema's local day", "2026-12-05"))
+class ScheduleQueryArgsSchema(QueryArgsSchema):
+    date = Date(required=True, metadata=_meta("The cinema's local day", "2026-12-05"))
 
 
 class ScheduleScreenSchema(ma.Schema):
@@ -86,11 +103,11 @@ class CancelledShowtimeSchema(ma.Schema):
 
 
 class ClosureWriteSchema(ma.Schema):
-    starts_at = ma.fields.AwareDateTime(required=True, metadata=_meta(
+    starts_at = AwareDateTime(required=True, metadata=_meta(
         "Start of the closure, with a UTC offset", "2026-12-10T08:00:00+00:00"))
-    ends_at = ma.fields.AwareDateTime(required=True, metadata=_meta(
+    ends_at = AwareDateTime(required=True, metadata=_meta(
         "End of the closure (exclusive)", "2026-12-10T14:00:00+00:00"))
-    reason = ma.fields.String(load_default="", validate=validate.Length(max=200), metadata=_meta(
+    reason = Text(load_default="", max_length=200, metadata=_meta(
         "Why the screen is closed", "Projector maintenance"))
 
 
@@ -102,31 +119,30 @@ class ClosureSchema(ClosureWriteSchema):
 
 
 class GenerateOptionsSchema(ma.Schema):
-    solver = ma.fields.String(load_default="highs", validate=validate.OneOf(("highs", "cbc")),
-                              metadata=_meta("MIP solver: HiGHS (highspy) or CBC (PuLP's)", "highs"))
-    time_limit_seconds = ma.fields.Float(load_default=60, validate=validate.Range(min=1, max=600),
-                                         metadata=_meta("Wall-clock limit of the solve", 60))
-    relative_gap = ma.fields.Float(
-        load_default=0.005, validate=validate.Range(min=0, max=0.5),
+    solver = Choice(("highs", "cbc"), load_default="highs",
+                    metadata=_meta("MIP solver: HiGHS (highspy) or CBC (PuLP's)", "highs"))
+    time_limit_seconds = Float(minimum=1, maximum=600, load_default=60,
+                               metadata=_meta("Wall-clock limit of the solve", 60))
+    relative_gap = Float(
+        minimum=0, maximum=0.5, load_default=0.005,
         metadata=_meta("Stop once provably within this fraction of the bound", 0.005))
-    grid_minutes = ma.fields.Integer(validate=validate.OneOf((5, 10, 15, 30)),
-                                     metadata=_meta("Start times lie on this grid (default 5)", 5))
-    family_last_start = ma.fields.String(validate=validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$"),
-                                         metadata=_meta("Latest start of G/PG films (default 20:00)"))
-    stagger_max_starts = ma.fields.Integer(validate=validate.Range(min=1, max=20), metadata=_meta(
+    grid_minutes = Integer(minimum=5, maximum=30, validate=validate.OneOf((5, 10, 15, 30)),
+                           metadata=_meta("Start times lie on this grid (default 5)", 5))
+    family_last_start = Text(max_length=5, validate=validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$"),
+                             metadata=_meta("Latest start of G/PG films (default 20:00)"))
+    stagger_max_starts = Integer(minimum=1, maximum=20, metadata=_meta(
         "At most this many starts across the cinema ...", 2))
-    stagger_window_minutes = ma.fields.Integer(validate=validate.Range(min=5, max=60), metadata=_meta(
+    stagger_window_minutes = Integer(minimum=5, maximum=60, metadata=_meta(
         "... in any window of this many minutes", 10))
 
 
 class GenerateRequestSchema(ma.Schema):
-    cinema_id = ma.fields.Integer(required=True, strict=True, metadata=_meta("Cinema to schedule", 1))
-    start_date = ma.fields.Date(required=True, metadata=_meta("First local day", "2026-12-07"))
-    days = ma.fields.Integer(load_default=7, validate=validate.Range(min=1, max=28),
-                             metadata=_meta("Number of days", 7))
-    movie_ids = ma.fields.List(ma.fields.Integer(strict=True), load_default=None, allow_none=True,
-                               metadata=_meta("Films to consider (default: every active film)", [1, 2]))
-    dry_run = ma.fields.Boolean(load_default=False, metadata=_meta(
+    cinema_id = Id(required=True, metadata=_meta("Cinema to schedule", 1))
+    start_date = Date(required=True, metadata=_meta("First local day", "2026-12-07"))
+    days = Integer(load_default=7, minimum=1, maximum=28, metadata=_meta("Number of days", 7))
+    movie_ids = List(Id(), max_items=MAX_FILMS_PER_RUN, load_default=None, allow_none=True,
+                     metadata=_meta("Films to consider (default: every active film)", [1, 2]))
+    dry_run = Boolean(load_default=False, metadata=_meta(
         "Return the proposal without writing it", False))
     options = ma.fields.Nested(GenerateOptionsSchema, load_default=lambda: GenerateOptionsSchema().load({}),
                                metadata=_meta("Solver and scheduling rules"))
