@@ -46,11 +46,19 @@ def verify_email(raw_token: str) -> User:
 
 
 def request_password_reset(email: str) -> None:
-    """E-mail a reset link if an active account has this address; otherwise do nothing.
+    """Have a reset link e-mailed if an active account has this address.
 
-    The caller answers the same either way, so the endpoint does not reveal who has an account.
+    The request itself only queues :func:`send_password_reset`, whatever the address: the same
+    work, so neither its answer nor its time tells whether an account uses the address.
     """
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    from workers.queues import enqueue
+
+    enqueue("default", send_password_reset, normalise_email(email))
+
+
+def send_password_reset(email: str) -> None:
+    """The job: e-mail a reset link if an active account has this address; otherwise nothing."""
+    user = db.session.scalar(select(User).where(User.email == email))
     if user is None or not user.is_active:
         return
     raw = issue_one_time_token(user, "password_reset", current_app.config["PASSWORD_RESET_TTL_SECONDS"])

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Response, after_this_request, current_app, request
+from flask import Response, after_this_request, request
 from flask_jwt_extended import set_refresh_cookies, unset_refresh_cookies
-from flask_limiter.util import get_remote_address
 
 from app.auth.accounts import get_user, register_user, request_password_reset, reset_password, verify_email
 from app.auth.policy import normalise_email
@@ -21,7 +20,7 @@ from app.auth.schemas import (
 from app.auth.sessions import Session, log_in, log_out, rotate_refresh_token
 from app.common.access import ANY_USER, current_claims, current_principal
 from app.common.blueprint import ServiceBlueprint
-from app.extensions import limiter
+from app.common.ratelimits import client_address, rate_limited
 
 blp = ServiceBlueprint(
     "auth", __name__, url_prefix="/api/auth",
@@ -30,27 +29,26 @@ blp = ServiceBlueprint(
 
 
 def _account_key() -> str:
-    """Rate-limit bucket of the account named in the body (a body without one counts per IP)."""
+    """Rate-limit bucket of the account named in the body (a body without one counts per address)."""
     body = request.get_json(silent=True)
     email = body.get("email") if isinstance(body, dict) else None
     if isinstance(email, str) and email.strip():
         return "account:" + normalise_email(email)
-    return "account-unnamed:" + get_remote_address()
+    return "account-unnamed:" + client_address()
 
 
-def _credential_limits(view):
-    """LOGIN_RATE_LIMIT per client IP and, separately, per account: guessing one password from
-    many addresses trips the second, spraying many accounts from one address the first."""
+def _limited(setting: str, *, per_account: bool = True):
+    """``setting`` per client address and, separately, per account named in the body: guessing
+    one account from many addresses trips the second, spraying many accounts from one address
+    the first. Registration counts per address only, as every attempt names a new address."""
 
-    def limit(key_func):
-        return limiter.limit(
-            lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=key_func,
-            error_message="Too many attempts; wait for the time in Retry-After and try again",
-        )
+    def decorator(view):
+        if per_account:
+            view = rate_limited(setting, _account_key)(view)
+        view = rate_limited(setting, client_address)(view)
+        return blp.alt_response(429, response="TOO_MANY_REQUESTS")(view)
 
-    return blp.alt_response(429, response="TOO_MANY_REQUESTS")(
-        limit(get_remote_address)(limit(_account_key)(view))
-    )
+    return decorator
 
 
 def _session_body(session: Session) -> dict:
@@ -71,6 +69,7 @@ def _session_body(session: Session) -> dict:
 
 @blp.route("/register", methods=["POST"])
 @blp.access()
+@_limited("REGISTER_RATE_LIMIT", per_account=False)
 @blp.arguments(RegisterSchema)
 @blp.response(201, UserSchema)
 @blp.alt_response(409, response="CONFLICT", description="An account already uses this e-mail address")
@@ -78,14 +77,15 @@ def register(data: dict):
     """Create a customer account
 
     The password policy is checked (422 names every rule broken) and a verification link is
-    e-mailed. Log in afterwards with `POST /api/auth/login`.
+    e-mailed. Log in afterwards with `POST /api/auth/login`. Registrations are limited per
+    client address (`REGISTER_RATE_LIMIT`); over the limit the answer is 429 with `Retry-After`.
     """
     return register_user(data["email"], data["password"], data["full_name"])
 
 
 @blp.route("/login", methods=["POST"])
 @blp.access()
-@_credential_limits
+@_limited("LOGIN_RATE_LIMIT")
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
 @blp.alt_response(401, response="UNAUTHORIZED", description="Wrong credentials or a disabled account")
@@ -128,14 +128,17 @@ def logout():
 
 @blp.route("/forgot-password", methods=["POST"])
 @blp.access()
-@_credential_limits
+@_limited("FORGOT_PASSWORD_RATE_LIMIT")
 @blp.arguments(ForgotPasswordSchema)
 @blp.response(202, MessageSchema)
 def forgot_password(data: dict):
     """E-mail a password-reset link
 
-    Answers the same whether or not an account uses the address. The link works once and
-    expires after `PASSWORD_RESET_TTL_SECONDS` (one hour).
+    Answers the same, in the same time, whether or not an account uses the address: the link
+    is made and sent in the background. It works once and expires after
+    `PASSWORD_RESET_TTL_SECONDS` (one hour). Requests are limited per client address and per
+    address asked for (`FORGOT_PASSWORD_RATE_LIMIT`); over the limit the answer is 429 with
+    `Retry-After`.
     """
     request_password_reset(data["email"])
     return {"message": "If an account uses this address, a reset link is on its way"}

@@ -12,8 +12,11 @@ from app.common.clock import now
 from app.common.errors import ConflictError, ValidationError
 from app.common.rows import get_or_404
 from app.extensions import db
-from app.models import Booking, PromoCode, PromoRedemption
+from app.models import Booking, Cinema, Movie, PromoCode, PromoRedemption
 from pricing_engine import Basket, PricingInputError, Promo, PromoKind, PromoScope, PromoUsage, check_promo
+
+# The one reason anonymous callers are given for a code that does not apply.
+NOT_APPLICABLE = "not_applicable"
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,16 @@ class PromoOutcome:
 
     def to_dict(self) -> dict:
         return {"code": self.code, "applies": self.applies, "reason": self.reason, "message": self.message}
+
+    def told_to(self, *, signed_in: bool) -> dict:
+        """What a caller learns about the code. Anonymous callers hear only whether it applies:
+        an unknown code, an expired one and one used up sound alike, so guessing codes from
+        outside learns nothing more than a try at checkout would. Signed-in customers hear why
+        (their attempts are counted per account, and accounts are limited at registration)."""
+        if signed_in or self.applies:
+            return self.to_dict()
+        return {"code": self.code, "applies": False, "reason": NOT_APPLICABLE,
+                "message": f"Promo code {self.code} does not apply to this basket"}
 
 
 def normalise_code(code: str) -> str:
@@ -150,8 +163,22 @@ def list_promos(principal) -> list[PromoCode]:
     return [p for p in promos if p.cinema_ids and set(p.cinema_ids) <= mine]
 
 
+def ensure_targets_exist(fields: dict) -> None:
+    """Refuse (422, naming the field) cinema or film ids that name nothing: such a code would
+    silently apply nowhere."""
+    for name, model, what in (("cinema_ids", Cinema, "cinemas"), ("movie_ids", Movie, "films")):
+        wanted = set(fields.get(name) or ())
+        if not wanted:
+            continue
+        unknown = sorted(wanted - set(db.session.scalars(select(model.id).where(model.id.in_(wanted)))))
+        if unknown:
+            raise ValidationError(f"{name}: no {what} with ids {unknown}", reason="unknown_ids",
+                                  details={name: [f"No {what} with ids {unknown}"]})
+
+
 def create_promo(principal, fields: dict) -> PromoCode:
     fields["code"] = normalise_code(fields["code"])
+    ensure_targets_exist(fields)
     ensure_may_manage_promo(principal, fields.get("cinema_ids") or [])
     if find_promo(fields["code"]) is not None:
         raise ConflictError(f"Promo code {fields['code']} already exists", reason="promo_exists")
@@ -163,6 +190,7 @@ def create_promo(principal, fields: dict) -> PromoCode:
 
 
 def update_promo(principal, promo: PromoCode, fields: dict) -> PromoCode:
+    ensure_targets_exist(fields)
     ensure_may_manage_promo(principal, promo.cinema_ids)
     if "cinema_ids" in fields:
         ensure_may_manage_promo(principal, fields["cinema_ids"])

@@ -7,6 +7,7 @@ from flask.views import MethodView
 
 from app.common.access import MANAGERS, Principal, authenticate, current_principal
 from app.common.blueprint import ServiceBlueprint
+from app.common.ratelimits import anonymous, client_address, rate_limited, signed_in_account
 from app.pricing import history, promos, rules
 from app.pricing.quotes import SeatChoice, quote_seats
 from app.pricing.schemas import (
@@ -43,36 +44,73 @@ def _choices(data: dict) -> list[SeatChoice]:
     return [SeatChoice(s["seat_id"], s["ticket_type"]) for s in data["seats"]]
 
 
+def _no_promo_code() -> bool:
+    body = request.get_json(silent=True)
+    return not (isinstance(body, dict) and body.get("promo_code"))
+
+
+def _promo_code_limits(*, only_with_a_code: bool = False):
+    """``PROMO_CODE_RATE_LIMIT`` per client address and per signed-in account, one budget over
+    every door that tells whether a code is valid (a quote with a code tells it too)."""
+
+    def no_code() -> bool:
+        return only_with_a_code and _no_promo_code()
+
+    def decorator(view):
+        per_account = rate_limited("PROMO_CODE_RATE_LIMIT", signed_in_account, scope="promo_codes",
+                                   exempt_when=lambda: anonymous() or no_code())
+        per_address = rate_limited("PROMO_CODE_RATE_LIMIT", client_address, scope="promo_codes",
+                                   exempt_when=no_code)
+        return blp.alt_response(429, response="TOO_MANY_REQUESTS")(per_address(per_account(view)))
+
+    return decorator
+
+
 @blp.route("/calculate")
 class Calculate(MethodView):
     @blp.access()
+    @_promo_code_limits(only_with_a_code=True)
     @blp.arguments(CalculateRequestSchema)
     @blp.response(200, QuoteSchema)
     @blp.alt_response(401, description="An Authorization header was sent with an invalid token")
     @blp.alt_response(404, description="No such showtime")
     @blp.alt_response(409, description="The showtime is cancelled (`showtime_cancelled`)")
     def post(self, data):
-        """Price seats of a showtime: line items, total, tax and the trace of every rule applied"""
+        """Price seats of a showtime: line items, total, tax and the trace of every rule applied
+
+        With a `promo_code`, anonymous callers learn only whether it applies; quotes with a code
+        count against `PROMO_CODE_RATE_LIMIT`, like `POST /api/pricing/promocode/validate`.
+        """
         caller = _caller_if_signed_in()
         priced = quote_seats(data["showtime_id"], _choices(data), promo_code=data["promo_code"],
                              customer_id=caller.id if caller else None)
-        return priced.to_dict()
+        body = priced.to_dict()
+        if priced.promo is not None:
+            body["promo"] = priced.promo.told_to(signed_in=caller is not None)
+        return body
 
 
 @blp.route("/promocode/validate")
 class ValidatePromo(MethodView):
     @blp.access()
+    @_promo_code_limits()
     @blp.arguments(PromoValidateRequestSchema)
     @blp.response(200, PromoValidationSchema)
     @blp.alt_response(401, description="An Authorization header was sent with an invalid token")
     @blp.alt_response(404, description="No such showtime")
     @blp.alt_response(409, description="The showtime is cancelled (`showtime_cancelled`)")
     def post(self, data):
-        """Say whether a promo code applies to a basket, and why not"""
+        """Say whether a promo code applies to a basket, and (signed in) why not
+
+        Anonymous callers learn only whether the code applies (`reason` is `ok` or
+        `not_applicable`: an unknown code and an expired or used-up one look alike); signed-in
+        customers get the precise reason. Limited per client address and per account
+        (`PROMO_CODE_RATE_LIMIT`); over the limit the answer is 429 with `Retry-After`.
+        """
         caller = _caller_if_signed_in()
         priced = quote_seats(data["showtime_id"], _choices(data), promo_code=data["promo_code"],
                              customer_id=caller.id if caller else None)
-        outcome = priced.promo.to_dict()
+        outcome = priced.promo.told_to(signed_in=caller is not None)
         quote = priced.quote
         return outcome | {"discount_minor": quote.discount_minor, "total_minor": quote.total_minor,
                           "currency": quote.currency}
