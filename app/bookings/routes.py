@@ -48,8 +48,10 @@ class Holds(MethodView):
     @blp.alt_response(404, description="No such showtime")
     @blp.alt_response(409, description=(
         "Seats taken (`seats_taken`, names them), showtime cancelled or started, "
-        "a single empty seat would be stranded (`single_seat_gap`), or your countdown for this "
-        "showtime is about to end (`hold_time_up`; hold again after `Retry-After` seconds)"))
+        "a single empty seat would be stranded (`single_seat_gap`), your countdown for this "
+        "showtime is about to end (`hold_time_up`; hold again after `Retry-After` seconds), or "
+        "a customer's limit is reached: seats held plus awaiting payment for the showtime "
+        "(`seat_limit_reached`), holds plus bookings awaiting payment (`pending_limit_reached`)"))
     @blp.alt_response(422, description="Too many, duplicate or unknown seats")
     @blp.alt_response(503, description=(
         "Sales of this showtime moved too fast to check its sold seats (`sales_busy`); retry after "
@@ -62,6 +64,11 @@ class Holds(MethodView):
         later holds end at the same moment, even after a release, until you book; in its last
         seconds no new hold is given. Staff holding for walk-in customers have no countdown. The
         quoted prices are honoured when you book.
+
+        A customer may hold plus have awaiting payment at most `MAX_UNPAID_SEATS_PER_SHOWTIME`
+        seats of one showtime (10 by default), and have at most `MAX_UNPAID_CHECKOUTS` holds
+        (one per showtime) plus bookings awaiting payment open at once (3 by default). Staff
+        are exempt.
         """
         hold = holds.hold_seats(current_principal(), body["showtime_id"], body["seat_ids"],
                                 body["ticket_types"], body["promo_code"])
