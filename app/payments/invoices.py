@@ -191,5 +191,7 @@ def _seat_line(booking: Booking, cinema: Cinema, seat, label: str, amount_minor:
 
 
 def _billed_to(booking: Booking) -> str:
+    """The buyer by name and e-mail, or by e-mail alone: registration does not ask for a name."""
     user = db.session.get(User, booking.user_id)
-    return f"Billed to: {user.full_name} <{user.email}>, booking {booking.reference}"
+    buyer = f"{user.full_name} <{user.email}>" if user.full_name.strip() else user.email
+    return f"Billed to: {buyer}, booking {booking.reference}"
