@@ -71,7 +71,8 @@ class ShowtimeBatch:
 
     * ``rails``: a ``GuardRails``; ``day_low_bp``/``day_high_bp``: the lowest and highest
       multiplier in force during the last 24 hours, current included (default: current);
-      ``sales_open``: whether sales have opened, for the only-fall rule (default: all).
+      ``sales_open``: whether customers can see the price yet (default: all). Before
+      sales open no step limit, rate limit, hysteresis or time rail applies.
     """
 
     base_price_minor: IntArray

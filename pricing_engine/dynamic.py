@@ -21,6 +21,8 @@ this order, as (N, G) array operations with no per-showtime Python loop:
 3. Rate limit: changed less than ``min_minutes_between_changes`` ago -> keep.
 4. Step limit: only grid values within ``max_step_bp`` of the current value are candidates.
    If none is (the cinema changed its grid), the nearest allowed value is taken instead.
+   Rate limit, step limit and hysteresis only apply once sales are open (``sales_open``):
+   the price a showtime opens at is simply its best one.
 5. The candidate with the highest expected revenue wins; near-ties go to the value
    closest to the current one (stable prices).
 6. Hysteresis: if the current value is itself allowed and the winner earns less than
@@ -49,8 +51,10 @@ from pricing_engine.batch import ShowtimeBatch
 from pricing_engine.demand import DEFAULT_PRIOR_STRENGTH, price_response
 from pricing_engine.errors import PricingInputError
 from pricing_engine.learning import (
+    DEFAULT_CURVE_SIGMA,
     DEFAULT_FILM_PRIOR_STRENGTH,
     DemandEstimate,
+    evidence_weight,
     learn_demand,
     remaining_demand,
 )
@@ -83,6 +87,8 @@ class RepricePolicy:
     change per 3 hours, and only for >= 1 % more expected revenue. In the simulator a
     3-hour rate limit earns the same as a 1-hour one but halves the worst-case number of
     changes a customer can see (pace noise otherwise walks prices up and down).
+    ``booking_curve_sigma``: how uncertain the booking curve's time scale is (log-sd), which
+    tempers what early bookings say (``pricing_engine.learning``); 0 trusts the curve fully.
     ``bp_quantum``: every multiplier chosen is a multiple of it (10 bp = the three decimals
     a multiplier column stores), so a rail's bound survives storage unchanged.
     """
@@ -93,6 +99,7 @@ class RepricePolicy:
     min_gain_fraction: float = 0.01
     prior_strength: float = DEFAULT_PRIOR_STRENGTH
     film_prior_strength: float = DEFAULT_FILM_PRIOR_STRENGTH
+    booking_curve_sigma: float = DEFAULT_CURVE_SIGMA
     bp_quantum: int = 10
 
     def __post_init__(self) -> None:
@@ -107,6 +114,8 @@ class RepricePolicy:
             raise PricingInputError("max_step_bp must be > 0 and min minutes >= 0")
         if self.min_gain_fraction < 0 or self.prior_strength <= 0 or self.film_prior_strength <= 0:
             raise PricingInputError("min_gain_fraction must be >= 0, prior strengths > 0")
+        if self.booking_curve_sigma < 0:
+            raise PricingInputError("booking_curve_sigma must be >= 0")
         if self.bp_quantum < 1 or any(g % self.bp_quantum for g in grid):
             raise PricingInputError(f"grid_bp values must be multiples of bp_quantum {self.bp_quantum}")
 
@@ -169,10 +178,12 @@ def _estimate(batch: ShowtimeBatch, policy: RepricePolicy, seats_left: BoolArray
     if batch.exposure is None:
         exposure = np.asarray(batch.booked_fraction) * price_response(batch.current_bp / BP_ONE,
                                                                       batch.elasticity)  # fmt: skip
-        evidence = seats_left  # a sold-out row's exposure kept growing after it sold out
+        usable = seats_left  # a sold-out row's exposure kept growing after it sold out
     else:
-        exposure, evidence = batch.exposure, np.ones_like(seats_left)
-    return learn_demand(batch.baseline_demand, exposure, batch.sold, batch.film, evidence,
+        exposure, usable = batch.exposure, np.ones_like(seats_left)
+    weight = usable * evidence_weight(batch.baseline_demand * exposure, batch.sold, batch.hours_to_show,
+                                      policy.booking_curve_sigma)  # fmt: skip
+    return learn_demand(batch.baseline_demand, exposure, batch.sold, batch.film, weight,
                         policy.prior_strength, policy.film_prior_strength)  # fmt: skip
 
 
@@ -213,7 +224,9 @@ def reprice(batch: ShowtimeBatch, policy: RepricePolicy) -> RepriceResult:
     distance = np.abs(raw - cur[:, None])
     moved = np.abs(candidates - cur[:, None])
 
-    in_reach = allowed & (distance <= policy.max_step_bp)
+    # Before sales open nobody has seen the price: it may go straight to its best value.
+    unseen = ~np.asarray(batch.sales_open)
+    in_reach = allowed & ((distance <= policy.max_step_bp) | unseen[:, None])
     off_grid = ~in_reach.any(axis=1)
     closest = np.where(allowed, distance, np.iinfo(np.int64).max).min(axis=1)
     nearest = allowed & (distance == closest[:, None])
@@ -234,13 +247,14 @@ def reprice(batch: ShowtimeBatch, policy: RepricePolicy) -> RepriceResult:
         acceptable = in_band & (acceptable | (cur == band.low) | (cur == band.high))
         forced = band.forced
     threshold = revenue_now * (1.0 + policy.min_gain_fraction)
-    small_gain = acceptable & (pick_bp != cur) & (pick_revenue < threshold)
+    small_gain = acceptable & ~unseen & (pick_bp != cur) & (pick_revenue < threshold)
 
     closed = batch.hours_to_show <= 0
     sold_out = remaining <= 0
     held = batch.frozen | closed | sold_out
     forced &= ~held
-    rate_limited = ~held & ~forced & (batch.minutes_since_change < policy.min_minutes_between_changes)
+    recent = batch.minutes_since_change < policy.min_minutes_between_changes
+    rate_limited = ~held & ~forced & ~unseen & recent
     movable = ~held & ~rate_limited
     new_bp = np.where(movable & (~small_gain | forced), pick_bp, cur)
 

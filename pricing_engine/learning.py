@@ -22,6 +22,15 @@ told much. ``k`` is the prior strength in pseudo-bookings: the prior's coefficie
 variation is ``1 / sqrt(k)``. A film's appeal at release is far less certain (k = 2, CV
 ~70 %) than a showtime's deviation from its film (k = 8, CV ~35 %).
 
+The booking curve is itself uncertain: a showtime whose audience books earlier than the
+curve says looks like a hit days before the show. If the curve's time scale is off by a
+factor with log-sd ``curve_sigma``, the share it predicts at ``h`` hours out is off by a
+log-sd of ``curve_sigma * h / tau``; as in a negative binomial, a count with mean ``mu``
+then carries ``1 / (1 + mu * v)`` of its Poisson information, ``v`` that variance
+(``evidence_weight``). Bookings and expectations enter both sums with that weight: far
+from the show, or when many bookings are expected, the curve's error outweighs Poisson
+noise and the estimate stays nearer the prior; a show that has happened counts fully.
+
 Censoring: a sold-out showtime's bookings say only "at least this many". Its exposure
 stops growing once it is sold out (``advance_exposure`` takes ``seats_left``), which keeps
 its evidence unbiased; where the caller has no exposure and the engine falls back to the
@@ -47,6 +56,9 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 DEFAULT_FILM_PRIOR_STRENGTH = 2.0
+# Log-sd of the booking curve's time scale: the lead times of one showtime's audience vary
+# by about a quarter around the chain's curve.
+DEFAULT_CURVE_SIGMA = 0.25
 
 
 @dataclass(eq=False)
@@ -91,29 +103,43 @@ def advance_exposure(
     return np.asarray(exposure, dtype=np.float64) + np.where(seats_left, gained, 0.0)
 
 
+def evidence_weight(
+    expected: FloatArray,
+    sold: IntArray,
+    hours_to_show: FloatArray,
+    curve_sigma: float = DEFAULT_CURVE_SIGMA,
+    tau_hours: float = DEFAULT_BOOKING_TAU_HOURS,
+) -> FloatArray:
+    """Share of its bookings' information left once the curve's own error is counted (module doc)."""
+    spread = (np.maximum(hours_to_show, 0.0) / tau_hours * curve_sigma) ** 2
+    return 1.0 / (1.0 + np.maximum(expected, sold) * spread)
+
+
 def learn_demand(
     baseline_demand: FloatArray,
     exposure: FloatArray,
     sold: IntArray,
     film: IntArray | None,
-    evidence: BoolArray,
+    weight: npt.ArrayLike,
     show_strength: float = DEFAULT_PRIOR_STRENGTH,
     film_strength: float = DEFAULT_FILM_PRIOR_STRENGTH,
 ) -> DemandEstimate:
     """Posterior appeal and pace (module docstring) for every row at once.
 
     ``film`` holds small non-negative integer codes (``None``: no pooling, appeal 1).
-    ``evidence`` marks the rows whose bookings may inform their film's appeal.
+    ``weight`` in [0, 1] per row: how much its bookings count (``evidence_weight``; 0 for
+    rows that must not inform their film, a bool mask works).
     """
-    sold_f = sold.astype(np.float64)
+    w = np.asarray(weight, dtype=np.float64)
+    sold_w = w * sold
     expected = baseline_demand * exposure
     if film is None:
         appeal = np.ones_like(expected)
     else:
-        film_sold = np.bincount(film, weights=np.where(evidence, sold_f, 0.0))
-        film_expected = np.bincount(film, weights=np.where(evidence, expected, 0.0))
+        film_sold = np.bincount(film, weights=sold_w)
+        film_expected = np.bincount(film, weights=w * expected)
         appeal = ((film_strength + film_sold) / (film_strength + film_expected))[film]
-    pace = (show_strength + sold_f) / (show_strength + appeal * expected)
+    pace = (show_strength + sold_w) / (show_strength + appeal * w * expected)
     return DemandEstimate(appeal=appeal, pace=pace, expected_so_far=expected)
 
 

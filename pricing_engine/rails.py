@@ -15,6 +15,9 @@ Rails, in order of precedence (a higher one wins when two cannot both hold):
    those who booked a few hours earlier.
 4. Only fall (optional): once a showtime's sales are open its multiplier never rises.
 
+Rules 2-4 protect customers who have seen a price, so they start when sales open: the
+price a showtime opens at is bounded by floor and ceiling only.
+
 The band is quantised inwards to ``quantum`` basis points (what the caller can store) so
 rounding can never take a price back outside it.
 """
@@ -144,10 +147,10 @@ def rail_band(
 ) -> Band:
     """The allowed band of every showtime under ``rails`` (module docstring for precedence)."""
     n = current_bp.size
-    daily = np.asarray(rails.max_daily_change_bp)
+    daily = np.where(sales_open, np.asarray(rails.max_daily_change_bp), 2 * MAX_BP)
     daily_low = -(-(day_high_bp - daily) // quantum) * quantum
     daily_high = (day_low_bp + daily) // quantum * quantum
-    window = hours_to_show < np.asarray(rails.no_rise_hours)
+    window = sales_open & (hours_to_show < np.asarray(rails.no_rise_hours))
     only_fall = np.asarray(rails.only_fall) & sales_open
     frozen_top = np.where(window | only_fall, current_bp, MAX_BP)
     time_low, time_high = daily_low, np.minimum(daily_high, frozen_top)

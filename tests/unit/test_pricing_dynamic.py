@@ -139,7 +139,9 @@ def reference_candidates(row: dict, policy: RepricePolicy) -> tuple[list[int], c
     f = math.exp(-row["hours"] / 30.0)
     cur_m = row["cur"] / 10000
     so_far = row["d0"] * f * math.exp(row["eps"] * (cur_m - 1))
-    theta = (DEFAULT_PRIOR_STRENGTH + row["sold"]) / (DEFAULT_PRIOR_STRENGTH + so_far)
+    spread = (max(row["hours"], 0.0) / 30.0 * policy.booking_curve_sigma) ** 2
+    weight = 1.0 / (1.0 + max(so_far, row["sold"]) * spread) if row["sold"] < row["cap"] else 0.0
+    theta = (DEFAULT_PRIOR_STRENGTH + weight * row["sold"]) / (DEFAULT_PRIOR_STRENGTH + weight * so_far)
     seats = row["cap"] - row["sold"]
 
     def revenue(bp: int) -> float:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from pricing_engine import RepricePolicy, ShowtimeBatch, advance_exposure, reprice
 from pricing_engine.demand import default_booking_fraction, price_response
-from pricing_engine.learning import learn_demand
+from pricing_engine.learning import evidence_weight, learn_demand
 
 D0 = np.array([50.0, 50.0, 50.0, 80.0])
 FILM = np.array([0, 0, 0, 1])
@@ -84,6 +84,18 @@ def test_estimate_moves_with_bookings_and_stays_between_prior_and_data(sold, ext
     if expected > 0:
         ratio = sold / expected
         assert min(1.0, ratio) - 1e-9 <= low.appeal[0] <= max(1.0, ratio) + 1e-9
+
+
+def test_bookings_far_from_the_show_count_for_less_than_a_finished_show():
+    expected, sold = np.array([10.0, 10.0, 10.0, 100.0]), np.array([30, 30, 30, 300])
+    weight = evidence_weight(expected, sold, np.array([0.0, 24.0, 120.0, 24.0]))
+    assert weight[0] == 1.0 and 1.0 > weight[1] > weight[2] > 0.0
+    assert weight[3] < weight[1]  # many bookings: the curve's error, not chance, dominates
+    # Tempered, a hit still rises, just less far on the same early evidence.
+    full = learn_demand(np.array([50.0]), np.array([0.2]), np.array([30]), np.array([0]), [1.0])
+    early = learn_demand(np.array([50.0]), np.array([0.2]), np.array([30]), np.array([0]), weight[2:3])
+    assert 1.0 < early.appeal[0] < full.appeal[0]
+    assert evidence_weight(expected, sold, np.full(4, 120.0), curve_sigma=0.0).tolist() == [1.0] * 4
 
 
 def test_exposure_accrues_along_the_curve_at_the_price_charged_while_seats_are_left():

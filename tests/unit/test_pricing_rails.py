@@ -112,13 +112,14 @@ def test_no_change_larger_than_allowed_no_rise_in_the_window_and_only_falls(seed
     batch, _ = random_case(seed, 40, valid_start=True)
     result = reprice(batch, policy)
     new, cur, rails = result.multiplier_bp, batch.current_bp, batch.rails
-    inside = prices_within_limits(batch, cur)  # nothing forces a move
+    # Nothing forces a move, and customers have seen the price (before sales open it is free).
+    inside = prices_within_limits(batch, cur) & batch.sales_open
     assert (np.abs(new - cur) <= policy.max_step_bp)[inside].all()
     span = np.maximum(batch.day_high_bp, new) - np.minimum(batch.day_low_bp, new)
     assert (span <= rails.max_daily_change_bp)[inside].all()
     in_window = batch.hours_to_show < rails.no_rise_hours
     assert (new <= cur)[inside & in_window].all()
-    assert (new <= cur)[inside & rails.only_fall & batch.sales_open].all()
+    assert (new <= cur)[inside & rails.only_fall].all()
 
 
 @settings(max_examples=25, deadline=None)
@@ -138,9 +139,9 @@ def test_a_whole_price_path_keeps_every_rail(seed, daily, window, only_fall, app
         category_base_minor=[[base, 1500]], floor_minor=[[850, 1300]], ceiling_minor=[[1250, 2000]],
         max_daily_change_bp=daily, no_rise_hours=window, only_fall=only_fall,
     )  # fmt: skip
-    path, sold, last_change = [10000], 0, 1e6
+    path, sold, last_change = [10000], 0, 1e6  # path[0]: before sales open, seen by nobody
     for h in range(hours, 0, -1):
-        recent = path[-24:]
+        recent = path[1:][-24:] or path[-1:]
         batch = ShowtimeBatch(
             [base], [capacity], [sold], [float(h)], [d0], [-0.8], [path[-1]], [last_change],
             [False], rails=rails, day_low_bp=[min(recent)], day_high_bp=[max(recent)],
@@ -154,7 +155,7 @@ def test_a_whole_price_path_keeps_every_rail(seed, daily, window, only_fall, app
     prices = np.asarray(path[1:])
     assert (price_at_bp(base, prices) >= 850).all() and (price_at_bp(base, prices) <= 1250).all()
     assert (price_at_bp(1500, prices) >= 1300).all()
-    for start in range(len(path)):
+    for start in range(1, len(path)):
         window_prices = path[start : start + 25]  # the value at `start` is in force 24 h on
         assert max(window_prices) - min(window_prices) <= daily
     late = [p for h, p in zip(range(hours, 0, -1), path[1:], strict=True) if h < window]
@@ -194,6 +195,14 @@ def test_the_trace_names_the_rail_that_held_a_price():
     # eps -1.4 wants x0.80: the floor stops it.
     floor = one(rails=rails_for(floor=930), elasticity=[-1.4])
     assert floor.multiplier_bp[0] == 9300 and Reason.FLOOR in floor.reasons_for(0)
+
+
+def test_the_opening_price_is_bounded_by_floor_and_ceiling_only():
+    rails = rails_for(ceiling=1260, max_daily_change_bp=500, no_rise_hours=200.0, only_fall=True)
+    opening = one(POLICY, rails, minutes_since_change=[0.0], sales_open=[False])
+    assert opening.multiplier_bp[0] == 12600 and Reason.CEILING in opening.reasons_for(0)
+    seen = one(POLICY, rails, minutes_since_change=[1e6], sales_open=[True])
+    assert seen.multiplier_bp[0] == 10000 and Reason.ONLY_FALL in seen.reasons_for(0)
 
 
 def test_a_price_outside_a_new_floor_moves_in_at_once_despite_the_rate_limit():

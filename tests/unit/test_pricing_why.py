@@ -7,7 +7,8 @@ import pytest
 
 from pricing_engine import NO_CEILING, Driver, GuardRails, RepricePolicy, ShowtimeBatch, reprice
 
-FREE = RepricePolicy(max_step_bp=5000, min_gain_fraction=0.0)
+# The booking curve taken as exact, so small cases show each signal plainly.
+FREE = RepricePolicy(max_step_bp=5000, min_gain_fraction=0.0, booking_curve_sigma=0.0)
 
 
 def change(policy=FREE, **columns):
