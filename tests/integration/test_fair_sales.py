@@ -20,6 +20,7 @@ from app.bookings.unpaid import load_checkouts, not_taken_call, open_checkout_ca
 from app.common import clock
 from app.extensions import db, redis_client
 from app.models import PromoCode, Showtime
+from tests.integration.test_query_budget import statements
 from tests.payments_support import pending_booking
 
 SEAT_LIMIT = 10
@@ -124,7 +125,7 @@ class TestSeatsPerShowtime:
         refused(hold(client, headers, showtime_id, seats[6:11]), "seat_limit_reached")
         assert hold(client, headers, showtime_id, seats[6:10]).status_code == 201
 
-    @pytest.mark.parametrize("ending", ["paid", "cancelled", "expired"])
+    @pytest.mark.parametrize("ending", ["paid", "paid_by_card", "cancelled", "expired"])
     def test_seats_count_again_once_the_booking_no_longer_awaits_payment(
             self, client, factory, showtimes, ending):
         showtime_id, seats = showtimes[0]
@@ -133,6 +134,10 @@ class TestSeatsPerShowtime:
         refused(hold(client, headers, showtime_id, seats[10:11]), "seat_limit_reached")
         if ending == "paid":
             mark_booking_paid(booking["id"])
+        elif ending == "paid_by_card":
+            paid = client.post("/api/payments/process", headers=headers,
+                               json={"booking_id": booking["id"], "payment_method": "pm_card_visa"})
+            assert paid.status_code in (200, 201), paid.json
         elif ending == "cancelled":
             assert client.delete(f"/api/bookings/{booking['id']}", headers=headers).status_code == 200
         else:
@@ -165,6 +170,21 @@ class TestSeatsPerShowtime:
 
 
 class TestOpenCheckouts:
+    def test_a_customer_s_unpaid_bookings_are_read_once_then_holds_read_no_table(
+            self, client, factory, showtimes):
+        (first, seats), (second, _) = showtimes[:2]
+        for showtime_id in (first, second):  # both showtimes' sales facts are known
+            assert hold(client, factory.headers(factory.user()), showtime_id, seats[:1]).status_code == 201
+        headers = factory.headers(factory.user())
+        assert client.get("/api/auth/me", headers=headers).status_code == 200  # and the token
+        with statements() as seen:
+            assert hold(client, headers, first, seats[1:3]).status_code == 201
+        assert seen == ["SELECT"]  # this customer's bookings awaiting payment
+        with statements() as seen:
+            assert hold(client, headers, first, seats[3:5]).status_code == 201
+            assert hold(client, headers, second, seats[3:5]).status_code == 201
+        assert seen == []
+
     def test_a_fourth_showtime_is_refused_until_one_is_released(self, client, factory, showtimes):
         customer = factory.user()
         headers = factory.headers(customer)
