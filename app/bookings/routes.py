@@ -136,5 +136,15 @@ class BookingById(MethodView):
     @blp.alt_response(409, description=(
         "Already cancelled or expired, the show started, or past the refund cut-off (customers)"))
     def delete(self, booking_id: int):
-        """Cancel a booking: the seats are free at once and the amount owed is recorded"""
+        """Cancel a booking: its seats are free at once and what was paid is refunded automatically
+
+        A paid booking is refunded without anyone asking: right after the cancellation a
+        worker sends what is left of the payment (all of it, less any earlier partial refund)
+        back to the original payment method; a credit note and an e-mail follow once it has
+        gone through. The answer's `refund_due_minor` is the total owed back, and
+        `refunded_minor` reaches it once the worker has sent the refund. There is nothing to
+        claim: from then on `POST /api/payments/refund` for this booking answers 409
+        `nothing_to_refund`. Customers may cancel until the cinema's refund cut-off before the
+        show; staff of the cinema until the show starts. An unpaid booking is simply cancelled.
+        """
         return service.cancel_booking(current_principal(), booking_id)

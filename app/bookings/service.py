@@ -123,7 +123,8 @@ def _write_booking(hold: Hold) -> tuple[int, bool]:
 
 
 def cancel_booking(principal: Principal, booking_id: int) -> Booking:
-    """Cancel a booking: its seats are free at once and what was paid is recorded as owed.
+    """Cancel a booking: its seats are free at once, and what was paid is recorded as due and
+    paid back by a worker (``jobs.refund_booking``) right after the commit.
 
     Customers may cancel a paid booking until the cinema's refund cut-off before the show
     (full refund); staff of the cinema may cancel until the show starts.

@@ -133,9 +133,11 @@ class RefundPayment(MethodView):
         """Refund a booking, some of its seats, or an amount
 
         Customers refund their own whole booking as the cinema's policy allows (full until
-        the cut-off before the show, none after: 409), or collect what their cancellation made
-        due. Staff and managers of the cinema, and admins, may refund single seats or any
-        amount up to what was paid (422 beyond). Refunded seats are released for sale.
+        the cut-off before the show, none after: 409); the booking is cancelled with it. A
+        booking already cancelled (`DELETE /api/bookings/{booking_id}`) is paid back by a
+        worker without asking, so a request for it answers 409 `nothing_to_refund`. Staff
+        and managers of the cinema, and admins, may refund single seats or any amount up to
+        what was paid (422 beyond). Refunded seats are released for sale.
         Send an Idempotency-Key to make a retry (a double click) safe: it refunds once and
         gets the first answer again.
         """
