@@ -94,7 +94,9 @@ def advance_exposure(
     Adds the share of forecast demand the booking curve expects in that interval, at the
     multiplier that was in force, for showtimes that still had ``seats_left``. Call it at
     every repricing run with the multiplier of the interval that just ended; store the
-    result with the time it was computed.
+    result with the time it was computed. For a showtime that sold out within the interval,
+    pass the hours to the show at its last booking as ``hours_now``: demand after that
+    moment went unseen.
     """
     previous = default_booking_fraction(hours_before, tau_hours)
     current = default_booking_fraction(hours_now, tau_hours)

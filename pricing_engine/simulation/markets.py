@@ -14,7 +14,7 @@ show they came for on arrival if its price is not above their willingness to pay
   away, comes back ``wait_hours`` later and chooses again at the prices then (once).
 
 When more customers choose a show in one step than it has seats left, the extra ones
-leave without a ticket.
+leave without a ticket. ``step`` returns the tickets sold and the tickets wanted per show.
 """
 
 from __future__ import annotations
@@ -31,9 +31,10 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-def capped_sales(chosen: IntArray, seats_left: IntArray) -> IntArray:
-    """Tickets sold per show when ``chosen`` lists one show per buyer."""
-    return np.minimum(np.bincount(chosen, minlength=seats_left.size), seats_left)
+def capped_sales(chosen: IntArray, seats_left: IntArray) -> tuple[IntArray, IntArray]:
+    """Tickets sold per show when ``chosen`` lists one show per buyer, and tickets wanted."""
+    wanted = np.bincount(chosen, minlength=seats_left.size)
+    return np.minimum(wanted, seats_left), wanted
 
 
 class MyopicMarket:
@@ -41,7 +42,7 @@ class MyopicMarket:
         self.customers = season.customers
 
     def step(self, step: int, now: float, multiplier_bp: IntArray, price_minor: IntArray,
-             seats_left: IntArray, on_sale: BoolArray) -> IntArray:  # fmt: skip
+             seats_left: IntArray, on_sale: BoolArray) -> tuple[IntArray, IntArray]:  # fmt: skip
         c = self.customers
         lo, hi = c.offsets[step], c.offsets[step + 1]
         show = c.show[lo:hi]
@@ -64,13 +65,13 @@ class ChoiceMarket:
         self.follow = 1.0 - np.exp(-step_hours / self.behaviour.reference_tau_hours)
 
     def step(self, step: int, now: float, multiplier_bp: IntArray, price_minor: IntArray,
-             seats_left: IntArray, on_sale: BoolArray) -> IntArray:  # fmt: skip
+             seats_left: IntArray, on_sale: BoolArray) -> tuple[IntArray, IntArray]:  # fmt: skip
         season, b = self.season, self.behaviour
         c, sets, shows = season.customers, season.choice, season.shows
         m = multiplier_bp / 10_000
         self.lowest = np.where(on_sale, np.minimum(self.lowest, m), self.lowest)
         who = np.concatenate([np.arange(c.offsets[step], c.offsets[step + 1])] + self.returning.pop(step, []))
-        sales = np.zeros(shows.size, dtype=np.int64)
+        sales = wanted = np.zeros(shows.size, dtype=np.int64)
         if who.size:
             primary = c.show[who]
             options = sets.options[primary]
@@ -93,6 +94,6 @@ class ChoiceMarket:
             if waits.any():
                 self.waited[who[waits]] = True
                 self.returning[step + self.wait_steps].append(who[waits])
-            sales = capped_sales(choice[buys & ~waits], seats_left)
+            sales, wanted = capped_sales(choice[buys & ~waits], seats_left)
         self.reference += np.where(on_sale, (m - self.reference) * self.follow, 0.0)
-        return sales
+        return sales, wanted

@@ -144,12 +144,16 @@ class _Run:
             self.max_span = np.maximum(self.max_span, np.where(on_sale, span, 0))
             seats_left = shows.capacity - self.sold
             price = price_at_bp(shows.base_price_minor, self.bp)
-            sales = self.market.step(step, now, self.bp, price, np.where(on_sale, seats_left, 0), on_sale)
+            sales, wanted = self.market.step(step, now, self.bp, price, np.where(on_sale, seats_left, 0),
+                                             on_sale)  # fmt: skip
             if isinstance(self.policy, Engine) and self.policy.learning:
+                # A show that sells out mid-step is exposed until its last seat went, as the
+                # app knows from the time of its last booking (arrivals spread evenly).
+                open_share = np.where(wanted > seats_left, seats_left / np.maximum(wanted, 1), 1.0)
                 hours = shows.start - now
                 self.exposure = advance_exposure(
-                    self.exposure, hours, hours - config.step_hours, self.bp, shows.prior_elasticity,
-                    on_sale & (seats_left > 0),
+                    self.exposure, hours, hours - config.step_hours * open_share, self.bp,
+                    shows.prior_elasticity, on_sale & (seats_left > 0),
                 )  # fmt: skip
             self.sold += sales
             self.revenue += sales * price
