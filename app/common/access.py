@@ -31,6 +31,7 @@ from redis.exceptions import RedisError
 
 from app.common.api import error_response
 from app.common.errors import AuthenticationError, NotFoundError, PermissionDeniedError
+from app.common.ids import id_from_text
 from app.common.memory import app_memory
 from app.common.near_cache import NearCache
 from app.common.revocations import (
@@ -65,12 +66,8 @@ class Principal:
         return self.role == "admin"
 
 
-# User ids are PostgreSQL integers.
-_MAX_USER_ID = 2**31 - 1
-
-
 def _user_id(subject: str) -> None:
-    if not (subject.isascii() and subject.isdigit() and 0 < int(subject) <= _MAX_USER_ID):
+    if id_from_text(subject) is None:
         raise ma.ValidationError("not a user id")
 
 

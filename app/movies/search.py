@@ -13,9 +13,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, String, and_, case, cast, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select
 
 from app.common.clock import now
+from app.common.ids import id_from_text
 from app.extensions import db
 from app.models import AgeRating, Cinema, Genre, Movie, MovieFormat, Showtime, film_details, movie_genres
 
@@ -79,10 +80,9 @@ def _has_genre(values: list[str]) -> ColumnElement[bool]:
     matches = []
     for value in values:
         value = value.strip().lower()
-        # Only ASCII digits are an id (str.isdigit also takes "²" and "١"), compared as text
-        # so that a number past the column's range matches nothing instead of failing.
-        if value.isascii() and value.isdigit():
-            matches.append(cast(Genre.id, String) == str(int(value)))
+        genre_id = id_from_text(value)
+        if genre_id is not None:
+            matches.append(Genre.id == genre_id)
         else:
             matches.extend((Genre.slug == value, func.lower(Genre.name) == value))
     return exists().where(

@@ -19,6 +19,12 @@ class WebhookSignatureError(BadRequestError):
     default_reason = "invalid_signature"
 
 
+class WebhookEventError(BadRequestError):
+    """A correctly signed webhook whose body is not an event we can read (400): never applied."""
+
+    default_reason = "invalid_event"
+
+
 class GatewayUnavailableError(DomainError):
     """The gateway could not be reached or failed (502); retrying with the same key is safe."""
 

@@ -40,15 +40,15 @@ def get_payment(payment_id: int) -> Payment:
     return get_or_404(Payment, payment_id, "Payment")
 
 
-def find_payment(provider_payment_id: str | None, metadata_payment_id: str | None) -> Payment | None:
+def find_payment(provider_payment_id: str | None, metadata_payment_id: int | None) -> Payment | None:
     """The payment a gateway object refers to: by its id, or by the id we put in its metadata."""
     if provider_payment_id:
         payment = db.session.scalar(
             select(Payment).where(Payment.provider_payment_id == provider_payment_id))
         if payment is not None:
             return payment
-    if metadata_payment_id and metadata_payment_id.isdigit():
-        return db.session.get(Payment, int(metadata_payment_id))
+    if metadata_payment_id is not None:
+        return db.session.get(Payment, metadata_payment_id)
     return None
 
 

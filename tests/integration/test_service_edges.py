@@ -8,14 +8,18 @@ of the wrong shape, the calendar's last day.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import stripe
 from flask_jwt_extended import create_access_token
 
 from app.common.clock import now
 from app.extensions import db
-from app.models import Showtime
+from app.models import Payment, PaymentEvent, Showtime
+from app.payments.gateways import get_gateway
+from tests.payments_support import intent_object, pay, pending_booking, signed_event
 
 TOMORROW = (now() + timedelta(days=1)).date()
 
@@ -155,6 +159,95 @@ def test_a_signed_token_with_odd_claims_is_401(app, client, factory, claims):
         response = client.get("/api/auth/me", headers=headers)
         assert response.status_code == 401, response.json
         assert response.json["reason"] == "token_invalid"
+
+
+# --- 5. signed webhook events of the wrong shape ------------------------------------------
+
+
+@pytest.fixture(params=["sandbox", "stripe"])
+def gateway(request, app, monkeypatch) -> str:
+    """Both gateways read webhooks; Stripe's needs no API calls for them, only its secret."""
+    if request.param == "stripe":
+        monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_cinemaos")
+        monkeypatch.setitem(app.config, "STRIPE_WEBHOOK_SECRET", "whsec_test_cinemaos")
+    return request.param
+
+
+def _signed(body) -> tuple[bytes, dict[str, str]]:
+    payload = json.dumps(body)
+    header = stripe.WebhookSignature.generate_signature_header(payload, get_gateway().webhook_secret)
+    return payload.encode(), {"Stripe-Signature": header, "Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize("body", [
+    {"id": "evt_1", "object": "event"},
+    {"id": "evt_1", "type": "payment_intent.succeeded"},
+    {"id": "evt_1", "type": "payment_intent.succeeded", "data": {}},
+    {"id": "evt_1", "type": "payment_intent.succeeded", "data": []},
+    {"id": "evt_1", "type": "payment_intent.succeeded", "data": {"object": "pi_1"}},
+    {"type": "payment_intent.succeeded", "data": {"object": {}}},
+    {"id": 7, "type": "payment_intent.succeeded", "data": {"object": {}}},
+    {"id": "evt_1", "type": ["x"], "data": {"object": {}}},
+    {"id": "e" * 101, "type": "payment_intent.succeeded", "data": {"object": {}}},
+    {"id": "evt_1", "type": "t" * 61, "data": {"object": {}}},
+    [],
+    "evt",
+])
+def test_a_signed_event_without_its_parts_is_400(client, gateway, body):
+    payload, headers = _signed(body)
+    assert get_gateway().name == gateway
+    response = client.post("/api/payments/webhook", data=payload, headers=headers)
+    assert response.status_code == 400, response.json
+    assert response.json["reason"] == "invalid_event"
+    assert db.session.scalar(db.select(db.func.count()).select_from(PaymentEvent)) == 0
+
+
+def test_a_signed_body_that_is_not_json_is_400(client, gateway):
+    payload = "{not json"
+    header = stripe.WebhookSignature.generate_signature_header(payload, get_gateway().webhook_secret)
+    response = client.post("/api/payments/webhook", data=payload.encode(),
+                           headers={"Stripe-Signature": header, "Content-Type": "application/json"})
+    assert response.status_code == 400, response.json
+    assert response.json["reason"] == "invalid_event"
+
+
+@pytest.mark.parametrize("event_type, obj, status", [
+    ("payment_intent.succeeded", {"id": 5}, 400),
+    ("payment_intent.succeeded", {"id": "pi_" + "x" * 98}, 400),
+    ("payment_intent.succeeded", {"id": "pi_x", "metadata": "payment 1"}, 400),
+    ("payment_intent.payment_failed", {"id": "pi_x", "last_payment_error": "declined"}, 400),
+    ("refund.updated", {"id": ["re_1"]}, 400),
+    ("refund.updated", {"id": "re_1", "status": {"ok": True}}, 400),
+    # Metadata ids that are not ours: nothing of ours is named, so the event is ignored.
+    ("payment_intent.succeeded", {"metadata": {"payment_id": 1}}, 200),
+    ("payment_intent.succeeded", {"metadata": {"payment_id": "²"}}, 200),
+    ("payment_intent.succeeded", {"metadata": {"payment_id": "99999999999999999999"}}, 200),
+    ("payment_intent.succeeded", {"metadata": None}, 200),
+    ("refund.updated", {"metadata": {"refund_id": 3}}, 200),
+    ("refund.updated", {"metadata": {"refund_id": "٣"}}, 200),
+    ("refund.updated", {"metadata": {"refund_id": "99999999999999999999"}}, 200),
+])
+def test_a_signed_event_with_a_malformed_or_foreign_object_is_400_or_ignored(client, factory, event_type,
+                                                                            obj, status):
+    pending_booking(factory, factory.user())
+    payload, headers = signed_event(event_type, obj)
+    response = client.post("/api/payments/webhook", data=payload, headers=headers)
+    assert response.status_code == status, response.json
+    if status == 200:
+        assert response.json["outcome"] == "ignored"
+    else:
+        assert response.json["reason"] == "invalid_event"
+        assert db.session.scalar(db.select(db.func.count()).select_from(PaymentEvent)) == 0
+
+
+def test_a_well_formed_event_still_applies(client, factory):
+    customer = factory.user()
+    booking = pending_booking(factory, customer)
+    paid = pay(client, factory, booking, customer, card="pm_card_authenticationRequired")
+    payment = db.session.get(Payment, paid.json["id"])
+    payload, headers = signed_event("payment_intent.succeeded", intent_object(payment))
+    response = client.post("/api/payments/webhook", data=payload, headers=headers)
+    assert response.status_code == 200 and response.json["outcome"] == "applied"
 
 
 # --- 7. found by sending odd values to every mutating endpoint ----------------------------

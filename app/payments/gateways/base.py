@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+import marshmallow as ma
 import stripe
 
 ChargeStatus = Literal["succeeded", "requires_action", "processing", "failed"]
@@ -22,6 +23,10 @@ class GatewayError(RuntimeError):
 
 class SignatureError(ValueError):
     """A webhook payload whose signature does not verify."""
+
+
+class EventFormatError(ValueError):
+    """A signed webhook payload that is not an event: no ``id``, ``type`` or ``data.object``."""
 
 
 @dataclass(frozen=True)
@@ -89,13 +94,44 @@ class PaymentGateway(Protocol):
         """Verify the signature of a webhook and return its event; raise :class:`SignatureError`."""
 
 
+class _EventDataSchema(ma.Schema):
+    class Meta:
+        unknown = ma.INCLUDE  # e.g. previous_attributes
+
+    object = ma.fields.Dict(required=True)
+
+
+class _EventSchema(ma.Schema):
+    """The parts of a Stripe event that are read, within their columns in ``payment_events``."""
+
+    class Meta:
+        unknown = ma.INCLUDE  # Stripe sends many more keys
+
+    id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    type = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=60))
+    data = ma.fields.Nested(_EventDataSchema, required=True)
+
+
+_EVENT = _EventSchema()
+
+
 def verify_stripe_event(payload: bytes, signature: str | None, secret: str | None) -> GatewayEvent:
-    """Check a ``Stripe-Signature`` header with Stripe's own verifier, then read the event."""
+    """Check a ``Stripe-Signature`` header with Stripe's own verifier, then read the event.
+
+    Only the signature is left to Stripe's library: its event builder fails on a signed body
+    that is not a JSON object, and what is read from the event is checked here instead.
+    """
     if not secret:
         raise SignatureError("no webhook signing secret is configured")
     try:
-        stripe.Webhook.construct_event(payload, signature, secret)
+        stripe.WebhookSignature.verify_header(payload, signature, secret,
+                                              tolerance=stripe.Webhook.DEFAULT_TOLERANCE)
     except (stripe.SignatureVerificationError, ValueError) as exc:
         raise SignatureError(str(exc)) from exc
-    body = json.loads(payload)
-    return GatewayEvent(id=body["id"], type=body["type"], object=body["data"]["object"])
+    try:
+        event = _EVENT.load(json.loads(payload))
+    except ValueError as exc:
+        raise EventFormatError("the body is not JSON") from exc
+    except ma.ValidationError as exc:
+        raise EventFormatError(f"not a gateway event: {exc.messages}") from exc
+    return GatewayEvent(id=event["id"], type=event["type"], object=event["data"]["object"])
