@@ -172,9 +172,18 @@ _DATE_RANGE_MESSAGE = (f"Must be between {EARLIEST_DATE.isoformat()} and "
 
 
 class Date(Bounded, ma.fields.Date):
-    """An ISO 8601 day between :data:`EARLIEST_DATE` and :data:`LATEST_DATE`."""
+    """An ISO 8601 day between :data:`EARLIEST_DATE` and :data:`LATEST_DATE`.
+
+    A day kept in a JSON column (a rule's holiday dates) comes back as its ISO string and
+    goes out as it is.
+    """
 
     default_error_messages = {"out_of_range": _DATE_RANGE_MESSAGE}
+
+    def _serialize(self, value: Any, attr, obj, **kwargs) -> str | None:
+        if isinstance(value, str):
+            return date.fromisoformat(value).isoformat()
+        return super()._serialize(value, attr, obj, **kwargs)
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> date:
         day = super()._deserialize(value, attr, data, **kwargs)

@@ -320,3 +320,14 @@ def test_a_showtime_at_the_last_accepted_day_does_not_overflow(client, factory, 
     response = client.post("/api/schedule/showtime", headers=admin, json={
         "movie_id": world["movie"], "screen_id": world["screen"], "starts_at": late})
     assert response.status_code < 500, response.json
+
+
+def test_a_holiday_rule_gives_its_dates_back(client, factory, world):
+    """Dates are stored as JSON text; answering with them was a 500 the fuzzer found."""
+    admin = factory.headers(world["users"]["admin"])
+    rule = _rule(kind="holiday", conditions={"dates": ["2026-12-25", "2026-12-26"]})
+    created = client.post("/api/pricing/rules", json=rule, headers=admin)
+    assert created.status_code == 201, created.json
+    assert created.json["conditions"]["dates"] == ["2026-12-25", "2026-12-26"]
+    assert client.get(f"/api/pricing/rules/{created.json['id']}").json["conditions"]["dates"] == [
+        "2026-12-25", "2026-12-26"]

@@ -141,6 +141,12 @@ def test_dates_and_times_lie_in_a_sane_range(field, value, ok):
     assert (body_value(field, value) is not REFUSED) == ok
 
 
+def test_a_date_kept_as_json_text_goes_out_as_a_date():
+    schema = ma.Schema.from_dict({"dates": List(Date(), max_items=3)})()
+    assert schema.dump({"dates": ["2026-12-25", date(2026, 12, 26)]}) == {
+        "dates": ["2026-12-25", "2026-12-26"]}
+
+
 def _multiplier() -> DecimalField:
     return DecimalField(places=3, minimum=Decimal(0), min_inclusive=False, maximum=Decimal(10))
 
