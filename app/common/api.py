@@ -65,7 +65,7 @@ def error_response(
         "message": message,
     }
     if errors:
-        body["errors"] = errors
+        body["errors"] = _with_text_keys(errors)
     request_id = g.get("request_id")
     if request_id:
         body["request_id"] = request_id
@@ -137,6 +137,9 @@ class CinemaApi(Api):
     def handle_unexpected(self, error: Exception):
         if isinstance(error, HTTPException):
             return self.handle_http_exception(error)
+        log.exception("unhandled error", extra={"request_id": g.get("request_id")})
+        return self.handle_http_exception(InternalServerError())
+
     def handle_redis_unavailable(self, error: RedisError):
         """Redis holds seat locks, live seat maps and caches: what needs it waits for it.
 
@@ -162,9 +165,6 @@ class CinemaApi(Api):
             headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
         )
 
-        log.exception("unhandled error", extra={"request_id": g.get("request_id")})
-        return self.handle_http_exception(InternalServerError())
-
 
 def _first(messages) -> str:
     if isinstance(messages, list) and messages:
@@ -172,3 +172,13 @@ def _first(messages) -> str:
     if isinstance(messages, dict):
         return "; ".join(f"{k}: {_first(v)}" for k, v in messages.items())
     return str(messages)
+
+
+def _with_text_keys(details):
+    """marshmallow names a list's items by index beside the list's own ``_schema`` errors; JSON
+    keys are text, and a mix of int and str keys cannot even be sorted for the encoder."""
+    if isinstance(details, dict):
+        return {str(key): _with_text_keys(value) for key, value in details.items()}
+    if isinstance(details, list):
+        return [_with_text_keys(value) for value in details]
+    return details
