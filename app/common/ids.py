@@ -3,17 +3,18 @@ into a payment gateway's metadata, a catalogue filter that takes an id or a name
 
 from __future__ import annotations
 
-# Ids are PostgreSQL ``integer`` columns: a larger number names no row and cannot be queried.
-_LARGEST_ID = 2**31 - 1
+from app.common.fields import INT4_MAX
 
 
 def id_from_text(text: object) -> int | None:
-    """The id ``text`` spells in ASCII digits, within the column's range; else None.
+    """The id ``text`` spells in ASCII digits, within the ``integer`` column (a larger number
+    names no row and cannot even be queried); else None.
 
     ``str.isdigit`` alone would let through "²" (which ``int`` refuses) and "١" (which it
     reads as 1).
     """
-    if not (isinstance(text, str) and text.isascii() and text.isdigit()):
+    # Ten digits hold every id; int() would refuse thousands of them (and take its time).
+    if not (isinstance(text, str) and text.isascii() and text.isdigit() and len(text) <= 10):
         return None
     number = int(text)
-    return number if 0 < number <= _LARGEST_ID else None
+    return number if 0 < number <= INT4_MAX else None

@@ -16,6 +16,7 @@ import stripe
 from flask_jwt_extended import create_access_token
 
 from app.common.clock import now
+from app.common.fields import EARLIEST_DATE, LATEST_DATE
 from app.extensions import db
 from app.models import Payment, PaymentEvent, Showtime
 from app.payments.gateways import get_gateway
@@ -248,6 +249,49 @@ def test_a_well_formed_event_still_applies(client, factory):
     payload, headers = signed_event("payment_intent.succeeded", intent_object(payment))
     response = client.post("/api/payments/webhook", data=payload, headers=headers)
     assert response.status_code == 200 and response.json["outcome"] == "applied"
+
+
+# --- 6. the ends of the calendar ----------------------------------------------------------
+
+
+def _calendar_requests(client, venue, day: str) -> dict[str, tuple[str, object]]:
+    """Every request that takes a day, sent for ``day``: name -> (field, response)."""
+    cinema, screen, movie = venue["cinema"], venue["screens"][0], venue["movie"]
+    headers = venue["headers"]
+    instant = f"{day}T12:00:00+00:00"
+    return {
+        "create showtime": ("starts_at", client.post("/api/schedule/showtime", headers=headers, json={
+            "movie_id": movie.id, "screen_id": screen.id, "starts_at": instant})),
+        "generate": ("start_date", client.post("/api/schedule/generate", headers=headers, json={
+            "cinema_id": cinema.id, "start_date": day, "days": 28, "dry_run": True,
+            "options": {"time_limit_seconds": 1}})),
+        "browse showtimes": ("date", client.get("/api/showtimes", query_string={"date": day})),
+        "cinema schedule": ("date", client.get(f"/api/schedule/cinema/{cinema.id}", headers=headers,
+                                               query_string={"date": day})),
+        "movies showing": ("date", client.get("/api/movies", query_string={"date": day})),
+        "closure": ("starts_at", client.post(f"/api/screens/{screen.id}/closures", headers=headers, json={
+            "starts_at": instant, "ends_at": f"{day}T13:00:00+00:00"})),
+    }
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_the_ends_of_the_calendar_are_422_naming_the_field(client, venue, day):
+    for name, (field, response) in _calendar_requests(client, venue, day).items():
+        assert response.status_code == 422, (name, response.json)
+        assert field in response.json["errors"], (name, response.json)
+
+
+@pytest.mark.parametrize("day", [EARLIEST_DATE, LATEST_DATE])
+def test_the_first_and_last_accepted_days_are_served(client, venue, day):
+    """A day either side of the accepted range (local days, time zones, a 28-day horizon) must
+    still be a date: the services add and subtract them."""
+    answers = _calendar_requests(client, venue, day.isoformat())
+    for name, (_field, response) in answers.items():
+        assert response.status_code < 500, (name, response.json)
+        if day == LATEST_DATE:
+            assert response.status_code in (200, 201, 202), (name, response.json)
+    run = answers["generate"][1].json  # run in-process (RQ_ASYNC off): done by now
+    assert "Overflow" not in (run["error"] or ""), run
 
 
 # --- 7. found by sending odd values to every mutating endpoint ----------------------------
