@@ -4,14 +4,19 @@ tests/e2e/test_fuzz_openapi.py tries it at large; these pin the cases it once fo
 - No catch-all ``default`` response: each operation lists its statuses, those that come with
   its shape added by ``ServiceBlueprint`` (400/413 with a body, 404 with a path parameter,
   409 on versioned writes, 503 everywhere).
-- Answers match their documented schema: nullable where null is sent, and an output that may
-  be empty where the input may not.
+- Answers match their documented schema: nullable where null is sent, strings where decimals
+  are sent as strings, and an output that may be empty where the input may not.
 """
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import schemathesis
+
+from app.extensions import db
+from app.models import PricingRule
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -98,3 +103,43 @@ def test_records_never_archived_match_their_documents(client, factory, contract)
         assert response.status_code == 200 and response.json["archived_at"] is None
         _check(contract, path, "get", response)
 
+
+def test_decimals_are_documented_as_the_strings_they_are_sent_as(client, factory, contract):
+    cinema = factory.cinema()
+    showtime = factory.showtime(factory.screen(cinema), factory.movie())
+    rule = PricingRule(cinema_id=cinema.id, name="Cheap Tuesday", kind="weekday",
+                       multiplier="0.8", conditions={"weekdays": [1]})
+    db.session.add(rule)
+    db.session.commit()
+    admin = factory.headers(factory.user("admin"))
+    for path, url, field in (
+            ("/api/pricing/rules/{rule_id}", f"/api/pricing/rules/{rule.id}", "multiplier"),
+            ("/api/showtimes/{showtime_id}", f"/api/showtimes/{showtime.id}", "dynamic_multiplier"),
+            ("/api/cinemas/{cinema_id}", f"/api/cinemas/{cinema.id}", "tax_rate"),
+            ("/api/pricing/showtimes/{showtime_id}/history",
+             f"/api/pricing/showtimes/{showtime.id}/history", "dynamic_multiplier")):
+        response = client.get(url, headers=admin)
+        assert response.status_code == 200 and isinstance(response.json[field], str), url
+        assert re.fullmatch(r"\d+(\.\d+)?", response.json[field]), response.json[field]
+        _check(contract, path, "get", response)
+
+
+
+def test_errors_of_a_list_and_of_its_items_are_sent_together(client, factory):
+    """marshmallow names a list's items by index (ints) beside the list's own errors (strings)."""
+    cinema = factory.cinema()
+    admin = factory.headers(factory.user("admin"))
+    response = client.post(f"/api/cinemas/{cinema.id}/screens", headers=admin,
+                           json={"name": "New", "formats": ["2D", "8K", "4DX", "4DX"]})
+    assert response.status_code == 422
+    assert set(response.json["errors"]["formats"]) >= {"1", "_schema"}
+
+
+def test_an_unexpected_error_is_answered_in_the_error_shape(client, monkeypatch):
+    def crash():
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("app.movies.taxonomy.list_genres", crash)
+    response = client.get("/api/genres")
+    assert response.status_code == 500
+    assert response.json["reason"] == "internal_error" and "a bug" not in response.get_data(as_text=True)
