@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: install run serve migrate seed test testdb lint worker scheduler bench clean
+.PHONY: install run serve migrate seed test fuzz testdb lint worker scheduler bench clean
 
 # Installs with uv (from PyPI, several times faster than pip on a fresh clone); pip when uv
 # cannot be had. `make run` installs what running needs; `make test` adds the test tools.
@@ -48,6 +48,11 @@ lint: install
 ## make test: lint, create the test database if missing, run every test layer
 test: lint testdb
 	$(BIN)/python -m pytest
+
+## make fuzz: the OpenAPI fuzzer of `make test` (every operation, anonymous and as each role) with a
+## larger budget: FUZZ_EXAMPLES generated cases per operation, 100 unless set
+fuzz: testdb
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} $(BIN)/python -m pytest tests/e2e/test_fuzz_openapi.py
 
 worker: $(VENV)/.run-deps
 	$(BIN)/python -m workers
