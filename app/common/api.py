@@ -11,7 +11,7 @@ import logging
 from contextlib import suppress
 
 import marshmallow as ma
-from flask import g, jsonify
+from flask import current_app, g, jsonify
 from flask_smorest import Api
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError, PreconditionFailed
 
 from app.common.errors import DomainError
+from app.common.reasons import FALLBACK_REASON, REASONS, STATUS_REASONS, STATUSES, ensure_listed
 
 log = logging.getLogger(__name__)
 
@@ -27,23 +28,16 @@ log = logging.getLogger(__name__)
 REDIS_RETRY_AFTER_SECONDS = 5
 DATABASE_RETRY_AFTER_SECONDS = 5
 
-_REASONS = {
-    400: "bad_request", 401: "unauthenticated", 402: "payment_declined", 403: "forbidden",
-    404: "not_found", 405: "method_not_allowed", 409: "conflict", 412: "precondition_failed",
-    413: "payload_too_large", 415: "unsupported_media_type", 422: "invalid",
-    428: "precondition_required", 429: "rate_limited", 500: "internal_error",
-    503: "unavailable",
-}
-
 
 class ErrorSchema(ma.Schema):
     """The one error body of this API."""
 
-    code = ma.fields.Integer(required=True, metadata={"description": "HTTP status code"})
+    code = ma.fields.Integer(required=True, metadata={"description": "HTTP status code",
+                                                      "enum": list(STATUSES)})
     status = ma.fields.String(required=True, metadata={"description": "HTTP status name"})
-    reason = ma.fields.String(
-        required=True, metadata={"description": "Machine-readable cause, e.g. `seats_taken`"}
-    )
+    reason = ma.fields.String(required=True, metadata={
+        "description": "Machine-readable cause, e.g. `seats_taken` (app/common/reasons.py)",
+        "enum": list(REASONS)})
     message = ma.fields.String(required=True, metadata={"description": "What was wrong"})
     errors = ma.fields.Dict(
         metadata={"description": "Details: field errors for 422, conflicting ids for 409..."}
@@ -58,10 +52,13 @@ def error_response(
     """Build the JSON error response; used by every handler so the shape never drifts."""
     from werkzeug.http import HTTP_STATUS_CODES
 
+    reason = reason or STATUS_REASONS.get(status, FALLBACK_REASON)
+    if current_app.testing and status >= 400:  # a 304 carries no body
+        ensure_listed(status, reason)
     body = {
         "code": status,
         "status": HTTP_STATUS_CODES.get(status, "Error"),
-        "reason": reason or _REASONS.get(status, "error"),
+        "reason": reason,
         "message": message,
     }
     if errors:

@@ -10,11 +10,13 @@ from flask_smorest import Blueprint
 
 from app.common.access import ANY_USER, allow_anonymous, require_roles
 from app.common.api import ErrorSchema
+from app.common.operation_ids import operation_id
 from app.common.parsing import ApiParser
 
 # Security schemes the operations refer to; bearerAuth is the one Swagger UI's Authorize fills.
+# Swagger UI's dialog autofocuses every field it draws, so the last one drawn has the cursor and
+# is scrolled into view: bearerAuth comes last, so the dialog opens on it (not on the CSRF field).
 SECURITY_SCHEMES = {
-    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
     "refreshCookie": {
         "type": "apiKey", "in": "cookie", "name": "refresh_token_cookie",
         "description": "httpOnly refresh token set by `POST /api/auth/login` (path /api/auth)",
@@ -23,9 +25,11 @@ SECURITY_SCHEMES = {
         "type": "apiKey", "in": "header", "name": "X-CSRF-TOKEN",
         "description": "Value of the `csrf_refresh_token` cookie (double-submit CSRF protection)",
     },
+    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
 }
 _ACCESS_MARK = "_access_roles"
 _PATH_MARK = "routed_by_path"
+_VIEW_MARK = "view_name"
 
 
 class ServiceBlueprint(Blueprint):
@@ -54,19 +58,19 @@ class ServiceBlueprint(Blueprint):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._prepare_doc_cbks.append(_document_common_errors)
+        self._prepare_doc_cbks += [_document_common_errors, _name_operation]
 
     def route(self, rule: str, **kwargs):
-        """``Blueprint.route``, marking the views of a rule with path parameters (see above)."""
+        """``Blueprint.route``, marking each view with its name (its operationId comes from it)
+        and whether its rule has path parameters (see above)."""
         register = super().route(rule, **kwargs)
-        if "<" not in rule:
-            return register
 
         def decorator(view):
             methods = ([getattr(view, m.lower()) for m in self.HTTP_METHODS if hasattr(view, m.lower())]
                        if inspect.isclass(view) else [view])
+            marks = {_VIEW_MARK: view.__name__, **({_PATH_MARK: True} if "<" in rule else {})}
             for func in methods:
-                func._apidoc = {**getattr(func, "_apidoc", {}), _PATH_MARK: True}
+                func._apidoc = {**getattr(func, "_apidoc", {}), **marks}
             return register(view)
 
         return decorator
@@ -153,6 +157,7 @@ class ServiceBlueprint(Blueprint):
             if scheme_name not in spec.components.security_schemes:
                 spec.components.security_scheme(scheme_name, scheme)
         super().register_views_in_doc(api, app, spec, name=name, parameters=parameters)
+        _refuse_duplicate_operation_ids(spec.to_dict().get("paths", {}))
 
 
 def _document_common_errors(doc: dict, doc_info: dict, *, method: str, **_kwargs) -> dict:
@@ -179,6 +184,26 @@ def _document_common_errors(doc: dict, doc_info: dict, *, method: str, **_kwargs
         if status not in documented:
             responses[status] = http.HTTPStatus(status).name
     return doc
+
+
+def _name_operation(doc: dict, doc_info: dict, *, method: str, **_kwargs) -> dict:
+    """The operationId by the rule of ``app.common.operation_ids`` (``@blp.doc`` may set another)."""
+    doc["operationId"] = operation_id(doc_info[_VIEW_MARK], method)
+    return doc
+
+
+def _refuse_duplicate_operation_ids(paths: dict) -> None:
+    """Two operations of one name would be one method of a generated client: refuse to start."""
+    seen: dict[str, str] = {}
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            name = operation.get("operationId") if isinstance(operation, dict) else None
+            if name is None:
+                continue
+            if name in seen:
+                raise ValueError(f"operationId {name!r} names both {seen[name]} and "
+                                 f"{method.upper()} {path}: add a name to app/common/operation_ids.py")
+            seen[name] = f"{method.upper()} {path}"
 
 
 def _documenting_only(decorator: Callable) -> Callable:

@@ -20,6 +20,7 @@ from app.common import events
 from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError
+from app.common.reasons import decline_reason
 from app.extensions import db
 from app.models import Booking, Payment
 from app.payments.errors import GatewayUnavailableError, PaymentDeclinedError
@@ -85,7 +86,7 @@ def process_payment(
     if payment.status == "failed":
         raise PaymentDeclinedError(
             payment.failure_message or "The payment was declined",
-            reason=payment.failure_code or "payment_declined",
+            reason=decline_reason(payment.failure_code),
             details={"payment_id": payment.id, "decline_code": payment.failure_code,
                      "retryable": result.retryable, "booking_id": booking_id,
                      "booking_expires_at": _iso(payment.booking.expires_at)},
