@@ -270,7 +270,10 @@ class Config:
             "OPENAPI_JSON_PATH": "api/openapi.json",
             "OPENAPI_SWAGGER_UI_PATH": "docs",
             "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
-            "OPENAPI_SWAGGER_UI_CONFIG": {"persistAuthorization": True, "withCredentials": True},
+            # a filter box over the operations (by tag) and each operation's id (a generated
+            # client's method name) beside its path
+            "OPENAPI_SWAGGER_UI_CONFIG": {"persistAuthorization": True, "withCredentials": True,
+                                          "filter": True, "displayOperationId": True},
             "JSON_SORT_KEYS": False,
             "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024),
             # JSON bodies are refused (413) past this, before they are read; uploads keep the above.

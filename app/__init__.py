@@ -22,6 +22,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_metrics(app)
     register_extensions(app)
     register_blueprints(app)
+    register_demo_examples(app)
     register_security(app)
     register_commands(app)
     return app
@@ -94,11 +95,6 @@ def _spec_kwargs(app: Flask) -> dict[str, Any]:
                 "with the access token. Each operation lists the roles allowed in `x-roles`."
             ),
         },
-        "components": {
-            "securitySchemes": {
-                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
-            }
-        },
     }
 
 
@@ -117,6 +113,17 @@ def register_blueprints(app: Flask) -> None:
         module = import_module(f"app.{name}")
         for blueprint in module.blueprints():
             api.register_blueprint(blueprint)
+
+
+def register_demo_examples(app: Flask) -> None:
+    """In development, /api/openapi.json carries "Try it out" examples that work against the demo
+    data (app/demo_examples.py); ``OPENAPI_DEMO_EXAMPLES`` says otherwise. Never in production,
+    whose document keeps the schemas' neutral examples (and no demo password)."""
+    wanted = app.config.get("OPENAPI_DEMO_EXAMPLES", app.config["APP_ENV"] == "development")
+    if wanted and app.config["APP_ENV"] != "production" and "api-docs.openapi_json" in app.view_functions:
+        from app.demo_examples import serve_document
+
+        app.view_functions["api-docs.openapi_json"] = serve_document
 
 
 def register_security(app: Flask) -> None:
