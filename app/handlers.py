@@ -7,10 +7,15 @@ delivered by a worker (``app.common.outbox``), so none is lost with Redis or a w
 
 from __future__ import annotations
 
+from app.bookings.events import BookingCancelled, BookingConfirmedFree
 from app.common.events import Event
 from app.payments.events import PaymentCaptured, RefundSucceeded
+from app.scheduling.events import ShowtimeCancelled
 
 DURABLE_HANDLERS: dict[type[Event], tuple[str, ...]] = {
+    BookingCancelled: ("app.payments.tasks.refund_cancelled_booking",),
+    BookingConfirmedFree: ("app.payments.tasks.send_free_booking_confirmation",),
+    ShowtimeCancelled: ("app.payments.tasks.refund_showtime_bookings",),
     PaymentCaptured: (
         "app.payments.tasks.issue_invoice_document",
         "app.payments.tasks.send_booking_confirmation",

@@ -14,10 +14,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
+from app.bookings.events import BookingCancelled, BookingConfirmedFree
 from app.bookings.holds import Hold, claim_hold, ensure_on_sale, find_hold, release_locks
 from app.bookings.integrity import violated_constraint
 from app.bookings.inventory import forget_sold_mirror, sell, unsell
 from app.bookings.references import new_reference, normalise_reference
+from app.common import events
 from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access, ensure_owner
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError
@@ -58,12 +60,9 @@ def confirm_booking(principal: Principal, hold_id: str) -> Booking:
         release_locks(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
         raise
     sell(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
-    booking = db.session.get(Booking, booking_id)
-    if created and booking.status == "confirmed":
-        from app.payments.notifications import send_free_booking_confirmation
-
-        send_free_booking_confirmation(booking.id)
-    return booking
+    if created:
+        events.dispatch_committed()  # a free booking's confirmation e-mail
+    return db.session.get(Booking, booking_id)
 
 
 def _write_booking(hold: Hold) -> tuple[int, bool]:
@@ -99,6 +98,7 @@ def _write_booking(hold: Hold) -> tuple[int, bool]:
                 # Nothing to pay, so nothing to wait for: the promo code that made it free is
                 # used now, as a payment would have used it.
                 redeem_promo(booking)
+                events.record(BookingConfirmedFree(booking.id))
             booking_id = booking.id
             db.session.commit()
             return booking_id, True
@@ -124,7 +124,7 @@ def _write_booking(hold: Hold) -> tuple[int, bool]:
 
 def cancel_booking(principal: Principal, booking_id: int) -> Booking:
     """Cancel a booking: its seats are free at once, and what was paid is recorded as due and
-    paid back by a worker (``jobs.refund_booking``) right after the commit.
+    paid back by a worker after the commit (``BookingCancelled``'s handler, through the outbox).
 
     Customers may cancel a paid booking until the cinema's refund cut-off before the show
     (full refund); staff of the cinema may cancel until the show starts.
@@ -150,14 +150,11 @@ def cancel_booking(principal: Principal, booking_id: int) -> Booking:
         refund_due = booking.total_minor - booking.refunded_minor
     reason = "staff" if acting_as == "staff" else "customer"
     mark_cancelled(booking, reason=reason, refund_due_minor=refund_due)
+    events.record(BookingCancelled(booking.id))
     db.session.commit()
     free_seats_of([booking])
-    if refund_due:
-        # The money goes back from a worker: a slow gateway never holds up the cancellation.
-        from workers import jobs
-        from workers.queues import enqueue
-
-        enqueue("default", jobs.refund_booking, booking.id)
+    # The money goes back from a worker: a slow gateway never holds up the cancellation.
+    events.dispatch_committed()
     return booking
 
 

@@ -6,9 +6,10 @@ network call means two refunds racing on one booking can never together exceed w
 paid (the ``refund_bounded`` checks are the last line), and a crash between the steps leaves
 a pending refund that is retried with the same key instead of being paid twice.
 
-Seam with the bookings service (which owns cancellation): inside its cancel transaction it
-calls :func:`record_refund_due`, and after committing :func:`refund_booking` (or enqueues
-``workers.jobs.refund_booking``) to pay out what is due.
+Seam with the bookings and scheduling services (which own cancellation): their cancel
+transaction records what is due on the booking and a ``BookingCancelled`` or
+``ShowtimeCancelled`` event; its outbox handler (``app.payments.tasks``) pays it out here
+after the commit.
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ crash between sending and recording can repeat; it is never lost).
 
 from __future__ import annotations
 
-from app.payments import notifications
+from app.extensions import db
+from app.payments import notifications, refunds
+from app.payments.errors import NothingToRefundError
 from app.payments.invoices import invoice_pdf, issue_credit_note, issue_invoice
 
 
@@ -31,3 +33,23 @@ def send_booking_confirmation(payment_id: int) -> None:
 
 def send_refund_notice(refund_id: int) -> None:
     notifications.send_refund_notice(refund_id)
+
+
+def send_free_booking_confirmation(booking_id: int) -> None:
+    notifications.send_free_booking_confirmation(booking_id)
+
+
+def refund_cancelled_booking(booking_id: int) -> int | None:
+    """Pay out what a cancelled booking is due; returns the refund's id, or None when nothing
+    is (an unpaid booking, or a refund already made by an earlier delivery)."""
+    try:
+        return refunds.refund_booking(booking_id, actor=None, reason="booking_cancelled").id
+    except NothingToRefundError:
+        db.session.rollback()
+        return None
+
+
+def refund_showtime_bookings(showtime_id: int) -> list[int]:
+    """Refund in full every paid booking of a cancelled showtime; returns the refunds made now
+    (none when an earlier delivery made them)."""
+    return refunds.refund_showtime_bookings(showtime_id)

@@ -17,6 +17,7 @@ from app.bookings.holds import drop_showtime_holds
 from app.bookings.integrity import violated_constraint
 from app.bookings.seatmap import invalidate_seat_map
 from app.bookings.service import ACTIVE_STATUSES, free_seats_of, mark_cancelled
+from app.common import events
 from app.common.access import Principal, ensure_cinema_access
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError, ValidationError
@@ -24,6 +25,7 @@ from app.common.rows import get_or_404
 from app.extensions import db
 from app.models import Booking, BookingSeat, Cinema, Movie, Screen, Showtime
 from app.scheduling.availability import describe, ensure_screen_free, overlapping_showtime
+from app.scheduling.events import ShowtimeCancelled
 from app.scheduling.queries import invalidate_schedule
 
 OVERLAP_CONSTRAINT = "ex_showtimes_screen_no_overlap"
@@ -95,15 +97,12 @@ def cancel_showtime(principal: Principal, showtime_id: int) -> CancelledShowtime
         refund = booking.total_minor - booking.refunded_minor if booking.status == "confirmed" else 0
         mark_cancelled(booking, reason="showtime_cancelled", refund_due_minor=refund)
         refund_total += refund
+    events.record(ShowtimeCancelled(showtime.id))
     db.session.commit()
     free_seats_of(bookings)
     drop_showtime_holds(showtime.id)
     invalidate_schedule(db.session.get(Cinema, showtime.cinema_id), showtime.starts_at)
-    if refund_total:
-        from workers import jobs
-        from workers.queues import enqueue
-
-        enqueue("default", jobs.refund_showtime_bookings, showtime.id)
+    events.dispatch_committed()  # the refunds, from a worker
     return CancelledShowtime(showtime=showtime, bookings_cancelled=len(bookings),
                              refund_due_minor=refund_total)
 

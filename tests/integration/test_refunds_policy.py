@@ -9,9 +9,9 @@ from app.common import clock
 from app.common.clock import now
 from app.extensions import db, redis_client
 from app.models import Booking, BookingSeat, Invoice, Payment, Refund
+from app.payments import tasks
 from app.payments.refunds import record_refund_due, refund_booking
 from tests.payments_support import paid_booking, pending_booking
-from workers import jobs
 
 URL = "/api/payments/refund"
 
@@ -141,7 +141,7 @@ def test_the_bookings_cancel_seam_pays_out_what_the_policy_made_due(client, fact
     for seat in booking.seats:
         seat.active = False
     db.session.commit()
-    refund = jobs.refund_booking(booking.id)
+    refund = tasks.refund_cancelled_booking(booking.id)
 
     booking, payment = _reload(booking, payment)
     assert db.session.get(Refund, refund).amount_minor == 1700
@@ -162,10 +162,10 @@ def test_cancelling_a_showtime_refunds_all_its_bookings_through_a_job(client, fa
     showtime.status, showtime.cancelled_at = "cancelled", now()
     db.session.commit()
 
-    refunded = jobs.refund_showtime_bookings(showtime.id)
+    refunded = tasks.refund_showtime_bookings(showtime.id)
 
     assert len(refunded) == 2
-    assert jobs.refund_showtime_bookings(showtime.id) == []
+    assert tasks.refund_showtime_bookings(showtime.id) == []
     db.session.expire_all()
     for booking, paid in ((first, 2000), (second, 1000)):
         booking = db.session.get(Booking, booking.id)
