@@ -1,7 +1,8 @@
-"""Thin RQ jobs: take ids, load from the database, call a service or library, write back.
+"""The recurring table's entries (``workers/periodic.py``): thin calls into the services.
 
-They run inside an application context (``workers.worker``) or, in the embedded default,
-inside the API process that enqueued them.
+Work a service starts lives beside it (``app/<service>/tasks.py``, or the service function
+itself) and is enqueued by dotted name through ``app.common.tasks.launch_task``; only the
+cron entries stay here. They run inside an application context (``workers.worker``).
 """
 
 from __future__ import annotations
@@ -38,20 +39,6 @@ def expire_unpaid_bookings() -> int:
     return expire()
 
 
-def refund_booking(booking_id: int, reason: str = "booking_cancelled") -> int:
-    """Pay out what a cancelled booking is due (the bookings service enqueues this)."""
-    from app.payments.refunds import refund_booking as refund
-
-    return refund(booking_id, actor=None, reason=reason).id
-
-
-def refund_showtime_bookings(showtime_id: int) -> list[int]:
-    """Refund every paid booking of a cancelled showtime in full; safe to run again."""
-    from app.payments.refunds import refund_showtime_bookings as refund_all
-
-    return refund_all(showtime_id)
-
-
 def retry_pending_refunds() -> list[int]:
     """Resend refunds the gateway left unanswered (same idempotency keys: never paid twice)."""
     from app.payments.refunds import retry_pending_refunds as retry
@@ -78,13 +65,6 @@ def purge_idempotency_records() -> int:
     from app.payments.idempotency import purge_idempotency_records as purge
 
     return purge()
-
-
-def run_schedule_optimisation(run_id: str) -> dict:
-    """Solve one schedule-generation run and write its showtimes (see app.scheduling.generation)."""
-    from app.scheduling.generation import run_generation
-
-    return run_generation(run_id)
 
 
 def reprice_upcoming_showtimes() -> dict[str, int]:

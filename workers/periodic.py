@@ -1,6 +1,6 @@
 """Recurring jobs, loaded by RQ's cron scheduler: ``rq cron workers/periodic.py --url $REDIS_URL``.
 
-Each entry names a thin job of ``workers.jobs``; jobs are idempotent, so a run that
+Each entry names a thin job of ``workers.jobs`` that calls its service; jobs are idempotent, so a run that
 overlaps the previous one changes nothing more.
 """
 

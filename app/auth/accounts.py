@@ -14,6 +14,7 @@ from app.auth.sessions import publish_revocation, revoke_all_sessions
 from app.common.clock import now
 from app.common.errors import ConflictError, ValidationError
 from app.common.rows import get_or_404
+from app.common.tasks import launch_task
 from app.extensions import db
 from app.models import User
 
@@ -51,9 +52,7 @@ def request_password_reset(email: str) -> None:
     The request itself only queues :func:`send_password_reset`, whatever the address: the same
     work, so neither its answer nor its time tells whether an account uses the address.
     """
-    from workers.queues import enqueue
-
-    enqueue("default", send_password_reset, normalise_email(email))
+    launch_task("default", "app.auth.accounts.send_password_reset", normalise_email(email))
 
 
 def send_password_reset(email: str) -> None:

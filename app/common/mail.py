@@ -14,17 +14,17 @@ from email.message import EmailMessage
 from flask import current_app
 
 from app.common.logging import redact_link_secrets
+from app.common.tasks import launch_task
 
 log = logging.getLogger("cinemaos.mail")
 
 
 def queue_email(to: str, subject: str, body: str) -> None:
     """Send later, from a worker: a slow mail server never slows an API request."""
-    from workers.queues import enqueue
-
     # RQ logs each job's description, by default its call with the arguments: the body (which
     # may hold a one-time token) and the address stay out of the worker's log.
-    enqueue("default", deliver_email, to, subject, body, description=f"e-mail: {subject}")
+    launch_task("default", "app.common.mail.deliver_email", to, subject, body,
+                description=f"e-mail: {subject}")
 
 
 def deliver_email(to: str, subject: str, body: str) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from app.common.access import Principal, ensure_cinema_access
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError, ValidationError
+from app.common.tasks import launch_task
 from app.extensions import db
 from app.models import Cinema, Movie, OptimisationRun
 from app.scheduling.instance import Horizon, build_instance, proposal, write_schedule
@@ -60,10 +61,8 @@ def request_generation(principal: Principal, *, cinema_id: int, start_date: date
                           status="queued", created_by_id=principal.id)
     db.session.add(run)
     db.session.commit()
-    from workers.jobs import run_schedule_optimisation
-    from workers.queues import enqueue
-
-    job = enqueue("schedule", run_schedule_optimisation, run.id, job_id=f"schedule-{run.id}")
+    job = launch_task("schedule", "app.scheduling.generation.run_generation", run.id,
+                      job_id=f"schedule-{run.id}")
     run = db.session.get(OptimisationRun, run.id)
     if run.rq_job_id is None:
         run.rq_job_id = job.id

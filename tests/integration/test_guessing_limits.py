@@ -115,17 +115,19 @@ def test_registration_keeps_its_contract_behind_the_limit(client, factory):
 
 def test_forgot_password_does_the_same_work_for_known_and_unknown_addresses(client, factory, monkeypatch):
     """The request only queues a job, whatever the address; the job alone looks the account up."""
-    from workers import queues
+    from app.auth import accounts
+    from app.common import mail
 
     factory.user(email="known@example.test")
     queued = []
-    real_enqueue = queues.enqueue
+    real_launch = accounts.launch_task
 
-    def spy(queue_name, func, *args, **kwargs):
-        queued.append((queue_name, func.__name__, args))
-        return real_enqueue(queue_name, func, *args, **kwargs)
+    def spy(queue_name, task, *args, **kwargs):
+        queued.append((queue_name, task.rsplit(".", 1)[-1], args))
+        return real_launch(queue_name, task, *args, **kwargs)
 
-    monkeypatch.setattr(queues, "enqueue", spy)
+    monkeypatch.setattr(accounts, "launch_task", spy)
+    monkeypatch.setattr(mail, "launch_task", spy)
     known = post(client, "/api/auth/forgot-password", {"email": "Known@Example.test"})
     first = list(queued)
     queued.clear()

@@ -101,7 +101,7 @@ def test_in_development_the_mail_log_keeps_the_link_to_follow(app, monkeypatch):
 def test_the_worker_logs_an_e_mail_job_by_its_subject_only(app, monkeypatch):
     """RQ logs each job's description; by default that is the call with the body in it."""
     queued = []
-    monkeypatch.setattr("workers.queues.enqueue", lambda *args, **kwargs: queued.append((args, kwargs)))
+    monkeypatch.setattr("app.common.mail.launch_task", lambda *args, **kwargs: queued.append((args, kwargs)))
 
     with app.test_request_context():
         send_password_reset_email("ada@example.org", RAW_TOKEN)
