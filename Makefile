@@ -44,6 +44,7 @@ testdb: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 ## make test: lint, create the test database if missing, run every test layer
 test: lint testdb
