@@ -87,15 +87,18 @@ def register_extensions(app: Flask) -> None:
 
 
 def _spec_kwargs(app: Flask) -> dict[str, Any]:
-    return {
-        "info": {
-            "description": (
-                "CinemaOS back office: catalogue, schedules, seat holds, bookings, pricing and "
-                "payments. Authenticate with `POST /api/auth/login` and press **Authorize** "
-                "with the access token. Each operation lists the roles allowed in `x-roles`."
-            ),
-        },
-    }
+    description = (
+        "CinemaOS back office: catalogue, schedules, seat holds, bookings, pricing and "
+        "payments. Authenticate with `POST /api/auth/login` and press **Authorize** "
+        "with the access token. Each operation lists the roles allowed in `x-roles`."
+    )
+    if _demo_examples_wanted(app):
+        description += (
+            "\n\nThe examples are the demo data's (`flask seed-demo`): *Try it out* on login "
+            "signs in the demo customer, and each example names what exists now (reload the "
+            "page after a step: your hold, booking and payment appear in the next examples)."
+        )
+    return {"info": {"description": description}}
 
 
 def register_blueprints(app: Flask) -> None:
@@ -119,11 +122,15 @@ def register_demo_examples(app: Flask) -> None:
     """In development, /api/openapi.json carries "Try it out" examples that work against the demo
     data (app/demo_examples.py); ``OPENAPI_DEMO_EXAMPLES`` says otherwise. Never in production,
     whose document keeps the schemas' neutral examples (and no demo password)."""
-    wanted = app.config.get("OPENAPI_DEMO_EXAMPLES", app.config["APP_ENV"] == "development")
-    if wanted and app.config["APP_ENV"] != "production" and "api-docs.openapi_json" in app.view_functions:
+    if _demo_examples_wanted(app) and "api-docs.openapi_json" in app.view_functions:
         from app.demo_examples import serve_document
 
         app.view_functions["api-docs.openapi_json"] = serve_document
+
+
+def _demo_examples_wanted(app: Flask) -> bool:
+    wanted = app.config.get("OPENAPI_DEMO_EXAMPLES", app.config["APP_ENV"] == "development")
+    return bool(wanted) and app.config["APP_ENV"] != "production"
 
 
 def register_security(app: Flask) -> None:

@@ -371,6 +371,9 @@ _EXAMPLES: dict[str, Callable[[Demo], Request]] = {
     "updatePromoCode": _promo,
     "deletePromoCode": _promo,
     "getPriceHistory": lambda d: {"path": {"showtime_id": d.showtime.id}},
+    "getCinemaGuardRails": lambda d: {"path": {"cinema_id": d.cinema.id}},
+    "updateCinemaGuardRails": lambda d: {"path": {"cinema_id": d.cinema.id}, "body": {
+        "category_bounds": [], "max_daily_change_bp": 1500, "no_rise_hours": 4, "only_fall": False}},
     "freezePrice": lambda d: {"path": {"showtime_id": d.showtime.id}, "body": {"frozen": False}},
     # payments
     "processPayment": _pay,

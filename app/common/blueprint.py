@@ -58,7 +58,8 @@ class ServiceBlueprint(Blueprint):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._prepare_doc_cbks += [_document_common_errors, _name_operation]
+        # The name reads the response schemas before flask-smorest's callbacks turn them into refs.
+        self._prepare_doc_cbks = [_name_operation, *self._prepare_doc_cbks, _document_common_errors]
 
     def route(self, rule: str, **kwargs):
         """``Blueprint.route``, marking each view with its name (its operationId comes from it)
@@ -188,8 +189,19 @@ def _document_common_errors(doc: dict, doc_info: dict, *, method: str, **_kwargs
 
 def _name_operation(doc: dict, doc_info: dict, *, method: str, **_kwargs) -> dict:
     """The operationId by the rule of ``app.common.operation_ids`` (``@blp.doc`` may set another)."""
-    doc["operationId"] = operation_id(doc_info[_VIEW_MARK], method)
+    doc["operationId"] = operation_id(doc_info[_VIEW_MARK], method, answers_list=_answers_list(doc_info))
     return doc
+
+
+def _answers_list(doc_info: dict) -> bool:
+    """Whether the operation's success is a list, or a page of one (a schema with ``items``)."""
+    if doc_info.get("pagination"):
+        return True
+    responses = doc_info.get("response", {}).get("responses", {})
+    schemas = [response.get("schema") for code in doc_info.get("success_status_codes", [])
+               for response in responses.get(code, []) if isinstance(response, dict)]
+    return any(getattr(schema, "many", False) or "items" in getattr(schema, "fields", {})
+               for schema in schemas)
 
 
 def _refuse_duplicate_operation_ids(paths: dict) -> None:

@@ -3,10 +3,10 @@
 One rule, from the view's name and the HTTP method (``ServiceBlueprint`` applies it):
 
 - a function view is named for what it does: ``forgot_password`` -> ``forgotPassword``;
-- a view of one resource (``MovieById``, ``AgeRatingByCode``): ``getMovie``, ``updateMovie``
-  (PUT and PATCH), ``deleteMovie``;
-- a view of a collection (a plural name, ``Movies``): ``listMovies``, ``createMovie``;
-- any other view names one thing: ``SeatMap`` -> ``getSeatMap``.
+- a view class is named for what it serves, less a ``By...`` suffix (``MovieById`` -> ``Movie``):
+  GET gets it (``getMovie``, ``getSeatMap``), or lists it when it answers a list or a page of
+  one (``listMovies``); PUT and PATCH update it (``updateMovie``), DELETE deletes it; POST
+  creates one of it, a plural name made singular (``Movies`` -> ``createMovie``).
 
 Where the rule reads badly (views named for a verb, or whose name leaves out what they hold) the
 table below says the name; a view may also set its own with ``@blp.doc(operationId=...)``.
@@ -46,12 +46,13 @@ OVERRIDES = {
     "GatewayWebhook.post": "receiveGatewayWebhook",
 }
 
-_WRITE_VERBS = {"post": "create", "put": "update", "patch": "update", "delete": "delete"}
+_WRITE_VERBS = {"put": "update", "patch": "update", "delete": "delete"}
 _ONE_RESOURCE = re.compile(r"(?P<noun>\w+)By[A-Z]\w*")
 
 
-def operation_id(view_name: str, method: str) -> str:
-    """The operationId of ``method`` (lower case) on the view named ``view_name``."""
+def operation_id(view_name: str, method: str, *, answers_list: bool = False) -> str:
+    """The operationId of ``method`` on the view named ``view_name``; ``answers_list`` says
+    whether its success is a list (or a page of one)."""
     method = method.lower()
     override = OVERRIDES.get(f"{view_name}.{method}")
     if override:
@@ -59,10 +60,10 @@ def operation_id(view_name: str, method: str) -> str:
     if view_name[:1].islower():
         first, *rest = view_name.removesuffix("_view").split("_")
         return first + "".join(word.title() for word in rest)
-    verb = "get" if method == "get" else _WRITE_VERBS[method]
     one = _ONE_RESOURCE.fullmatch(view_name)
-    if one:
-        return verb + one["noun"]
-    if view_name.endswith("s"):
-        return "list" + view_name if method == "get" else verb + view_name.removesuffix("s")
-    return verb + view_name
+    noun = one["noun"] if one else view_name
+    if method == "get":
+        return ("list" if answers_list else "get") + noun
+    if method == "post":
+        return "create" + noun.removesuffix("s")
+    return _WRITE_VERBS[method] + noun

@@ -129,7 +129,7 @@ class GenerateOptionsSchema(ma.Schema):
     grid_minutes = Integer(minimum=5, maximum=30, validate=validate.OneOf((5, 10, 15, 30)),
                            metadata=_meta("Start times lie on this grid (default 5)", 5))
     family_last_start = Text(max_length=5, validate=validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$"),
-                             metadata=_meta("Latest start of G/PG films (default 20:00)"))
+                             metadata=_meta("Latest start of G/PG films (default 20:00)", "20:00"))
     stagger_max_starts = Integer(minimum=1, maximum=20, metadata=_meta(
         "At most this many starts across the cinema ...", 2))
     stagger_window_minutes = Integer(minimum=5, maximum=60, metadata=_meta(

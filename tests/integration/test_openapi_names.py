@@ -136,5 +136,5 @@ def test_two_operations_of_one_name_refuse_to_start():
     app.config.update(API_TITLE="t", API_VERSION="1", OPENAPI_VERSION="3.0.3")
     api = CinemaApi(app)
     api.register_blueprint(service("first"))
-    with pytest.raises(ValueError, match="'listThings' names both GET /first/things and GET /second/things"):
+    with pytest.raises(ValueError, match="'getThings' names both GET /first/things and GET /second/things"):
         api.register_blueprint(service("second"))

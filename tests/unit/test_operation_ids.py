@@ -7,23 +7,25 @@ import pytest
 from app.common.operation_ids import operation_id
 
 
-@pytest.mark.parametrize(("view", "method", "expected"), [
-    ("forgot_password", "post", "forgotPassword"),
-    ("reset_password_view", "post", "resetPassword"),
-    ("login", "post", "login"),
-    ("me", "get", "getCurrentUser"),  # the table: "getMe" reads badly
-    ("MovieById", "get", "getMovie"),
-    ("MovieById", "put", "updateMovie"),
-    ("UserById", "patch", "updateUser"),
-    ("AgeRatingByCode", "delete", "deleteAgeRating"),
-    ("Movies", "get", "listMovies"),
-    ("Movies", "post", "createMovie"),
-    ("ScreenClosures", "post", "createScreenClosure"),
-    ("SeatMap", "get", "getSeatMap"),
-    ("MoviePoster", "delete", "deleteMoviePoster"),
-    ("Holds", "post", "holdSeats"),
-    ("BookingById", "delete", "cancelBooking"),
-    ("Rules", "get", "listPricingRules"),
+@pytest.mark.parametrize(("view", "method", "answers_list", "expected"), [
+    ("forgot_password", "post", False, "forgotPassword"),
+    ("reset_password_view", "post", False, "resetPassword"),
+    ("login", "post", False, "login"),
+    ("me", "get", False, "getCurrentUser"),  # the table: "getMe" reads badly
+    ("MovieById", "get", False, "getMovie"),
+    ("MovieById", "put", False, "updateMovie"),
+    ("UserById", "patch", False, "updateUser"),
+    ("AgeRatingByCode", "delete", False, "deleteAgeRating"),
+    ("Movies", "get", True, "listMovies"),
+    ("Movies", "post", False, "createMovie"),
+    ("ScreenClosures", "post", False, "createScreenClosure"),
+    ("SeatMap", "get", False, "getSeatMap"),
+    ("CinemaGuardRails", "get", False, "getCinemaGuardRails"),  # plural, yet one object
+    ("CinemaGuardRails", "put", False, "updateCinemaGuardRails"),
+    ("MoviePoster", "delete", False, "deleteMoviePoster"),
+    ("Holds", "post", False, "holdSeats"),
+    ("BookingById", "delete", False, "cancelBooking"),
+    ("Rules", "get", True, "listPricingRules"),
 ])
-def test_operation_id(view, method, expected):
-    assert operation_id(view, method) == expected
+def test_operation_id(view, method, answers_list, expected):
+    assert operation_id(view, method, answers_list=answers_list) == expected
