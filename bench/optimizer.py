@@ -2,13 +2,17 @@
 
 Prints one line per instance, then (last line) one JSON object::
 
-    {"instances": [{"screens", "days", "movies", "seconds", "revenue", "greedy_revenue",
-                    "bound", "gap", "status"}, ...]}
+    {"instances": [{"seed", "screens", "days", "movies", "seconds", "revenue",
+                    "greedy_revenue", "bound", "lp_bound", "gap", "lp_gap", "days_proven",
+                    "status", "budget_unused"}, ...]}
 
-Revenue and bound are in minor units; the bound is the optimiser's proven upper bound and
+Revenue and bounds are in minor units; ``bound`` is the optimiser's proven upper bound and
 ``gap = (bound - revenue) / bound`` (every film has priority 1, so objective = revenue).
+``lp_bound``/``lp_gap`` are the LP relaxation's, before branching: the difference is
+relaxation slack that branch-and-price proved is not revenue. ``budget_unused`` is the
+share of the time limit left when the solver returned.
 
-    python bench/optimizer.py [--solver highs|cbc] [--time-limit 55] [--workers 2]
+    python bench/optimizer.py [--seeds 1-5] [--solver highs|cbc] [--time-limit 55] [--workers 2]
 """
 
 from __future__ import annotations
@@ -32,6 +36,15 @@ def _optimizer() -> ModuleType:
     return importlib.import_module("optimizer")
 
 
+def _seeds(text: str) -> list[int]:
+    """"3", "1-5" or "1,4,7"."""
+    seeds: list[int] = []
+    for part in text.split(","):
+        first, _, last = part.partition("-")
+        seeds += list(range(int(first), int(last or first) + 1))
+    return seeds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs")
@@ -39,30 +52,45 @@ def main() -> None:
                         help="seconds per instance (default 55, leaving room under a minute)")
     parser.add_argument("--workers", type=int, default=2,
                         help="blocks solved side by side (default 2: this machine's cores)")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seeds", type=_seeds, default=[1],
+                        help='instance seeds: "3", "1-5" or "1,4" (default 1)')
+    parser.add_argument("--screens", type=int, nargs="*", default=None,
+                        help="only the instances with these screen counts (default all)")
     args = parser.parse_args()
     opt = _optimizer()
     rows = []
-    for screens, days, movies in INSTANCES:
-        instance = opt.generate_instance(screens, days, movies, seed=args.seed)
-        began = time.perf_counter()
-        result = opt.solve(instance, solver=args.solver, time_limit=args.time_limit,
-                           workers=args.workers)
-        seconds = time.perf_counter() - began
-        broken = opt.violations(instance, result.shows)
-        uplift = result.revenue_minor / max(result.greedy_revenue_minor, 1) - 1
-        print(f"{screens:2d} screens x {days} days x {movies} films: {result.status}, "
-              f"revenue {result.revenue_minor / 100:,.2f}, greedy "
-              f"{result.greedy_revenue_minor / 100:,.2f} (+{uplift:.1%}), bound "
-              f"{(result.bound or 0) / 100:,.2f}, gap {result.gap or 0:.3%}, "
-              f"{len(result.shows)} shows, {seconds:.1f} s"
-              + (f", RULES BROKEN: {broken[:3]}" if broken else ""), flush=True)
-        rows.append({"screens": screens, "days": days, "movies": movies,
-                     "seconds": round(seconds, 2), "revenue": result.revenue_minor,
-                     "greedy_revenue": result.greedy_revenue_minor,
-                     "bound": None if result.bound is None else round(result.bound),
-                     "gap": None if result.gap is None else round(result.gap, 5),
-                     "status": result.status})
+    for seed in args.seeds:
+        for screens, days, movies in INSTANCES:
+            if args.screens and screens not in args.screens:
+                continue
+            instance = opt.generate_instance(screens, days, movies, seed=seed)
+            began = time.perf_counter()
+            result = opt.solve(instance, solver=args.solver, time_limit=args.time_limit,
+                               workers=args.workers)
+            seconds = time.perf_counter() - began
+            broken = opt.violations(instance, result.shows)
+            uplift = result.revenue_minor / max(result.greedy_revenue_minor, 1) - 1
+            lp_gap = (None if result.lp_bound is None
+                      else (result.lp_bound - result.objective) / result.lp_bound)
+            print(f"seed {seed} {screens:2d} screens x {days} days x {movies} films: "
+                  f"{result.status}, {seconds:.1f} s of {args.time_limit:g}, revenue "
+                  f"{result.revenue_minor / 100:,.2f} vs greedy "
+                  f"{result.greedy_revenue_minor / 100:,.2f} (+{uplift:.1%}), bound "
+                  f"{(result.bound or 0) / 100:,.2f}, gap {result.gap or 0:.3%} (LP bound "
+                  f"gap {lp_gap or 0:.3%}), days proven {len(result.days_proven)}/{days}, "
+                  f"{len(result.shows)} shows"
+                  + (f", RULES BROKEN: {broken[:3]}" if broken else ""), flush=True)
+            rows.append({
+                "seed": seed, "screens": screens, "days": days, "movies": movies,
+                "seconds": round(seconds, 2), "revenue": result.revenue_minor,
+                "greedy_revenue": result.greedy_revenue_minor,
+                "bound": None if result.bound is None else round(result.bound),
+                "lp_bound": None if result.lp_bound is None else round(result.lp_bound),
+                "gap": None if result.gap is None else round(result.gap, 5),
+                "lp_gap": None if lp_gap is None else round(lp_gap, 5),
+                "days_proven": len(result.days_proven), "status": result.status,
+                "budget_unused": round(max(0.0, 1 - seconds / args.time_limit), 3),
+            })
     print(json.dumps({"instances": rows}))
 
 

@@ -115,8 +115,8 @@ def containing_windows(per_window: np.ndarray, n_win: int) -> np.ndarray:
 
 def window_counts(buckets: np.ndarray, n_buckets: int, n_win: int) -> np.ndarray:
     """Shows per window, for shows in day-relative ``buckets`` (windows as in
-    ``window_peaks``)."""
-    return covered_buckets(np.bincount(buckets, minlength=n_buckets), n_win).sum(axis=-1)
+    ``window_peaks``): window ``w`` sums buckets ``w - n_win + 1 .. w``."""
+    return np.convolve(np.bincount(buckets, minlength=n_buckets), np.ones(n_win, dtype=np.int64))
 
 
 def allocate(buckets: np.ndarray, caps: np.ndarray, peaks: np.ndarray, n_win: int,
@@ -127,13 +127,15 @@ def allocate(buckets: np.ndarray, caps: np.ndarray, peaks: np.ndarray, n_win: in
     belongs to windows ``b .. b + n_win - 1`` of ``peaks``.
     """
     counts = window_counts(buckets, len(peaks) - n_win + 1, n_win)
-    remaining = peaks * pool_multiplier(counts, extra)
-    out = np.zeros(len(caps))
-    for i, (b, cap) in enumerate(zip(buckets, caps, strict=True)):
-        got = min(cap, remaining[b:b + n_win].min())
-        out[i] = got
-        remaining[b:b + n_win] -= got
-    return out
+    # Plain lists: a film-day has a handful of shows, too few for numpy to pay off.
+    remaining = (peaks * pool_multiplier(counts, extra)).tolist()
+    out = []
+    for b, cap in zip(buckets.tolist(), np.asarray(caps, dtype=float).tolist(), strict=True):
+        got = min(cap, *remaining[b:b + n_win])
+        out.append(got)
+        for w in range(b, b + n_win):
+            remaining[w] -= got
+    return np.array(out, dtype=float)
 
 
 def attendance(instance: Instance, shows: Sequence[ShowLike]) -> np.ndarray:

@@ -14,6 +14,8 @@ Every row is written as ``a x <= b`` so that duals ``w >= 0`` have one sign conv
 * ``carry[s,d,e,t]`` ``[screen-day (s,d) busy after point t of day e] + [screen-day (s,e)
   starts by t] <= 1``: where business days meet at midnight (``Space.carry``), the last
   show of a screen's day must end before the screen's next day begins
+* ``ShowRow``      a sum of one film-day's shows (weighted per screen and point) ``<= a``:
+  the decisions of branch-and-price (``optimizer.branching``), switched off between nodes
 
 Objective: ``sum priority * price * Y``. Under duals ``w`` a column's value is a sum over its
 shows plus, through the carry rows, terms for its first start and last end, so pricing is a
@@ -35,12 +37,13 @@ import numpy as np
 import pulp
 
 from optimizer.audience import containing_windows, covered_buckets
+from optimizer.highs_model import INF, PersistentModel
 from optimizer.model import MINUTES_PER_DAY, daily_minimum, week_days, weekly_minimum
 from optimizer.pricing import Column
 from optimizer.space import Space
 
 # PuLP passes each solver's own dual sign through; for "<=" rows of a maximisation CBC
-# reports w >= 0 and HiGHS -w.
+# reports w >= 0 and HiGHS -w (HiGHS's own interface, used for "highs", gives w).
 DUAL_SIGN = {"cbc": 1.0, "highs": -1.0}
 UNLIMITED = math.inf
 
@@ -54,6 +57,17 @@ class MasterSolution:
     objective: float
     lam: np.ndarray
     duals: np.ndarray
+
+
+@dataclass(frozen=True)
+class ShowRow:
+    """A row on one film-day's shows, ``sum alpha[s, p] * [show of the film on screen s at
+    point p] <= rhs``: a branching decision of ``optimizer.branching``."""
+
+    film: int
+    day: int
+    row: int
+    alpha: np.ndarray  # (screens, points) of the day
 
 
 def make_solver(name: str, time_limit: float | None, gap: float | None,
@@ -83,6 +97,11 @@ class Master:
         self.columns: list[tuple[int, Column]] = []
         self.col_rows: list[dict[int, float]] = []
         self._seen: set[tuple[int, Column]] = set()
+        self._model: PersistentModel | None = None
+        self._synced = 0
+        self.show_rows: list[ShowRow] = []
+        self.bounds: dict[int, tuple[float, float]] = {}  # columns not in [0, 1]
+        self._rows_of: dict[tuple[int, int], list[ShowRow]] = {}
         sp = space
         self.in_block = np.isin(np.arange(sp.n_days), np.array(days))
         self.conv = self._rows(sp.allowed.any(axis=(1, 2))
@@ -204,6 +223,10 @@ class Master:
             put(int(self.week_min[m, w]), -1.0)
             for row in self.stagger[sp.win_lo[d, p]:sp.win_hi[d, p]]:
                 put(int(row), 1.0)
+        s = k % sp.n_screens
+        for m, p in column:
+            for show_row in self._rows_of.get((m, d), ()):
+                put(show_row.row, float(show_row.alpha[s, p]))
         m, p = column[-1]
         end = int(sp.finish[k, m, p]) + d * MINUTES_PER_DAY
         for thresholds, rows in self.ends.get(k, ()):
@@ -240,8 +263,51 @@ class Master:
         allowed = sp.allowed[self.ks]
         cap = sp.cap_u[self.ks].reshape(len(days), sp.n_screens, sp.n_movies, sp.P)
         value = (link[:, None] * cap + (count.T[:, :, None] + shared)[:, None]
-                 - stagger[:, None, None, :]).reshape(allowed.shape)
-        return np.where(allowed, value, -np.inf)
+                 - stagger[:, None, None, :])
+        for show_row in self.show_rows:
+            if ext[show_row.row] > 0:
+                value[show_row.day - self.days.start, :, show_row.film, :] -= (
+                    ext[show_row.row] * show_row.alpha)
+        return np.where(allowed, value.reshape(allowed.shape), -np.inf)
+
+    # ----------------------------------------------------------------- branching rows
+    def add_show_row(self, film: int, day: int, alpha: np.ndarray, rhs: float) -> int:
+        """Add a ``ShowRow`` to every column and the HiGHS model; returns its row."""
+        sp = self.space
+        if self._model is not None:
+            self._highs_model()  # sync the columns first: they get the new row below
+        row = len(self.rhs)
+        self.rhs.append(float(rhs))
+        touched = []
+        for j, (k, column) in enumerate(self.columns):
+            if k // sp.n_screens != day:
+                continue
+            coef = sum(float(alpha[k % sp.n_screens, p]) for m, p in column if m == film)
+            if coef:
+                self.col_rows[j][row] = coef
+                touched.append((j, coef))
+        if self._model is not None:
+            self._model.add_row(rhs, [self._model.first + j for j, _ in touched],
+                                [c for _, c in touched])
+        show_row = ShowRow(film, day, row, alpha)
+        self.show_rows.append(show_row)
+        self._rows_of.setdefault((film, day), []).append(show_row)
+        return row
+
+    def set_bounds(self, columns: list[int], lower: float, upper: float) -> None:
+        """Force columns in (1, 1), out (0, 0) or leave them free (0, 1)."""
+        for j in columns:
+            self.bounds[j] = (lower, upper)
+            if (lower, upper) == (0.0, 1.0):
+                del self.bounds[j]
+        if self._model is not None:
+            self._highs_model()
+            self._model.set_bounds(columns, lower, upper)
+
+    def set_rhs(self, row: int, rhs: float) -> None:
+        self.rhs[row] = float(rhs)
+        if self._model is not None:
+            self._model.set_rhs(row, rhs)
 
     def path_terms(self, duals: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         """The carry rows' share of a column's value under ``duals``, as the ``first`` and
@@ -290,12 +356,51 @@ class Master:
               gap: float | None = None, start: list[int] | None = None) -> MasterSolution:
         """Solve the LP relaxation or the MIP over the current columns.
 
-        ``start`` (column indices) is handed to CBC as a MIP start; PuLP's HiGHS binding
-        has no warm start.
+        ``start`` (column indices) is the MIP start. HiGHS keeps the model between solves
+        (``optimizer.highs_model``); CBC gets it rebuilt through PuLP each time.
         """
+        if solver == "highs":
+            return self._solve_highs(integer, time_limit, gap, start)
+        return self._solve_pulp(solver, integer, time_limit, gap, start)
+
+    def _highs_model(self) -> PersistentModel:
+        if self._model is None:
+            weights = [0.0 if self.phase_one else float(self.space.weight[m])
+                       for m, _, _ in self.y_cells]
+            rows = [list(r) for r in self.y_rows]
+            coefs = [[1.0] * len(r) for r in rows]
+            upper = [float(u) for u in self.y_ub]
+            if self.phase_one:
+                artificial = self._minimum_rows().tolist()
+                weights += [-1.0] * len(artificial)
+                upper += [INF] * len(artificial)
+                rows += [[r] for r in artificial]
+                coefs += [[-1.0]] * len(artificial)
+            self._model = PersistentModel(self.rhs, weights, upper, rows, coefs)
+            self._synced = 0
+        if self._synced < len(self.col_rows):
+            self._model.add_columns(self.col_rows[self._synced:])
+            self._synced = len(self.col_rows)
+        return self._model
+
+    def _solve_highs(self, integer: bool, time_limit: float | None, gap: float | None,
+                     start: list[int] | None) -> MasterSolution:
+        model = self._highs_model()
+        values = None
+        if start is not None:
+            values = np.zeros(len(self.columns))
+            values[start] = 1.0
+        out = model.solve(integer=integer, time_limit=UNLIMITED if time_limit is None
+                          else time_limit, gap=gap, start=values)
+        return MasterSolution(found=out.found, proven=out.proven, objective=out.objective,
+                              lam=out.values, duals=out.duals)
+
+    def _solve_pulp(self, solver: str, integer: bool, time_limit: float | None,
+                    gap: float | None, start: list[int] | None) -> MasterSolution:
         prob = pulp.LpProblem("schedule", pulp.LpMaximize)
         cat = pulp.LpBinary if integer else pulp.LpContinuous
-        lam = [pulp.LpVariable(f"c{j}", 0, 1, cat) for j in range(len(self.columns))]
+        lam = [pulp.LpVariable(f"c{j}", *self.bounds.get(j, (0, 1)), cat)
+               for j in range(len(self.columns))]
         terms: list[list[tuple[pulp.LpVariable, float]]] = [[] for _ in self.rhs]
         for var, coef in zip(lam, self.col_rows, strict=True):
             for r, c in coef.items():

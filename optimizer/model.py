@@ -208,6 +208,12 @@ class ScheduleResult:
     ``seconds`` the wall-clock time of the run. ``warnings`` name what the schedule could
     not do although it is valid (a film that cannot be shown at all, kept shows that break
     a rule meant for new ones), in a manager's words.
+
+    What the gap is made of: ``lp_bound`` is the bound of the LP relaxation alone, before
+    branching; ``lp_bound - bound`` is slack of the relaxation that branch-and-price proved
+    is not revenue. ``days_proven`` are the days whose schedule is proven optimal (their
+    share of the gap is zero). What remains of the gap is, in unknown parts, revenue a
+    better schedule could still earn and slack the search has not yet disproved.
     """
 
     shows: tuple[Show, ...]
@@ -221,6 +227,8 @@ class ScheduleResult:
     greedy_revenue_minor: int
     message: str = ""
     warnings: tuple[str, ...] = ()
+    lp_bound: float | None = None
+    days_proven: tuple[int, ...] = ()
 
 
 def show_format(movie: Movie, screen: Screen) -> str | None:

@@ -1,4 +1,4 @@
-"""Revenue-maximising weekly schedule by column generation (price-and-branch).
+"""Revenue-maximising weekly schedule by column generation and branch-and-price.
 
 Why not one MIP: a binary per (film, screen, start) is 14 x 20 x 170 x 7 ~ 330k binaries
 with ~10^6 overlap rows for a week, and CBC stalls on a single 14-screen day. The rules
@@ -12,42 +12,51 @@ candidate show and the best sequence of every screen-day is a longest path over 
 (``optimizer.pricing``), exact and vectorised, so the LP over *all* sequences is solved
 without listing them.
 
-Days only interact through weekly distributor limits, so the horizon is cut into blocks:
-single days, or whole weeks when a film has a weekly limit. Blocks are independent
-problems, solved one after the other or side by side in ``workers`` threads
-(``optimizer.blocks``). Per block: (1) the greedy schedule gives the first columns and the
-baseline (a phase-one LP finds columns meeting the distributor minimums if greedy could
-not); (2) stabilised column generation until the bound is tight; (3) the MIP over the
-generated columns (CBC also gets the incumbent as a MIP start); (4) local search re-plans
-one or two screens at a time (``optimizer.polish``); (5) if the gap is small enough, every
-column whose reduced cost could still close it is enumerated and the MIP re-solved, which
-proves optimality (this succeeds on small instances).
+Days only interact through weekly distributor limits and across midnight, so the horizon
+is cut into blocks: single days, whole weeks when a film has a weekly limit, runs of days
+linked across midnight (``Space.links``). Blocks are independent problems worked on side
+by side by ``workers`` threads (``optimizer.blocks``), each in steps: (1) the greedy
+schedule gives the first columns and the baseline (a phase-one LP finds columns meeting
+the distributor minimums if greedy could not); (2) stabilised column generation until the
+bound is tight (the LP is kept alive in HiGHS, ``optimizer.highs_model``); (3) the MIP over
+the generated columns started from the incumbent, and local search re-planning one or two
+screens at a time (``optimizer.polish``); (4) a dive from the LP; (5) if the gap is small
+enough, every column whose reduced cost could still close it is enumerated and the MIP
+re-solved, which proves optimality; (6) then, until the time limit, rounds of
+branch-and-price that lower the bound (``optimizer.branching``), a large-neighbourhood
+search that re-plans a few screens together exactly, and more local search. Free workers
+always take the block whose bound is furthest above its schedule, so time goes where the
+gap is; the run ends early only when every block is proven or the whole schedule is
+within ``rel_gap`` of its bound.
 
-Bound: the sum over blocks of the best Lagrangian bound of the column generation
-(``Master.lagrangian``), which equals the LP relaxation of the full set-partitioning model
-once pricing finds no improving column (or the proven optimum after step 5). It bounds
-every schedule of the model, not just the generated columns. Expect gaps of 1-2.5 % on
-realistic weeks, mostly the LP relaxation's own slack (sharing makes revenue concave, and
-a fractional schedule spreads films more evenly than a real one can), not a weak
-schedule: on a 6-screen day HiGHS's branch-and-cut on the compact model proved the optimum
-0.08 % above our schedule while our bound was 2.0 % above it; on a 14-screen day (400 s)
-its best schedule was 0.2 % above ours and its own bound still 1.3 % above. The reported
-schedule is re-evaluated exactly with ``optimizer.audience``.
+Bound: the sum over blocks of the best bound each has proven: the Lagrangian bound of the
+column generation (``Master.lagrangian``; it equals the LP relaxation of the full
+set-partitioning model once pricing finds no improving column), lowered by branching to
+the best open node's, or the optimum once a block is proven. It bounds every schedule of
+the model, not just the generated columns. Much of the gap on realistic weeks is the LP
+relaxation's own slack (sharing makes revenue concave, and a fractional schedule spreads
+films more evenly than a real one can): on a 6-screen day HiGHS's branch-and-cut on the
+compact model proved the optimum 0.08 % above our schedule while the LP bound was 2.0 %
+above it. ``ScheduleResult.lp_bound`` keeps the relaxation's bound so that the slack
+branching has disproved can be told apart. The reported schedule is re-evaluated exactly
+with ``optimizer.audience``.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from optimizer.blocks import PROVEN_GAP, BlockOutcome, columns_of, run_block
+from optimizer.blocks import PROVEN_GAP, STAGES, Block, columns_of
 from optimizer.checks import InvalidInstance
 from optimizer.diagnosis import unschedulable_films
 from optimizer.greedy import GreedyResult, greedy_schedule, priced
 from optimizer.model import Instance, ScheduleResult, week_days
 from optimizer.space import Space
 from optimizer.validate import kept_show_exceptions
+from optimizer.wording import Names
 
 
 def _blocks(space: Space) -> list[range]:
@@ -63,27 +72,61 @@ def _blocks(space: Space) -> list[range]:
 
 
 def _run(space: Space, greedy: GreedyResult, solver: str, deadline: float, rel_gap: float,
-         workers: int) -> list[BlockOutcome]:
-    """Solve every block, ``workers`` at a time.
+         workers: int) -> list[Block]:
+    """Work on the blocks, ``workers`` at a time, until the time is spent or no block has
+    anything left worth doing (``Block.finished``; ``rel_gap`` over the whole schedule).
 
-    Threads suffice: the LP/MIP solvers release the GIL (HiGHS) or run as a separate
-    process (CBC), and they take most of the time. Each block gets an equal share of what
-    is left when it starts, counting the blocks that will run alongside it.
+    Each free worker takes the next block that has not got a schedule yet, otherwise the
+    block whose bound is furthest above its schedule (in money): time goes where the gap
+    is. Threads suffice: HiGHS releases the GIL and numpy does most of the rest.
     """
-    blocks = _blocks(space)
     start = columns_of(greedy.picks)
+    blocks = [Block(space, days, {k: c for k, c in start.items()
+                                  if k // space.n_screens in days},
+                    any(d in greedy.short_days for d in days)) for days in _blocks(space)]
     workers = max(1, min(workers, len(blocks)))
-    left = [len(blocks)]
+    share = (deadline - time.perf_counter()) * workers / len(blocks)
+    lock = threading.Lock()
+    busy: set[int] = set()
 
-    def one(days: range) -> BlockOutcome:
-        waves = -(-left[0] // workers)
-        left[0] -= 1
-        cols = {k: c for k, c in start.items() if k // space.n_screens in days}
-        return run_block(space, days, cols, any(d in greedy.short_days for d in days), solver,
-                         (deadline - time.perf_counter()) / waves, rel_gap)
+    def settled() -> bool:
+        if any(b.status != "ok" for b in blocks):
+            return True
+        if any(STAGES[b.stage] != "search" for b in blocks):
+            return False
+        upper = sum(b.upper for b in blocks)
+        return upper - sum(b.objective for b in blocks) <= rel_gap * max(abs(upper), 1.0)
+
+    def pick() -> int | None:
+        open_ = [i for i, b in enumerate(blocks) if i not in busy and not b.finished(rel_gap)]
+        fresh = [i for i in open_ if STAGES[blocks[i].stage] != "search"]
+        if fresh:
+            return fresh[0]
+        return max(open_, key=lambda i: blocks[i].upper - blocks[i].objective, default=None)
+
+    def work() -> None:
+        while time.perf_counter() < deadline:
+            with lock:
+                if settled():
+                    return
+                i = pick()
+                if i is None and not busy:
+                    return
+                if i is not None:
+                    busy.add(i)
+            if i is None:
+                time.sleep(0.01)  # the blocks left are in other workers' hands
+                continue
+            try:
+                blocks[i].step(solver, deadline, share, rel_gap)
+            finally:
+                with lock:
+                    busy.discard(i)
 
     with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(one, blocks))
+        for future in [pool.submit(work) for _ in range(workers)]:
+            future.result()
+    return blocks
 
 
 def _empty(status: str, started: float, message: str, greedy: int = 0,
@@ -99,9 +142,9 @@ def solve(instance: Instance, *, solver: str = "highs", time_limit: float = 60.0
     """Optimise ``instance``; bad data is reported in ``status``/``message``, not raised.
 
     ``solver``: "highs" or "cbc". ``time_limit``: wall-clock seconds for the whole run (a
-    solver call already running may overrun it slightly). ``rel_gap``: the MIP and column
-    generation stop once within that fraction of their bound. ``workers``: processes for
-    solving blocks side by side (needs a picklable forecast; otherwise runs in-process).
+    solver call already running may overrun it slightly); it is used in full unless every
+    block is proven optimal or the schedule is within ``rel_gap`` of its bound.
+    ``workers``: threads working on blocks side by side.
     """
     started = time.perf_counter()
     if solver not in ("highs", "cbc"):
@@ -117,17 +160,25 @@ def solve(instance: Instance, *, solver: str = "highs", time_limit: float = 60.0
         return _empty("infeasible", started, "kept shows cannot all run: " + "; ".join(clashes),
                       warnings=warnings)
     greedy = greedy_schedule(space)
-    outcomes = _run(space, greedy, solver, started + time_limit, rel_gap, workers)
+    blocks = _run(space, greedy, solver, started + time_limit, rel_gap, workers)
     for status in ("infeasible", "error"):
-        failed = [o.message for o in outcomes if o.status == status]
+        failed = [b.message for b in blocks if b.status == status]
         if failed:
             return _empty(status, started, "; ".join(failed), greedy.revenue_minor, warnings)
+    unsolved = [b for b in blocks if b.objective == -math.inf]
+    if unsolved:
+        names = Names(instance)
+        return _empty("error", started, "time ran out before a schedule meeting the "
+                      "distributor minimums was found for " + ", ".join(
+                          names.day(b.days.start) for b in unsolved),
+                      greedy.revenue_minor, warnings)
     fixed = [space.fixed_show(f) for f in instance.fixed]
     shows, revenue, objective = priced(space, fixed + [
-        space.show(k, m, p) for o in outcomes for k, col in o.schedule.items() for m, p in col])
-    total = sum(o.bound for o in outcomes)
+        space.show(k, m, p) for b in blocks for k, col in b.schedule.items() for m, p in col])
+    total = sum(b.upper for b in blocks)
     bound = max(total, objective) if math.isfinite(total) else None
     gap = None if bound is None else (bound - objective) / bound if bound > 0 else 0.0
+    root = sum(max(b.root_bound, b.objective) for b in blocks)
     return ScheduleResult(
         shows=tuple(sorted(shows, key=lambda s: (s.day, s.screen_id, s.start))),
         revenue_minor=revenue, visitors=float(sum(s.expected_visitors for s in shows)),
@@ -135,4 +186,5 @@ def solve(instance: Instance, *, solver: str = "highs", time_limit: float = 60.0
         objective=objective, bound=bound, gap=gap, seconds=time.perf_counter() - started,
         greedy_revenue_minor=greedy.revenue_minor,
         message="" if bound is not None else "no bound: time ran out before one was found",
-        warnings=tuple(warnings))
+        warnings=tuple(warnings), lp_bound=root if math.isfinite(root) else None,
+        days_proven=tuple(d for b in blocks if b.proven for d in b.days))

@@ -50,11 +50,24 @@ def _key(show: ShowRecord) -> tuple[str, str, int, int]:
     return show.movie_id, show.screen_id, show.day, show.start
 
 
+class _Where:
+    """A show's name in messages, formatted only if a message is made."""
+
+    def __init__(self, names: Names, show: ShowRecord) -> None:
+        self.names, self.show = names, show
+
+    def __format__(self, spec: str) -> str:
+        s = self.show
+        return self.names.show(s.movie_id, s.screen_id, s.day, s.start)
+
+
 def _show_rules(instance: Instance, show: ShowRecord, names: Names) -> list[str]:
     """Rules for placing one new show on its own."""
     rules = instance.rules
     movie, screen = names.movies.get(show.movie_id), names.screens.get(show.screen_id)
-    where = names.show(show.movie_id, show.screen_id, show.day, show.start)
+    # Named only when a rule is broken: checking valid schedules is the hot path of
+    # local search.
+    where = _Where(names, show)
     if movie is None or screen is None or not 0 <= show.day < instance.days:
         return [f"{where}: unknown film, screen or day"]
     out = []

@@ -20,7 +20,7 @@ from optimizer import (
     violations,
 )
 
-LIMIT = 4.0
+LIMIT = 2.0
 ROUND_THE_CLOCK = OpeningHours(0, 24 * 60)
 
 

@@ -20,7 +20,7 @@ from optimizer import (
     violations,
 )
 
-LIMIT = 3.0  # seconds: these instances are tiny
+LIMIT = 2.0  # seconds: these instances are tiny
 
 
 def _history(n: int, seed: int = 0) -> tuple[np.ndarray, ...]:

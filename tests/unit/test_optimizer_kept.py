@@ -17,7 +17,7 @@ from optimizer import (
     violations,
 )
 
-LIMIT = 4.0
+LIMIT = 2.0
 
 
 def _named(instance: Instance) -> Instance:

@@ -23,7 +23,7 @@ def test_overlapping_fixed_shows_make_the_instance_infeasible() -> None:
     movie, screen = base.movies[0], base.screens[0]
     clash = (FixedShow(movie.id, screen.id, 0, 15 * 60), FixedShow(movie.id, screen.id, 0,
                                                                    15 * 60 + 30))
-    result = solve(replace(base, fixed=clash), time_limit=10)
+    result = solve(replace(base, fixed=clash), time_limit=3)
     assert result.status == "infeasible"
     assert "overlaps" in result.message and result.shows == ()
 
@@ -33,7 +33,7 @@ def test_an_impossible_minimum_is_proven_infeasible() -> None:
     greedy_film = replace(base.movies[0], terms=DistributorTerms(min_per_day=12))
     instance = replace(base, movies=(greedy_film, *base.movies[1:]))
     assert not greedy(instance).feasible
-    result = solve(instance, time_limit=20)
+    result = solve(instance, time_limit=3)
     assert result.status == "infeasible", result.message
     assert "the distributor requires 12 shows" in result.message
 
@@ -47,7 +47,7 @@ def test_unusable_rules_and_unknown_solvers_are_invalid() -> None:
 
 def test_money_is_integer_and_adds_up() -> None:
     instance = generate_instance(3, 2, 5, seed=7)
-    result = solve(instance, time_limit=10)
+    result = solve(instance, time_limit=3)
     assert isinstance(result.revenue_minor, int)
     assert isinstance(result.greedy_revenue_minor, int)
     assert all(isinstance(s.expected_revenue_minor, int) for s in result.shows)
@@ -59,7 +59,7 @@ def test_weekly_limits_are_solved_as_one_block_and_respected() -> None:
     base = generate_instance(3, 7, 4, seed=11, rules=Rules(grid_minutes=15))
     capped = replace(base.movies[1], terms=DistributorTerms(max_per_week=5, max_per_day=2))
     instance = replace(base, movies=(base.movies[0], capped, *base.movies[2:]))
-    result = solve(instance, time_limit=20)
+    result = solve(instance, time_limit=3)
     assert result.status in ("optimal", "feasible")
     assert violations(instance, result.shows) == []
     assert Counter(s.movie_id for s in result.shows)[capped.id] <= 5
@@ -68,7 +68,7 @@ def test_weekly_limits_are_solved_as_one_block_and_respected() -> None:
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
 def test_parallel_blocks_give_a_valid_schedule(solver: str) -> None:
     instance = generate_instance(4, 3, 6, seed=2, rules=Rules(grid_minutes=15))
-    result = solve(instance, solver=solver, time_limit=6, workers=2)
+    result = solve(instance, solver=solver, time_limit=3, workers=2)
     assert result.status in ("optimal", "feasible")
     assert violations(instance, result.shows) == []
     assert result.bound is not None and result.bound >= result.objective
