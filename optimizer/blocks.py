@@ -128,7 +128,7 @@ class Block:
         return shows
 
     def evaluate(self, schedule: dict[int, Column]) -> float:
-        return priced(self.space, self.shows(schedule))[2]
+        return priced(self.space, self.shows(schedule)).objective
 
     def _offer(self, lam: np.ndarray) -> None:
         """Keep the MIP solution ``lam`` if it beats the incumbent."""

@@ -52,6 +52,8 @@ def _terms(name: str, terms: DistributorTerms) -> Iterable[str]:
     if terms.max_per_day is not None and terms.min_per_day > terms.max_per_day:
         yield (f"{name}: the distributor's daily minimum ({terms.min_per_day}) is above its "
                f"daily maximum ({terms.max_per_day})")
+    if not all(0.0 <= r <= 1.0 for r in terms.rent_by_week):
+        yield f"{name}: the film rent of each week must lie between 0 and 100 %"
     if terms.max_per_week is not None and terms.min_per_week > terms.max_per_week:
         yield (f"{name}: the distributor's weekly minimum ({terms.min_per_week}) is above its "
                f"weekly maximum ({terms.max_per_week})")
@@ -120,6 +122,8 @@ def structural_problems(instance: Instance) -> list[str]:
         out.append("there are no films to schedule")
     if not instance.days:
         out.append("the period to schedule has no days")
+    if instance.concession_per_visitor_minor < 0:
+        out.append("the concession spend per visitor cannot be negative")
     ids = [m.id for m in instance.movies]
     if len(set(ids)) < len(ids):
         out.append("two films share an id")

@@ -19,8 +19,10 @@ from optimizer.audience import attendance, containing_windows, pool_multiplier, 
 from optimizer.model import (
     MINUTES_PER_DAY,
     Instance,
+    Objective,
     Show,
     daily_minimum,
+    kept_per_visitor,
     week_days,
     weekly_minimum,
 )
@@ -37,6 +39,7 @@ class GreedyResult:
     shows: tuple[Show, ...]
     picks: tuple[tuple[int, int, int], ...]
     revenue_minor: int
+    kept_minor: int
     objective: float
     short_days: frozenset[int]  # days on which a distributor minimum could not be met
     message: str = ""
@@ -46,19 +49,34 @@ class GreedyResult:
         return not self.short_days
 
 
-def priced(space: Space, shows: list[Show]) -> tuple[tuple[Show, ...], int, float]:
-    """Fill in expected visitors and revenue; return shows, revenue, weighted objective."""
-    visitors = attendance(space.instance, shows)
+@dataclass(frozen=True)
+class Priced:
+    """A schedule with its money: gross revenue, what the cinema keeps, and the
+    (priority-weighted) objective the run maximises."""
+
+    shows: tuple[Show, ...]
+    revenue_minor: int
+    kept_minor: int
+    objective: float
+
+
+def priced(space: Space, shows: list[Show]) -> Priced:
+    """Fill in every show's expected visitors, revenue and what the cinema keeps."""
+    inst = space.instance
+    visitors = attendance(inst, shows)
     movie = np.array([space.movie_index[s.movie_id] for s in shows], dtype=np.int64)
-    price = np.array([space.instance.movies[m].price_minor for m in movie], dtype=float)
-    revenue = split_rounded(visitors * price)
+    day = np.array([s.day for s in shows], dtype=np.int64)
+    price = np.array([inst.movies[m].price_minor for m in movie], dtype=float)
+    kept = np.array([kept_per_visitor(inst, inst.movies[m], d) for m, d in zip(movie, day,
+                                                                               strict=True)])
+    revenue, kept_minor = split_rounded(visitors * price), split_rounded(visitors * kept)
     out = tuple(
         Show(movie_id=s.movie_id, screen_id=s.screen_id, day=s.day, start=s.start,
              format=s.format, expected_visitors=float(v), expected_revenue_minor=r,
-             fixed=s.fixed)
-        for s, v, r in zip(shows, visitors, revenue, strict=True)
+             fixed=s.fixed, expected_kept_minor=k)
+        for s, v, r, k in zip(shows, visitors, revenue, kept_minor, strict=True)
     )
-    return out, sum(revenue), float(visitors @ space.weight[movie])
+    return Priced(out, sum(revenue), sum(kept_minor), float(visitors @ space.weight[movie, day]))
 
 
 class _Day:
@@ -108,7 +126,7 @@ class _Day:
         left_at = self._room().min(axis=2)[:, sp.point_bucket[self.d]]  # (M, P)
         crowded = containing_windows(self.shows_in, sp.n_win).max(axis=2) >= self.crowd_limit
         left_at[crowded[:, sp.point_bucket[self.d]]] = -1.0
-        value = sp.weight[None, :, None] * np.minimum(self.cap_u, left_at[None])
+        value = sp.weight[None, :, self.d, None] * np.minimum(self.cap_u, left_at[None])
         ok = self.free & film_ok[None, :, None] & point_ok[None, None, :]
         value = np.where(ok, value, -1.0)
         if movie is not None:
@@ -175,15 +193,17 @@ def greedy_schedule(space: Space) -> GreedyResult:
             while (pick := day.best()) is not None:
                 day.place(*pick)
             picks += day.picks
-    shows, revenue, objective = priced(
+    money = priced(
         space, [space.fixed_show(f) for f in inst.fixed] + [space.show(*p) for p in picks])
     names = Names(inst)
     message = ", ".join(f"{names.film(movie)} on {names.day(d)}" for d, movie in short)
-    return GreedyResult(shows=shows, picks=tuple(picks), revenue_minor=revenue,
-                        objective=objective, short_days=frozenset(d for d, _ in short),
+    return GreedyResult(shows=money.shows, picks=tuple(picks),
+                        revenue_minor=money.revenue_minor, kept_minor=money.kept_minor,
+                        objective=money.objective, short_days=frozenset(d for d, _ in short),
                         message=f"distributor minimums not met: {message}" if short else "")
 
 
-def greedy(instance: Instance) -> GreedyResult:
-    """The greedy baseline of ``instance`` (raises ``ValueError`` on unusable rules)."""
-    return greedy_schedule(Space(instance))
+def greedy(instance: Instance, objective: str = Objective.GROSS) -> GreedyResult:
+    """The greedy baseline of ``instance`` (raises ``InvalidInstance``, a ``ValueError``,
+    on data it cannot use)."""
+    return greedy_schedule(Space(instance, Objective(objective)))

@@ -340,7 +340,7 @@ class Master:
         total += float(np.maximum(best_value[conv >= 0], 0.0).sum())
         pool = containing_windows(ext[self.pool], sp.n_win).sum(axis=3)
         m, d, b = self.y_cells.T
-        weight = np.zeros(len(m)) if self.phase_one else sp.weight[m]
+        weight = np.zeros(len(m)) if self.phase_one else sp.weight[m, d]
         reduced = weight - ext[self.link[m, d, b]] - pool[m, d, b]
         total += float(np.maximum(reduced, 0.0) @ self.y_ub)
         if self.phase_one and np.any(duals[self._minimum_rows()] > 1.0 + 1e-9):
@@ -365,8 +365,8 @@ class Master:
 
     def _highs_model(self) -> PersistentModel:
         if self._model is None:
-            weights = [0.0 if self.phase_one else float(self.space.weight[m])
-                       for m, _, _ in self.y_cells]
+            weights = [0.0 if self.phase_one else float(self.space.weight[m, d])
+                       for m, d, _ in self.y_cells]
             rows = [list(r) for r in self.y_rows]
             coefs = [[1.0] * len(r) for r in rows]
             upper = [float(u) for u in self.y_ub]
@@ -408,7 +408,8 @@ class Master:
         objective = []
         for i, ub in enumerate(self.y_ub):
             var = pulp.LpVariable(f"y{i}", 0, float(ub))
-            weight = 0.0 if self.phase_one else float(self.space.weight[self.y_cells[i][0]])
+            m, d, _ = self.y_cells[i]
+            weight = 0.0 if self.phase_one else float(self.space.weight[m, d])
             objective.append((var, weight))
             for r in self.y_rows[i]:
                 terms[r].append((var, 1.0))

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
 import numpy as np
 
@@ -74,6 +75,10 @@ class DistributorTerms:
     film is out: a daily minimum from the release day on, a weekly one on complete weeks
     (the rest of a partial week lies outside the horizon) starting on or after release.
     Maxima always bind, partial weeks included.
+
+    ``rent_by_week`` is the film rent: the distributor's share of the ticket revenue in the
+    first, second, ... week of the run counted from the release date (0.55 = 55 %); the
+    last entry holds for every later week, and none means no rent.
     """
 
     min_per_day: int = 0
@@ -81,6 +86,11 @@ class DistributorTerms:
     min_per_week: int = 0
     max_per_week: int | None = None
     min_screen_capacity: int = 0
+    rent_by_week: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Callers build terms from stored JSON, where the weeks arrive as a list.
+        object.__setattr__(self, "rent_by_week", tuple(float(r) for r in self.rent_by_week))
 
 
 @dataclass(frozen=True)
@@ -163,7 +173,10 @@ class Rules:
 
 @dataclass(frozen=True)
 class Instance:
-    """Everything one scheduling run needs; ``hours`` has one entry per horizon day."""
+    """Everything one scheduling run needs; ``hours`` has one entry per horizon day.
+
+    ``concession_per_visitor_minor`` is what a visitor is expected to spend at the
+    concessions, for the objective "kept" (``Objective``)."""
 
     start_date: date
     screens: tuple[Screen, ...]
@@ -172,6 +185,7 @@ class Instance:
     forecast: Forecast
     rules: Rules = field(default_factory=Rules)
     fixed: tuple[FixedShow, ...] = ()
+    concession_per_visitor_minor: int = 0
 
     @property
     def days(self) -> int:
@@ -190,11 +204,17 @@ class Show:
     expected_visitors: float = 0.0
     expected_revenue_minor: int = 0
     fixed: bool = False
+    expected_kept_minor: int = 0  # the cinema's share of the tickets plus concessions
 
 
 @dataclass(frozen=True)
 class ScheduleResult:
     """Outcome of a scheduling run.
+
+    Two measures of money: ``revenue_minor``, the gross box office, and ``kept_minor``,
+    what the cinema keeps of it after film rent plus the concessions its visitors buy
+    (``cinema_share``); ``objective`` and ``bound`` measure whichever the run maximised
+    (``Objective``).
 
     ``status``: "optimal" (proven, gap <= 1e-6), "feasible" (a valid schedule, optimality
     not proven; see ``gap``), "infeasible" (proven: no schedule satisfies the rules),
@@ -229,6 +249,32 @@ class ScheduleResult:
     warnings: tuple[str, ...] = ()
     lp_bound: float | None = None
     days_proven: tuple[int, ...] = ()
+    kept_minor: int = 0
+    greedy_kept_minor: int = 0
+
+
+class Objective(StrEnum):
+    """What a run maximises: the ``GROSS`` box office, or what the cinema ``KEPT``: its
+    share of the tickets after film rent, plus concessions (both weighted by priority)."""
+
+    GROSS = "gross"
+    KEPT = "kept"
+
+
+def cinema_share(movie: Movie, start_date: date, day: int) -> float:
+    """Share of a ticket's price the cinema keeps on horizon day ``day``: what the film
+    rent of that week of the run leaves (``DistributorTerms.rent_by_week``)."""
+    rents = movie.terms.rent_by_week
+    if not rents:
+        return 1.0
+    week = max(0, (start_date.toordinal() + day - movie.release_date.toordinal()) // 7)
+    return 1.0 - rents[min(week, len(rents) - 1)]
+
+
+def kept_per_visitor(instance: Instance, movie: Movie, day: int) -> float:
+    """Minor units the cinema keeps per visitor of ``movie`` on ``day``."""
+    return (movie.price_minor * cinema_share(movie, instance.start_date, day)
+            + instance.concession_per_visitor_minor)
 
 
 def show_format(movie: Movie, screen: Screen) -> str | None:

@@ -113,7 +113,7 @@ class _DayPlan:
         return out
 
     def objective(self, shows: _Shows) -> float:
-        return float(self.attendance(shows) @ self.space.weight[shows.film])
+        return float(self.attendance(shows) @ self.space.weight[shows.film, self.d])
 
     def values(self, others: _Shows, s: int) -> np.ndarray:
         """Marginal value of each candidate show of screen ``s`` given ``others``."""
@@ -145,7 +145,7 @@ class _DayPlan:
         ok = (sp.allowed[k] & ~crowded[:, bucket] & point_ok[None, :]
               & (day_count < self.day_max)[:, None]
               & (sp.finish[k] + d * MINUTES_PER_DAY <= self.open_until[s]))
-        return np.where(ok, sp.weight[:, None] * gain, -np.inf)
+        return np.where(ok, sp.weight[:, d, None] * gain, -np.inf)
 
     def best_responses(self, moves: list[tuple[dict[int, Column], int, tuple[int, ...]]]
                        ) -> list[Column]:

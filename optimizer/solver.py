@@ -53,7 +53,7 @@ from optimizer.blocks import PROVEN_GAP, STAGES, Block, columns_of
 from optimizer.checks import InvalidInstance
 from optimizer.diagnosis import unschedulable_films
 from optimizer.greedy import GreedyResult, greedy_schedule, priced
-from optimizer.model import Instance, ScheduleResult, week_days
+from optimizer.model import Instance, Objective, ScheduleResult, week_days
 from optimizer.space import Space
 from optimizer.validate import kept_show_exceptions
 from optimizer.wording import Names
@@ -138,19 +138,25 @@ def _empty(status: str, started: float, message: str, greedy: int = 0,
 
 
 def solve(instance: Instance, *, solver: str = "highs", time_limit: float = 60.0,
-          rel_gap: float = 1e-3, workers: int = 1) -> ScheduleResult:
+          rel_gap: float = 1e-3, workers: int = 1,
+          objective: str = Objective.GROSS) -> ScheduleResult:
     """Optimise ``instance``; bad data is reported in ``status``/``message``, not raised.
 
     ``solver``: "highs" or "cbc". ``time_limit``: wall-clock seconds for the whole run (a
     solver call already running may overrun it slightly); it is used in full unless every
     block is proven optimal or the schedule is within ``rel_gap`` of its bound.
-    ``workers``: threads working on blocks side by side.
+    ``workers``: threads working on blocks side by side. ``objective``: "gross" (box
+    office) or "kept" (what the cinema keeps after film rent, plus concessions); the result
+    reports both either way.
     """
     started = time.perf_counter()
     if solver not in ("highs", "cbc"):
         return _empty("invalid", started, f"unknown solver {solver!r}: use 'highs' or 'cbc'")
+    if objective not in tuple(Objective):
+        return _empty("invalid", started,
+                      f"unknown objective {objective!r}: use 'gross' or 'kept'")
     try:
-        space = Space(instance)
+        space = Space(instance, Objective(objective))
     except InvalidInstance as exc:
         return _empty("invalid", started, str(exc))
     clashes, warnings = kept_show_exceptions(instance,
@@ -173,18 +179,21 @@ def solve(instance: Instance, *, solver: str = "highs", time_limit: float = 60.0
                           names.day(b.days.start) for b in unsolved),
                       greedy.revenue_minor, warnings)
     fixed = [space.fixed_show(f) for f in instance.fixed]
-    shows, revenue, objective = priced(space, fixed + [
+    money = priced(space, fixed + [
         space.show(k, m, p) for b in blocks for k, col in b.schedule.items() for m, p in col])
+    objective = money.objective
     total = sum(b.upper for b in blocks)
     bound = max(total, objective) if math.isfinite(total) else None
     gap = None if bound is None else (bound - objective) / bound if bound > 0 else 0.0
     root = sum(max(b.root_bound, b.objective) for b in blocks)
     return ScheduleResult(
-        shows=tuple(sorted(shows, key=lambda s: (s.day, s.screen_id, s.start))),
-        revenue_minor=revenue, visitors=float(sum(s.expected_visitors for s in shows)),
+        shows=tuple(sorted(money.shows, key=lambda s: (s.day, s.screen_id, s.start))),
+        revenue_minor=money.revenue_minor,
+        visitors=float(sum(s.expected_visitors for s in money.shows)),
         status="optimal" if gap is not None and gap <= PROVEN_GAP else "feasible",
         objective=objective, bound=bound, gap=gap, seconds=time.perf_counter() - started,
         greedy_revenue_minor=greedy.revenue_minor,
         message="" if bound is not None else "no bound: time ran out before one was found",
         warnings=tuple(warnings), lp_bound=root if math.isfinite(root) else None,
-        days_proven=tuple(d for b in blocks if b.proven for d in b.days))
+        days_proven=tuple(d for b in blocks if b.proven for d in b.days),
+        kept_minor=money.kept_minor, greedy_kept_minor=greedy.kept_minor)

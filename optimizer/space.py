@@ -31,9 +31,11 @@ from optimizer.model import (
     FixedShow,
     Instance,
     Movie,
+    Objective,
     Show,
     feature_deadline,
     horizon_minute,
+    kept_per_visitor,
     occupancy_minutes,
     released,
     show_format,
@@ -48,6 +50,7 @@ class Space:
     """Candidate shows and the constants of the linking rules (see module docstring)."""
 
     instance: Instance
+    objective: Objective = Objective.GROSS
 
     def __post_init__(self) -> None:
         inst = self.instance
@@ -58,7 +61,13 @@ class Space:
         self.n_movies, self.n_sd = len(inst.movies), inst.days * len(inst.screens)
         self.movie_index = {m.id: i for i, m in enumerate(inst.movies)}
         self.screen_index = {s.id: i for i, s in enumerate(inst.screens)}
-        self.weight = np.array([m.priority * m.price_minor for m in inst.movies], dtype=float)
+        # Objective per visitor of each film and day (``Objective``).
+        if self.objective == Objective.KEPT:
+            self.weight = np.array([[m.priority * kept_per_visitor(inst, m, d)
+                                     for d in range(inst.days)] for m in inst.movies])
+        else:
+            self.weight = np.array([[m.priority * m.price_minor] * inst.days
+                                    for m in inst.movies], dtype=float)
         self.occ = np.array([[occupancy_minutes(m, s) for m in inst.movies]
                              for s in inst.screens], dtype=np.int64)
         self.formats = [[show_format(m, s) for m in inst.movies] for s in inst.screens]
