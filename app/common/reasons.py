@@ -51,8 +51,8 @@ BOOKINGS = (
 )
 PRICING = (
     "global_promo_admin_only", "global_rule_admin_only", "invalid_price_request", "invalid_promo",
-    "multiplier_out_of_range", "no_seats", "promo_customer_limit", "promo_exists", "seats_blocked",
-    "seats_of_other_screen", "unknown_cinema", "unknown_ids",
+    "multiplier_out_of_range", "multiplier_outside_price_bounds", "no_seats", "promo_customer_limit",
+    "promo_exists", "seats_blocked", "seats_of_other_screen", "unknown_cinema", "unknown_ids",
     # a hold whose promo code does not apply: "promo_" + the outcome of check_promo
     "promo_unknown", "promo_inactive", "promo_not_yet_valid", "promo_expired", "promo_wrong_cinema",
     "promo_wrong_movie", "promo_wrong_currency", "promo_too_few_tickets", "promo_not_combinable",

@@ -21,7 +21,9 @@ from app.models.payments import (
     SandboxCharge,
 )
 from app.models.pricing import (
+    CategoryPriceBound,
     PriceChange,
+    PricingGuardRails,
     PricingRule,
     PromoCode,
     PromoRedemption,
@@ -33,10 +35,11 @@ from app.models.venues import SEAT_CATEGORIES, Cinema, Screen, ScreenClosure, Se
 
 __all__ = [
     "BOOKING_STATUSES", "FORMATS", "ROLES", "SEAT_CATEGORIES", "TICKET_TYPES",
-    "AgeRating", "Booking", "BookingSeat", "Cinema", "Genre", "IdempotencyRecord", "Invoice",
+    "AgeRating", "Booking", "BookingSeat", "CategoryPriceBound", "Cinema", "Genre", "IdempotencyRecord",
+    "Invoice",
     "InvoiceCounter", "Movie", "MovieFormat", "OneTimeToken", "OptimisationRun", "OutboxMessage",
     "Payment",
-    "PaymentEvent", "PriceChange", "PricingRule", "PromoCode", "PromoRedemption",
+    "PaymentEvent", "PriceChange", "PricingGuardRails", "PricingRule", "PromoCode", "PromoRedemption",
     "RefreshTokenFamily", "Refund", "SandboxCharge", "Screen", "ScreenClosure", "Seat", "SeatCategoryPrice",
     "Showtime", "User", "UserCinema", "film_details", "movie_genres",
 ]

@@ -1,4 +1,4 @@
-"""Seat-category prices, pricing rules, promo codes and the dynamic-price log."""
+"""Seat-category prices, pricing rules, promo codes, dynamic-pricing guard rails and the price log."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.mixins import TimestampMixin, VersionedMixin
 from app.models.types import JSONType, UTCDateTime, utcnow
+from app.models.venues import SEAT_CATEGORIES
 
 # ticket_type and format rules set a cinema's multipliers for one ticket type / format;
 # the time kinds are conditional multipliers (see pricing_engine's order of application).
@@ -125,3 +126,54 @@ class PriceChange(db.Model):
     reason: Mapped[str] = mapped_column(String(60), nullable=False)
     details: Mapped[dict] = mapped_column(JSONType, nullable=False, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+# Largest change per day a manager may set, in basis points of the multiplier (x10 = the
+# multiplier's own ceiling); the smallest is one step of the stored multiplier (0.001).
+DAILY_CHANGE_BP_RANGE = (10, 100_000)
+# No increase within this many hours of the show: at most a week.
+NO_RISE_HOURS_MAX = 168
+
+
+class PricingGuardRails(TimestampMixin, db.Model):
+    """Guard rails a cinema's managers set on its dynamic prices (``pricing_engine.rails``).
+
+    No row: no rails beyond the cinema's multiplier range.
+    """
+
+    __tablename__ = "pricing_guard_rails"
+    __table_args__ = (
+        CheckConstraint(
+            "max_daily_change_bp IS NULL OR max_daily_change_bp BETWEEN "
+            f"{DAILY_CHANGE_BP_RANGE[0]} AND {DAILY_CHANGE_BP_RANGE[1]}", name="daily_change_range"),
+        CheckConstraint(f"no_rise_hours BETWEEN 0 AND {NO_RISE_HOURS_MAX}", name="no_rise_hours_range"),
+    )
+
+    cinema_id: Mapped[int] = mapped_column(ForeignKey("cinemas.id", ondelete="CASCADE"), primary_key=True)
+    # Largest span of the multiplier within any 24 hours, in basis points; NULL = no limit.
+    max_daily_change_bp: Mapped[int | None] = mapped_column()
+    no_rise_hours: Mapped[int] = mapped_column(nullable=False, default=0)
+    # Once on sale, a showtime's multiplier only ever falls.
+    only_fall: Mapped[bool] = mapped_column(nullable=False, default=False)
+
+    category_bounds: Mapped[list[CategoryPriceBound]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="CategoryPriceBound.category")
+
+
+class CategoryPriceBound(db.Model):
+    """Floor and ceiling of one seat category's full (adult) price at a cinema, minor units."""
+
+    __tablename__ = "pricing_category_bounds"
+    __table_args__ = (
+        CheckConstraint(f"category IN {SEAT_CATEGORIES}", name="category_known"),
+        CheckConstraint("floor_minor IS NULL OR floor_minor >= 0", name="floor_positive"),
+        CheckConstraint("ceiling_minor IS NULL OR ceiling_minor > 0", name="ceiling_positive"),
+        CheckConstraint("floor_minor IS NULL OR ceiling_minor IS NULL OR floor_minor <= ceiling_minor",
+                        name="floor_below_ceiling"),
+    )
+
+    cinema_id: Mapped[int] = mapped_column(
+        ForeignKey("pricing_guard_rails.cinema_id", ondelete="CASCADE"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(12), primary_key=True)
+    floor_minor: Mapped[int | None] = mapped_column()
+    ceiling_minor: Mapped[int | None] = mapped_column()

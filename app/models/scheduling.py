@@ -59,6 +59,11 @@ class Showtime(TimestampMixin, VersionedMixin, db.Model):
     )
     price_frozen: Mapped[bool] = mapped_column(nullable=False, default=False)
     price_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Share of the forecast demand the booking curve says has come by ``exposure_at`` at the
+    # prices charged while seats were left (``pricing_engine.learning.advance_exposure``),
+    # advanced by every repricing run; NULL ``exposure_at``: not tracked yet.
+    demand_exposure: Mapped[float] = mapped_column(nullable=False, default=0.0, server_default="0")
+    exposure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

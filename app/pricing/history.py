@@ -1,4 +1,4 @@
-"""A showtime's price history and the manager's freeze switch."""
+"""A showtime's price history and the manager's freeze switch (within the cinema's guard rails)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from app.common.clock import now
 from app.common.errors import ValidationError
 from app.extensions import db
 from app.models import Cinema, PriceChange, Showtime
+from app.pricing.guard_rails import ensure_within_price_bounds
 from app.scheduling.queries import get_showtime_for_staff
 
 
@@ -35,6 +36,7 @@ def set_price_freeze(principal: Principal, showtime_id: int, frozen: bool,
             raise ValidationError(
                 f"multiplier must lie within the cinema's range {cinema.price_multiplier_min}"
                 f"-{cinema.price_multiplier_max}", reason="multiplier_out_of_range")
+        ensure_within_price_bounds(showtime, cinema, multiplier)
         if multiplier != showtime.dynamic_multiplier:
             db.session.add(PriceChange(showtime_id=showtime.id, old_multiplier=showtime.dynamic_multiplier,
                                        new_multiplier=multiplier, reason="manual",

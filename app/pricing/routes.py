@@ -8,11 +8,12 @@ from flask.views import MethodView
 from app.common.access import MANAGERS, Principal, authenticate, current_principal
 from app.common.blueprint import ServiceBlueprint
 from app.common.ratelimits import anonymous, client_address, rate_limited, signed_in_account
-from app.pricing import history, promos, rules
+from app.pricing import guard_rails, history, promos, rules
 from app.pricing.quotes import SeatChoice, quote_seats
 from app.pricing.schemas import (
     CalculateRequestSchema,
     FreezeRequestSchema,
+    GuardRailsSchema,
     PriceHistorySchema,
     PricingRuleSchema,
     PromoCodeSchema,
@@ -24,9 +25,10 @@ from app.pricing.schemas import (
 
 blp = ServiceBlueprint(
     "pricing", __name__, url_prefix="/api/pricing",
-    description="Price quotes with their full trace, pricing rules, promo codes and dynamic-price "
-                "history. Reading rules and quoting are public; managers manage their cinemas' "
-                "rules and codes, admins everything (including rules for every cinema).",
+    description="Price quotes with their full trace, pricing rules, promo codes, dynamic-price "
+                "history and guard rails. Reading rules and quoting are public; managers manage their "
+                "cinemas' rules, codes and guard rails, admins everything (including rules for every "
+                "cinema).",
 )
 
 
@@ -231,6 +233,43 @@ class PriceFreeze(MethodView):
     @blp.access(*MANAGERS)
     @blp.arguments(FreezeRequestSchema)
     @blp.response(200, PriceHistorySchema)
+    @blp.alt_response(422, description="Invalid body, or a multiplier outside the cinema's range "
+                                       "(`multiplier_out_of_range`) or putting a seat category's "
+                                       "full price outside its floor or ceiling "
+                                       "(`multiplier_outside_price_bounds`)")
     def put(self, data, showtime_id):
-        """Freeze a showtime's price (optionally at a multiplier) or let the pricing job move it again"""
+        """Freeze a showtime's price (optionally at a multiplier) or let the pricing job move it again
+
+        A multiplier to freeze at must lie within the cinema's range and keep every seat
+        category's full price within the floor and ceiling of the cinema's guard rails.
+        """
         return history.set_price_freeze(current_principal(), showtime_id, data["frozen"], data["multiplier"])
+
+
+@blp.route("/guard-rails/<int:cinema_id>")
+class CinemaGuardRails(MethodView):
+    @blp.access(*MANAGERS)
+    @blp.response(200, GuardRailsSchema)
+    @blp.alt_response(403, description="Not a manager of this cinema (`cinema_not_assigned`)")
+    @blp.alt_response(404, description="No such cinema")
+    def get(self, cinema_id):
+        """A cinema's guard rails on dynamic prices (the defaults when it set none)"""
+        return guard_rails.get_guard_rails(current_principal(), cinema_id)
+
+    @blp.access(*MANAGERS)
+    @blp.arguments(GuardRailsSchema)
+    @blp.response(200, GuardRailsSchema)
+    @blp.alt_response(403, description="Not a manager of this cinema (`cinema_not_assigned`)")
+    @blp.alt_response(404, description="No such cinema")
+    @blp.alt_response(422, description="Invalid body: a floor above its ceiling, a category listed "
+                                       "twice, a value out of range (the field is named)")
+    def put(self, data, cinema_id):
+        """Replace a cinema's guard rails on dynamic prices
+
+        The repricing job keeps every seat category's full (adult) price within its floor and
+        ceiling (a price outside moves inside at its next run), never moves a showtime's multiplier
+        by more than `max_daily_change_bp` within 24 hours, never raises it within `no_rise_hours`
+        of the show, and with `only_fall` never raises it at all; manual freezes respect floor and
+        ceiling. The price-change log names the rail that held a price.
+        """
+        return guard_rails.set_guard_rails(current_principal(), cinema_id, data)

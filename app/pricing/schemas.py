@@ -19,14 +19,17 @@ from app.common.fields import (
     Text,
 )
 from app.common.fields import Decimal as DecimalField
-from app.models import FORMATS, TICKET_TYPES
-from app.models.pricing import RULE_KINDS
+from app.models import FORMATS, SEAT_CATEGORIES, TICKET_TYPES
+from app.models.pricing import DAILY_CHANGE_BP_RANGE, NO_RISE_HOURS_MAX, RULE_KINDS
 
 HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="use HH:MM, 24-hour clock")
 # Seats priced by one request, counted before any is read.
 MAX_SEATS_PER_QUOTE = 50
 # Films or cinemas one promo code names (more: leave the list empty for all).
 MAX_PROMO_TARGETS = 200
+# A guard rail's price: far above any ticket in any currency, small enough for the engine's scaled
+# integer arithmetic (app.pricing.price_bounds).
+MAX_PRICE_MINOR = 100_000_000
 
 
 def _multiplier(places: int, **kwargs) -> DecimalField:
@@ -198,12 +201,42 @@ class PromoCodeSchema(ma.Schema):
     version = ma.fields.Integer(dump_only=True, metadata={"description": "Optimistic-lock version (ETag)"})
 
 
+def _in_details(name: str) -> dict:
+    """Field options reading ``name`` from a change's ``details``: null where it has none."""
+    return {"attribute": f"details.{name}", "dump_default": None, "allow_none": True}
+
+
 class PriceChangeSchema(ma.Schema):
     id = ma.fields.Integer(metadata={"description": "Change id"})
     old_multiplier = _multiplier(3, metadata={"description": "Multiplier before", "example": "1.000"})
     new_multiplier = _multiplier(3, metadata={"description": "Multiplier after", "example": "1.200"})
     reason = ma.fields.String(metadata={"description": "dynamic (pricing job) or manual"})
-    details = ma.fields.Dict(metadata={"description": "Engine flags, sales at the time, who changed it"})
+    driver = ma.fields.String(**_in_details("driver"), metadata={
+        "description": "The signal that moved a dynamic price: `pace` (this showtime's bookings "
+                       "against the booking curve), `appeal` (the film's across its showtimes), "
+                       "`time_to_show`, `occupancy`, `forecast` (the slot's demand model), `floor`, "
+                       "`ceiling` (a guard rail) or `grid` (the cinema's multiplier range); null for "
+                       "manual changes", "example": "pace"})
+    why = ma.fields.String(**_in_details("why"), metadata={
+        "description": "The change in words, with the guard rails that held it; null for manual changes",
+        "example": "Raised x1.00 -> x1.10: bookings run at 1.80x the expected pace (12 sold, 7 expected "
+                   "by now)."})
+    appeal = ma.fields.Float(**_in_details("appeal"), metadata={
+        "description": "The film's learned demand against its forecast (1 = as forecast)",
+        "example": 1.25})
+    pace = ma.fields.Float(**_in_details("pace"), metadata={
+        "description": "This showtime's learned demand on top of its film's (1 = as its film)",
+        "example": 1.4})
+    target_multiplier = _multiplier(3, **_in_details("target_multiplier"), metadata={
+        "description": "The best multiplier the demand model saw before step limits and guard rails",
+        "example": "1.150"})
+    flags = ma.fields.String(**_in_details("flags"), metadata={
+        "description": "The engine's flags, `|`-separated: CHANGED, STEP_CAPPED, FLOOR, CEILING, "
+                       "DAILY_LIMIT, NO_RISE_WINDOW, ONLY_FALL, RAIL_CONFLICT, OFF_GRID ...",
+        "example": "CHANGED|DAILY_LIMIT"})
+    details = ma.fields.Dict(metadata={"description": "Everything recorded with the change: the "
+                                                      "fields above, seats sold and expected revenue "
+                                                      "(dynamic), who changed it (manual)"})
     created_at = ma.fields.AwareDateTime(metadata={"description": "When"})
 
 
@@ -218,6 +251,50 @@ class FreezeRequestSchema(ma.Schema):
     frozen = Boolean(required=True, metadata={"description": "Freeze (true) or release (false)"})
     multiplier = _multiplier(3, allow_none=True, load_default=None, metadata={
         "description": "Optional multiplier to freeze at (within the cinema's range)", "example": "1.000"})
+
+
+class CategoryBoundSchema(ma.Schema):
+    category = Choice(SEAT_CATEGORIES, required=True, metadata={
+        "description": "Seat category", "example": "standard"})
+    floor_minor = Integer(minimum=0, maximum=MAX_PRICE_MINOR, allow_none=True, load_default=None, metadata={
+        "description": "Lowest full (adult) price of this category the pricing job may set, minor "
+                       "units; null = none", "example": 800})
+    ceiling_minor = Integer(minimum=1, maximum=MAX_PRICE_MINOR, allow_none=True, load_default=None,
+                            metadata={"description": "Highest full (adult) price, minor units; null = none",
+                                      "example": 1500})
+
+    @ma.validates_schema
+    def _floor_not_above_ceiling(self, data: dict, **_kwargs) -> None:
+        floor, ceiling = data.get("floor_minor"), data.get("ceiling_minor")
+        if floor is not None and ceiling is not None and floor > ceiling:
+            raise ma.ValidationError(f"Must not be above ceiling_minor ({ceiling})", "floor_minor")
+
+
+class GuardRailsSchema(ma.Schema):
+    cinema_id = ma.fields.Integer(dump_only=True, metadata={"description": "Cinema"})
+    category_bounds = List(
+        ma.fields.Nested(CategoryBoundSchema), max_items=len(SEAT_CATEGORIES), load_default=list,
+        metadata={"description": "Floor and ceiling per seat category (each category at most once); a "
+                                 "category left out has neither. They bound a seat's full (adult) price, "
+                                 "time rules applied; manual freezes respect them too"})
+    max_daily_change_bp = Integer(
+        minimum=DAILY_CHANGE_BP_RANGE[0], maximum=DAILY_CHANGE_BP_RANGE[1], allow_none=True,
+        load_default=None,
+        metadata={"description": "Largest span of a showtime's multiplier within any 24 hours, in basis "
+                                 "points (500 = 0.05); null = no limit", "example": 1500})
+    no_rise_hours = Integer(minimum=0, maximum=NO_RISE_HOURS_MAX, load_default=0, metadata={
+        "description": "No price increase within this many hours of the show (0 = off)", "example": 4})
+    only_fall = Boolean(load_default=False, metadata={
+        "description": "Once on sale, a showtime's price only ever falls"})
+    updated_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True, metadata={
+        "description": "Last change; null while the cinema has set none"})
+
+    @ma.validates_schema
+    def _each_category_once(self, data: dict, **_kwargs) -> None:
+        categories = [bound["category"] for bound in data.get("category_bounds", [])]
+        twice = sorted({c for c in categories if categories.count(c) > 1})
+        if twice:
+            raise ma.ValidationError(f"Categories listed twice: {twice}", "category_bounds")
 
 
 class RepriceResultSchema(ma.Schema):

@@ -7,6 +7,7 @@ replaces the default for that one code (a cinema's own rule beats a global one).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -16,7 +17,7 @@ from sqlalchemy import func, or_, select
 from app.common.clock import now
 from app.common.errors import ValidationError
 from app.extensions import db
-from app.models import Cinema, PricingRule, SeatCategoryPrice, Showtime
+from app.models import Cinema, PricingRule, Seat, SeatCategoryPrice, Showtime
 from pricing_engine import (
     PricingInputError,
     RuleKind,
@@ -123,10 +124,36 @@ def showtime_context(showtime: Showtime, cinema: Cinema, holidays: frozenset[dat
 
 def category_base_prices(cinema_id: int, screen_id: int) -> dict[str, int]:
     """Base price per seat category: the screen's own price overrides the cinema's."""
+    return base_prices_by_screen({screen_id: cinema_id})[screen_id]
+
+
+def base_prices_by_screen(cinema_of_screen: Mapping[int, int]) -> dict[int, dict[str, int]]:
+    """``category_base_prices`` of many screens (screen id -> its cinema id) in one query."""
     rows = db.session.execute(
-        select(SeatCategoryPrice.category, SeatCategoryPrice.amount_minor, SeatCategoryPrice.screen_id)
-        .where(SeatCategoryPrice.cinema_id == cinema_id,
-               or_(SeatCategoryPrice.screen_id.is_(None), SeatCategoryPrice.screen_id == screen_id))
+        select(SeatCategoryPrice.cinema_id, SeatCategoryPrice.screen_id, SeatCategoryPrice.category,
+               SeatCategoryPrice.amount_minor)
+        .where(SeatCategoryPrice.cinema_id.in_(set(cinema_of_screen.values())),
+               or_(SeatCategoryPrice.screen_id.is_(None), SeatCategoryPrice.screen_id.in_(cinema_of_screen)))
         .order_by(SeatCategoryPrice.screen_id.is_(None).desc())
     ).all()
-    return {category: amount for category, amount, _screen in rows}
+    screens_of: dict[int, list[int]] = {}
+    for screen, cinema in cinema_of_screen.items():
+        screens_of.setdefault(cinema, []).append(screen)
+    prices: dict[int, dict[str, int]] = {screen: {} for screen in cinema_of_screen}
+    # The cinema's prices come first, so a screen's own overwrite them.
+    for cinema_id, screen_id, category, amount in rows:
+        for screen in screens_of[cinema_id] if screen_id is None else [screen_id]:
+            prices[screen][category] = amount
+    return prices
+
+
+def screen_categories(screen_ids: Iterable[int]) -> dict[int, set[str]]:
+    """The seat categories each screen sells (its active seats')."""
+    found: dict[int, set[str]] = {screen: set() for screen in screen_ids}
+    rows = db.session.execute(
+        select(Seat.screen_id, Seat.category).where(Seat.screen_id.in_(found), Seat.active.is_(True))
+        .distinct()
+    )
+    for screen_id, category in rows:
+        found[screen_id].add(category)
+    return found
