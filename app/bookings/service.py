@@ -7,18 +7,20 @@ PostgreSQL is the final judge of who got a seat: the partial unique index
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
+from app.bookings.cancellation_rights import cancellation_refusal
 from app.bookings.events import BookingCancelled, BookingConfirmedFree
 from app.bookings.holds import Hold, claim_hold, ensure_on_sale, find_hold, release_locks
 from app.bookings.integrity import violated_constraint
 from app.bookings.inventory import forget_sold_mirror, sell, unsell
 from app.bookings.references import new_reference, normalise_reference
+from app.bookings.refund_policy import refund_owed
 from app.common import events
 from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access, ensure_owner
 from app.common.clock import now
@@ -28,7 +30,6 @@ from app.extensions import db
 from app.models import Booking, BookingSeat, Cinema, Showtime
 from app.pricing.promos import redeem_promo, release_promo
 
-ACTIVE_STATUSES = ("pending_payment", "confirmed")
 # A confirmation stretches its locks to at least this, so they cannot lapse while the booking
 # is written; longer than any request.
 CLAIM_SECONDS = 60
@@ -133,21 +134,16 @@ def cancel_booking(principal: Principal, booking_id: int) -> Booking:
     if booking is None:
         raise NotFoundError("Booking not found")
     acting_as = _relation(principal, booking)
-    if booking.status not in ACTIVE_STATUSES:
-        raise ConflictError(f"This booking is already {booking.status}", reason="booking_not_active")
     showtime = booking.showtime
-    if showtime.starts_at <= now():
-        raise ConflictError("The show has started; this booking can no longer be cancelled",
-                            reason="showtime_started")
+    cinema = db.session.get(Cinema, showtime.cinema_id)
+    at = now()
+    ensure_may_cancel(booking, acting_as, cinema.refund_cutoff_hours, at)
     refund_due = 0
     if booking.status == "confirmed":
-        cinema = db.session.get(Cinema, showtime.cinema_id)
-        cutoff = showtime.starts_at - timedelta(hours=cinema.refund_cutoff_hours)
-        if acting_as == "owner" and now() > cutoff:
-            raise ConflictError(
-                f"Bookings can be cancelled up to {cinema.refund_cutoff_hours} h before the show; "
-                "ask the box office", reason="refund_cutoff_passed")
-        refund_due = booking.total_minor - booking.refunded_minor
+        refund_due = refund_owed(
+            held_minor=booking.total_minor - booking.refunded_minor, show_cancelled=False,
+            by_staff=acting_as == "staff", starts_at=showtime.starts_at,
+            cutoff_hours=cinema.refund_cutoff_hours, at=at)
     reason = "staff" if acting_as == "staff" else "customer"
     mark_cancelled(booking, reason=reason, refund_due_minor=refund_due)
     events.record(BookingCancelled(booking.id))
@@ -156,6 +152,19 @@ def cancel_booking(principal: Principal, booking_id: int) -> Booking:
     # The money goes back from a worker: a slow gateway never holds up the cancellation.
     events.dispatch_committed()
     return booking
+
+
+def ensure_may_cancel(booking: Booking, acting_as: str, cutoff_hours: int, at: datetime) -> None:
+    """409 unless :func:`cancellation_refusal` lets the caller cancel ``booking`` now."""
+    refusal = cancellation_refusal(acting_as=acting_as, status=booking.status,
+                                   starts_at=booking.showtime.starts_at, cutoff_hours=cutoff_hours, at=at)
+    if refusal == "booking_not_active":
+        raise ConflictError(f"This booking is already {booking.status}", reason=refusal)
+    if refusal == "showtime_started":
+        raise ConflictError("The show has started; this booking can no longer be cancelled", reason=refusal)
+    if refusal == "refund_cutoff_passed":
+        raise ConflictError(f"Bookings can be cancelled up to {cutoff_hours} h before the show; "
+                            "ask the box office", reason=refusal)
 
 
 def mark_cancelled(booking: Booking, *, reason: str, refund_due_minor: int) -> None:

@@ -20,10 +20,12 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from app.bookings.cancellation_rights import cancellation_refusal
+from app.bookings.refund_policy import refund_owed
 from app.common import events
 from app.common.access import Principal, ensure_cinema_access, ensure_owner
 from app.common.clock import now
-from app.common.errors import NotFoundError, PermissionDeniedError, ValidationError
+from app.common.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from app.extensions import db
 from app.models import Booking, BookingSeat, Payment, Refund
 from app.payments.errors import NothingToRefundError
@@ -56,11 +58,9 @@ def refundable_amount(booking: Booking, at: datetime) -> int:
         select(Payment.amount_minor - Payment.refunded_minor)
         .where(Payment.booking_id == booking.id, Payment.status.in_(CAPTURED))
     ).all()
-    largest = max(held, default=0)
-    if booking.showtime.status == "cancelled":
-        return largest
-    cutoff = booking.showtime.starts_at - timedelta(hours=cinema_of(booking).refund_cutoff_hours)
-    return largest if at < cutoff else 0
+    return refund_owed(held_minor=max(held, default=0), show_cancelled=booking.showtime.status == "cancelled",
+                       by_staff=False, starts_at=booking.showtime.starts_at,
+                       cutoff_hours=cinema_of(booking).refund_cutoff_hours, at=at)
 
 
 def record_refund_due(booking: Booking, at: datetime) -> int:
@@ -148,6 +148,9 @@ def _reserve_booking_refund(
     elif amount_minor is not None:
         release, limit, amount, spread_over = [], held, amount_minor, booking.seats
     else:
+        if actor is not None and booking.status == "confirmed" and booking.showtime.status != "cancelled":
+            # A whole-booking refund cancels the booking: the same rule as DELETE /api/bookings/{id}.
+            _ensure_may_cancel(booking, actor)
         release = [s for s in booking.seats if s.active]
         limit = held
         amount = _whole_booking_amount(booking, held, actor)
@@ -169,6 +172,18 @@ def _reserve_booking_refund(
     db.session.add(refund)
     db.session.commit()
     return refund.id, booking if freed_any else None
+
+
+def _ensure_may_cancel(booking: Booking, actor: Principal) -> None:
+    """Staff may not cancel once the show has started; a customer's refund after the cut-off
+    is refused below with what the policy allows (``refund_not_allowed``)."""
+    acting_as = "owner" if actor.role == "customer" else "staff"
+    refusal = cancellation_refusal(acting_as=acting_as, status=booking.status,
+                                   starts_at=booking.showtime.starts_at,
+                                   cutoff_hours=cinema_of(booking).refund_cutoff_hours, at=now())
+    if refusal == "showtime_started":
+        raise ConflictError("The show has started; this booking can no longer be cancelled",
+                            reason=refusal)
 
 
 def _whole_booking_amount(booking: Booking, held: int, actor: Principal | None) -> int:

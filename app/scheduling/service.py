@@ -13,10 +13,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
+from app.bookings.cancellation_rights import ACTIVE_STATUSES
 from app.bookings.holds import drop_showtime_holds
 from app.bookings.integrity import violated_constraint
+from app.bookings.refund_policy import refund_owed
 from app.bookings.seatmap import invalidate_seat_map
-from app.bookings.service import ACTIVE_STATUSES, free_seats_of, mark_cancelled
+from app.bookings.service import free_seats_of, mark_cancelled
 from app.common import events
 from app.common.access import Principal, ensure_cinema_access
 from app.common.clock import now
@@ -94,7 +96,10 @@ def cancel_showtime(principal: Principal, showtime_id: int) -> CancelledShowtime
     ))
     refund_total = 0
     for booking in bookings:
-        refund = booking.total_minor - booking.refunded_minor if booking.status == "confirmed" else 0
+        refund = 0
+        if booking.status == "confirmed":
+            refund = refund_owed(held_minor=booking.total_minor - booking.refunded_minor, show_cancelled=True,
+                                 by_staff=True, starts_at=showtime.starts_at, cutoff_hours=0, at=now())
         mark_cancelled(booking, reason="showtime_cancelled", refund_due_minor=refund)
         refund_total += refund
     events.record(ShowtimeCancelled(showtime.id))
