@@ -15,9 +15,10 @@ every request, over the operations whose ``x-roles`` admit it (the others answer
 reading anything, which ``tests/integration/test_rbac_openapi.py`` proves). Logging out is left
 out of the signed-in runs: it would revoke the token the run uses.
 
-The budget is ``FUZZ_EXAMPLES`` generated cases per operation (default 5: about two minutes for
-the five audiences on two cores); the seed is fixed and generation derandomised, so a run
-repeats the same cases. ``make fuzz`` runs the same with a larger budget.
+The budget is ``FUZZ_EXAMPLES`` generated cases per operation (default 5, a few minutes for the
+five audiences on two cores, most of it the coverage phase, whose cases do not depend on the
+budget); the seed is fixed and generation derandomised, so a run repeats the same cases.
+``make fuzz`` runs the same with a larger budget.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import schemathesis
 from schemathesis.engine import events, from_schema
 
 from app.models import ROLES
+from tests.fuzz_support import Credentials, seed_fuzz_data
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 SEED = 14
@@ -51,24 +53,22 @@ class Finding:
 
 
 @pytest.fixture
-def tokens(app, client, factory) -> dict[str, str]:
-    from tests.fuzz_support import seed_fuzz_data
-
+def credentials(app, client, factory) -> dict[str, Credentials]:
     return seed_fuzz_data(client, factory)
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(60 * max(EXAMPLES, 10))
 @pytest.mark.parametrize("audience", AUDIENCES)
-def test_the_api_keeps_its_documented_contract_under_fuzzing(app, tokens, audience, monkeypatch):
+def test_the_api_keeps_its_documented_contract_under_fuzzing(app, credentials, audience, monkeypatch):
     # Background jobs are queued as in production and no worker runs them: the subject is the
     # HTTP contract, and a schedule generation would otherwise solve in-process on every call.
     monkeypatch.setitem(app.config, "RQ_ASYNC", True)
-    findings = run_schemathesis(app, audience, tokens.get(audience))
+    findings = run_schemathesis(app, audience, credentials.get(audience))
     assert not findings, f"{len(findings)} finding(s):\n" + "\n".join(map(str, findings))
 
 
-def run_schemathesis(app, audience: str, token: str | None) -> list[Finding]:
+def run_schemathesis(app, audience: str, signed_in: Credentials | None) -> list[Finding]:
     config = {
         "seed": SEED,
         "cache": {"enabled": False},
@@ -83,8 +83,12 @@ def run_schemathesis(app, audience: str, token: str | None) -> list[Finding]:
         # The run signs in with the token given here, never by registering an account itself.
         "auth": {"auto-signup": False},
     }
-    if token is not None:
-        config["headers"] = {"Authorization": f"Bearer {token}"}
+    if signed_in is not None:
+        # The token goes on every request, public operations included (they may answer a
+        # signed-in caller differently); the refresh session only where the document asks.
+        config["headers"] = {"Authorization": f"Bearer {signed_in.access_token}"}
+        config["auth"]["openapi"] = {"refreshCookie": {"api_key": signed_in.refresh_cookie},
+                                     "csrfToken": {"api_key": signed_in.csrf_token}}
     else:
         # Anonymous callers of a protected operation get 401 before anything is read: a couple
         # of cases each show that, and the budget goes to the public operations.
@@ -93,7 +97,7 @@ def run_schemathesis(app, audience: str, token: str | None) -> list[Finding]:
             "phases": {"coverage": {"enabled": False}, "examples": {"enabled": False}}}]
     schema = schemathesis.openapi.from_wsgi(
         "/api/openapi.json", app, config=schemathesis.Config.from_dict(config))
-    if token is not None:
+    if signed_in is not None:
         schema = schema.include(lambda ctx: audience in ctx.operation.definition.raw["x-roles"]) \
                        .exclude(path="/api/auth/logout")
 
