@@ -15,7 +15,8 @@ without listing them.
 Days only interact through weekly distributor limits and across midnight, so the horizon
 is cut into blocks: single days, whole weeks when a film has a weekly limit, runs of days
 linked across midnight (``Space.links``). Blocks are independent problems worked on side
-by side by ``workers`` threads (``optimizer.blocks``), each in steps: (1) the greedy
+by side by ``workers`` processes or threads (``optimizer.runner``), each in steps
+(``optimizer.blocks``): (1) the greedy
 schedule gives the first columns and the baseline (a phase-one LP finds columns meeting
 the distributor minimums if greedy could not); (2) stabilised column generation until the
 bound is tight (the LP is kept alive in HiGHS, ``optimizer.highs_model``); (3) the MIP over
@@ -45,88 +46,17 @@ with ``optimizer.audience``.
 from __future__ import annotations
 
 import math
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
-from optimizer.blocks import PROVEN_GAP, STAGES, Block, columns_of
+from optimizer.blocks import PROVEN_GAP
 from optimizer.checks import InvalidInstance
 from optimizer.diagnosis import unschedulable_films
-from optimizer.greedy import GreedyResult, greedy_schedule, priced
-from optimizer.model import Instance, Objective, ScheduleResult, week_days
+from optimizer.greedy import greedy_schedule, priced
+from optimizer.model import Instance, Objective, ScheduleResult
+from optimizer.runner import run_blocks
 from optimizer.space import Space
 from optimizer.validate import kept_show_exceptions
 from optimizer.wording import Names
-
-
-def _blocks(space: Space) -> list[range]:
-    """Runs of days tied together: whole weeks when a weekly limit ties a week's days,
-    and days linked across midnight (``Space.links``); single days otherwise."""
-    weekly = any(m.terms.max_per_week is not None or m.terms.min_per_week > 0
-                 for m in space.instance.movies)
-    tied = {d for w in week_days(space.n_days) for d in w[1:]} if weekly else set()
-    # Links join a day to a later one, so every day in between joins too.
-    tied |= {d for first, last in space.links for d in range(first + 1, last + 1)}
-    starts = [d for d in range(space.n_days) if d not in tied]
-    return [range(a, b) for a, b in zip(starts, [*starts[1:], space.n_days], strict=True)]
-
-
-def _run(space: Space, greedy: GreedyResult, solver: str, deadline: float, rel_gap: float,
-         workers: int) -> list[Block]:
-    """Work on the blocks, ``workers`` at a time, until the time is spent or no block has
-    anything left worth doing (``Block.finished``; ``rel_gap`` over the whole schedule).
-
-    Each free worker takes the next block that has not got a schedule yet, otherwise the
-    block whose bound is furthest above its schedule (in money): time goes where the gap
-    is. Threads suffice: HiGHS releases the GIL and numpy does most of the rest.
-    """
-    start = columns_of(greedy.picks)
-    blocks = [Block(space, days, {k: c for k, c in start.items()
-                                  if k // space.n_screens in days},
-                    any(d in greedy.short_days for d in days)) for days in _blocks(space)]
-    workers = max(1, min(workers, len(blocks)))
-    share = (deadline - time.perf_counter()) * workers / len(blocks)
-    lock = threading.Lock()
-    busy: set[int] = set()
-
-    def settled() -> bool:
-        if any(b.status != "ok" for b in blocks):
-            return True
-        if any(STAGES[b.stage] != "search" for b in blocks):
-            return False
-        upper = sum(b.upper for b in blocks)
-        return upper - sum(b.objective for b in blocks) <= rel_gap * max(abs(upper), 1.0)
-
-    def pick() -> int | None:
-        open_ = [i for i, b in enumerate(blocks) if i not in busy and not b.finished(rel_gap)]
-        fresh = [i for i in open_ if STAGES[blocks[i].stage] != "search"]
-        if fresh:
-            return fresh[0]
-        return max(open_, key=lambda i: blocks[i].upper - blocks[i].objective, default=None)
-
-    def work() -> None:
-        while time.perf_counter() < deadline:
-            with lock:
-                if settled():
-                    return
-                i = pick()
-                if i is None and not busy:
-                    return
-                if i is not None:
-                    busy.add(i)
-            if i is None:
-                time.sleep(0.01)  # the blocks left are in other workers' hands
-                continue
-            try:
-                blocks[i].step(solver, deadline, share, rel_gap)
-            finally:
-                with lock:
-                    busy.discard(i)
-
-    with ThreadPoolExecutor(workers) as pool:
-        for future in [pool.submit(work) for _ in range(workers)]:
-            future.result()
-    return blocks
 
 
 def _empty(status: str, started: float, message: str, greedy: int = 0,
@@ -145,7 +75,8 @@ def solve(instance: Instance, *, solver: str = "highs", time_limit: float = 60.0
     ``solver``: "highs" or "cbc". ``time_limit``: wall-clock seconds for the whole run (a
     solver call already running may overrun it slightly); it is used in full unless every
     block is proven optimal or the schedule is within ``rel_gap`` of its bound.
-    ``workers``: threads working on blocks side by side. ``objective``: "gross" (box
+    ``workers``: blocks worked on side by side, in processes for long runs
+    (``optimizer.runner``). ``objective``: "gross" (box
     office) or "kept" (what the cinema keeps after film rent, plus concessions); the result
     reports both either way.
     """
@@ -166,7 +97,7 @@ def solve(instance: Instance, *, solver: str = "highs", time_limit: float = 60.0
         return _empty("infeasible", started, "kept shows cannot all run: " + "; ".join(clashes),
                       warnings=warnings)
     greedy = greedy_schedule(space)
-    blocks = _run(space, greedy, solver, started + time_limit, rel_gap, workers)
+    blocks = run_blocks(space, greedy, solver, started + time_limit, rel_gap, workers)
     for status in ("infeasible", "error"):
         failed = [b.message for b in blocks if b.status == status]
         if failed:

@@ -13,6 +13,7 @@ from optimizer import (
     Rules,
     generate_instance,
     greedy,
+    runner,
     solve,
     violations,
 )
@@ -74,3 +75,16 @@ def test_parallel_blocks_give_a_valid_schedule(solver: str) -> None:
     assert result.bound is not None and result.bound >= result.objective
     assert result.gap is not None and 0.0 <= result.gap < 0.05
     assert result.revenue_minor > result.greedy_revenue_minor
+
+
+def test_blocks_can_be_solved_in_forked_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long runs split the blocks between processes (``optimizer.runner``); a forecast that
+    cannot be pickled (a closure) still works, as forked workers inherit it."""
+    monkeypatch.setattr(runner, "PROCESS_MIN_SECONDS", 0.0)
+    base = generate_instance(3, 3, 5, seed=2, rules=Rules(grid_minutes=15))
+    instance = replace(base, forecast=lambda m, d, t: base.forecast(m, d, t))
+    result = solve(instance, time_limit=3, workers=2)
+    assert result.status in ("optimal", "feasible"), result.message
+    assert violations(instance, result.shows) == []
+    assert {s.day for s in result.shows} == {0, 1, 2}
+    assert result.bound is not None and result.bound >= result.objective
