@@ -115,19 +115,23 @@ def _load_showtimes(at: datetime, horizon_days: int) -> list:
         .join(Booking, Booking.id == BookingSeat.booking_id)
         .where(BookingSeat.active.is_(True)).group_by(BookingSeat.showtime_id).subquery()
     )
+    horizon = at + timedelta(days=horizon_days)
+    # Reached through the upcoming showtimes, so the log's index serves it however long it grows.
     recent = (
         select(PriceChange.showtime_id,
                func.min(PriceChange.old_multiplier).label("day_low_old"),
                func.min(PriceChange.new_multiplier).label("day_low_new"),
                func.max(PriceChange.old_multiplier).label("day_high_old"),
                func.max(PriceChange.new_multiplier).label("day_high_new"))
-        .where(PriceChange.created_at > at - timedelta(hours=24)).group_by(PriceChange.showtime_id).subquery()
+        .join(Showtime, Showtime.id == PriceChange.showtime_id)
+        .where(Showtime.starts_at > at, Showtime.starts_at <= horizon,
+               PriceChange.created_at > at - timedelta(hours=24))
+        .group_by(PriceChange.showtime_id).subquery()
     )
     base = (
         select(SeatCategoryPrice.cinema_id, SeatCategoryPrice.amount_minor)
         .where(SeatCategoryPrice.screen_id.is_(None), SeatCategoryPrice.category == "standard").subquery()
     )
-    horizon = at + timedelta(days=horizon_days)
     films_on_sale = select(Showtime.movie_id).where(
         Showtime.status == "scheduled", Showtime.starts_at > at, Showtime.starts_at <= horizon)
     query = (
