@@ -250,7 +250,8 @@ return 1
 # counted there. A hold only ever takes its showtime's entry away while it is that latest one,
 # so a hold counted after it (a new hold made meanwhile) is never left uncounted.
 
-# Count a hold in, unless its showtime is not held at yet and ARGV[5] checkouts are open.
+# Count a hold in, unless its showtime is not held at yet and ARGV[5] checkouts are open
+# (entries past their end are dropped first: holds end by themselves).
 # KEYS: checkouts, latest holds   ARGV: now ms, showtime id, hold id, ends at ms,
 #       most open checkouts, key ttl s
 # Returns {1, latest hold there before, '' when the showtime was not held at},
@@ -258,13 +259,6 @@ return 1
 OPEN_CHECKOUT = """
 if not redis.call('ZSCORE', KEYS[1], '~') then
   return {2}
-end
-for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])) do
-  redis.call('ZREM', KEYS[1], member)
-  local showtime = string.match(member, '^h:(%d+)$')
-  if showtime then
-    redis.call('HDEL', KEYS[2], showtime)
-  end
 end
 local entry = 'h:' .. ARGV[2]
 local ends = tonumber(ARGV[4])
@@ -275,16 +269,24 @@ if known then
   if tonumber(known) < ends then
     redis.call('ZADD', KEYS[1], ends, entry)
   end
+  redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 else
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])) do
+    redis.call('ZREM', KEYS[1], member)
+    local showtime = string.match(member, '^h:(%d+)$')
+    if showtime then
+      redis.call('HDEL', KEYS[2], showtime)
+    end
+  end
   local open = redis.call('ZCARD', KEYS[1]) - 1
   if open >= tonumber(ARGV[5]) then
     return {0, open}
   end
   redis.call('ZADD', KEYS[1], ends, entry)
+  redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+  redis.call('EXPIRE', KEYS[1], ARGV[6])
+  redis.call('EXPIRE', KEYS[2], ARGV[6])
 end
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
-redis.call('EXPIRE', KEYS[1], ARGV[6])
-redis.call('EXPIRE', KEYS[2], ARGV[6])
 return {1, before}
 """
 

@@ -271,6 +271,7 @@ class TestCheckoutsScripts:
 
     def test_releasing_a_hold_keeps_the_showtime_of_a_newer_hold(self, counted):
         assert self.count(42, "42-a") == [1, ""]
+        assert 0 < redis_client.client.ttl(keys.latest_holds_key(7)) <= 86_400  # nothing kept forever
         assert self.count(42, "42-b") == [1, "42-a"]  # a new hold there, being taken
         lua.run_together([released_checkout_call(7, 42, "42-a")])
         assert counted(42)
