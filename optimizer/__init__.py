@@ -1,6 +1,7 @@
-"""Scheduling optimisation for CinemaOS: a pure library (numpy + PuLP), no app imports.
+"""Scheduling optimisation for CinemaOS: a pure library (numpy, HiGHS, PuLP), no app imports.
 
-Entry points: ``solve`` (revenue-maximising schedule with a proven bound), ``greedy`` (the
+Entry points: ``solve`` (the schedule maximising gross revenue, or what the cinema keeps
+(``Objective``), with a proven bound), ``greedy`` (the
 hand-made-style baseline), ``violations`` (checks every rule), ``attendance`` (expected
 visitors of any schedule under audience sharing), ``generate_instance`` (seeded test and
 benchmark data), ``instance_problems`` (why an instance cannot be scheduled, before

@@ -153,9 +153,9 @@ class Block:
         return True
 
     def integer(self, solver: str, deadline: float, gap: float) -> None:
-        """MIP over the generated columns (CBC starts from the incumbent)."""
+        """MIP over the generated columns, started from the incumbent if there is one."""
         start = None
-        if not self.phase_one:
+        if self.objective > -math.inf:
             index = {kc: j for j, kc in enumerate(self.master.columns)}
             start = [index[kc] for kc in self.schedule.items()]
         mip = self.master.solve(solver, integer=True, gap=gap,

@@ -131,9 +131,12 @@ class OpeningHours:
 class FixedShow:
     """A show that must stay (manual, or already selling).
 
-    Fixed shows are exempt from the start-time grid only; every other rule applies to them
-    and they count toward limits, block their screen and share their film's audience.
-    ``format`` ``None`` means the preferred common format (``show_format``).
+    The manager's decision stands: the rules for placing new shows (grid, hours, family
+    cut-off, release, formats, room size, closures) do not apply to fixed shows, and a
+    limit they alone exceed only stops new shows from adding to it (``optimizer.validate``,
+    which also words the warnings). They count toward limits, block their screen and share
+    their film's audience. ``format`` ``None`` means the preferred common format
+    (``show_format``).
     """
 
     movie_id: str
