@@ -15,7 +15,6 @@ seeded database and expects each operation's documented success.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app
+from flask import json as flask_json
 from flask_smorest.etag import EtagMixin
 from sqlalchemy import func, select
 
@@ -58,7 +58,8 @@ SHOWTIME_LEAD = timedelta(days=1)
 def serve_document() -> Response:
     """The view of ``/api/openapi.json`` in development: the document with the demo examples."""
     document = add_demo_examples(api.spec.to_dict())
-    return current_app.response_class(json.dumps(document, indent=2), mimetype="application/json")
+    return current_app.response_class(flask_json.dumps(document, indent=2, sort_keys=False),
+                                      mimetype="application/json")
 
 
 @dataclass
@@ -134,10 +135,6 @@ def _newest(model, *where) -> Any:
     return db.session.scalars(select(model).where(*where).order_by(model.id.desc()).limit(1)).first()
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat()
-
-
 def _etag(kind: str, row) -> str:
     """The ETag the API gives ``row`` (every resource's tag is its kind, id and version)."""
     return f'"{EtagMixin._generate_etag({kind: row.id, "version": row.version})}"'
@@ -181,7 +178,7 @@ def _edit_showtime(demo: Demo, **extra) -> Request:
     showtime = _newest(Showtime, Showtime.cinema_id == demo.cinema.id, Showtime.status == "scheduled")
     return {"path": {"showtime_id": showtime.id}, "header": {"If-Match": _etag("showtime", showtime)},
             "body": {"movie_id": showtime.movie_id, "screen_id": showtime.screen_id,
-                     "starts_at": _iso(showtime.starts_at), "format": showtime.format}, **extra}
+                     "starts_at": showtime.starts_at.isoformat(), "format": showtime.format}, **extra}
 
 
 def _rule(demo: Demo) -> Request:
@@ -203,7 +200,7 @@ def _promo(demo: Demo) -> Request:
 
 def _promo_body(demo: Demo) -> dict:
     return {"code": "WELCOME10", "kind": "percent", "value": 10, "cinema_ids": [demo.cinema.id],
-            "valid_from": _iso(now()), "valid_until": _iso(now() + timedelta(days=30))}
+            "valid_from": now().isoformat(), "valid_until": (now() + timedelta(days=30)).isoformat()}
 
 
 def _seats(demo: Demo) -> list[dict]:
@@ -330,7 +327,7 @@ _EXAMPLES: dict[str, Callable[[Demo], Request]] = {
     # scheduling
     "scheduleShowtime": lambda d: {"body": {
         "movie_id": d.showtime.movie_id, "screen_id": d.showtime.screen_id,
-        "starts_at": _iso(d.next_free_start), "format": d.showtime.format}},
+        "starts_at": d.next_free_start.isoformat(), "format": d.showtime.format}},
     "getScheduledShowtime": lambda d: _edit_showtime(d),
     "updateShowtime": lambda d: _edit_showtime(d),
     "cancelShowtime": lambda d: _edit_showtime(d),
@@ -342,8 +339,9 @@ _EXAMPLES: dict[str, Callable[[Demo], Request]] = {
     "getShowtime": lambda d: {"path": {"showtime_id": d.showtime.id}},
     "listScreenClosures": lambda d: {"path": {"screen_id": d.newest_screen.id}},
     "createScreenClosure": lambda d: {"path": {"screen_id": d.newest_screen.id}, "body": {
-        "starts_at": _iso(d.next_free_start + timedelta(days=1)),
-        "ends_at": _iso(d.next_free_start + timedelta(days=1, hours=4)), "reason": "Projector maintenance"}},
+        "starts_at": (d.next_free_start + timedelta(days=1)).isoformat(),
+        "ends_at": (d.next_free_start + timedelta(days=1, hours=4)).isoformat(),
+        "reason": "Projector maintenance"}},
     "deleteScreenClosure": _closure,
     "generateSchedule": lambda d: {"body": {
         "cinema_id": d.cinema.id, "start_date": d.next_free_start.date().isoformat(), "days": 1,
