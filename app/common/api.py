@@ -131,12 +131,6 @@ class CinemaApi(Api):
             reason="concurrent_update",
         )
 
-    def handle_unexpected(self, error: Exception):
-        if isinstance(error, HTTPException):
-            return self.handle_http_exception(error)
-        log.exception("unhandled error", extra={"request_id": g.get("request_id")})
-        return self.handle_http_exception(InternalServerError())
-
     def handle_redis_unavailable(self, error: RedisError):
         """Redis holds seat locks, live seat maps and caches: what needs it waits for it.
 
@@ -161,6 +155,12 @@ class CinemaApi(Api):
             reason="database_unavailable",
             headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
         )
+
+    def handle_unexpected(self, error: Exception):
+        if isinstance(error, HTTPException):
+            return self.handle_http_exception(error)
+        log.exception("unhandled error", extra={"request_id": g.get("request_id")})
+        return self.handle_http_exception(InternalServerError())
 
 
 def _first(messages) -> str:
