@@ -2,11 +2,13 @@
 
 A ``Block`` is worked on in steps (``Block.step``) so that the solver can share the time
 budget between blocks and keep going until it is spent: column generation for the bound;
-a dive from the LP and local search (``optimizer.polish``) for a first good schedule; a
-MIP over the generated columns started from it; a proof of optimality when the remaining
-gap is small enough; then, for as long as there is time, branch-and-price
-(``optimizer.branching``) lowers the bound while further local search rounds look for
-better schedules. See ``optimizer.solver`` for why the model is decomposed this way.
+the MIP over the generated columns started from greedy's schedule, and local search
+(``optimizer.polish``), for a first good schedule; a dive from the LP for another; a proof
+of optimality when the remaining gap is small enough; then, for as long as there is time, branch-and-price
+(``optimizer.branching``) lowers the bound while exact re-planning of a few screens
+(``Block.neighbourhood``), the MIP over every column generated so far and further local
+search rounds look for better schedules. See ``optimizer.solver`` for why the model is
+decomposed this way.
 """
 
 from __future__ import annotations
@@ -117,7 +119,10 @@ class Block:
         else:
             self.rounds += 1
             self.tree.step(solver, by(0.1), lambda: self.objective, self._offer)
-            self.neighbourhood(solver, by(0.2), self.rounds)
+            if self.rounds % 2:
+                self.neighbourhood(solver, by(0.2), self.rounds)
+            else:  # the columns branching and search generated, recombined
+                self.integer(solver, by(0.2), rel_gap)
             self.polish(by(0.3), seed=self.rounds)
 
     def shows(self, schedule: dict[int, Column]) -> list[Show]:
