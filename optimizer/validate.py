@@ -174,7 +174,7 @@ def _crowding(instance: Instance, shows: Sequence[ShowRecord], kept: Sequence[Sh
     """At most ``max_shows_per_window`` starts of one film per sharing window (or what
     kept shows alone already start there)."""
     limit = instance.rules.max_shows_per_window
-    kept_counts = _crowd_counts(instance, kept)
+    kept_counts = _crowd_counts(instance, kept) if kept else {}
     out = []
     for (movie_id, day), counts in _crowd_counts(instance, shows).items():
         allowed = np.maximum(limit, kept_counts.get((movie_id, day), 0))
@@ -199,7 +199,7 @@ def _stagger(instance: Instance, shows: Sequence[ShowRecord], kept: Sequence[Sho
     starts = np.sort([horizon_minute(s.day, s.start) for s in shows]).astype(np.int64)
     kept_starts = np.sort([horizon_minute(s.day, s.start) for s in kept]).astype(np.int64)
     inside = _stagger_counts(starts, starts, width)
-    allowed = np.maximum(limit, _stagger_counts(kept_starts, starts, width))
+    allowed = np.maximum(limit, _stagger_counts(kept_starts, starts, width)) if kept else limit
     out = []
     for t in np.unique(starts[inside > allowed]):
         n = int(inside[np.searchsorted(starts, t)])

@@ -41,6 +41,7 @@ class Names:
         self.start_date = instance.start_date
         self.movies = {m.id: m for m in instance.movies}
         self.screens = {s.id: s for s in instance.screens}
+        self._days: dict[int, str] = {}
 
     def film(self, movie_id: str) -> str:
         movie = self.movies.get(movie_id)
@@ -52,7 +53,9 @@ class Names:
 
     def day(self, day: int) -> str:
         """The local date of horizon day ``day``."""
-        return calendar_date(self.start_date + timedelta(days=day))
+        if day not in self._days:
+            self._days[day] = calendar_date(self.start_date + timedelta(days=day))
+        return self._days[day]
 
     def moment(self, day: int, minute: int) -> str:
         """Local date and clock time of minute ``minute`` of business day ``day``."""
