@@ -224,9 +224,11 @@ class ScheduleResult:
     "invalid" (the data cannot be scheduled as given, e.g. no screens or a forecast that is
     not a number: the caller's to fix, see ``message`` and ``optimizer.checks``) or "error"
     (no schedule found, nothing proven; see ``message``). ``objective`` and
-    ``bound`` are priority-weighted revenue in minor units (equal to revenue when every
-    priority is 1); ``bound`` is a valid upper bound on ``objective`` over all schedules
-    of the model and ``gap = (bound - objective) / bound``. ``revenue_minor`` is the sum of
+    ``bound`` are the priority-weighted objective in minor units (equal to revenue when
+    every priority is 1 and the objective is gross); ``bound`` is a valid upper bound on
+    ``objective`` over all schedules of the model, rounded up to a whole minor unit so that
+    it also bounds the rounded money reported, and ``gap`` is ``(bound - objective) /
+    bound`` before that rounding. ``revenue_minor`` is the sum of
     the shows' rounded revenues, ``greedy_revenue_minor`` the baseline's (``greedy``),
     ``seconds`` the wall-clock time of the run. ``warnings`` name what the schedule could
     not do although it is valid (a film that cannot be shown at all, kept shows that break

@@ -114,8 +114,9 @@ def solve(instance: Instance, *, solver: str = "highs", time_limit: float = 60.0
         space.show(k, m, p) for b in blocks for k, col in b.schedule.items() for m, p in col])
     objective = money.objective
     total = sum(b.upper for b in blocks)
-    bound = max(total, objective) if math.isfinite(total) else None
-    gap = None if bound is None else (bound - objective) / bound if bound > 0 else 0.0
+    exact = max(total, objective) if math.isfinite(total) else None
+    gap = None if exact is None else (exact - objective) / exact if exact > 0 else 0.0
+    bound = None if exact is None else float(math.ceil(exact - 1e-9))
     root = sum(max(b.root_bound, b.objective) for b in blocks)
     return ScheduleResult(
         shows=tuple(sorted(money.shows, key=lambda s: (s.day, s.screen_id, s.start))),
