@@ -40,7 +40,7 @@ def test_branching_proves_what_the_relaxation_cannot() -> None:
     result = solve(instance, time_limit=60.0, rel_gap=0.0)  # proven in ~6 s on a quiet machine
     assert result.status == "optimal", (result.gap, result.seconds)
     assert result.objective == pytest.approx(3_876_469.6, rel=1e-7)
-    assert result.bound == pytest.approx(result.objective)
+    assert result.bound == pytest.approx(result.objective, abs=1.0)
     assert result.lp_bound > result.bound * 1.01  # 1.4 % of slack, proven not revenue
     assert result.days_proven == (0, 1)
     assert result.seconds < 60.0  # proven: no reason to wait for the limit
