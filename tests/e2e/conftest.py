@@ -67,8 +67,18 @@ def gunicorn_server(env: Mapping[str, str]) -> Iterator[str]:
             sys.stderr.write(log.read_text(errors="replace")[-20000:])
             raise
         finally:
-            process.terminate()
-            process.wait(timeout=20)
+            stop_process(process)
+
+
+def stop_process(process: subprocess.Popen, grace: float = 30) -> None:
+    """SIGTERM, and SIGKILL if it is still there after ``grace`` seconds (a loaded machine can
+    take longer than Gunicorn's graceful timeout to wind its workers down)."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def _wait_until_healthy(base: str, process: subprocess.Popen, log: Path) -> None:
