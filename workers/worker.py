@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from contextlib import suppress
+
 from flask import Flask
+from redis.exceptions import RedisError
 from rq import SimpleWorker, Worker
+
+from app.common.job_metrics import record_job_duration
 
 
 class _AppContextMixin:
@@ -25,10 +31,16 @@ class _AppContextMixin:
         with self.app.app_context():
             # A forked child must not reuse the parent's pooled connections.
             db.engine.dispose(close=False)
+            started, succeeded = time.perf_counter(), False
             try:
-                return super().perform_job(job, queue, *args, **kwargs)
+                succeeded = super().perform_job(job, queue, *args, **kwargs)
+                return succeeded
             finally:
                 db.session.remove()
+                with suppress(RedisError):  # a metric is never worth failing a job over
+                    record_job_duration(self.connection, queue.name,
+                                        "succeeded" if succeeded else "failed",
+                                        time.perf_counter() - started)
 
 
 class AppWorker(_AppContextMixin, Worker):

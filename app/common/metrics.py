@@ -6,7 +6,8 @@ What is measured:
   ids never explode the label set) and status;
 * sales outcomes, read off the answers of the operations that make them (a hold taken or
   refused, a booking made, a payment captured or declined), so no service carries metric code;
-* at scrape time, each RQ queue's depth and how many workers serve it.
+* at scrape time, each RQ queue's depth and how many workers serve it, and how long jobs
+  took (``app.common.job_metrics``: workers add to it in Redis from any process).
 
 Under Gunicorn each worker is its own process with its own counters. gunicorn.conf.py points
 ``PROMETHEUS_MULTIPROC_DIR`` at a fresh folder before the workers fork; prometheus_client
@@ -19,6 +20,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import time
+from contextlib import suppress
 
 from flask import Flask, Response, abort, current_app, g, request
 from prometheus_client import (
@@ -31,6 +33,8 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from redis.exceptions import RedisError
+
+from app.common.job_metrics import job_duration_histogram
 
 REQUEST_SECONDS = Histogram(
     "cinemaos_http_request_duration_seconds", "Time to answer a request",
@@ -63,7 +67,7 @@ class _QueueCollector:
         self.app = app
 
     def collect(self):
-        from app.common.tasks import queue_health
+        from app.common.tasks import QUEUE_NAMES, queue_health
 
         depth = GaugeMetricFamily("cinemaos_queue_jobs", "Jobs waiting in a queue", labels=["queue"])
         workers = GaugeMetricFamily("cinemaos_queue_workers", "Workers serving a queue",
@@ -78,6 +82,8 @@ class _QueueCollector:
             workers.add_metric([name], state["workers"])
         yield depth
         yield workers
+        with suppress(RedisError):
+            yield from job_duration_histogram(self.app.extensions["rq_connection"], QUEUE_NAMES)
 
 
 def _allowed(address: str | None, networks: list[ipaddress._BaseNetwork]) -> bool:

@@ -44,3 +44,17 @@ def test_a_worker_survives_redis_restarting_during_a_job(app, tmp_path):
             worker.terminate()
             worker.wait(timeout=30)
     assert "lost Redis" in log.read_text()
+
+
+def test_job_durations_reach_the_apis_metrics_from_the_worker_process(app, client, tmp_path):
+    """The worker runs jobs in its own process; their durations still show in /metrics."""
+    from tests.conftest import TEST_REDIS_URL
+
+    log = tmp_path / "worker.log"
+    connection = redis.Redis.from_url(TEST_REDIS_URL)
+    Queue("default", connection=connection).enqueue("tests.workers_support.nap", 0.2)
+    worker = start_worker("default", burst=True, log=log)
+    assert worker.wait(timeout=120) == 0, log.read_text()
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'cinemaos_job_duration_seconds_count{outcome="succeeded",queue="default"} 1.0' in text
+    assert 'cinemaos_job_duration_seconds_bucket{le="+Inf",outcome="succeeded",queue="default"} 1.0' in text
