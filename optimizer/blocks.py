@@ -26,7 +26,7 @@ from optimizer.greedy import priced
 from optimizer.master import Master
 from optimizer.model import Show
 from optimizer.polish import polish
-from optimizer.pricing import Column, enumerate_columns, longest_paths
+from optimizer.sequence_search import Column, enumerate_columns, longest_paths
 from optimizer.space import Space
 from optimizer.wording import Names
 

@@ -5,7 +5,7 @@ slack of the relaxation itself (measured against an exact compact MIP, see the t
 better schedules alone cannot close the gap; only branching can lower the bound.
 
 Branching decisions are rows on sums of shows, so pricing stays the longest path of
-``optimizer.pricing`` (each row adds its dual to the shows it counts) and every column
+``optimizer.sequence_search`` (each row adds its dual to the shows it counts) and every column
 stays usable in every node. Decisions, coarse to fine, on the LP's fractional values:
 the number of shows of a film in one audience bucket of a day (the LP spreads films
 fractionally over buckets, exploiting the sharing pools' concavity); then the same on

@@ -2,7 +2,7 @@
 
 The master (``optimizer.master``) starts with a few columns; its duals turn into a value
 per candidate show, the best sequence of every screen-day under those values is a longest
-path (``optimizer.pricing``), and sequences that would improve the LP are added until none
+path (``optimizer.sequence_search``), and sequences that would improve the LP are added until none
 is left. Each round also yields a Lagrangian bound valid for every schedule of the model
 (``Master.lagrangian``).
 """
@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 from optimizer.master import Master, MasterSolution
-from optimizer.pricing import longest_paths, path_value
+from optimizer.sequence_search import longest_paths, path_value
 
 SMOOTHING = 0.5  # weight of the best-bound duals in the pricing duals
 

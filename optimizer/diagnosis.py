@@ -17,7 +17,7 @@ from optimizer.model import (
     week_days,
     weekly_minimum,
 )
-from optimizer.pricing import longest_paths
+from optimizer.sequence_search import longest_paths
 from optimizer.space import Space
 from optimizer.wording import Names, clock, film_name
 

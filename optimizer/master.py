@@ -19,7 +19,7 @@ Every row is written as ``a x <= b`` so that duals ``w >= 0`` have one sign conv
 
 Objective: ``sum priority * price * Y``. Under duals ``w`` a column's value is a sum over its
 shows plus, through the carry rows, terms for its first start and last end, so pricing is a
-longest path (``optimizer.pricing``). For any ``w >= 0`` Lagrangian
+longest path (``optimizer.sequence_search``). For any ``w >= 0`` Lagrangian
 duality gives the upper bound ``sum_{rows but conv} w b + sum_Y max(0, rc_Y) ub_Y +
 sum_k max(0, best column value of k)``, valid for every schedule of the model, not only
 for the generated columns; ``lagrangian`` computes it.
@@ -39,7 +39,7 @@ import pulp
 from optimizer.audience import containing_windows, covered_buckets
 from optimizer.highs_model import INF, PersistentModel
 from optimizer.model import MINUTES_PER_DAY, daily_minimum, week_days, weekly_minimum
-from optimizer.pricing import Column
+from optimizer.sequence_search import Column
 from optimizer.space import Space
 
 # PuLP passes each solver's own dual sign through; for "<=" rows of a maximisation CBC
@@ -311,7 +311,7 @@ class Master:
 
     def path_terms(self, duals: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         """The carry rows' share of a column's value under ``duals``, as the ``first`` and
-        ``last`` terms of ``optimizer.pricing.longest_paths`` (None, None without them)."""
+        ``last`` terms of ``optimizer.sequence_search.longest_paths`` (None, None without them)."""
         if not self.ends:
             return None, None
         sp = self.space

@@ -5,7 +5,7 @@ LP-guided columns were built for fractional combinations. Re-planning a screen w
 rest of the day fixed is cheap and finds most of what is left: each candidate show gets
 its marginal revenue given the other shows (its capacity and forecast, capped by the room
 left in its sharing windows), the best sequence for the screen is a longest path
-(``optimizer.pricing``, all screens of a day in one batch), and a change is kept only if
+(``optimizer.sequence_search``, all screens of a day in one batch), and a change is kept only if
 the exactly re-evaluated day earns more and every rule still holds
 (``optimizer.validate``). Pair moves empty one screen, re-plan another, then re-plan the
 first, so that a better slot can move between screens. Random kicks (seeded, so runs
@@ -22,7 +22,7 @@ import numpy as np
 
 from optimizer.audience import allocate, containing_windows, pool_multiplier
 from optimizer.model import MINUTES_PER_DAY, horizon_minute
-from optimizer.pricing import Column, longest_paths
+from optimizer.sequence_search import Column, longest_paths
 from optimizer.space import Space
 from optimizer.validate import violations
 

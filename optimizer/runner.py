@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from optimizer.blocks import STAGES, Block, columns_of
 from optimizer.greedy import GreedyResult
 from optimizer.model import week_days
-from optimizer.pricing import Column
+from optimizer.sequence_search import Column
 from optimizer.space import Space
 
 PROCESS_MIN_SECONDS = 10.0  # shorter runs stay in threads: starting processes costs ~1 s

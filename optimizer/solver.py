@@ -9,7 +9,7 @@ IJRM), a column is a complete show sequence of one screen-day and the master
 (``optimizer.master``) picks one per screen-day (set partitioning) subject to the linking
 rows. Columns are generated on demand: the master LP's duals turn into a value per
 candidate show and the best sequence of every screen-day is a longest path over its grid
-(``optimizer.pricing``), exact and vectorised, so the LP over *all* sequences is solved
+(``optimizer.sequence_search``), exact and vectorised, so the LP over *all* sequences is solved
 without listing them.
 
 Days only interact through weekly distributor limits and across midnight, so the horizon

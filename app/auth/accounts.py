@@ -13,7 +13,7 @@ from app.auth.policy import normalise_email, password_problems
 from app.auth.sessions import publish_revocation, revoke_all_sessions
 from app.common.clock import now
 from app.common.errors import ConflictError, ValidationError
-from app.common.rows import get_or_404
+from app.common.lookups import get_or_404
 from app.common.tasks import launch_task
 from app.extensions import db
 from app.models import User

@@ -24,10 +24,10 @@ from typing import NamedTuple
 from sqlalchemy import select
 
 from app.bookings.epoch import current_epoch
-from app.bookings.quotes import SeatPrice, price_table
+from app.bookings.held_prices import SeatPrice, price_table
+from app.common.bounded_memory import app_memory
 from app.common.clock import now
 from app.common.errors import NotFoundError
-from app.common.memory import app_memory
 from app.extensions import db
 from app.models import Cinema, Seat, Showtime
 from app.pricing.tariffs import next_rule_change

@@ -20,8 +20,8 @@ from app.bookings import keys, lua
 from app.bookings.context import SalesContext, SeatFacts, forget_sales_context, remembered_sales_context
 from app.bookings.epoch import EPOCH_KEY, current_epoch
 from app.bookings.gaps import PlacedSeat, stranded_seats
+from app.bookings.held_prices import SeatQuote, quote_basket_with_promo
 from app.bookings.inventory import forget_sold_mirror, load_sold_mirror
-from app.bookings.quotes import SeatQuote, quote_basket_with_promo
 from app.bookings.seatmap import invalidate_seat_map, load_seat_map
 from app.bookings.unpaid import (
     checkout_count,

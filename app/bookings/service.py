@@ -25,7 +25,7 @@ from app.common import events
 from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access, ensure_owner
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError
-from app.common.rows import get_or_404
+from app.common.lookups import get_or_404
 from app.extensions import db
 from app.models import Booking, BookingSeat, Cinema, Showtime
 from app.pricing.promos import redeem_promo, release_promo

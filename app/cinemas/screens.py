@@ -11,8 +11,8 @@ from app.cinemas.service import get_cinema
 from app.common.access import Principal, ensure_cinema_access
 from app.common.clock import now
 from app.common.errors import ConflictError
+from app.common.lookups import ensure_version, get_or_404
 from app.common.pagination import PageResult, paginate
-from app.common.rows import ensure_version, get_or_404
 from app.extensions import db
 from app.models import Screen, Showtime
 

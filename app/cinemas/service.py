@@ -10,8 +10,8 @@ from app.cinemas.retirement import cancel_upcoming_showtimes, ensure_no_booked_s
 from app.common.access import Principal, ensure_cinema_access
 from app.common.clock import now
 from app.common.errors import ConflictError, ValidationError
+from app.common.lookups import get_or_404, lock_at_version
 from app.common.pagination import PageResult, paginate
-from app.common.rows import get_or_404, lock_at_version
 from app.extensions import db
 from app.models import Cinema, Screen, Showtime
 

@@ -30,9 +30,9 @@ from jwt import ExpiredSignatureError, PyJWTError
 from redis.exceptions import RedisError
 
 from app.common.api import error_response
+from app.common.bounded_memory import app_memory
 from app.common.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from app.common.ids import id_from_text
-from app.common.memory import app_memory
 from app.common.near_cache import NearCache
 from app.common.revocations import (
     REVOCATIONS_LOADED_KEY,

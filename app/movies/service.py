@@ -19,8 +19,8 @@ from app.common import storage
 from app.common.cache import consistent_cached_json, mark_stale
 from app.common.clock import now
 from app.common.errors import ValidationError
+from app.common.lookups import get_or_404, lock_at_version
 from app.common.pagination import PageResult, paginate
-from app.common.rows import get_or_404, lock_at_version
 from app.extensions import db
 from app.models import AgeRating, Genre, Movie, MovieFormat, Showtime
 from app.movies.posters import inspect_poster, poster_key

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select, update
 
 from app.common.cache import mark_stale_pattern
 from app.common.errors import ConflictError
-from app.common.rows import get_or_404
+from app.common.lookups import get_or_404
 from app.extensions import db
 from app.models import AgeRating, Genre, Movie, movie_genres
 

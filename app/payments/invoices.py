@@ -27,7 +27,7 @@ from app.common.storage import SignedLink, get_object, put_object, signed_url
 from app.extensions import db
 from app.models import Booking, Cinema, Invoice, InvoiceCounter, Payment, Refund, User
 from app.payments.pdf import render_invoice_pdf
-from app.payments.records import CAPTURED, cinema_of, get_payment, lock_payment, seat_labels
+from app.payments.row_locks import CAPTURED, cinema_of, get_payment, lock_payment, seat_labels
 from app.payments.service import ensure_may_read
 
 

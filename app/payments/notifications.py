@@ -11,7 +11,7 @@ from app.common.mail import deliver_email
 from app.extensions import db
 from app.models import Booking, Payment, Refund, User
 from app.payments.money import format_money
-from app.payments.records import cinema_of, seat_labels
+from app.payments.row_locks import cinema_of, seat_labels
 
 
 def send_booking_confirmation(payment_id: int) -> None:

@@ -32,7 +32,7 @@ from app.payments.errors import NothingToRefundError
 from app.payments.events import RefundSucceeded
 from app.payments.gateways import get_gateway
 from app.payments.gateways.base import GatewayError, RefundRequest
-from app.payments.records import (
+from app.payments.row_locks import (
     CAPTURED,
     captured_payments,
     cinema_of,

@@ -27,8 +27,8 @@ from app.payments.errors import GatewayUnavailableError, PaymentDeclinedError
 from app.payments.events import PaymentCaptured
 from app.payments.gateways import get_gateway
 from app.payments.gateways.base import ChargeRequest, ChargeResult, GatewayError
-from app.payments.records import get_payment, lock_booking, lock_payment
 from app.payments.refunds import execute_refund, reverse_payment
+from app.payments.row_locks import get_payment, lock_booking, lock_payment
 from app.pricing.promos import redeem_promo
 
 log = logging.getLogger(__name__)

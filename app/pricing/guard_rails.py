@@ -12,7 +12,7 @@ from typing import Any
 
 from app.common.access import Principal, ensure_cinema_access
 from app.common.errors import ValidationError
-from app.common.rows import get_or_404
+from app.common.lookups import get_or_404
 from app.extensions import db
 from app.models import CategoryPriceBound, Cinema, PricingGuardRails, Showtime
 from app.pricing import tariffs

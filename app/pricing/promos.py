@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.common.clock import now
 from app.common.errors import ConflictError, ValidationError
-from app.common.rows import get_or_404
+from app.common.lookups import get_or_404
 from app.extensions import db
 from app.models import Booking, Cinema, Movie, PromoCode, PromoRedemption
 from pricing_engine import Basket, PricingInputError, Promo, PromoKind, PromoScope, PromoUsage, check_promo

@@ -9,7 +9,6 @@ from app.common.access import MANAGERS, Principal, authenticate, current_princip
 from app.common.blueprint import ServiceBlueprint
 from app.common.ratelimits import anonymous, client_address, rate_limited, signed_in_account
 from app.pricing import guard_rails, history, promos, rules
-from app.pricing.quotes import SeatChoice, quote_seats
 from app.pricing.schemas import (
     CalculateRequestSchema,
     FreezeRequestSchema,
@@ -22,6 +21,7 @@ from app.pricing.schemas import (
     QuoteSchema,
     RuleQueryArgsSchema,
 )
+from app.pricing.seat_prices import SeatChoice, quote_seats
 
 blp = ServiceBlueprint(
     "pricing", __name__, url_prefix="/api/pricing",

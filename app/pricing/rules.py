@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 
 from app.common.access import Principal, ensure_cinema_access
 from app.common.errors import PermissionDeniedError, ValidationError
-from app.common.rows import get_or_404
+from app.common.lookups import get_or_404
 from app.extensions import db
 from app.models import FORMATS, TICKET_TYPES, Cinema, PricingRule
 from app.pricing.tariffs import TIME_RULE_KINDS, engine_rule

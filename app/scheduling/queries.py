@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from app.common.access import Principal, ensure_cinema_access
 from app.common.cache import cached_json, invalidate
 from app.common.clock import now
-from app.common.rows import get_or_404
+from app.common.lookups import get_or_404
 from app.extensions import db
 from app.models import Cinema, Screen, Showtime
 from app.scheduling.schemas import ScheduleSchema

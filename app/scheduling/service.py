@@ -23,7 +23,7 @@ from app.common import events
 from app.common.access import Principal, ensure_cinema_access
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError, ValidationError
-from app.common.rows import get_or_404
+from app.common.lookups import get_or_404
 from app.extensions import db
 from app.models import Booking, BookingSeat, Cinema, Movie, Screen, Showtime
 from app.scheduling.availability import describe, ensure_screen_free, overlapping_showtime

@@ -97,7 +97,7 @@ def test_every_reason_the_source_gives_an_error_is_listed():
 
 
 def test_promo_outcomes_of_a_refused_hold_are_listed():
-    # app.bookings.quotes refuses a hold's promo code with "promo_" + check_promo's outcome
+    # app.bookings.held_prices refuses a hold's promo code with "promo_" + check_promo's outcome
     outcomes = {"unknown", *(reason.value for reason in PromoReason if reason is not PromoReason.OK)}
     assert {f"promo_{outcome}" for outcome in outcomes} <= set(REASONS)
 

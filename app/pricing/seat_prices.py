@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.common.clock import now
 from app.common.errors import ConflictError, ValidationError
-from app.common.rows import get_or_404
+from app.common.lookups import get_or_404
 from app.extensions import db
 from app.models import Cinema, Seat, Showtime
 from app.pricing import tariffs

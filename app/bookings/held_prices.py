@@ -1,6 +1,6 @@
 """The price quoted for each seat when it is held; the booking honours the quote.
 
-Prices come from the pricing service's one pricing function (``app.pricing.quotes``), so
+Prices come from the pricing service's one pricing function (``app.pricing.seat_prices``), so
 the hold, ``POST /api/pricing/calculate`` at the same moment, the booking and the invoice
 agree to the minor unit.
 """
@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from app.common.errors import ValidationError
 from app.extensions import db
 from app.models import TICKET_TYPES, Cinema, Showtime
-from app.pricing.quotes import price_seats
+from app.pricing.seat_prices import price_seats
 from app.pricing.tariffs import category_base_prices
 
 
