@@ -77,6 +77,8 @@ class Calculate(MethodView):
     @blp.alt_response(401, description="An Authorization header was sent with an invalid token")
     @blp.alt_response(404, description="No such showtime")
     @blp.alt_response(409, description="The showtime is cancelled (`showtime_cancelled`)")
+    @blp.alt_response(422, description="The showtime has already started (`showtime_started`), or the "
+                      "seats or basket are invalid")
     def post(self, data):
         """Price seats of a showtime: line items, total, tax and the trace of every rule applied
 
@@ -101,6 +103,8 @@ class ValidatePromo(MethodView):
     @blp.alt_response(401, description="An Authorization header was sent with an invalid token")
     @blp.alt_response(404, description="No such showtime")
     @blp.alt_response(409, description="The showtime is cancelled (`showtime_cancelled`)")
+    @blp.alt_response(422, description="The showtime has already started (`showtime_started`), or the "
+                      "seats or basket are invalid")
     def post(self, data):
         """Say whether a promo code applies to a basket, and (signed in) why not
 

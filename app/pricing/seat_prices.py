@@ -52,10 +52,14 @@ def quote_seats(
     customer_id: int | None = None,
     at: datetime | None = None,
 ) -> PricedBasket:
-    """Price ``choices`` for ``showtime_id`` now; refuses unknown, foreign or blocked seats."""
+    """Price ``choices`` for ``showtime_id`` now; refuses a cancelled or started showtime and
+    unknown, foreign or blocked seats (a started show's seats are no longer sold, so a quote
+    for them would promise a price nobody can pay)."""
     showtime = get_or_404(Showtime, showtime_id)
     if showtime.status != "scheduled":
         raise ConflictError(f"Showtime {showtime_id} is cancelled", reason="showtime_cancelled")
+    if showtime.starts_at <= (at or now()):
+        raise ValidationError(f"Showtime {showtime_id} has already started", reason="showtime_started")
     seats = _seats_of_showtime(showtime, choices)
     cinema = db.session.get(Cinema, showtime.cinema_id)
     base_prices = tariffs.category_base_prices(cinema.id, showtime.screen_id)

@@ -89,6 +89,21 @@ def test_bad_input_is_a_clear_4xx(client, factory, venue):
     assert missing_condition.status_code == 422 and "ticket_type" in missing_condition.json["message"]
 
 
+def test_a_showtime_that_has_started_is_not_quoted(client, venue):
+    from app.common import clock
+
+    _cinema, _screen, _movie, showtime, seats = venue
+    clock.advance(showtime.starts_at - clock.now())
+    for path in ("/api/pricing/calculate", "/api/pricing/promocode/validate"):
+        body = {"showtime_id": showtime.id, "seats": [{"seat_id": seats[0].id}]}
+        if path.endswith("validate"):
+            body["promo_code"] = "ANY"
+        answer = client.post(path, json=body)
+        assert answer.status_code == 422 and answer.json["reason"] == "showtime_started", (path, answer.json)
+    clock.advance(timedelta(minutes=-1))
+    assert calculate(client, showtime, [{"seat_id": seats[0].id}]).status_code == 200
+
+
 def test_rule_management_roles_and_optimistic_locking(client, factory, venue):
     cinema = venue[0]
     other = factory.cinema()
@@ -329,11 +344,13 @@ def test_repricing_rewarms_the_seat_map_with_the_new_prices(client, factory):
     _freeze_clock_on_a_tuesday_afternoon()
     cinema = factory.cinema()
     screen = factory.screen(cinema, rows=4, seats_per_row=10)
-    showtime = factory.showtime(screen, factory.movie(release_date=now().date()),
-                                starts_at=(now() + timedelta(hours=23)).replace(second=0, microsecond=0))
-    before = client.get(f"/api/showtimes/{showtime.id}/seats").json["seats"][0]["price_minor"]
+    movie = factory.movie(release_date=now().date())
+    starts = (now() + timedelta(hours=23)).replace(second=0, microsecond=0)
+    showtimes = [factory.showtime(screen, movie, starts_at=starts - timedelta(hours=3 * i)) for i in range(2)]
+    before = [client.get(f"/api/showtimes/{s.id}/seats").json["seats"][0]["price_minor"] for s in showtimes]
 
-    assert reprice_upcoming_showtimes()["changed"] == 1  # nobody booked a day ahead: the price drops
-    cached = redis_client.client.get(keys.seat_map_key(showtime.id))
-    assert cached is not None and f'"price_minor":{before}' not in cached
-    assert client.get(f"/api/showtimes/{showtime.id}/seats").json["seats"][0]["price_minor"] < before
+    assert reprice_upcoming_showtimes()["changed"] == 2  # nobody booked a day ahead: the prices drop
+    for showtime, price in zip(showtimes, before, strict=True):
+        cached = redis_client.client.get(keys.seat_map_key(showtime.id))
+        assert cached is not None and f'"price_minor":{price}' not in cached
+        assert client.get(f"/api/showtimes/{showtime.id}/seats").json["seats"][0]["price_minor"] < price
