@@ -9,6 +9,7 @@ just took as free).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from app.extensions import db, redis_client
 from app.models import BookingSeat
 
 SEAT_MAP_TTL_SECONDS = 30
+REWARM_CHUNK = 200
 
 
 def seat_map_json(showtime_id: int) -> str:
@@ -29,7 +31,7 @@ def seat_map_json(showtime_id: int) -> str:
     if cached is not None:
         return cached
     generation = client.get(keys.seat_map_generation_key(showtime_id)) or ""
-    document = json.dumps(build_seat_map(showtime_id), separators=(",", ":"))
+    document = _document(showtime_id)
     lua.run(
         "cache_if_unchanged",
         [keys.seat_map_key(showtime_id), keys.seat_map_generation_key(showtime_id)],
@@ -44,12 +46,41 @@ def load_seat_map(showtime_id: int) -> dict[str, Any]:
 
 def invalidate_seat_map(showtime_id: int) -> None:
     """Call after any change to the seats of a showtime made outside the hold scripts."""
-    client = redis_client.client
-    pipe = client.pipeline(transaction=True)
-    pipe.incr(keys.seat_map_generation_key(showtime_id))
-    pipe.expire(keys.seat_map_generation_key(showtime_id), 86400)
-    pipe.delete(keys.seat_map_key(showtime_id))
-    pipe.execute()
+    _invalidate([showtime_id])
+
+
+def rewarm_seat_maps(showtime_ids: Sequence[int]) -> None:
+    """Invalidate the seat maps of ``showtime_ids`` and cache them rebuilt at once, so the first
+    customer after a price change does not pay for the rebuild.
+
+    Two round trips to Redis per ``REWARM_CHUNK`` showtimes (plus each build's own reads): the
+    generations come back from the invalidation itself, and the maps are stored in one
+    pipeline, each only if its generation has not moved since (``seat_map_json``'s rule). The
+    chunks bound the documents held in memory at once.
+    """
+    for start in range(0, len(showtime_ids), REWARM_CHUNK):
+        chunk = showtime_ids[start:start + REWARM_CHUNK]
+        generations = _invalidate(chunk)
+        lua.run_together([
+            lua.Call("cache_if_unchanged",
+                     [keys.seat_map_key(showtime_id), keys.seat_map_generation_key(showtime_id)],
+                     [str(generation), _document(showtime_id), SEAT_MAP_TTL_SECONDS])
+            for showtime_id, generation in zip(chunk, generations, strict=True)
+        ])  # fmt: skip
+
+
+def _invalidate(showtime_ids: Sequence[int]) -> list[int]:
+    """Bump the generation and drop the cached map of each showtime; the new generations."""
+    pipe = redis_client.client.pipeline(transaction=True)
+    for showtime_id in showtime_ids:
+        pipe.incr(keys.seat_map_generation_key(showtime_id))
+        pipe.expire(keys.seat_map_generation_key(showtime_id), 86400)
+        pipe.delete(keys.seat_map_key(showtime_id))
+    return pipe.execute()[::3]
+
+
+def _document(showtime_id: int) -> str:
+    return json.dumps(build_seat_map(showtime_id), separators=(",", ":"))
 
 
 def build_seat_map(showtime_id: int) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from decimal import Decimal
 import numpy as np
 from sqlalchemy import and_, bindparam, func, insert, select, update
 
-from app.bookings.seatmap import invalidate_seat_map, seat_map_json
+from app.bookings.seatmap import rewarm_seat_maps
 from app.common.clock import now
 from app.common.localtime import local_parts, with_local_parts
 from app.extensions import db
@@ -197,7 +197,4 @@ def _write(rows: list, result: RepriceResult, changed: np.ndarray, exposure: np.
             for i in changed
         ])
     db.session.commit()
-    for i in changed:
-        invalidate_seat_map(rows[i].id)
-        # Re-warm at once: the first customer after a price change should not pay for the rebuild.
-        seat_map_json(rows[i].id)
+    rewarm_seat_maps([rows[i].id for i in changed])
