@@ -7,14 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from pricing_engine.arrays import BoolArray, FloatArray, IntArray
 from pricing_engine.basis_points import MAX_BP
 from pricing_engine.demand import default_booking_fraction
 from pricing_engine.errors import PricingInputError
 from pricing_engine.rails import GuardRails
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 def _ints(value: npt.ArrayLike, name: str, n: int) -> IntArray:

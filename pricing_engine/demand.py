@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from pricing_engine.arrays import FloatArray
 
 DEFAULT_BOOKING_TAU_HOURS = 30.0
 # Prior strength k of the Gamma prior on the forecast scale: a coefficient of variation of

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from pricing_engine.arrays import BoolArray, FloatArray, IntArray
 from pricing_engine.basis_points import (
     BP_ONE,
     MAX_BP,
@@ -73,10 +74,6 @@ __all__ = [
     "price_at_bp",
     "reprice",
 ]
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)

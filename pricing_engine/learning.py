@@ -44,16 +44,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from pricing_engine.arrays import FloatArray, IntArray
 from pricing_engine.demand import (
     DEFAULT_BOOKING_TAU_HOURS,
     DEFAULT_PRIOR_STRENGTH,
     default_booking_fraction,
     price_response,
 )
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 DEFAULT_FILM_PRIOR_STRENGTH = 2.0
 # Log-sd of the booking curve's time scale: the lead times of one showtime's audience vary

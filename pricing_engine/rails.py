@@ -29,13 +29,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from pricing_engine.arrays import BoolArray, FloatArray, IntArray
 from pricing_engine.basis_points import BP_ONE, MAX_BP
 from pricing_engine.errors import PricingInputError
 from pricing_engine.why import Reason, flag_bits
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 # "No ceiling" in minor units: far above any price, small enough that x 10000 fits int64.
 NO_CEILING = 2**40

@@ -25,8 +25,7 @@ from enum import IntEnum, IntFlag
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
+from pricing_engine.arrays import BoolArray, FloatArray
 
 SIGNAL_THRESHOLD = float(np.log(1.05))
 

@@ -22,13 +22,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 import numpy as np
-import numpy.typing as npt
 
+from pricing_engine.arrays import BoolArray, IntArray
 from pricing_engine.simulation.season import Season
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 def capped_sales(chosen: IntArray, seats_left: IntArray) -> tuple[IntArray, IntArray]:

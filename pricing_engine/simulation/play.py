@@ -13,17 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
+from pricing_engine.arrays import IntArray
 from pricing_engine.basis_points import BP_ONE, price_at_bp
 from pricing_engine.dynamic import RepricePolicy, ShowtimeBatch, reprice
 from pricing_engine.learning import advance_exposure
 from pricing_engine.rails import GuardRails, price_band_bp
 from pricing_engine.simulation.markets import ChoiceMarket, MyopicMarket
 from pricing_engine.simulation.season import Season, World
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
 
 EVIDENCE_DAYS = 14
 

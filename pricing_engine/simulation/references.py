@@ -25,15 +25,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
+from pricing_engine.arrays import FloatArray, IntArray
 from pricing_engine.basis_points import price_at_bp
 from pricing_engine.dynamic import RepricePolicy, ShowtimeBatch, reprice
 from pricing_engine.simulation.play import RailSettings, StaticPrices, simulate
 from pricing_engine.simulation.season import Season, World
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
 
 
 def _grid_band(season: Season, rails: RailSettings | None) -> tuple[IntArray, IntArray]:

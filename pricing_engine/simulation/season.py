@@ -37,6 +37,7 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
+from pricing_engine.arrays import BoolArray, FloatArray, IntArray
 from pricing_engine.basis_points import BP_ONE
 from pricing_engine.demand import (
     DEFAULT_BOOKING_TAU_HOURS,
@@ -46,10 +47,6 @@ from pricing_engine.demand import (
 )
 from pricing_engine.dynamic import RepricePolicy
 from pricing_engine.errors import PricingInputError
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 BASE_PRICES_MINOR = (850, 990, 1150, 1290, 1450)
 CAPACITIES = (60, 90, 120, 180, 250, 400)
