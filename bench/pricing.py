@@ -30,19 +30,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # allow `python be
 
 import numpy as np  # noqa: E402
 
-from pricing_engine import (  # noqa: E402
-    GuardRails,
-    RepricePolicy,
-    ShowtimeBatch,
-    default_booking_fraction,
-    reprice,
-)
-from pricing_engine.demand import price_response  # noqa: E402
+from pricing_engine import RepricePolicy, ShowtimeBatch, reprice  # noqa: E402
 from pricing_engine.simulation.compare import ROWS, compare  # noqa: E402
 from pricing_engine.simulation.customers import make_season  # noqa: E402
 from pricing_engine.simulation.play import RailSettings  # noqa: E402
 from pricing_engine.simulation.references import sweep  # noqa: E402
 from pricing_engine.simulation.season import SeasonConfig, World  # noqa: E402
+from pricing_engine.simulation.snapshot import live_columns  # noqa: E402
 
 TIMING_SHOWTIMES = 10_000
 TIMING_RUNS = 9
@@ -149,43 +143,9 @@ def print_world(world: World, result: dict, rails_note: str) -> dict:
     return summaries
 
 
-def live_columns(seed: int) -> dict:
-    """A mid-season snapshot of 10,000 showtimes as the job would load it, with films,
-    exposures, 24-hour history and rails for two seat categories."""
-    rng = np.random.default_rng(seed)
-    n = TIMING_SHOWTIMES
-    hours = rng.uniform(-1.0, 168.0, n)
-    capacity = rng.choice([60, 90, 120, 180, 250, 400], n)
-    demand = capacity * rng.lognormal(-0.7, 0.6, n)
-    eps = rng.choice([-0.6, -1.0, -1.4], n)
-    current = rng.choice(np.arange(8500, 12501, 500), n)
-    exposure = default_booking_fraction(hours) * price_response(current / 10000, eps)
-    base = rng.choice([850, 990, 1150, 1290, 1450], n)
-    categories = np.stack([base, base * 3 // 2], axis=1)
-    rails = GuardRails(category_base_minor=categories, floor_minor=categories * 85 // 100,
-                       ceiling_minor=categories * 125 // 100, max_daily_change_bp=1500,
-                       no_rise_hours=4.0, only_fall=False)  # fmt: skip
-    return {
-        "base_price_minor": base,
-        "capacity": capacity,
-        "sold": np.minimum(rng.poisson(demand * exposure), capacity),
-        "hours_to_show": hours,
-        "baseline_demand": demand,
-        "elasticity": eps,
-        "current_bp": current,
-        "minutes_since_change": rng.exponential(240.0, n),
-        "frozen": rng.random(n) < 0.02,
-        "film": rng.integers(0, 60, n),
-        "exposure": exposure,
-        "rails": rails,
-        "day_low_bp": current - rng.choice([0, 500], n),
-        "day_high_bp": current + rng.choice([0, 500], n),
-    }
-
-
 def time_reprice(seed: int, policy: RepricePolicy) -> dict[str, float]:
     """Median seconds: build + validate + reprice, reprice alone, and the sentences of the changes."""
-    columns = live_columns(seed)
+    columns = live_columns(TIMING_SHOWTIMES, seed)
     full, core, words, changed = [], [], [], 0
     for _ in range(TIMING_RUNS):
         start = time.perf_counter()
