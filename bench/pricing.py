@@ -4,7 +4,8 @@ For each world (``pricing_engine.simulation.season``), on the same seeded season
 guard rails off and with a default set, it prints season revenue against uniform prices
 (x1.00 everywhere, rails off) for: the best single multiplier in hindsight, a static
 price per show from the engine's model (set when sales open, never changed), the dynamic
-engine (with learning, and with a showtime's own pace only, as before film pooling), a
+engine (with learning; with a showtime's own pace only, as before film pooling; and told
+each show's true demand level, the most learning the level could earn), a
 static price per show with the true parameters and the fluid upper bound (where they are
 defined), and the best static price per show in hindsight; then where the engine falls
 between static-from-model and the fluid bound, the aims of issue 19, and the wall time to
@@ -58,6 +59,7 @@ LABELS = {
     "static_model": "static per show from the model",
     "dynamic": "dynamic engine",
     "dynamic_pace_only": "  dynamic, showtime pace only",
+    "dynamic_true_level": "  dynamic, told the true demand level",
     "static_true": "static per show, true parameters",
     "fluid_bound": "fluid upper bound, true parameters",
     "hindsight_static": "best static per show, hindsight",
@@ -101,11 +103,15 @@ def summarise(totals: dict) -> dict:
     uniform, static, dynamic = totals["uniform"], totals["static_model"], totals["dynamic"]
     bound = totals["fluid_bound"]
     closed = None if bound is None else 100.0 * (dynamic - static) / (bound - static)
+    told = totals["dynamic_true_level"]
+    recovers = None if told == static else 100.0 * (dynamic - static) / (told - static)
     vs_uniform = {row: None if v is None else round(pct(v, uniform), 2) for row, v in totals.items()}
     return {
         "vs_uniform_pct": vs_uniform,
         "engine_vs_static_model_pct": round(pct(dynamic, static), 2),
         "gap_to_fluid_closed_pct": None if closed is None else round(closed, 1),
+        # How much of what knowing each show's demand level is worth learning recovers.
+        "learning_recovers_pct": None if recovers is None else round(recovers, 1),
     }
 
 
@@ -134,6 +140,9 @@ def print_world(world: World, result: dict, rails_note: str) -> dict:
         where = "no fluid bound in this world (shows interact)"
         if closed is not None:
             where = f"the engine sits {closed:.0f} % of the way from static-from-model to the fluid bound"
+        if s["learning_recovers_pct"] is not None:
+            where += (f"; it earns {s['learning_recovers_pct']:.0f} % of what being told the true demand "
+                      "level adds over static-from-model")
         seeds = ", ".join(f"{v:+.1f} %" for v in result["extra"][name]["per_seed"])
         info = result["extra"][name]
         print(f"   rails {name}: {where}; per seed vs static {seeds}; price changes per show "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -18,6 +18,7 @@ ROWS = (
     "static_model",
     "dynamic",
     "dynamic_pace_only",
+    "dynamic_true_level",
     "static_true",
     "fluid_bound",
     "hindsight_static",
@@ -28,6 +29,9 @@ ROWS = (
 class Comparison:
     """Season revenue (minor units) per row of ``ROWS``; ``None`` where it is not defined.
 
+    ``dynamic_true_level``: the engine told each show's true demand level when sales open
+    (what no learning from bookings can beat on average; elasticity stays the prior's), so
+    ``dynamic`` against it says how much of the demand level's worth learning recovers.
     ``best_single_bp``: the multiplier of ``best_single``; ``price_changes`` and
     ``max_daily_span_bp``: the dynamic engine's mean changes per show and widest 24-hour
     range of multipliers.
@@ -55,8 +59,10 @@ def compare(season: Season, rails: RailSettings | None, policy: RepricePolicy | 
     def static(bp: np.ndarray) -> int:
         return int(simulate(season, StaticPrices(bp)).revenue_minor.sum())
 
-    def engine(learning: bool):
-        return simulate(season, Engine(policy, rails, learning=learning))
+    def engine(learning: bool, played: Season = season):
+        return simulate(played, Engine(policy, rails, learning=learning))
+
+    told = replace(season, shows=replace(season.shows, forecast_demand=season.shows.true_demand))
 
     dynamic = engine(True)
     hindsight = int(allowed.revenue.max(axis=0).sum()) if myopic else static(allowed.best_per_show_bp())
@@ -66,6 +72,7 @@ def compare(season: Season, rails: RailSettings | None, policy: RepricePolicy | 
         "static_model": static(model_static_bp(season, policy, rails)),
         "dynamic": int(dynamic.revenue_minor.sum()),
         "dynamic_pace_only": int(engine(False).revenue_minor.sum()),
+        "dynamic_true_level": int(engine(False, told).revenue_minor.sum()),
         "static_true": static(true_static_bp(season, rails)) if myopic else None,
         "fluid_bound": int(np.floor(fluid_bound(season, rails).sum())) if myopic else None,
         "hindsight_static": hindsight,
