@@ -50,33 +50,40 @@ def invalidate_seat_map(showtime_id: int) -> None:
 
 
 def rewarm_seat_maps(showtime_ids: Sequence[int]) -> None:
-    """Invalidate the seat maps of ``showtime_ids`` and cache them rebuilt at once, so the first
-    customer after a price change does not pay for the rebuild.
+    """Invalidate the seat maps of ``showtime_ids`` and rebuild at once those that were cached,
+    so the first customer after a price change does not pay for the rebuild.
 
-    Two round trips to Redis per ``REWARM_CHUNK`` showtimes (plus each build's own reads): the
-    generations come back from the invalidation itself, and the maps are stored in one
-    pipeline, each only if its generation has not moved since (``seat_map_json``'s rule). The
-    chunks bound the documents held in memory at once.
+    A cached map was read in the last ``SEAT_MAP_TTL_SECONDS``: someone is looking at that
+    showtime. The others are not rebuilt: a map lives 30 s, a rebuild costs a few queries,
+    and a run that changes thousands of prices would spend minutes warming maps that expire
+    unread (each is rebuilt on its next read, as after any change). Two round trips to Redis
+    per ``REWARM_CHUNK`` showtimes: the invalidation answers each generation and whether a map
+    was cached, and the rebuilt maps are stored in one pipeline, each only if its generation
+    has not moved since (``seat_map_json``'s rule).
     """
     for start in range(0, len(showtime_ids), REWARM_CHUNK):
         chunk = showtime_ids[start:start + REWARM_CHUNK]
-        generations = _invalidate(chunk)
-        lua.run_together([
+        calls = [
             lua.Call("cache_if_unchanged",
                      [keys.seat_map_key(showtime_id), keys.seat_map_generation_key(showtime_id)],
                      [str(generation), _document(showtime_id), SEAT_MAP_TTL_SECONDS])
-            for showtime_id, generation in zip(chunk, generations, strict=True)
-        ])  # fmt: skip
+            for showtime_id, (generation, was_cached) in zip(chunk, _invalidate(chunk), strict=True)
+            if was_cached
+        ]  # fmt: skip
+        if calls:
+            lua.run_together(calls)
 
 
-def _invalidate(showtime_ids: Sequence[int]) -> list[int]:
-    """Bump the generation and drop the cached map of each showtime; the new generations."""
+def _invalidate(showtime_ids: Sequence[int]) -> list[tuple[int, bool]]:
+    """Bump the generation and drop the cached map of each showtime: (new generation, whether
+    a map was cached) per showtime."""
     pipe = redis_client.client.pipeline(transaction=True)
     for showtime_id in showtime_ids:
         pipe.incr(keys.seat_map_generation_key(showtime_id))
         pipe.expire(keys.seat_map_generation_key(showtime_id), 86400)
         pipe.delete(keys.seat_map_key(showtime_id))
-    return pipe.execute()[::3]
+    answers = pipe.execute()
+    return list(zip(answers[::3], (deleted > 0 for deleted in answers[2::3]), strict=True))
 
 
 def _document(showtime_id: int) -> str:

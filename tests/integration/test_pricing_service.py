@@ -346,11 +346,17 @@ def test_repricing_rewarms_the_seat_map_with_the_new_prices(client, factory):
     screen = factory.screen(cinema, rows=4, seats_per_row=10)
     movie = factory.movie(release_date=now().date())
     starts = (now() + timedelta(hours=23)).replace(second=0, microsecond=0)
-    showtimes = [factory.showtime(screen, movie, starts_at=starts - timedelta(hours=3 * i)) for i in range(2)]
-    before = [client.get(f"/api/showtimes/{s.id}/seats").json["seats"][0]["price_minor"] for s in showtimes]
+    showtimes = [factory.showtime(screen, movie, starts_at=starts - timedelta(hours=3 * i)) for i in range(3)]
+    # Customers look at the first two; nobody has the third's map open.
+    seat_maps = [client.get(f"/api/showtimes/{s.id}/seats").json for s in showtimes[:2]]
+    before = [seat_map["seats"][0]["price_minor"] for seat_map in seat_maps]
 
-    assert reprice_upcoming_showtimes()["changed"] == 2  # nobody booked a day ahead: the prices drop
-    for showtime, price in zip(showtimes, before, strict=True):
+    assert reprice_upcoming_showtimes()["changed"] == 3  # nobody booked a day ahead: the prices drop
+    for showtime, price in zip(showtimes[:2], before, strict=True):
         cached = redis_client.client.get(keys.seat_map_key(showtime.id))
         assert cached is not None and f'"price_minor":{price}' not in cached
         assert client.get(f"/api/showtimes/{showtime.id}/seats").json["seats"][0]["price_minor"] < price
+    # A map nobody had cached is built on its next read, with the new price.
+    unread = showtimes[2]
+    assert redis_client.client.get(keys.seat_map_key(unread.id)) is None
+    assert client.get(f"/api/showtimes/{unread.id}/seats").json["seats"][0]["price_minor"] < before[0]
