@@ -19,7 +19,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import numpy as np
-from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy import BigInteger, Float, Numeric, Subquery, and_, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.bookings.seatmap import rewarm_seat_maps
 from app.common.clock import now
@@ -177,24 +178,32 @@ def _write(rows: list, result: RepriceResult, changed: np.ndarray, exposure: np.
            moved: np.ndarray, at: datetime) -> None:
     showtimes = Showtime.__table__
     if moved.size:
-        db.session.execute(
-            update(showtimes).where(showtimes.c.id == bindparam("sid"))
-            .values(demand_exposure=bindparam("exposure"), exposure_at=at),
-            [{"sid": rows[i].id, "exposure": float(exposure[i])} for i in moved],
-        )
+        source = _unnested(ids=[rows[i].id for i in moved], exposure=[float(exposure[i]) for i in moved])
+        db.session.execute(update(showtimes).where(showtimes.c.id == source.c.ids)
+                           .values(demand_exposure=source.c.exposure, exposure_at=at))
     if changed.size:
+        multipliers = [multiplier_from_bp(int(result.multiplier_bp[i])) for i in changed]
+        source = _unnested(ids=[rows[i].id for i in changed], multiplier=multipliers)
         db.session.execute(
             update(showtimes)
-            .where(and_(showtimes.c.id == bindparam("sid"), showtimes.c.price_frozen.is_(False)))
-            .values(dynamic_multiplier=bindparam("multiplier"), price_changed_at=at),
-            [{"sid": rows[i].id, "multiplier": multiplier_from_bp(int(result.multiplier_bp[i]))}
-             for i in changed],
+            .where(and_(showtimes.c.id == source.c.ids, showtimes.c.price_frozen.is_(False)))
+            .values(dynamic_multiplier=source.c.multiplier, price_changed_at=at)
         )
         db.session.execute(insert(PriceChange), [
             {"showtime_id": rows[i].id, "old_multiplier": rows[i].dynamic_multiplier,
-             "new_multiplier": multiplier_from_bp(int(result.multiplier_bp[i])), "reason": "dynamic",
+             "new_multiplier": multiplier, "reason": "dynamic",
              "details": _details(result, int(i), int(result.batch.sold[i])), "created_at": at}
-            for i in changed
+            for i, multiplier in zip(changed, multipliers, strict=True)
         ])
     db.session.commit()
     rewarm_seat_maps([rows[i].id for i in changed])
+
+
+_ARRAY_TYPES = {"ids": ARRAY(BigInteger), "exposure": ARRAY(Float), "multiplier": ARRAY(Numeric(4, 3))}
+
+
+def _unnested(**columns: list) -> Subquery:
+    """Equal-length value lists as one table (``unnest`` side by side), so a single UPDATE ... FROM
+    writes thousands of rows: one statement, not one per row."""
+    return select(*(func.unnest(bindparam(name, values, type_=_ARRAY_TYPES[name])).label(name)
+                    for name, values in columns.items())).subquery()  # fmt: skip
