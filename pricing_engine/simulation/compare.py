@@ -30,8 +30,10 @@ class Comparison:
     """Season revenue (minor units) per row of ``ROWS``; ``None`` where it is not defined.
 
     ``dynamic_true_level``: the engine told each show's true demand level when sales open
-    (what no learning from bookings can beat on average; elasticity stays the prior's), so
-    ``dynamic`` against it says how much of the demand level's worth learning recovers.
+    (elasticity stays the prior's), so ``dynamic`` against it says how much of the demand
+    level's worth learning recovers. Where shows are independent, no learning from bookings
+    beats it on average; with choice, a show's level is no longer its own (prices elsewhere
+    move it), and the learning engine can do better.
     ``best_single_bp``: the multiplier of ``best_single``; ``price_changes`` and
     ``max_daily_span_bp``: the dynamic engine's mean changes per show and widest 24-hour
     range of multipliers.
