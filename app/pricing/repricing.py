@@ -9,8 +9,8 @@ model the scheduler uses); each showtime's exposure to it is advanced and stored
 (``app.pricing.exposure``); each cinema's guard rails apply (``app.pricing.rail_inputs``).
 ``pricing_engine.reprice`` chooses every multiplier in one vectorised call, and the changes,
 the price-change log (which signal moved each price, in words) and the exposures are written
-in one transaction. Seat-map caches of changed showtimes are cleared and rebuilt, so the next
-read shows the new prices at once.
+in one transaction. Seat-map caches of changed showtimes are cleared, and those being read are
+rebuilt at once (``rewarm_seat_maps``), so the next read shows the new prices.
 """
 
 from __future__ import annotations
