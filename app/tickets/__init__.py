@@ -1,0 +1,1 @@
+"""Tickets of booked seats, their signed QR codes, and check-in at the door."""
