@@ -15,8 +15,6 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from flask import g, has_request_context
-
 from app.common.access import Principal
 from app.extensions import db
 from app.models.audit import SYSTEM_ROLE, AuditEntry
@@ -28,13 +26,10 @@ def record(actor: Principal | None, action: str, cinema_id: int | None, subject:
            before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> AuditEntry:
     """Add an entry to the current transaction (committed with the change it describes).
 
-    ``actor`` None means the caller of the current request, or the system outside one (a
-    worker's task). ``subject`` is ``(type, id)``, e.g. ``("booking", 42)``. ``before`` and
-    ``after`` are the changed fields as plain values (dates become ISO strings); they must
-    name people by id, never by name or e-mail.
+    ``actor`` None is the system (a worker's task, a sweep). ``subject`` is ``(type, id)``, e.g.
+    ``("booking", 42)``. ``before`` and ``after`` are the changed fields as plain values (dates
+    become ISO strings); they must name people by id, never by name or e-mail.
     """
-    if actor is None and has_request_context():
-        actor = g.get("principal")
     subject_type, subject_id = subject
     entry = AuditEntry(
         actor_id=actor.id if actor else None, actor_role=actor.role if actor else SYSTEM_ROLE,
