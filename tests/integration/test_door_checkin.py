@@ -11,7 +11,7 @@ from app.common.clock import now
 from app.extensions import db
 from app.models import AuditEntry, Booking
 from app.tickets.codes import code_hash, read_code
-from tests.payments_support import pending_booking
+from tests.payments_support import paid_booking, pending_booking
 
 
 def _confirmed(factory, user, **kwargs) -> Booking:
@@ -214,3 +214,21 @@ def test_a_door_storm_admits_a_ticket_exactly_once(app, client, factory):
     for thread in threads:
         thread.join()
     assert sorted(statuses, key=str) == sorted([(201, None)] + [(409, "already_admitted")] * 11, key=str)
+
+
+def test_the_confirmation_mail_and_the_printable_pdf_carry_the_tickets(client, factory, monkeypatch):
+    sent = []
+    monkeypatch.setattr("app.payments.notifications.deliver_email",
+                        lambda to, subject, body: sent.append(body))
+    customer = factory.user()
+    booking, _payment = paid_booking(client, factory, customer)
+    codes = _codes(client, factory, booking, customer)
+    assert len(sent) == 1 and all(code in sent[0] for code in codes)
+
+    tickets = client.get(f"/api/bookings/{booking.id}/tickets", headers=factory.headers(customer)).json
+    assert tickets[0]["qr_svg"].startswith("<svg") and tickets[0]["status"] == "valid"
+    pdf = client.get(f"/api/bookings/{booking.id}/tickets.pdf", headers=factory.headers(customer))
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF") and booking.reference.encode() in pdf.data
+    stranger = factory.headers(factory.user())
+    assert client.get(f"/api/bookings/{booking.id}/tickets.pdf", headers=stranger).status_code == 404
