@@ -9,6 +9,7 @@ On PostgreSQL a trigger refuses every UPDATE and DELETE of an audit entry, whoev
 operation like DROP, stays possible for the owner (the test suite empties tables with it).
 """
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from alembic import op
 
 revision = "0006_tickets_door_audit"
@@ -44,9 +45,9 @@ def upgrade():
         sa.Column("action", sa.String(length=40), nullable=False),
         sa.Column("subject_type", sa.String(length=30), nullable=False),
         sa.Column("subject_id", sa.String(length=40), nullable=False),
-        sa.Column("before", sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql"),
+        sa.Column("before", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"),
                   nullable=True),
-        sa.Column("after", sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql"),
+        sa.Column("after", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"),
                   nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_entries")),
     )

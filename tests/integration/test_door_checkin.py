@@ -11,6 +11,7 @@ from app.common.clock import now
 from app.extensions import db
 from app.models import AuditEntry, Booking
 from app.tickets.codes import code_hash, read_code
+from app.tickets.offline import list_signature
 from tests.payments_support import paid_booking, pending_booking
 
 
@@ -172,7 +173,9 @@ def test_the_offline_list_and_uploaded_scans_with_a_double_scan_reported(client,
     by_hash = {h: t for t in listing["tickets"] for h in t["code_hashes"]}
     assert [by_hash[code_hash(c)]["status"] for c in (first, second, third)] == ["valid", "valid", "admitted"]
     assert code_hash("CT1.x.1-2-3-4.forged") not in by_hash
-    assert listing["signature"] and listing["key_id"]
+    unsigned = {name: value for name, value in listing.items() if name != "signature"}
+    assert list_signature(unsigned) == listing["signature"]
+    assert list_signature({**unsigned, "tickets": unsigned["tickets"][:2]}) != listing["signature"]
 
     clock.advance(timedelta(minutes=5))
     at = now()
