@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -20,7 +21,7 @@ from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError, ValidationError
 from app.common.lookups import get_or_404
 from app.extensions import db
-from app.models import Booking, BookingSeat, Showtime, TicketCheckin
+from app.models import Booking, BookingSeat, Cinema, Showtime, TicketCheckin
 from app.tickets.admission import Refusal, refusal
 from app.tickets.codes import CodeRefused, TicketClaim, read_code
 
@@ -70,7 +71,7 @@ def admit(principal: Principal, showtime_id: int, code: str, *, device: str | No
         raise ConflictError(refused.message, reason=refused.reason, details=refused.details)
     checkin, first = record_admission(line, Scan(code, at, device), principal, source="online")
     if checkin is None:
-        raise _already_admitted(first)
+        raise _already_admitted(first, ZoneInfo(db.session.get(Cinema, door.cinema_id).timezone))
     if override_too_early and refusal(line, door, at, doors_open()) is not None:
         audit.record(principal, "checkin.overridden", door.cinema_id, ("ticket", line.id), None,
                      {"overridden": "too_early", "admitted_at": at, "device": device})
@@ -91,9 +92,11 @@ def record_admission(line: BookingSeat, scan: Scan, principal: Principal, *,
     return checkin, None
 
 
-def _already_admitted(first: TicketCheckin) -> ConflictError:
+def _already_admitted(first: TicketCheckin, zone: ZoneInfo) -> ConflictError:
+    """The refusal of a second scan, saying when (the cinema's time) and who let it in first."""
+    where = f" on {first.device}" if first.device else ""
     return ConflictError(
-        f"Already admitted at {first.admitted_at:%H:%M:%S} UTC by user {first.admitted_by}",
+        f"Already admitted at {first.admitted_at.astimezone(zone):%H:%M} by user {first.admitted_by}{where}",
         reason="already_admitted", details=admission_details(first))
 
 

@@ -4,7 +4,8 @@ an offline scanner's list and uploaded scans reconciled, and a door storm admitt
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from app.common import clock
 from app.common.clock import now
@@ -23,8 +24,8 @@ def _confirmed(factory, user, **kwargs) -> Booking:
 
 
 def _soon(factory):
-    """A showtime starting in 20 minutes (doors open 45 minutes before)."""
-    cinema = factory.cinema()
+    """A showtime starting in 20 minutes (doors open 45 minutes before), far from UTC."""
+    cinema = factory.cinema(timezone="Asia/Kolkata")
     return factory.showtime(factory.screen(cinema), factory.movie(),
                             starts_at=(now() + timedelta(minutes=20)).replace(microsecond=0))
 
@@ -56,6 +57,9 @@ def test_a_ticket_is_admitted_once_then_refused_with_the_first_scans_time(client
     assert again.status_code == 409 and again.json["reason"] == "already_admitted"
     assert again.json["errors"]["admitted_at"] == first.json["admitted_at"]
     assert again.json["errors"]["admitted_by"] == staff.id
+    zone = ZoneInfo(showtime.screen.cinema.timezone)
+    first_at = datetime.fromisoformat(first.json["admitted_at"]).astimezone(zone)
+    assert again.json["message"] == f"Already admitted at {first_at:%H:%M} by user {staff.id} on door-1"
 
     counts = client.get(f"/api/showtimes/{showtime.id}/admissions", headers=factory.headers(staff)).json
     assert (counts["sold"], counts["admitted"]) == (2, 1)
