@@ -13,6 +13,7 @@ one line each, every missing or weak setting (:func:`production_refusals`).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -89,6 +90,21 @@ def secret_weakness(value: str) -> str | None:
     return None
 
 
+def ticket_signing_keys(raw: str | None) -> dict[str, str]:
+    """``TICKET_SIGNING_KEYS`` ("kid:secret,kid:secret") as {key id: secret}.
+
+    Key ids are short (they travel in every ticket's code): 1 to 8 lower-case letters or digits.
+    """
+    keys = {}
+    for item in filter(None, (part.strip() for part in (raw or "").split(","))):
+        kid, _, secret = item.partition(":")
+        if not (kid.isascii() and kid.isalnum() and kid == kid.lower() and 1 <= len(kid) <= 8 and secret):
+            raise ConfigError(f"TICKET_SIGNING_KEYS: {kid!r} is not 'kid:secret' with a key id of "
+                              "1 to 8 lower-case letters or digits")
+        keys[kid] = secret
+    return keys
+
+
 def payments_sandbox_allowed(settings: Mapping[str, Any]) -> bool:
     """The offline sandbox gateway confirms test cards: never in production unless a staging
     deployment opted in (the one rule for start-up and for the gateway chooser)."""
@@ -107,6 +123,7 @@ def production_refusals() -> list[str]:
                 f"{MIN_SECRET_LENGTH} random characters, e.g. from "
                 "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
             )
+    refusals += _ticket_key_refusals()
     if _env("DATABASE_URL") is None:
         refusals.append("DATABASE_URL is missing: production runs on PostgreSQL")
     if _env("REDIS_URL") is None:
@@ -133,6 +150,27 @@ def production_refusals() -> list[str]:
             "persistent volume, for posters and invoices"
         )
     return refusals
+
+
+def _ticket_key_refusals() -> list[str]:
+    keys = ticket_signing_keys(_env("TICKET_SIGNING_KEYS"))
+    if not keys:
+        return ["TICKET_SIGNING_KEYS is missing: tickets' QR codes could not be signed (set "
+                "'kid:secret' pairs, secrets of at least 32 random characters)"]
+    refusals = [f"TICKET_SIGNING_KEYS key {kid!r} is too weak ({weakness})"
+                for kid, secret in keys.items() if (weakness := secret_weakness(secret))]
+    if (_env("TICKET_SIGNING_KEY_ID") or next(iter(keys))) not in keys:
+        refusals.append("TICKET_SIGNING_KEY_ID names no key of TICKET_SIGNING_KEYS")
+    return refusals
+
+
+def _ticket_keys_or_development(secret_key: str) -> tuple[dict[str, str], str]:
+    """The ticket keys and the one signing new tickets; outside production, without keys set, one
+    derived from ``SECRET_KEY`` (production refuses to start without its own)."""
+    keys = ticket_signing_keys(_env("TICKET_SIGNING_KEYS"))
+    if not keys:
+        keys = {"dev": hashlib.sha256(f"tickets:{secret_key}".encode()).hexdigest()}
+    return keys, _env("TICKET_SIGNING_KEY_ID") or next(iter(keys))
 
 
 class Config:
@@ -171,6 +209,7 @@ class Config:
                 "confirms test cards and charges nobody; for a staging deployment only"
             )
 
+        ticket_keys, ticket_key_id = _ticket_keys_or_development(secret_key)
         return {
             "APP_ENV": env,
             "STARTUP_WARNINGS": startup_warnings,
@@ -231,6 +270,12 @@ class Config:
             "MAX_UNPAID_SEATS_PER_SHOWTIME": _env_int("MAX_UNPAID_SEATS_PER_SHOWTIME", 10),
             "MAX_UNPAID_CHECKOUTS": _env_int("MAX_UNPAID_CHECKOUTS", 3),
             "PAYMENT_WINDOW_SECONDS": _env_int("PAYMENT_WINDOW_SECONDS", 900),
+            # Tickets: keys signing their QR codes ({kid: secret}); new tickets are signed with
+            # TICKET_SIGNING_KEY_ID, tickets signed with any other listed key stay valid (rotation).
+            "TICKET_SIGNING_KEYS": ticket_keys,
+            "TICKET_SIGNING_KEY_ID": ticket_key_id,
+            # How long before a show its doors open: a ticket scanned earlier is refused (too_early).
+            "DOORS_OPEN_MINUTES": _env_int("DOORS_OPEN_MINUTES", 45),
             # Storage (posters, invoices); no bucket means a local folder served by the app
             "S3_BUCKET": _env("S3_BUCKET"),
             "S3_ENDPOINT_URL": _env("S3_ENDPOINT_URL"),

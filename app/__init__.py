@@ -8,7 +8,8 @@ from flask import Flask
 
 from config import Config
 
-SERVICE_PACKAGES = ("auth", "movies", "cinemas", "scheduling", "bookings", "pricing", "payments")
+SERVICE_PACKAGES = ("auth", "movies", "cinemas", "scheduling", "bookings", "pricing", "payments", "audit",
+                    "tickets")
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:

@@ -45,10 +45,12 @@ from app.models import (
     Screen,
     ScreenClosure,
     Showtime,
+    TicketCheckin,
     User,
     movie_genres,
 )
 from app.seed import DEMO_PASSWORD
+from app.tickets.tickets import code_of
 
 DEMO_CUSTOMER = "customer@cinemaos.local"
 # Holds and bookings name a showtime a day ahead or more: no refund cut-off or start is near.
@@ -244,6 +246,19 @@ def _cancel(demo: Demo) -> Request:
     return {"path": {"booking_id": booking.id}} if booking else {}
 
 
+def _door(demo: Demo, body: Callable[[str], dict]) -> Request:
+    """At the door of the demo customer's paid booking's showtime, ``body`` of its first ticket's
+    code (the show is a day away or more: a live scan overrides ``too_early``)."""
+    booking = _booking(demo, "confirmed")
+    return {"path": {"showtime_id": booking.showtime_id},
+            "body": body(code_of(booking.seats[0]))} if booking else {}
+
+
+def _admitted(demo: Demo) -> Request:
+    checkin = _newest(TicketCheckin)
+    return {"path": {"ticket_id": checkin.booking_seat_id}} if checkin else {}
+
+
 def _hold(demo: Demo) -> Request:
     hold_id = _hold_id(demo)
     return {"path": {"hold_id": hold_id}, "body": {"hold_id": hold_id}} if hold_id else {}
@@ -379,6 +394,20 @@ _EXAMPLES: dict[str, Callable[[Demo], Request]] = {
     "getPaymentInvoice": _payment_request,
     "getPaymentInvoiceLink": _payment_request,
     "refundPayment": _refund,
+    # tickets and the door
+    "listBookingTickets": _one_booking,
+    "getBookingTicketsPdf": _one_booking,
+    "checkInTicket": lambda d: _door(d, lambda code: {"code": code, "device": "door-1",
+                                                      "override_too_early": True}),
+    "uploadOfflineScans": lambda d: _door(d, lambda code: {"scans": [
+        {"code": code, "scanned_at": now().isoformat(), "device": "door-2"}]}),
+    "getShowtimeAdmissions": lambda d: {"path": {"showtime_id": d.showtime.id}},
+    "getShowtimeCheckinList": lambda d: {"path": {"showtime_id": d.showtime.id}},
+    "undoCheckin": _admitted,
+    # the audit trail
+    "listAuditEntries": lambda d: {"query": {
+        "cinema_id": d.cinema.id, "action": None, "actor_id": None, "subject_type": None,
+        "subject_id": None, "since": None, "until": None}},
 }
 
 

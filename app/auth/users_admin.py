@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from app import audit
 from app.auth.accounts import get_user
 from app.auth.sessions import publish_revocation, revoke_all_sessions
+from app.common.access import Principal
 from app.common.errors import ConflictError, ValidationError
 from app.common.pagination import PageResult, paginate
 from app.extensions import db
@@ -31,7 +33,7 @@ def list_users(*, role: str | None = None, is_active: bool | None = None, search
     return paginate(stmt.order_by(User.id.desc()), page, page_size)
 
 
-def update_user(actor_id: int, user_id: int, *, role: str | None = None, is_active: bool | None = None,
+def update_user(actor: Principal, user_id: int, *, role: str | None = None, is_active: bool | None = None,
                 cinema_ids: list[int] | None = None) -> User:
     """Apply an admin's change; takes effect on the user's very next request.
 
@@ -40,7 +42,8 @@ def update_user(actor_id: int, user_id: int, *, role: str | None = None, is_acti
     themselves, so the last admin cannot lock everyone out by accident.
     """
     user = get_user(user_id)
-    if user.id == actor_id and (role not in (None, "admin") or is_active is False):
+    before = _access_of(user)
+    if user.id == actor.id and (role not in (None, "admin") or is_active is False):
         raise ConflictError("You cannot remove your own admin access; ask another admin",
                             reason="self_lockout")
     if role is not None:
@@ -59,9 +62,19 @@ def update_user(actor_id: int, user_id: int, *, role: str | None = None, is_acti
         user.is_active = is_active
         if not is_active:
             family_ids = revoke_all_sessions(user, "account_disabled")
+    after = _access_of(user)
+    if after != before:
+        action = "user.role_changed" if after["role"] != before["role"] else "user.access_changed"
+        audit.record(actor, action, None, ("user", user.id), before, after)
     db.session.commit()
     publish_revocation(user.id, family_ids)
     return user
+
+
+def _access_of(user: User) -> dict:
+    """What an admin's change may change, as the audit trail keeps it (ids only, no e-mail)."""
+    return {"role": user.role, "is_active": user.is_active,
+            "cinema_ids": sorted(link.cinema_id for link in user.cinema_links)}
 
 
 def _assign_cinemas(user: User, cinema_ids: list[int]) -> None:

@@ -43,4 +43,4 @@ class UserById(MethodView):
 
         Takes effect on the user's next request. Disabling ends the user's sessions.
         """
-        return update_user(current_principal().id, user_id, **data)
+        return update_user(current_principal(), user_id, **data)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
+from app import audit
 from app.bookings.cancellation_rights import cancellation_refusal
 from app.bookings.events import BookingCancelled, BookingConfirmedFree
 from app.bookings.holds import Hold, claim_hold, ensure_on_sale, find_hold, release_locks
@@ -146,6 +147,8 @@ def cancel_booking(principal: Principal, booking_id: int) -> Booking:
             cutoff_hours=cinema.refund_cutoff_hours, at=at)
     reason = "staff" if acting_as == "staff" else "customer"
     mark_cancelled(booking, reason=reason, refund_due_minor=refund_due)
+    audit.record(principal, "booking.cancelled", showtime.cinema_id, ("booking", booking.id), None,
+                 {"cancel_reason": reason, "refund_due_minor": refund_due})
     events.record(BookingCancelled(booking.id))
     db.session.commit()
     free_seats_of([booking])

@@ -44,6 +44,10 @@ OVERRIDES = {
     "RefundPayment.post": "refundPayment",
     "PaymentDetail.get": "getPayment",
     "GatewayWebhook.post": "receiveGatewayWebhook",
+    "BookingTicketsPdf.get": "getBookingTicketsPdf",
+    "ShowtimeCheckin.post": "checkInTicket",
+    "TicketCheckin.delete": "undoCheckin",
+    "ShowtimeOfflineScans.post": "uploadOfflineScans",
 }
 
 _WRITE_VERBS = {"put": "update", "patch": "update", "delete": "delete"}

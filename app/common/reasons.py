@@ -64,6 +64,10 @@ PAYMENTS = (
     "nothing_to_refund", "partial_refund_staff_only", "payment_in_progress", "payment_not_captured",
     "refund_exceeds_payment", "refund_not_allowed", "refund_not_settled",
 )
+TICKETS = (
+    "already_admitted", "booking_not_paid", "invalid_ticket_code", "ticket_cancelled", "ticket_expired",
+    "too_early", "unknown_key", "wrong_screen", "wrong_showtime",
+)
 # Why a card was declined, as the gateway says it (Stripe's codes, the sandbox's too), passed on
 # as the reason of a 402 so the client can tell the customer; any other code is `payment_declined`.
 DECLINES = (
@@ -77,7 +81,7 @@ DECLINES = (
 
 REASONS: tuple[str, ...] = tuple(sorted({
     *STATUS_REASONS.values(), FALLBACK_REASON, *PLATFORM, *AUTH, *CATALOGUE, *VENUES, *SCHEDULING,
-    *BOOKINGS, *PRICING, *PAYMENTS, *DECLINES,
+    *BOOKINGS, *PRICING, *PAYMENTS, *TICKETS, *DECLINES,
 }))
 STATUSES: tuple[int, ...] = tuple(sorted(STATUS_REASONS))
 

@@ -1,5 +1,6 @@
 """All models, importable from one place (Alembic and the services use this module)."""
 
+from app.models.audit import AuditEntry
 from app.models.bookings import BOOKING_STATUSES, TICKET_TYPES, Booking, BookingSeat
 from app.models.catalogue import (
     FORMATS,
@@ -30,16 +31,17 @@ from app.models.pricing import (
     SeatCategoryPrice,
 )
 from app.models.scheduling import OptimisationRun, Showtime
+from app.models.tickets import TicketCheckin
 from app.models.users import ROLES, OneTimeToken, RefreshTokenFamily, User, UserCinema
 from app.models.venues import SEAT_CATEGORIES, Cinema, Screen, ScreenClosure, Seat
 
 __all__ = [
     "BOOKING_STATUSES", "FORMATS", "ROLES", "SEAT_CATEGORIES", "TICKET_TYPES",
-    "AgeRating", "Booking", "BookingSeat", "CategoryPriceBound", "Cinema", "Genre", "IdempotencyRecord",
-    "Invoice",
+    "AgeRating", "AuditEntry", "Booking", "BookingSeat", "CategoryPriceBound", "Cinema", "Genre",
+    "IdempotencyRecord", "Invoice",
     "InvoiceCounter", "Movie", "MovieFormat", "OneTimeToken", "OptimisationRun", "OutboxMessage",
     "Payment",
     "PaymentEvent", "PriceChange", "PricingGuardRails", "PricingRule", "PromoCode", "PromoRedemption",
     "RefreshTokenFamily", "Refund", "SandboxCharge", "Screen", "ScreenClosure", "Seat", "SeatCategoryPrice",
-    "Showtime", "User", "UserCinema", "film_details", "movie_genres",
+    "Showtime", "TicketCheckin", "User", "UserCinema", "film_details", "movie_genres",
 ]

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Booking, Payment, Refund, User
 from app.payments.money import format_money
 from app.payments.row_locks import cinema_of, seat_labels
+from app.tickets.tickets import code_of
 
 
 def send_booking_confirmation(payment_id: int) -> None:
@@ -31,7 +32,9 @@ def _send_confirmation(booking: Booking, *, paid: str, invoice: str | None) -> N
     cinema = cinema_of(booking)
     user = db.session.get(User, booking.user_id)
     starts = showtime.starts_at.astimezone(ZoneInfo(cinema.timezone))
-    seats = ", ".join(sorted(seat_labels(booking).values()))
+    labels = seat_labels(booking)
+    seats = ", ".join(sorted(labels.values()))
+    tickets = "".join(f"  {labels[line.id]}: {code_of(line)}\n" for line in booking.seats if line.active)
     body = (
         f"Hello {user.full_name},\n\n"
         f"your booking {booking.reference} is confirmed.\n\n"
@@ -40,7 +43,10 @@ def _send_confirmation(booking: Booking, *, paid: str, invoice: str | None) -> N
         f"When:    {starts:%A %d %B %Y, %H:%M} ({cinema.timezone})\n"
         f"Seats:   {seats}\n"
         f"Paid:    {paid}\n\n"
-        f"Show the reference {booking.reference} at the box office.\n"
+        f"Show the reference {booking.reference} at the box office.\n\n"
+        "Your tickets: at the door, show each seat's code below (or its QR code on your booking's "
+        "page or printed tickets). Each is valid until the end of the show.\n"
+        f"{tickets}"
     )
     if invoice:
         body += f"Invoice: {invoice}\n"

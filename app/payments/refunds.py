@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from app import audit
 from app.bookings.cancellation_rights import cancellation_refusal
 from app.bookings.refund_policy import refund_owed
 from app.common import events
@@ -170,6 +171,8 @@ def _reserve_booking_refund(
     _count_refund(booking, payment, amount)
     freed_any = _release(booking, release, reason)
     db.session.add(refund)
+    audit.record(actor, "refund.issued", booking.showtime.cinema_id, ("booking", booking.id), None,
+                 {"amount_minor": amount, "reason": reason, "booking_seat_ids": refund.booking_seat_ids})
     db.session.commit()
     return refund.id, booking if freed_any else None
 

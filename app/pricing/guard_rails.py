@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from app import audit
 from app.common.access import Principal, ensure_cinema_access
 from app.common.errors import ValidationError
 from app.common.lookups import get_or_404
@@ -47,6 +48,7 @@ def set_guard_rails(principal: Principal, cinema_id: int, fields: dict[str, Any]
         row.floor_minor, row.ceiling_minor = bound["floor_minor"], bound["ceiling_minor"]
         kept[category] = row
     rails.category_bounds = sorted(kept.values(), key=lambda b: b.category)
+    audit.record(principal, "guard_rails.updated", cinema_id, ("cinema", cinema_id), None, fields)
     db.session.commit()
     return rails
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import select, update
 
+from app import audit
 from app.bookings.seatmap import invalidate_seat_map
 from app.common.access import Principal
 from app.common.clock import now
@@ -44,6 +45,10 @@ def set_price_freeze(principal: Principal, showtime_id: int, frozen: bool,
             values |= {"dynamic_multiplier": multiplier, "price_changed_at": now()}
     # A system field, like the pricing job's writes: it does not bump the showtime's ETag version.
     db.session.execute(update(Showtime).where(Showtime.id == showtime.id).values(**values))
+    audit.record(principal, "showtime_price.frozen" if frozen else "showtime_price.unfrozen",
+                 showtime.cinema_id, ("showtime", showtime.id),
+                 {"price_frozen": showtime.price_frozen, "dynamic_multiplier": showtime.dynamic_multiplier},
+                 values)
     db.session.commit()
     invalidate_seat_map(showtime.id)
     db.session.refresh(showtime)

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from app import audit
 from app.common.access import Principal, ensure_cinema_access
 from app.common.errors import PermissionDeniedError, ValidationError
 from app.common.lookups import get_or_404
@@ -58,11 +59,20 @@ def _check_rule(rule: PricingRule) -> None:
             raise ValidationError(f"This rule cannot be applied: {exc}") from exc
 
 
+def _rule_fields(rule: PricingRule) -> dict[str, Any]:
+    """The rule as the audit trail keeps it: every column but the bookkeeping ones."""
+    return {column.key: getattr(rule, column.key) for column in PricingRule.__table__.columns
+            if column.key not in ("id", "created_at", "updated_at", "version")}
+
+
 def create_rule(principal: Principal, fields: dict[str, Any]) -> PricingRule:
     _ensure_may_manage(principal, fields.get("cinema_id"))
     rule = PricingRule(**fields)
     _check_rule(rule)
     db.session.add(rule)
+    db.session.flush()
+    audit.record(principal, "pricing_rule.created", rule.cinema_id, ("pricing_rule", rule.id), None,
+                 _rule_fields(rule))
     db.session.commit()
     return rule
 
@@ -71,14 +81,19 @@ def update_rule(principal: Principal, rule: PricingRule, fields: dict[str, Any])
     _ensure_may_manage(principal, rule.cinema_id)
     if "cinema_id" in fields and fields["cinema_id"] != rule.cinema_id:
         _ensure_may_manage(principal, fields["cinema_id"])
+    before = _rule_fields(rule)
     for name, value in fields.items():
         setattr(rule, name, value)
     _check_rule(rule)
+    audit.record(principal, "pricing_rule.updated", rule.cinema_id, ("pricing_rule", rule.id), before,
+                 _rule_fields(rule))
     db.session.commit()
     return rule
 
 
 def delete_rule(principal: Principal, rule: PricingRule) -> None:
     _ensure_may_manage(principal, rule.cinema_id)
+    audit.record(principal, "pricing_rule.deleted", rule.cinema_id, ("pricing_rule", rule.id),
+                 _rule_fields(rule), None)
     db.session.delete(rule)
     db.session.commit()

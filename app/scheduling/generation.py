@@ -19,6 +19,7 @@ from rq.job import Job, JobStatus
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app import audit
 from app.common.access import Principal, ensure_cinema_access
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError, ValidationError
@@ -144,6 +145,9 @@ def _solve_and_write(run: OptimisationRun) -> dict[str, Any]:
         except IntegrityError as exc:
             raise RuntimeError("the new schedule collides with a showtime written meanwhile") from exc
         summary |= {"shows_created": len(created), "proposal": shows}
+        audit.record(None, "schedule.generated", cinema.id, ("schedule_run", run.id), None, {
+            "shows_created": len(created), "start_date": run.start_date, "days": run.days,
+            "requested_by": run.created_by_id})
     run.status, run.progress, run.finished_at, run.result = "succeeded", 100, now(), summary
     db.session.commit()
     if not run.dry_run:

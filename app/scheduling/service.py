@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
+from app import audit
 from app.bookings.cancellation_rights import ACTIVE_STATUSES
 from app.bookings.holds import drop_showtime_holds
 from app.bookings.integrity import violated_constraint
@@ -48,7 +49,7 @@ def create_showtime(principal: Principal, *, movie_id: int, screen_id: int, star
     showtime = Showtime(source="manual", status="scheduled", created_by_id=principal.id)
     _place(showtime, slot, language, subtitles)
     db.session.add(showtime)
-    _commit_schedule_change(showtime)
+    _commit_schedule_change(principal, showtime, "showtime.created", None)
     invalidate_schedule(cinema, showtime.starts_at)
     return showtime
 
@@ -69,10 +70,11 @@ def update_showtime(principal: Principal, showtime: Showtime, *, movie_id: int, 
                             reason="showtime_has_bookings")
     old_cinema = db.session.get(Cinema, showtime.cinema_id)
     old_start = showtime.starts_at
+    before = _schedule_fields(showtime)
     screen, cinema, movie = _load_slot_parts(principal, screen_id, movie_id)
     slot = _free_slot(screen, cinema, movie, starts_at, format, ignore_showtime_id=showtime.id)
     _place(showtime, slot, language, subtitles)
-    _commit_schedule_change(showtime)
+    _commit_schedule_change(principal, showtime, "showtime.updated", before)
     invalidate_schedule(old_cinema, old_start)
     invalidate_schedule(cinema, showtime.starts_at)
     invalidate_seat_map(showtime.id)
@@ -103,6 +105,9 @@ def cancel_showtime(principal: Principal, showtime_id: int) -> CancelledShowtime
         mark_cancelled(booking, reason="showtime_cancelled", refund_due_minor=refund)
         refund_total += refund
     events.record(ShowtimeCancelled(showtime.id))
+    audit.record(principal, "showtime.cancelled", showtime.cinema_id, ("showtime", showtime.id),
+                 {"status": "scheduled"}, {"status": "cancelled", "bookings_cancelled": len(bookings),
+                                           "refund_due_minor": refund_total})
     db.session.commit()
     free_seats_of(bookings)
     drop_showtime_holds(showtime.id)
@@ -174,11 +179,22 @@ def _default_format(movie: Movie, screen: Screen) -> str:
     return common[0] if common else movie.formats[0]
 
 
-def _commit_schedule_change(showtime: Showtime) -> None:
-    """Commit; a lost race against another manager becomes a 409 naming the winner."""
+def _schedule_fields(showtime: Showtime) -> dict:
+    """What a schedule change changes, as the audit trail keeps it."""
+    return {"movie_id": showtime.movie_id, "screen_id": showtime.screen_id, "starts_at": showtime.starts_at,
+            "ends_at": showtime.ends_at, "format": showtime.format}
+
+
+def _commit_schedule_change(principal: Principal, showtime: Showtime, action: str,
+                            before: dict | None) -> None:
+    """Commit with its audit entry; a lost race against another manager becomes a 409 naming the
+    winner."""
     screen_id, starts_at, blocked_until = showtime.screen_id, showtime.starts_at, showtime.blocked_until
     ignore = showtime.id
     try:
+        db.session.flush()  # a new showtime's id, for its entry
+        audit.record(principal, action, showtime.cinema_id, ("showtime", showtime.id), before,
+                     _schedule_fields(showtime))
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()

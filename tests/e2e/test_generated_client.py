@@ -44,7 +44,9 @@ def generated(server, tmp_path_factory):
     document = tmp_path / "openapi.json"
     document.write_bytes(httpx.get(f"{server}/api/openapi.json").content)
     config = tmp_path / "generator.yaml"
-    config.write_text("post_hooks: []\n")  # no formatter run over the generated code
+    # No formatter run over the generated code; a PDF-only answer (printable tickets) is bytes.
+    config.write_text("post_hooks: []\n"
+                      "content_type_overrides:\n  application/pdf: application/octet-stream\n")
     run = subprocess.run(
         [BIN / "openapi-python-client", "generate", "--path", document, "--meta", "none",
          "--config", config, "--output-path", tmp_path / PACKAGE],

@@ -26,6 +26,7 @@ ENV = {
     "POSTGRES_PASSWORD": "pg-pass", "SECRET_KEY": "s" * 40, "JWT_SECRET_KEY": "j" * 40,
     "MINIO_ROOT_PASSWORD": "minio-pass", "FRONTEND_URL": "https://tickets.example.com",
     "SMTP_HOST": "smtp.example.com", "STRIPE_SECRET_KEY": "sk_live_x", "PATH": "/usr/bin:/bin",
+    "TICKET_SIGNING_KEYS": "k1:" + "t" * 40,
 }
 APP_SERVICES = ("migrate", "api", "worker", "scheduler")
 PRODUCTION_SETTINGS = {
@@ -35,7 +36,7 @@ PRODUCTION_SETTINGS = {
     "SECRET_KEY": "s" * 40, "JWT_SECRET_KEY": "j" * 40,
     "S3_BUCKET": "cinemaos-media", "S3_ENDPOINT_URL": "http://minio:9000",
     "STRIPE_SECRET_KEY": "sk_live_x", "SMTP_HOST": "smtp.example.com",
-    "FRONTEND_URL": "https://tickets.example.com",
+    "FRONTEND_URL": "https://tickets.example.com", "TICKET_SIGNING_KEYS": "k1:" + "t" * 40,
 }
 
 

@@ -41,7 +41,10 @@ VISIT = [
     "getSeatMap", "listPricingRules", "getPriceHistory", "calculatePrices", "validatePromoCode",
     # buying: hold, let go, hold again, book, pay, the invoice, a refund; then book and cancel
     "holdSeats", "releaseHold", "holdSeats", "createBooking", "listBookings", "getBooking",
-    "processPayment", "getPayment", "getPaymentInvoice", "getPaymentInvoiceLink", "refundPayment",
+    "processPayment", "getPayment", "getPaymentInvoice", "getPaymentInvoiceLink",
+    # its tickets, scanned at the door (and the scan undone) before the refund
+    "listBookingTickets", "getBookingTicketsPdf", "checkInTicket", "getShowtimeAdmissions",
+    "getShowtimeCheckinList", "uploadOfflineScans", "undoCheckin", "refundPayment",
     "holdSeats", "createBooking", "cancelBooking",
     # the back office
     "listUsers", "getUser", "updateUser", "getCinemaSchedule",
@@ -51,7 +54,7 @@ VISIT = [
     "listScreenClosures", "createScreenClosure", "deleteScreenClosure", "generateSchedule",
     "getScheduleJob", "createPricingRule", "getPricingRule", "updatePricingRule", "createPromoCode",
     "listPromoCodes", "getPromoCode", "updatePromoCode", "getCinemaGuardRails", "updateCinemaGuardRails",
-    "freezePrice",
+    "freezePrice", "listAuditEntries",
     # and what was made goes again
     "deletePromoCode", "deletePricingRule", "cancelShowtime", "deleteScreen", "deleteCinema",
     "deleteMovie", "deleteGenre", "deleteAgeRating",

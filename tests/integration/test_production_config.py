@@ -28,6 +28,9 @@ SAFE = {
     "STRIPE_WEBHOOK_SECRET": "whsec_9fA2",
     "SMTP_HOST": "smtp.example.com",
     "S3_BUCKET": "cinemaos-media",
+    "TICKET_SIGNING_KEYS": "k2:Vh8rT3mQx6LpZ1wNc9KjB4sYd7GfE2aU5oRi0Hn,"
+                           "k1:Pq7Wm2Xz9Lc4Vb6Nj1Kh8Gf3Ds5Ra0Te2Yu7Io",
+    "TICKET_SIGNING_KEY_ID": "k2",
 }
 OTHERS = ("MEDIA_DIR", "PAYMENTS_SANDBOX_ALLOWED", "INSTANCE_DIR")
 
@@ -77,6 +80,9 @@ def test_a_safe_production_environment_starts(production_env):
     ({"SMTP_HOST": None}, "SMTP_HOST is missing: e-mails, with their password-reset"),
     ({"S3_BUCKET": None}, "S3_BUCKET and MEDIA_DIR are both missing"),
     ({"S3_BUCKET": ""}, "S3_BUCKET and MEDIA_DIR are both missing"),
+    ({"TICKET_SIGNING_KEYS": None}, "TICKET_SIGNING_KEYS is missing"),
+    ({"TICKET_SIGNING_KEYS": "k2:short"}, "TICKET_SIGNING_KEYS key 'k2' is too weak"),
+    ({"TICKET_SIGNING_KEY_ID": "k9"}, "TICKET_SIGNING_KEY_ID names no key of TICKET_SIGNING_KEYS"),
 ])
 def test_production_refuses_to_start_unsafe(production_env, change, refusal):
     for name, value in change.items():

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app import create_app
 from app.common.clock import now
 from app.extensions import db
-from app.models import OptimisationRun, Showtime
+from app.models import AuditEntry, OptimisationRun, Showtime
 from tests.conftest import settings_for_tests
 from tests.workers_support import start_worker
 
@@ -59,6 +59,8 @@ def test_generation_writes_a_schedule_and_keeps_manual_showtimes(client, factory
     assert result["bound"] >= result["expected_revenue_minor"]
     first_count = _generated(cinema.id)
     assert first_count == result["shows_created"]
+    audited = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "schedule.generated"))
+    assert (audited.cinema_id, audited.after["shows_created"]) == (cinema.id, first_count)
 
     schedule = client.get(f"/api/schedule/cinema/{cinema.id}?date={day.isoformat()}", headers=headers)
     assert schedule.status_code == 200
