@@ -54,6 +54,7 @@ def request_generation(principal: Principal, *, cinema_id: int, start_date: date
             unknown = sorted(set(movie_ids) - known)
             raise ValidationError(f"Movies {unknown} do not exist", reason="unknown_movies",
                                   details={"movie_ids": [f"unknown ids {unknown}"]})
+    _ensure_schedulable(Horizon(cinema, start_date, days), movie_ids, options)
     # The cinema row lock makes "is a run active?" and "record mine" one step for concurrent requests.
     db.session.execute(select(Cinema.id).where(Cinema.id == cinema_id).with_for_update())
     end = start_date + timedelta(days=days)
