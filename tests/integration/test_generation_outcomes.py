@@ -162,3 +162,15 @@ def test_a_running_generation_beats_and_a_silent_one_is_failed_so_a_retry_may_ru
     assert job["status"] == "failed" and "stopped" in job["error"]
     retry = _generate(client, headers, cinema)
     assert retry.status_code == 202 and retry.json["status"] == "succeeded", retry.json
+
+
+def test_a_history_of_empty_shows_falls_back_to_the_prior(client, factory):
+    """Every past show sold nothing: the fit has nothing to scale by, and the run still works."""
+    cinema, halls, films, headers = _cinema(factory)
+    for day in range(1, 15):
+        for hour in (12, 16, 20):
+            factory.showtime(halls[0], films[day % 2],
+                             starts_at=_local(hour, 0, PINNED.date() - timedelta(days=day)).astimezone(UTC))
+    run = _generate(client, headers, cinema).json
+    assert run["status"] == "succeeded", run["error"]
+    assert run["result"]["shows_created"] > 0 and run["result"]["expected_revenue_minor"] > 0
