@@ -132,16 +132,16 @@ def build_instance(horizon: Horizon, movie_ids: list[int] | None, rules: Rules) 
 
 
 def _plan_movie(movie: Movie, price: int, *, on_offer: bool) -> PlanMovie:
-    """The optimiser's view of a film; one no longer on offer gets no new show."""
-    terms = {k: v for k, v in movie.distributor_terms.items() if k in DistributorTerms.__dataclass_fields__}
-    if not on_offer:
-        terms = {"max_per_day": 0}
+    """The optimiser's view of a film; one no longer on offer is there for its kept shows only,
+    without the distributor's limits (they are for the run being planned)."""
+    terms = {k: v for k, v in movie.distributor_terms.items()
+             if on_offer and k in DistributorTerms.__dataclass_fields__}
     terms["rent_by_week"] = tuple(bp / 10_000 for bp in movie.rent_by_week_bp or ())
     return PlanMovie(id=str(movie.id), title=movie.title, runtime=movie.runtime_minutes,
                      trailer_minutes=movie.trailer_minutes, formats=frozenset(movie.formats),
                      rating=movie.age_rating, release_date=movie.release_date, price_minor=price,
                      priority=float(movie.distributor_terms.get("priority", 1.0)),
-                     terms=DistributorTerms(**terms))
+                     terms=DistributorTerms(**terms), kept_only=not on_offer)
 
 
 def _movies(horizon: Horizon, movie_ids: list[int] | None) -> list[Movie]:

@@ -104,6 +104,7 @@ def test_a_kept_show_of_an_archived_film_stays_and_gets_no_company(client, facto
     assert run["status"] == "succeeded", run["error"]
     assert run["result"]["shows_created"] > 0
     assert {show["movie_id"] for show in run["result"]["proposal"]} == {films[0].id}
+    assert run["warnings"] == []  # nothing to say: the film is simply no longer on offer
     db.session.expire_all()
     assert db.session.get(Showtime, kept.id).status == "scheduled"
 
