@@ -228,6 +228,12 @@ class Config:
             # Redis and RQ; REDIS_URL=None means the in-process fakeredis
             "REDIS_URL": redis_url,
             "RQ_ASYNC": redis_url is not None and _env_bool("RQ_ASYNC", True),
+            # Schedule generation: solver processes per run (the optimiser forks them for long
+            # runs); a running run beats every HEARTBEAT seconds and is failed as "worker died"
+            # once silent for TIMEOUT seconds, so its dates can be generated again.
+            "SCHEDULE_SOLVER_WORKERS": _env_int("SCHEDULE_SOLVER_WORKERS", 2),
+            "GENERATION_HEARTBEAT_SECONDS": _env_int("GENERATION_HEARTBEAT_SECONDS", 10),
+            "GENERATION_HEARTBEAT_TIMEOUT_SECONDS": _env_int("GENERATION_HEARTBEAT_TIMEOUT_SECONDS", 60),
             # Auth
             # Each worker keeps revocations and principals, kept coherent by Redis tracking
             # (app.common.near_cache); off: every authenticated request asks Redis.

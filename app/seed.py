@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+import secrets
+from datetime import timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from app.auth.passwords import hash_password
 from app.cinemas.layout import build_layout
 from app.common.clock import now
+from app.demo_schedule import seed_showtimes
 from app.extensions import db
 from app.models import (
     AgeRating,
@@ -21,7 +22,6 @@ from app.models import (
     Screen,
     Seat,
     SeatCategoryPrice,
-    Showtime,
     User,
     UserCinema,
 )
@@ -60,6 +60,7 @@ CINEMAS = [
         "name": "CinemaOS Leicester Square", "address_line": "5 Leicester Square", "city": "London",
         "postal_code": "WC2H 7NA", "country": "GB", "timezone": "Europe/London", "currency": "GBP",
         "tax_rate": Decimal("0.2000"), "vat_number": "GB123456789", "cleaning_buffer_minutes": 20,
+        "concession_per_visitor_minor": 450,
         "prices": {"standard": 1250, "premium": 1650, "vip": 2200, "wheelchair": 1250, "companion": 1250},
         "screens": [("Screen 1 IMAX", ["2D", "3D", "IMAX"], 14, 24), ("Screen 2", ["2D", "3D"], 10, 16),
                     ("Screen 3", ["2D"], 8, 12)],
@@ -68,10 +69,14 @@ CINEMAS = [
         "name": "CinemaOS Brooklyn", "address_line": "445 Albee Square", "city": "New York",
         "postal_code": "11201", "country": "US", "timezone": "America/New_York", "currency": "USD",
         "tax_rate": Decimal("0.0888"), "vat_number": None, "cleaning_buffer_minutes": 15,
+        "concession_per_visitor_minor": 600,
         "prices": {"standard": 1600, "premium": 1950, "vip": 2600, "wheelchair": 1600, "companion": 1600},
         "screens": [("Hall A", ["2D", "IMAX", "4DX"], 12, 20), ("Hall B", ["2D", "3D"], 9, 14)],
     },
 ]
+
+# Film rent in basis points by week of the run: the distributor's share falls as the film ages.
+RENT_BY_WEEK_BP = [6000, 5000, 4500, 4000, 3500]
 
 OPENING_HOURS = {day: {"open": "10:00", "close": "23:30"} for day in ("mon", "tue", "wed", "thu", "sun")}
 OPENING_HOURS |= {"fri": {"open": "10:00", "close": "01:00"}, "sat": {"open": "09:30", "close": "01:00"}}
@@ -83,11 +88,23 @@ def seed_demo() -> dict[str, tuple[str, str]]:
     movies = _seed_movies()
     cinemas = [_seed_cinema(spec) for spec in CINEMAS]
     credentials = _seed_users(cinemas[0])
+    box_office = _walk_in_customer()
     db.session.flush()
     for cinema in cinemas:
-        _seed_week_of_showtimes(cinema, movies)
+        seed_showtimes(cinema, movies, box_office.id)
     db.session.commit()
     return credentials
+
+
+def _walk_in_customer() -> User:
+    """Who the past weeks' box-office sales are booked to (nobody logs in as it)."""
+    email = "box-office@cinemaos.local"
+    user = db.session.execute(select(User).filter_by(email=email)).scalar_one_or_none()
+    if user is None:
+        user = User(email=email, full_name="Box office sales", role="customer",
+                    password_hash=hash_password(secrets.token_urlsafe(24)))
+        db.session.add(user)
+    return user
 
 
 def _get_or_add(model, lookup: dict, **values):
@@ -120,7 +137,7 @@ def _seed_movies() -> list[Movie]:
                 release_date=today - timedelta(days=age_days), language=language, age_rating=rating,
                 synopsis=f"{title}: a demo film of the CinemaOS catalogue.",
                 genres=[genres[name] for name in genre_names],
-                format_rows=[MovieFormat(format=f) for f in formats],
+                format_rows=[MovieFormat(format=f) for f in formats], rent_by_week_bp=RENT_BY_WEEK_BP,
                 trailer_url="https://example.com/trailers/" + title.lower().replace(" ", "-"),
             )
             db.session.add(movie)
@@ -175,45 +192,3 @@ def _seed_users(home_cinema: Cinema) -> dict[str, tuple[str, str]]:
             db.session.add(user)
         credentials[role] = (email, DEMO_PASSWORD)
     return credentials
-
-
-def _seed_week_of_showtimes(cinema: Cinema, movies: list[Movie]) -> None:
-    """Back-to-back shows per screen from 10:30 local, cleaning buffer between, for 7 days."""
-    zone = ZoneInfo(cinema.timezone)
-    first_day = now().astimezone(zone).date()
-    showing = [m for m in movies if m.release_date <= first_day + timedelta(days=7)]
-    buffer = timedelta(minutes=cinema.cleaning_buffer_minutes)
-    for screen_index, screen in enumerate(cinema.screens):
-        fitting = [m for m in showing if set(m.formats) & set(screen.formats)]
-        for day_offset in range(7):
-            day = first_day + timedelta(days=day_offset)
-            released = [m for m in fitting if m.release_date <= day]
-            if not released or _screen_has_shows_on(screen, day, zone):
-                continue
-            start = datetime.combine(day, time(10, 30), zone)
-            last_start = datetime.combine(day, time(22, 0), zone)
-            pick = screen_index + day_offset
-            while start <= last_start:
-                movie = released[pick % len(released)]
-                pick += 1
-                fmt = max(set(movie.formats) & set(screen.formats), key=["2D", "3D", "4DX", "IMAX"].index)
-                ends = start + timedelta(minutes=movie.trailer_minutes + movie.runtime_minutes)
-                db.session.add(Showtime(
-                    movie_id=movie.id, screen_id=screen.id, cinema_id=cinema.id, format=fmt,
-                    starts_at=start.astimezone(ZoneInfo("UTC")), ends_at=ends.astimezone(ZoneInfo("UTC")),
-                    blocked_until=(ends + buffer).astimezone(ZoneInfo("UTC")), language=movie.language,
-                ))
-                # next start on the 5-minute grid after cleaning
-                next_start = ends + buffer
-                start = next_start + timedelta(minutes=(-next_start.minute) % 5)
-
-
-def _screen_has_shows_on(screen: Screen, day: date, zone: ZoneInfo) -> bool:
-    day_start = datetime.combine(day, time(0), zone)
-    return db.session.execute(
-        select(Showtime.id).where(
-            Showtime.screen_id == screen.id,
-            Showtime.starts_at >= day_start,
-            Showtime.starts_at < day_start + timedelta(days=1),
-        ).limit(1)
-    ).first() is not None

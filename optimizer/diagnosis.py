@@ -67,7 +67,7 @@ def unschedulable_films(space: Space) -> list[str]:
     """A warning for every film that no screen may show on any day of the horizon."""
     never = np.flatnonzero(~space.allowed.any(axis=(0, 2)))
     return [f"{film_name(space.instance.movies[m])} cannot be scheduled in this period: "
-            f"{_cause(space, int(m))}" for m in never]
+            f"{_cause(space, int(m))}" for m in never if not space.instance.movies[m].kept_only]
 
 
 def _most_shows(space: Space, m: int, d: int) -> int:

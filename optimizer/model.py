@@ -99,7 +99,9 @@ class Movie:
 
     ``price_minor`` is the average ticket price in minor units. Shows are allowed from the
     release date on; the forecast is expected to reflect the film's age. ``title`` is what
-    messages call it (its id when empty).
+    messages call it (its id when empty). ``kept_only``: the film is no longer on offer
+    (archived, its run over) and is in the instance only for its kept shows: no new show of
+    it is placed, and nothing warns that it cannot be.
     """
 
     id: str
@@ -112,6 +114,7 @@ class Movie:
     priority: float = 1.0
     terms: DistributorTerms = field(default_factory=DistributorTerms)
     title: str = ""
+    kept_only: bool = False
 
     @property
     def feature_minutes(self) -> int:

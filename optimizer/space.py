@@ -147,6 +147,7 @@ class Space:
         fits = np.array([[self.formats[s][m] is not None
                           and sc.capacity >= mv.terms.min_screen_capacity
                           and mv.terms.max_per_day != 0 and mv.terms.max_per_week != 0
+                          and not mv.kept_only
                           for m, mv in enumerate(inst.movies)]
                          for s, sc in enumerate(inst.screens)])
         out = np.array([[released(mv, inst.start_date, d) for mv in inst.movies]

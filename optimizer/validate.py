@@ -228,6 +228,9 @@ def violations(instance: Instance, shows: Sequence[ShowRecord], *,
     for show in shows:
         if _key(show) not in fixed_keys:
             out += _show_rules(instance, show, names)
+            if show.movie_id in names.movies and names.movies[show.movie_id].kept_only:
+                out.append(f"{_Where(names, show)}: the film is no longer on offer, only its "
+                           f"kept shows run")
     if out:
         return out
     if any(s.movie_id not in names.movies or s.screen_id not in names.screens for s in kept):

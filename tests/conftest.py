@@ -50,6 +50,8 @@ def settings_for_tests(**extra) -> dict:
         "SECRET_KEY": "test-secret",
         "JWT_SECRET_KEY": "test-jwt-secret-key-of-sufficient-length",
         "LOG_LEVEL": "WARNING",
+        # A running generation beats often, so heartbeat tests need not wait long.
+        "GENERATION_HEARTBEAT_SECONDS": 1,
     }
     settings.update(extra)
     return settings

@@ -122,6 +122,10 @@ class CinemaSchema(ResourceSchema):
         "description": "No ticket below this (minor units; null: none)", "example": 500})
     price_cap_minor = Integer(allow_none=True, minimum=0, metadata={
         "description": "No ticket above this (minor units; null: none)", "example": 3000})
+    concession_per_visitor_minor = Integer(minimum=0, maximum=100_000, load_default=0, metadata={
+        "description": "Expected concession spend per visitor (minor units): the scheduler's "
+                       "objective `kept` adds it to the cinema's share of each ticket",
+        "example": 450})
     archived_at = ma.fields.DateTime(dump_only=True, allow_none=True, metadata={
         "description": "When it was deleted (archived); null while open"})
     version = ma.fields.Integer(dump_only=True, metadata={

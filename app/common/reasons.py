@@ -42,6 +42,7 @@ SCHEDULING = (
     "closure_ends_before_start", "closure_over_booked_showtime", "format_not_distributed",
     "format_not_supported", "generation_running", "movie_archived", "outside_opening_hours",
     "screen_closed", "showtime_has_bookings", "showtime_overlap", "starts_in_past", "unknown_movies",
+    "unschedulable",
 )
 BOOKINGS = (
     "booking_not_active", "duplicate_seats", "hold_expired", "hold_time_up", "pending_limit_reached",

@@ -82,6 +82,9 @@ class Movie(TimestampMixin, VersionedMixin, db.Model):
     trailer_url: Mapped[str | None] = mapped_column(String(500))
     # Distributor terms used by the scheduling optimiser.
     distributor_terms: Mapped[dict] = mapped_column(JSONType, nullable=False, default=dict)
+    # Film rent: the distributor's share of the box office in basis points, per week of the
+    # run from the release date (the last entry holds for later weeks; empty: no rent).
+    rent_by_week_bp: Mapped[list] = mapped_column(JSONType, nullable=False, default=list, server_default="[]")
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="active")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

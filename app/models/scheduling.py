@@ -93,6 +93,10 @@ class OptimisationRun(db.Model):
     progress: Mapped[int] = mapped_column(nullable=False, default=0)
     result: Mapped[dict | None] = mapped_column(JSONType)
     error: Mapped[str | None] = mapped_column(Text)
+    # Kept shows that break a rule meant for new ones, films that cannot be shown: in words.
+    warnings: Mapped[list] = mapped_column(JSONType, nullable=False, default=list, server_default="[]")
+    # Written by the running job every few seconds; a silent run has lost its worker.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rq_job_id: Mapped[str | None] = mapped_column(String(64))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

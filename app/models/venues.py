@@ -34,6 +34,7 @@ class Cinema(TimestampMixin, VersionedMixin, db.Model):
             "price_multiplier_min > 0 AND price_multiplier_min <= price_multiplier_max",
             name="multiplier_grid",
         ),
+        CheckConstraint("concession_per_visitor_minor >= 0", name="concession_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,6 +63,9 @@ class Cinema(TimestampMixin, VersionedMixin, db.Model):
     )
     price_floor_minor: Mapped[int | None] = mapped_column()
     price_cap_minor: Mapped[int | None] = mapped_column()
+    # What a visitor is expected to spend at the concessions (minor units): the scheduler's
+    # objective "kept" counts it with the cinema's share of the ticket.
+    concession_per_visitor_minor: Mapped[int] = mapped_column(nullable=False, default=0, server_default="0")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     screens: Mapped[list[Screen]] = relationship(back_populates="cinema", order_by="Screen.id")

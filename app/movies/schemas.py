@@ -19,6 +19,8 @@ STATUS_CHOICES = ("active", "archived", "all")
 
 # More would say nothing about a film; the list is read only up to this.
 MAX_GENRES_PER_MOVIE = 20
+# A run's rent is negotiated for its first weeks; a year covers any run.
+MAX_RENT_WEEKS = 52
 # Values of one repeated search filter (genre=a&genre=b...).
 MAX_FILTER_VALUES = 20
 _LANGUAGE = ma.validate.Regexp(
@@ -127,6 +129,12 @@ class MovieSchema(UniqueFormatsMixin, ResourceSchema):
         "example": "/media/posters/42/5d41402abc4b2a76.jpg"})
     distributor_terms = ma.fields.Nested(DistributorTermsSchema, load_default=dict, metadata={
         "description": "Distributor limits the schedule optimiser respects"})
+    rent_by_week_bp = List(Integer(minimum=0, maximum=10_000), max_items=MAX_RENT_WEEKS, metadata={
+        "description": "Film rent: the distributor's share of the box office in basis points "
+                       "(5500 = 55 %) in the first, second, ... week of the run from the "
+                       "release date; the last entry holds for every later week; empty: no "
+                       "rent. The scheduler's objective `kept` counts what is left",
+        "example": [6000, 5000, 4000, 3500]})
     showing = ma.fields.Method("_showing", dump_only=True, metadata={
         "type": "string", "enum": ["coming_soon", "now_showing", "ended"],
         "description": "Where the film is in its run today (UTC)", "example": "now_showing"})

@@ -101,22 +101,36 @@ def describe(showtime: Showtime) -> dict[str, Any]:
 
 
 def within_opening_hours(cinema: Cinema, starts_at: datetime, ends_at: datetime) -> bool:
-    """True when one opening period of the cinema covers the whole film.
+    """True when the cinema is open without a break for the whole film.
 
     ``opening_hours`` maps weekdays to {"open": "10:00", "close": "23:30"}; a close at or
     before the opening (e.g. "01:00") is on the next day, "24:00" is midnight. A day missing
-    from the table is closed; a cinema with no table at all has no restriction.
+    from the table is closed; a cinema with no table at all has no restriction. Opening
+    periods that meet (a day closing at 24:00 or 01:00 when the next opens at 00:00 or
+    01:00) are one open spell, so a film crossing midnight in a cinema open round the clock
+    or past midnight fits.
     """
     if not cinema.opening_hours:
         return True
     zone = ZoneInfo(cinema.timezone)
     local_day = starts_at.astimezone(zone).date()
+    days = (ends_at.astimezone(zone).date() - local_day).days
     # A show just after midnight may belong to the previous day's late opening.
-    return any(
-        opened <= starts_at and ends_at <= closed
-        for day in (local_day - timedelta(days=1), local_day)
-        for opened, closed in _opening_period(cinema.opening_hours, zone, day)
-    )
+    periods = sorted(period for offset in range(-1, days + 1)
+                     for period in _opening_period(cinema.opening_hours, zone,
+                                                   local_day + timedelta(days=offset)))
+    return any(opened <= starts_at and ends_at <= closed for opened, closed in _spells(periods))
+
+
+def _spells(periods: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """Sorted opening periods merged where one starts before or as the previous ends."""
+    spells: list[tuple[datetime, datetime]] = []
+    for opened, closed in periods:
+        if spells and opened <= spells[-1][1]:
+            spells[-1] = (spells[-1][0], max(spells[-1][1], closed))
+        else:
+            spells.append((opened, closed))
+    return spells
 
 
 def _opening_period(hours: dict, zone: ZoneInfo, day: date) -> list[tuple[datetime, datetime]]:

@@ -1,10 +1,13 @@
 """Optimised schedule generation: queue a run, follow it, and the job that does it.
 
-``request_generation`` records an ``OptimisationRun`` and queues ``run_generation`` on the
-``schedule`` queue (in the embedded default it runs in-process before the 202 answer). The
-job loads the cinema, solves with ``optimizer.solve`` and writes the new showtimes in one
-transaction; a failed or killed run leaves the previous schedule as it was and is reported
-as failed (``refresh_run`` notices a job whose worker died).
+``request_generation`` checks that the cinema can be scheduled at all (films, screens, data
+the optimiser can use: a 422 naming what is wrong), records an ``OptimisationRun`` and queues
+``run_generation`` on the ``schedule`` queue (in the embedded default it runs in-process
+before the 202 answer). The job loads the cinema, solves with ``optimizer.solve`` and writes
+the new showtimes in one transaction; a failed or killed run leaves the previous schedule as
+it was and is reported as failed, with the optimiser's message in the manager's words
+(film, screen, local date and time, rule). ``refresh_run`` notices a job whose worker died:
+RQ says so, or its heartbeat (``app.scheduling.heartbeat``) fell silent.
 """
 
 from __future__ import annotations
@@ -26,13 +29,17 @@ from app.common.errors import ConflictError, NotFoundError, ValidationError
 from app.common.tasks import launch_task
 from app.extensions import db
 from app.models import Cinema, Movie, OptimisationRun
-from app.scheduling.instance import Horizon, build_instance, proposal, write_schedule
+from app.scheduling.heartbeat import beating, death_notice, silent_too_long
+from app.scheduling.instance import GenerationFailed, Horizon, build_instance, proposal, write_schedule
 from app.scheduling.queries import invalidate_schedule
-from optimizer.model import Rules
+from optimizer.checks import instance_problems
+from optimizer.model import Objective, Rules
 from optimizer.solver import solve
 
 ACTIVE = ("queued", "running")
 _DEAD_JOB = (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
+# The API's names of what a run maximises, and the optimiser's.
+OBJECTIVES = {"revenue": Objective.GROSS, "kept": Objective.KEPT}
 
 
 def request_generation(principal: Principal, *, cinema_id: int, start_date: date, days: int,
@@ -48,6 +55,7 @@ def request_generation(principal: Principal, *, cinema_id: int, start_date: date
             unknown = sorted(set(movie_ids) - known)
             raise ValidationError(f"Movies {unknown} do not exist", reason="unknown_movies",
                                   details={"movie_ids": [f"unknown ids {unknown}"]})
+    _ensure_schedulable(Horizon(cinema, start_date, days), movie_ids, options)
     # The cinema row lock makes "is a run active?" and "record mine" one step for concurrent requests.
     db.session.execute(select(Cinema.id).where(Cinema.id == cinema_id).with_for_update())
     end = start_date + timedelta(days=days)
@@ -71,6 +79,15 @@ def request_generation(principal: Principal, *, cinema_id: int, start_date: date
     return run
 
 
+def _ensure_schedulable(horizon: Horizon, movie_ids: list[int] | None, options: dict[str, Any]) -> None:
+    """A 422 listing everything that makes the cinema unschedulable as it stands (no films,
+    no screens, unusable data), before anything is queued."""
+    problems = instance_problems(build_instance(horizon, movie_ids, _rules(options)))
+    if problems:
+        raise ValidationError("This schedule cannot be generated: " + "; ".join(problems),
+                              reason="unschedulable", details={"problems": problems})
+
+
 def get_run(principal: Principal, run_id: str) -> OptimisationRun:
     run = db.session.get(OptimisationRun, run_id)
     if run is None:
@@ -81,7 +98,13 @@ def get_run(principal: Principal, run_id: str) -> OptimisationRun:
 
 
 def refresh_run(run: OptimisationRun, *, commit: bool = True) -> str:
-    """Mark a run failed when its RQ job died without saying so (e.g. the worker was killed)."""
+    """Mark a run failed when its job died without saying so: its heartbeat fell silent, or
+    RQ reports the job dead (e.g. the work horse was killed)."""
+    if silent_too_long(run):
+        run.status, run.finished_at, run.error = "failed", now(), death_notice()
+        if commit:
+            db.session.commit()
+        return run.status
     if run.status not in ACTIVE or not current_app.config["RQ_ASYNC"] or run.rq_job_id is None:
         return run.status
     try:
@@ -104,16 +127,28 @@ def run_generation(run_id: str) -> dict[str, Any]:
         return {"skipped": True}  # idempotent: a finished run is never redone
     run.rq_job_id = run.rq_job_id or f"schedule-{run.id}"
     run.status, run.started_at, run.progress = "running", now(), 10
+    run.heartbeat_at = run.started_at
     db.session.commit()
     try:
-        result = _solve_and_write(run)
-    except Exception as exc:
-        db.session.rollback()
-        run = db.session.get(OptimisationRun, run_id)
-        run.status, run.finished_at, run.error = "failed", now(), f"{type(exc).__name__}: {exc}"
-        db.session.commit()
+        with beating(run_id):
+            return _solve_and_write(run)
+    except GenerationFailed as exc:
+        _fail(run_id, str(exc), exc.warnings)
+        return {"failed": str(exc)}
+    except Exception:
+        # Logged with its traceback by the worker; the manager gets words, not a class name.
+        _fail(run_id, "the schedule could not be computed because of an internal error; "
+                      "it has been logged", [])
         raise
-    return result
+
+
+def _fail(run_id: str, error: str, warnings: list[str]) -> None:
+    db.session.rollback()
+    run = db.session.get(OptimisationRun, run_id)
+    if run.status == "running":  # not already failed for a dead worker meanwhile
+        run.status, run.finished_at, run.error = "failed", now(), error
+        run.warnings = warnings
+    db.session.commit()
 
 
 def _solve_and_write(run: OptimisationRun) -> dict[str, Any]:
@@ -123,19 +158,29 @@ def _solve_and_write(run: OptimisationRun) -> dict[str, Any]:
     instance = build_instance(horizon, options.pop("movie_ids", None), _rules(options))
     run.progress = 30
     db.session.commit()
+    objective = options.get("objective", "revenue")
     result = solve(instance, solver=options.get("solver", "highs"),
                    time_limit=float(options.get("time_limit_seconds", 60)),
-                   rel_gap=float(options.get("relative_gap", 0.005)))
+                   rel_gap=float(options.get("relative_gap", 0.005)),
+                   workers=current_app.config["SCHEDULE_SOLVER_WORKERS"],
+                   objective=OBJECTIVES[objective])
     if result.status not in ("optimal", "feasible"):
-        raise RuntimeError(f"no schedule: {result.status}: {result.message}")
+        raise GenerationFailed(_FAILURES.get(result.status, "No schedule") + ": " + result.message,
+                               list(result.warnings))
     summary = {
-        "solver_status": result.status, "expected_revenue_minor": result.revenue_minor,
+        "solver_status": result.status, "objective": objective,
+        "expected_revenue_minor": result.revenue_minor, "expected_kept_minor": result.kept_minor,
         "expected_visitors": round(result.visitors, 1), "greedy_revenue_minor": result.greedy_revenue_minor,
+        "greedy_kept_minor": result.greedy_kept_minor,
         "bound": result.bound, "gap": result.gap, "solve_seconds": round(result.seconds, 2),
         "currency": cinema.currency,
     }
     shows = proposal(horizon, result)
     run = db.session.get(OptimisationRun, run.id)
+    db.session.refresh(run, with_for_update=True)
+    if run.status != "running":  # failed meanwhile for a silent heartbeat: a retry may be running
+        db.session.rollback()
+        return {"skipped": True}
     if run.dry_run:
         summary |= {"shows_created": 0, "proposal": shows}
     else:
@@ -143,16 +188,25 @@ def _solve_and_write(run: OptimisationRun) -> dict[str, Any]:
             created = write_schedule(horizon, result, run.id)
             db.session.flush()
         except IntegrityError as exc:
-            raise RuntimeError("the new schedule collides with a showtime written meanwhile") from exc
+            raise GenerationFailed("The new schedule collides with a showtime written meanwhile; "
+                                   "request it again", list(result.warnings)) from exc
         summary |= {"shows_created": len(created), "proposal": shows}
         audit.record(None, "schedule.generated", cinema.id, ("schedule_run", run.id), None, {
             "shows_created": len(created), "start_date": run.start_date, "days": run.days,
             "requested_by": run.created_by_id})
     run.status, run.progress, run.finished_at, run.result = "succeeded", 100, now(), summary
+    run.warnings = list(result.warnings)
     db.session.commit()
     if not run.dry_run:
         invalidate_schedule(cinema, *(horizon.local_midnight(d) for d in range(run.days + 1)))
     return {key: value for key, value in summary.items() if key != "proposal"}
+
+
+_FAILURES = {
+    "infeasible": "No schedule can satisfy every rule",
+    "invalid": "The data cannot be scheduled as it stands",
+    "error": "No schedule was found in the time allowed",
+}
 
 
 def _rules(options: dict[str, Any]) -> Rules:

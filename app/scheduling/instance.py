@@ -37,6 +37,15 @@ from optimizer.model import DistributorTerms, FixedShow, Instance, OpeningHours,
 from optimizer.model import Movie as PlanMovie
 from optimizer.model import Screen as PlanScreen
 
+
+class GenerationFailed(Exception):
+    """A run that produced no schedule, in a manager's words, with the optimiser's warnings."""
+
+    def __init__(self, message: str, warnings: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.warnings = warnings or []
+
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LIVE_BOOKINGS = ("pending_payment", "confirmed")
 HISTORY_WEEKS = 26
@@ -92,7 +101,11 @@ def build_instance(horizon: Horizon, movie_ids: list[int] | None, rules: Rules) 
     closures = db.session.execute(select(ScreenClosure).where(
         ScreenClosure.screen_id.in_([s.id for s in screens]),
         ScreenClosure.starts_at < last, ScreenClosure.ends_at > first)).scalars().all()
+    kept = kept_showtimes(horizon)[0]
     movies = _movies(horizon, movie_ids)
+    # A kept show's film is in the instance even when it is no longer on offer (archived,
+    # run over, or left out of ``movie_ids``): the show stays, but no new one is added.
+    kept_only = _kept_only_movies(kept, {m.id for m in movies})
     price = db.session.scalar(select(SeatCategoryPrice.amount_minor).where(
         SeatCategoryPrice.cinema_id == cinema.id, SeatCategoryPrice.screen_id.is_(None),
         SeatCategoryPrice.category == "standard")) or 1000
@@ -100,26 +113,35 @@ def build_instance(horizon: Horizon, movie_ids: list[int] | None, rules: Rules) 
     return Instance(
         start_date=horizon.start_date,
         screens=tuple(
-            PlanScreen(id=str(s.id), capacity=s.capacity, formats=frozenset(s.formats),
+            PlanScreen(id=str(s.id), name=s.name, capacity=s.capacity, formats=frozenset(s.formats),
                        cleaning_minutes=cinema.cleaning_buffer_minutes,
                        closures=tuple(_closure_minutes(horizon, c) for c in closures if c.screen_id == s.id))
             for s in screens),
-        movies=tuple(
-            PlanMovie(id=str(m.id), runtime=m.runtime_minutes, trailer_minutes=m.trailer_minutes,
-                      formats=frozenset(m.formats), rating=m.age_rating, release_date=m.release_date,
-                      price_minor=price, priority=float(m.distributor_terms.get("priority", 1.0)),
-                      terms=DistributorTerms(**{k: v for k, v in m.distributor_terms.items()
-                                                if k in DistributorTerms.__dataclass_fields__}))
-            for m in movies),
+        movies=tuple(_plan_movie(m, price, on_offer=True) for m in movies)
+        + tuple(_plan_movie(m, price, on_offer=False) for m in kept_only),
         hours=tuple(opening_hours(cinema, horizon.start_date + timedelta(days=d))
                     for d in range(horizon.days)),
-        forecast=_forecast(horizon, movies, screens),
+        forecast=_forecast(horizon, movies + kept_only, screens),
         # The film must end by closing time, exactly as availability.find_obstacles demands of
         # manual showtimes: one notion of "open".
         rules=Rules(**{**rules.__dict__, "family_ratings": family or rules.family_ratings,
                        "max_overrun_minutes": 0}),
-        fixed=tuple(_fixed_shows(horizon)),
+        fixed=tuple(_fixed_shows(horizon, kept)),
+        concession_per_visitor_minor=cinema.concession_per_visitor_minor,
     )
+
+
+def _plan_movie(movie: Movie, price: int, *, on_offer: bool) -> PlanMovie:
+    """The optimiser's view of a film; one no longer on offer is there for its kept shows only,
+    without the distributor's limits (they are for the run being planned)."""
+    terms = {k: v for k, v in movie.distributor_terms.items()
+             if on_offer and k in DistributorTerms.__dataclass_fields__}
+    terms["rent_by_week"] = tuple(bp / 10_000 for bp in movie.rent_by_week_bp or ())
+    return PlanMovie(id=str(movie.id), title=movie.title, runtime=movie.runtime_minutes,
+                     trailer_minutes=movie.trailer_minutes, formats=frozenset(movie.formats),
+                     rating=movie.age_rating, release_date=movie.release_date, price_minor=price,
+                     priority=float(movie.distributor_terms.get("priority", 1.0)),
+                     terms=DistributorTerms(**terms), kept_only=not on_offer)
 
 
 def _movies(horizon: Horizon, movie_ids: list[int] | None) -> list[Movie]:
@@ -131,6 +153,14 @@ def _movies(horizon: Horizon, movie_ids: list[int] | None) -> list[Movie]:
     if movie_ids:
         query = query.where(Movie.id.in_(movie_ids))
     return list(db.session.scalars(query))
+
+
+def _kept_only_movies(kept: list[Showtime], offered: set[int]) -> list[Movie]:
+    missing = {s.movie_id for s in kept} - offered
+    if not missing:
+        return []
+    return list(db.session.scalars(select(Movie).where(Movie.id.in_(missing)).order_by(Movie.id)
+                                   .options(selectinload(Movie.format_rows))))
 
 
 def _closure_minutes(horizon: Horizon, closure: ScreenClosure) -> tuple[int, int]:
@@ -155,9 +185,9 @@ def kept_showtimes(horizon: Horizon) -> tuple[list[Showtime], list[Showtime]]:
     return keep, replace
 
 
-def _fixed_shows(horizon: Horizon) -> list[FixedShow]:
+def _fixed_shows(horizon: Horizon, kept: list[Showtime]) -> list[FixedShow]:
     fixed = []
-    for showtime in kept_showtimes(horizon)[0]:
+    for showtime in kept:
         day, minute = horizon.day_minute(showtime.starts_at)
         # A show just after midnight belongs to the previous business day's late opening.
         if day > 0 and minute < opening_hours(horizon.cinema, horizon.start_date + timedelta(days=day)).open:
@@ -198,7 +228,8 @@ def proposal(horizon: Horizon, result: ScheduleResult) -> list[dict]:
         {"movie_id": int(show.movie_id), "screen_id": int(show.screen_id), "format": show.format,
          "starts_at": horizon.instant(show.day, show.start).isoformat(),
          "expected_visitors": round(show.expected_visitors, 1),
-         "expected_revenue_minor": show.expected_revenue_minor}
+         "expected_revenue_minor": show.expected_revenue_minor,
+         "expected_kept_minor": show.expected_kept_minor}
         for show in result.shows if not show.fixed
     ]
 
@@ -243,5 +274,7 @@ def _ensure_free(horizon: Horizon, created: list[Showtime]) -> None:
                                    showtime.ends_at, showtime.blocked_until, showtime.format,
                                    ignore_showtime_id=showtime.id)
         if obstacles:
-            raise RuntimeError(f"proposed showtime on screen {showtime.screen_id} at "
-                               f"{showtime.starts_at.isoformat()} is not free: {obstacles[0].message}")
+            raise GenerationFailed(f"The proposed showtime of {showtime.movie.title} on "
+                                   f"{screens[showtime.screen_id].name} at "
+                                   f"{showtime.starts_at.astimezone(horizon.zone):%a %d %b %Y %H:%M} "
+                                   f"is not free: {obstacles[0].message}")

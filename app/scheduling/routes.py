@@ -162,8 +162,17 @@ class ScheduleGenerate(MethodView):
     @blp.response(202, GenerationJobSchema)
     @blp.alt_response(404, description="No such cinema")
     @blp.alt_response(409, description="A generation for overlapping dates of this cinema is still running")
+    @blp.alt_response(422, description=(
+        "Invalid body, or `unschedulable`: the cinema cannot be scheduled as it stands (no "
+        "screens, no films on offer in those days, data the optimiser cannot use); "
+        "`errors.problems` lists each problem in words"))
     def post(self, body: dict):
-        """Queue an optimised schedule for a cinema (its managers, admins); poll /schedule/jobs/{id}"""
+        """Queue an optimised schedule for a cinema (its managers, admins); poll /schedule/jobs/{id}
+
+        A failed run's `error` says why in a manager's words (film, screen, local date and
+        time, rule); its `warnings` name kept showtimes left as scheduled although they break
+        a rule meant for new ones.
+        """
         return generation.request_generation(current_principal(), **body)
 
 

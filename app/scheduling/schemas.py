@@ -123,6 +123,12 @@ class GenerateOptionsSchema(ma.Schema):
                     metadata=_meta("MIP solver: HiGHS (highspy) or CBC (PuLP's)", "highs"))
     time_limit_seconds = Float(minimum=1, maximum=600, load_default=60,
                                metadata=_meta("Wall-clock limit of the solve", 60))
+    objective = Choice(("revenue", "kept"), load_default="revenue", metadata=_meta(
+        "What the schedule maximises: `revenue`, the gross box office, or `kept`, what the "
+        "cinema keeps: its share of the tickets after each film's rent for that week of its "
+        "run (`rent_by_week_bp` of the film) plus the concession spend per visitor (the "
+        "cinema's `concession_per_visitor_minor`). The result reports both either way.",
+        "revenue"))
     relative_gap = Float(
         minimum=0, maximum=0.5, load_default=0.005,
         metadata=_meta("Stop once provably within this fraction of the bound", 0.005))
@@ -155,16 +161,25 @@ class ProposedShowSchema(ma.Schema):
     starts_at = ma.fields.String(metadata=_meta("Start (UTC, ISO 8601)"))
     expected_visitors = ma.fields.Float(metadata=_meta("Forecast audience", 84.5))
     expected_revenue_minor = ma.fields.Integer(metadata=_meta("Forecast revenue, minor units", 105000))
+    expected_kept_minor = ma.fields.Integer(metadata=_meta(
+        "What the cinema keeps of it after film rent, plus concessions, minor units", 61000))
 
 
 class GenerationResultSchema(ma.Schema):
     solver_status = ma.fields.String(metadata=_meta(
         "optimal (proven) or feasible (within `gap` of the bound, not proven)", "optimal"))
     shows_created = ma.fields.Integer(metadata=_meta("Showtimes written (0 for a dry run)", 84))
-    expected_revenue_minor = ma.fields.Integer(metadata=_meta("Forecast revenue of the schedule"))
+    objective = ma.fields.String(metadata=_meta("What was maximised: revenue or kept", "revenue"))
+    expected_revenue_minor = ma.fields.Integer(metadata=_meta(
+        "Forecast gross box office of the schedule, kept showtimes included"))
+    expected_kept_minor = ma.fields.Integer(metadata=_meta(
+        "What the cinema keeps of it: its share of the tickets after film rent, plus "
+        "concessions"))
+    greedy_kept_minor = ma.fields.Integer(metadata=_meta("What the cinema keeps with the greedy baseline"))
     expected_visitors = ma.fields.Float(metadata=_meta("Forecast visitors of the schedule"))
     greedy_revenue_minor = ma.fields.Integer(metadata=_meta("Revenue of the greedy hand-made baseline"))
-    bound = ma.fields.Float(allow_none=True, metadata=_meta("Upper bound on the objective"))
+    bound = ma.fields.Float(allow_none=True, metadata=_meta(
+        "Upper bound on the objective (revenue or kept, priority-weighted)"))
     gap = ma.fields.Float(allow_none=True, metadata=_meta("(bound - objective) / bound"))
     solve_seconds = ma.fields.Float(metadata=_meta("Solve time"))
     currency = ma.fields.String(metadata=_meta("Currency of the revenue figures", "GBP"))
@@ -181,7 +196,19 @@ class GenerationJobSchema(ma.Schema):
     progress = ma.fields.Integer(metadata=_meta("Percent done", 30))
     options = ma.fields.Dict(metadata=_meta("Options the run uses"))
     result = ma.fields.Nested(GenerationResultSchema, allow_none=True, metadata=_meta("When succeeded"))
-    error = ma.fields.String(allow_none=True, metadata=_meta("Why it failed"))
+    error = ma.fields.String(allow_none=True, metadata=_meta(
+        "Why it failed, in words: the rule that cannot be met with the film, screen, local "
+        "date and time it concerns, or that the worker running it stopped",
+        "No schedule can satisfy every rule: kept shows cannot all run: \"Heat\" on Screen 1, "
+        "Mon 7 Dec 2026 20:30 overlaps \"Up\" on Screen 1, Mon 7 Dec 2026 21:00"))
+    warnings = ma.fields.List(ma.fields.String(), metadata=_meta(
+        "What the schedule could not do although it is valid: kept (manual or selling) "
+        "showtimes that break a rule meant for new ones, left as scheduled, and films that "
+        "cannot be shown at all, each named",
+        ['"Up" on Screen 2, Mon 7 Dec 2026 20:30 starts after the family cut-off 20:00 '
+         '(a kept show, left as scheduled)']))
+    heartbeat_at = ma.fields.AwareDateTime(allow_none=True, metadata=_meta(
+        "Last sign of life of the running job; a run silent too long is failed"))
     created_at = ma.fields.AwareDateTime(metadata=_meta("Requested at"))
     started_at = ma.fields.AwareDateTime(allow_none=True, metadata=_meta("Started at"))
     finished_at = ma.fields.AwareDateTime(allow_none=True, metadata=_meta("Finished at"))

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import time
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -117,7 +118,8 @@ def _poll(client, headers, job_id, until, timeout=90):
 
 
 @pytest.mark.slow
-def test_a_real_worker_runs_the_job_and_a_killed_one_leaves_the_old_schedule(app, factory, tmp_path):
+def test_a_real_worker_runs_the_job_and_a_killed_one_leaves_the_old_schedule(app, factory, tmp_path,
+                                                                            monkeypatch):
     log = tmp_path / "worker.log"
     async_app = create_app(settings_for_tests(RQ_ASYNC=True))
     client = async_app.test_client()
@@ -135,29 +137,69 @@ def test_a_real_worker_runs_the_job_and_a_killed_one_leaves_the_old_schedule(app
         Showtime.cinema_id == cinema.id, Showtime.status == "scheduled").order_by(Showtime.id)).all()
     assert len(before) == done["result"]["shows_created"] > 0
 
-    # A big week on a fresh cinema takes long enough to kill the work horse mid-solve.
-    big, *_ = _multiplex(factory, screens=6, movies=14)
-    big_manager = factory.user("manager", cinemas=[big])
-    slow = client.post("/api/schedule/generate", headers=factory.headers(big_manager), json={
-        "cinema_id": big.id, "start_date": _start_date().isoformat(), "days": 7,
-        "options": {"time_limit_seconds": 120, "relative_gap": 0}})
-    worker = start_worker("schedule", burst=False, log=log)
-    try:
-        _poll(client, factory.headers(big_manager), slow.json["id"], lambda j: j["progress"] >= 30)
-        children = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True, text=True)
-        horses = children.stdout.split()
-        assert horses, "the worker should be running the job in a forked work horse"
-        for pid in horses:
-            os.kill(int(pid), signal.SIGKILL)
-        failed = _poll(client, factory.headers(big_manager), slow.json["id"],
-                       lambda j: j["status"] == "failed")
-        assert "stopped" in failed["error"] or "terminated" in failed["error"]
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=30)
+    after_kill = _killed_mid_generation(client, factory, tmp_path, monkeypatch, kill="horse")
+    assert "stopped" in after_kill["error"] or "terminated" in after_kill["error"]
     db.session.expire_all()
-    big_count = select(func.count()).select_from(Showtime).where(Showtime.cinema_id == big.id)
-    assert db.session.scalar(big_count) == 0
     after = db.session.execute(select(Showtime.id, Showtime.starts_at).where(
         Showtime.cinema_id == cinema.id, Showtime.status == "scheduled").order_by(Showtime.id)).all()
     assert after == before
+
+
+@pytest.mark.slow
+def test_a_generation_whose_worker_is_killed_fails_and_may_be_retried(app, factory, tmp_path, monkeypatch):
+    """SIGKILL of the worker orphans its work horse: the horse sees it, fails the run and
+    stops with its solver processes, so no late schedule lands after a retry."""
+    failed = _killed_mid_generation(create_app(settings_for_tests(RQ_ASYNC=True)).test_client(),
+                                    factory, tmp_path, monkeypatch, kill="worker")
+    assert "stopped" in failed["error"]
+
+
+def _killed_mid_generation(client, factory, tmp_path, monkeypatch, *, kill: str) -> dict:
+    """Kill the work horse (with its solver processes, as the OOM killer of a container
+    would) or the worker in the middle of a long generation; the run fails, the cinema keeps
+    the schedule it had, and a retry for the same dates succeeds. The failed run's view."""
+    log = tmp_path / f"worker-{kill}.log"
+    monkeypatch.setenv("GENERATION_HEARTBEAT_SECONDS", "1")
+    big, halls, films, _ = _multiplex(factory, screens=6, movies=14)
+    kept = factory.showtime(halls[0], films[0], starts_at=datetime.combine(
+        _start_date(), datetime.min.time(), UTC) + timedelta(hours=14))
+    headers = factory.headers(factory.user("manager", cinemas=[big]))
+    body = {"cinema_id": big.id, "start_date": _start_date().isoformat(), "days": 7}
+    slow = client.post("/api/schedule/generate", headers=headers,
+                       json=body | {"options": {"time_limit_seconds": 120, "relative_gap": 0}})
+    worker = start_worker("schedule", burst=False, log=log)
+    others: list[int] = []
+    try:
+        _poll(client, headers, slow.json["id"], lambda j: j["progress"] >= 30)
+        time.sleep(2)  # into the solve, past the fork of the solver processes
+        children = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True, text=True)
+        # The horse leads a process group of its own (with its solver processes); the other
+        # child is RQ's scheduler.
+        horses = [int(pid) for pid in children.stdout.split() if os.getpgid(int(pid)) == int(pid)]
+        others = [int(pid) for pid in children.stdout.split() if int(pid) not in horses]
+        assert horses, "the worker should be running the job in a forked work horse"
+        if kill == "horse":
+            for pid in horses:
+                os.killpg(pid, signal.SIGKILL)
+        else:
+            worker.kill()
+        failed = _poll(client, headers, slow.json["id"], lambda j: j["status"] == "failed", timeout=60)
+    finally:
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+        for pid in others if kill == "worker" else ():  # the killed worker's orphaned scheduler
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    db.session.expire_all()
+    live = select(Showtime.id).where(Showtime.cinema_id == big.id, Showtime.status == "scheduled")
+    assert list(db.session.scalars(live)) == [kept.id]
+
+    retry = client.post("/api/schedule/generate", headers=headers,
+                        json=body | {"options": {"time_limit_seconds": 5}})
+    assert retry.status_code == 202, retry.json
+    worker = start_worker("schedule", burst=True, log=log)
+    assert worker.wait(timeout=120) == 0
+    done = _poll(client, headers, retry.json["id"], lambda j: j["status"] not in ("queued", "running"))
+    assert done["status"] == "succeeded", log.read_text()[-3000:]
+    return failed

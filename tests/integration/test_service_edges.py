@@ -290,8 +290,10 @@ def test_the_first_and_last_accepted_days_are_served(client, venue, day):
         assert response.status_code < 500, (name, response.json)
         if day == LATEST_DATE:
             assert response.status_code in (200, 201, 202), (name, response.json)
-    run = answers["generate"][1].json  # run in-process (RQ_ASYNC off): done by now
-    assert "Overflow" not in (run["error"] or ""), run
+    # Run in-process (RQ_ASYNC off): done by now, or refused (422) before it ran, when no
+    # film is out yet that early.
+    run = answers["generate"][1].json
+    assert "Overflow" not in (run.get("error") or run.get("message") or ""), run
 
 
 # --- 7. found by sending odd values to every mutating endpoint ----------------------------

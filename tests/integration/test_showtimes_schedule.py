@@ -275,3 +275,31 @@ def test_customers_browse_showtimes_by_movie_cinema_and_local_day(client, venue,
     one = client.get(f"/api/showtimes/{by_day[0]['id']}")
     assert one.status_code == 200 and one.json["movie_title"] == venue["movie"].title
     assert client.get("/api/showtimes/9999").status_code == 404
+
+
+@pytest.mark.parametrize("hours, start, accepted", [
+    # round the clock: a film across midnight is inside one open spell
+    ({"open": "00:00", "close": "24:00"}, (23, 30), True),
+    # open past midnight: ends 01:25, before the 02:00 close
+    ({"open": "10:00", "close": "02:00"}, (23, 30), True),
+    # after midnight in the late opening, but ends 02:55, after the close
+    ({"open": "10:00", "close": "02:00"}, (25, 0), False),
+    # closing at midnight and opening again at 10:00: the night is closed
+    ({"open": "10:00", "close": "24:00"}, (23, 30), False),
+])
+def test_a_showtime_may_cross_midnight_while_the_cinema_stays_open(client, factory, hours, start, accepted):
+    """Pinned clock: the answer must not depend on the hour the suite runs at."""
+    from app.common import clock
+
+    clock.advance(datetime(2030, 1, 8, 23, 50, tzinfo=UTC) - clock.now())
+    cinema = factory.cinema(timezone="Europe/London", opening_hours={
+        d: hours for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
+    screen = factory.screen(cinema, rows=1, seats_per_row=4)
+    movie = factory.movie(runtime=100)  # + 15 min trailers: 115 min
+    manager = factory.user("manager", cinemas=[cinema])
+    starts = datetime(2030, 1, 9, tzinfo=UTC) + timedelta(hours=start[0], minutes=start[1])
+    response = client.post("/api/schedule/showtime", headers=factory.headers(manager), json={
+        "movie_id": movie.id, "screen_id": screen.id, "starts_at": starts.isoformat()})
+    assert response.status_code == (201 if accepted else 409), response.json
+    if not accepted:
+        assert response.json["reason"] == "outside_opening_hours"

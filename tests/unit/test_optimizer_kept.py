@@ -76,6 +76,21 @@ def test_kept_shows_above_a_distributor_maximum_stay_and_no_new_one_is_added() -
         'alone: left as scheduled, no new show adds to it)',)
 
 
+def test_a_film_no_longer_on_offer_keeps_its_kept_shows_and_gets_no_new_one() -> None:
+    base = _named(generate_instance(2, 1, 3, seed=3))
+    archived = replace(base.movies[0], kept_only=True)
+    kept = FixedShow(archived.id, base.screens[0].id, 0, 14 * 60)
+    instance = replace(base, movies=(archived, *base.movies[1:]), fixed=(kept,))
+    result = solve(instance, time_limit=LIMIT)
+    assert result.status in ("optimal", "feasible"), result.message
+    assert [s for s in result.shows if s.movie_id == archived.id] == [
+        s for s in result.shows if s.fixed]
+    assert result.warnings == ()
+    assert violations(instance, result.shows) == []
+    extra = Show(archived.id, base.screens[1].id, 0, 11 * 60, "2D")
+    assert any("no longer on offer" in v for v in violations(instance, [*result.shows, extra]))
+
+
 def test_kept_shows_that_start_together_stay_and_new_ones_keep_their_distance() -> None:
     base = _named(generate_instance(3, 1, 3, seed=4, rules=Rules(stagger_max_starts=1)))
     kept = tuple(FixedShow(m.id, s.id, 0, 18 * 60)
