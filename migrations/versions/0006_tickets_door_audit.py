@@ -1,7 +1,7 @@
 """door check-ins of tickets, and the append-only audit trail
 
 Revision ID: 0006_tickets_door_audit
-Revises: 0004_pricing_guard_rails
+Revises: 0005_film_terms
 Create Date: 2026-12-05 06:00:00
 
 On PostgreSQL a trigger refuses every UPDATE and DELETE of an audit entry, whoever sends it
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 from alembic import op
 
 revision = "0006_tickets_door_audit"
-down_revision = "0004_pricing_guard_rails"
+down_revision = "0005_film_terms"
 branch_labels = None
 depends_on = None
 
