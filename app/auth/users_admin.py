@@ -8,6 +8,7 @@ from app.auth.accounts import get_user
 from app.auth.sessions import publish_revocation, revoke_all_sessions
 from app.common.errors import ConflictError, ValidationError
 from app.common.pagination import PageResult, paginate
+from app.common.unit_of_work import use_case
 from app.extensions import db
 from app.models import Cinema, User, UserCinema
 
@@ -31,6 +32,7 @@ def list_users(*, role: str | None = None, is_active: bool | None = None, search
     return paginate(stmt.order_by(User.id.desc()), page, page_size)
 
 
+@use_case
 def update_user(actor_id: int, user_id: int, *, role: str | None = None, is_active: bool | None = None,
                 cinema_ids: list[int] | None = None) -> User:
     """Apply an admin's change; takes effect on the user's very next request.
@@ -59,7 +61,6 @@ def update_user(actor_id: int, user_id: int, *, role: str | None = None, is_acti
         user.is_active = is_active
         if not is_active:
             family_ids = revoke_all_sessions(user, "account_disabled")
-    db.session.commit()
     publish_revocation(user.id, family_ids)
     return user
 

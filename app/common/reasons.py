@@ -60,9 +60,9 @@ PRICING = (
 )
 PAYMENTS = (
     "booking_already_paid", "booking_expired", "booking_not_payable", "idempotency_key_in_progress",
-    "idempotency_key_reused", "invalid_event", "invalid_signature", "nothing_due", "nothing_to_pay",
-    "nothing_to_refund", "partial_refund_staff_only", "payment_in_progress", "payment_not_captured",
-    "refund_exceeds_payment", "refund_not_allowed", "refund_not_settled",
+    "idempotency_key_reused", "invalid_event", "invalid_signature", "invoice_pending", "nothing_due",
+    "nothing_to_pay", "nothing_to_refund", "partial_refund_staff_only", "payment_in_progress",
+    "payment_not_captured", "refund_exceeds_payment", "refund_not_allowed", "refund_not_settled",
 )
 # Why a card was declined, as the gateway says it (Stripe's codes, the sandbox's too), passed on
 # as the reason of a 402 so the client can tell the customer; any other code is `payment_declined`.

@@ -26,6 +26,7 @@ from app.common import events
 from app.common.access import Principal, ensure_cinema_access, ensure_owner
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from app.common.unit_of_work import use_case
 from app.extensions import db
 from app.models import Booking, BookingSeat, Payment, Refund
 from app.payments.errors import NothingToRefundError
@@ -116,6 +117,7 @@ def _refund_made_with(actor: Principal | None, request_key: str | None) -> Refun
         Refund.created_by_id == actor.id, Refund.request_key == request_key, Refund.created_at >= since))
 
 
+@use_case
 def _reserve_booking_refund(
     booking_id: int, actor: Principal | None, reason: str,
     amount_minor: int | None, seat_ids: list[int], request_key: str | None,
@@ -170,7 +172,7 @@ def _reserve_booking_refund(
     _count_refund(booking, payment, amount)
     freed_any = _release(booking, release, reason)
     db.session.add(refund)
-    db.session.commit()
+    db.session.flush()
     return refund.id, booking if freed_any else None
 
 
@@ -290,6 +292,7 @@ def execute_refund(refund_id: int) -> Refund:
     return settle_refund(refund.id, result.status, result.provider_refund_id, result.failure_reason)
 
 
+@use_case
 def settle_refund(refund_id: int, status: str, provider_refund_id: str | None,
                   failure_reason: str | None = None) -> Refund:
     """Record the gateway's verdict on a refund; a failed refund's amounts are taken back."""
@@ -307,7 +310,6 @@ def settle_refund(refund_id: int, status: str, provider_refund_id: str | None,
             refund.status = "failed"
             _undo_counts(booking, payment, refund)
             log.warning("refund %s failed at the gateway: %s", refund.id, failure_reason)
-    events.commit()
     return refund
 
 
@@ -334,7 +336,7 @@ def refund_showtime_bookings(showtime_id: int) -> list[int]:
         try:
             refunded.append(refund_booking(booking_id, actor=None, reason="showtime_cancelled").id)
         except NothingToRefundError:
-            db.session.rollback()
+            continue  # refunded by an earlier run
     return refunded
 
 

@@ -21,6 +21,7 @@ from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError
 from app.common.reasons import decline_reason
+from app.common.unit_of_work import after_commit, use_case
 from app.extensions import db
 from app.models import Booking, Payment
 from app.payments.errors import GatewayUnavailableError, PaymentDeclinedError
@@ -94,6 +95,7 @@ def process_payment(
     return payment, result.client_secret
 
 
+@use_case
 def _start_attempt(
     user_id: int, booking_id: int, payment_method: str, gateway_key: str,
 ) -> tuple[int, ChargeRequest]:
@@ -127,7 +129,6 @@ def _start_attempt(
                   "booking_reference": booking.reference, "user_id": str(user_id),
                   "showtime_id": str(booking.showtime_id)},
     )
-    db.session.commit()
     return payment.id, request
 
 
@@ -194,6 +195,7 @@ def _ensure_payable(booking: Booking) -> None:
         raise ConflictError("This booking has nothing to pay", reason="nothing_to_pay")
 
 
+@use_case
 def record_charge_result(payment_id: int, result: ChargeResult, *, attempt_started: datetime) -> Payment:
     """Write the gateway's synchronous answer, unless a webhook has already settled it.
 
@@ -204,6 +206,7 @@ def record_charge_result(payment_id: int, result: ChargeResult, *, attempt_start
     booking = lock_booking(booking_id)
     payment = lock_payment(payment_id)
     followups = Followups()
+    after_commit(followups.run)
     if payment.status == "pending":
         payment.provider_payment_id = result.provider_payment_id or payment.provider_payment_id
         if result.status == "succeeded":
@@ -212,8 +215,6 @@ def record_charge_result(payment_id: int, result: ChargeResult, *, attempt_start
             payment.status = "requires_action"
         elif result.status == "failed":
             settle_failure(payment, result.failure_code, result.failure_message)
-    events.commit()
-    followups.run()
     return payment
 
 

@@ -17,9 +17,9 @@ import marshmallow as ma
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.common import events
 from app.common.clock import now
 from app.common.ids import id_from_text
+from app.common.unit_of_work import after_commit, use_case
 from app.extensions import db
 from app.models import PaymentEvent, Refund
 from app.payments.errors import WebhookEventError, WebhookSignatureError
@@ -80,6 +80,7 @@ class _RefundSchema(_ObjectSchema):
     failure_reason = ma.fields.String(load_default=None, allow_none=True)
 
 
+@use_case
 def apply_gateway_event(payload: bytes, signature: str | None) -> str:
     """Verify and apply one webhook delivery; returns ``applied``, ``duplicate`` or ``ignored``."""
     try:
@@ -97,13 +98,10 @@ def apply_gateway_event(payload: bytes, signature: str | None) -> str:
         db.session.rollback()
         return "duplicate"
     if handler is None:
-        db.session.commit()
         return "ignored"
     followups = Followups()
-    outcome = handler(event.id, fields, followups)
-    events.commit()
-    followups.run()
-    return outcome
+    after_commit(followups.run)
+    return handler(event.id, fields, followups)
 
 
 def _read_object(event: GatewayEvent, schema: ma.Schema) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from app.bookings.seatmap import invalidate_seat_map
 from app.common.access import Principal
 from app.common.clock import now
 from app.common.errors import ValidationError
+from app.common.unit_of_work import after_commit, unit_of_work
 from app.extensions import db
 from app.models import Cinema, PriceChange, Showtime
 from app.pricing.guard_rails import ensure_within_price_bounds
@@ -28,6 +29,12 @@ def price_history(principal: Principal, showtime_id: int) -> dict:
 def set_price_freeze(principal: Principal, showtime_id: int, frozen: bool,
                      multiplier: Decimal | None = None) -> dict:
     """Freeze (optionally at a chosen multiplier inside the cinema's grid) or unfreeze."""
+    with unit_of_work():
+        _freeze(principal, showtime_id, frozen, multiplier)
+    return price_history(principal, showtime_id)
+
+
+def _freeze(principal: Principal, showtime_id: int, frozen: bool, multiplier: Decimal | None) -> None:
     showtime = get_showtime_for_staff(principal, showtime_id)
     values: dict = {"price_frozen": frozen}
     if multiplier is not None:
@@ -44,7 +51,4 @@ def set_price_freeze(principal: Principal, showtime_id: int, frozen: bool,
             values |= {"dynamic_multiplier": multiplier, "price_changed_at": now()}
     # A system field, like the pricing job's writes: it does not bump the showtime's ETag version.
     db.session.execute(update(Showtime).where(Showtime.id == showtime.id).values(**values))
-    db.session.commit()
-    invalidate_seat_map(showtime.id)
-    db.session.refresh(showtime)
-    return price_history(principal, showtime_id)
+    after_commit(lambda: invalidate_seat_map(showtime_id))

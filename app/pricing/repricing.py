@@ -24,6 +24,7 @@ from sqlalchemy import and_, bindparam, func, insert, select, update
 from app.bookings.seatmap import invalidate_seat_map, seat_map_json
 from app.common.clock import now
 from app.common.localtime import local_parts, with_local_parts
+from app.common.unit_of_work import unit_of_work
 from app.extensions import db
 from app.models import (
     Booking,
@@ -176,27 +177,27 @@ def _details(result: RepriceResult, i: int, sold: int) -> dict:
 def _write(rows: list, result: RepriceResult, changed: np.ndarray, exposure: np.ndarray,
            moved: np.ndarray, at: datetime) -> None:
     showtimes = Showtime.__table__
-    if moved.size:
-        db.session.execute(
-            update(showtimes).where(showtimes.c.id == bindparam("sid"))
-            .values(demand_exposure=bindparam("exposure"), exposure_at=at),
-            [{"sid": rows[i].id, "exposure": float(exposure[i])} for i in moved],
-        )
-    if changed.size:
-        db.session.execute(
-            update(showtimes)
-            .where(and_(showtimes.c.id == bindparam("sid"), showtimes.c.price_frozen.is_(False)))
-            .values(dynamic_multiplier=bindparam("multiplier"), price_changed_at=at),
-            [{"sid": rows[i].id, "multiplier": multiplier_from_bp(int(result.multiplier_bp[i]))}
-             for i in changed],
-        )
-        db.session.execute(insert(PriceChange), [
-            {"showtime_id": rows[i].id, "old_multiplier": rows[i].dynamic_multiplier,
-             "new_multiplier": multiplier_from_bp(int(result.multiplier_bp[i])), "reason": "dynamic",
-             "details": _details(result, int(i), int(result.batch.sold[i])), "created_at": at}
-            for i in changed
-        ])
-    db.session.commit()
+    with unit_of_work():
+        if moved.size:
+            db.session.execute(
+                update(showtimes).where(showtimes.c.id == bindparam("sid"))
+                .values(demand_exposure=bindparam("exposure"), exposure_at=at),
+                [{"sid": rows[i].id, "exposure": float(exposure[i])} for i in moved],
+            )
+        if changed.size:
+            db.session.execute(
+                update(showtimes)
+                .where(and_(showtimes.c.id == bindparam("sid"), showtimes.c.price_frozen.is_(False)))
+                .values(dynamic_multiplier=bindparam("multiplier"), price_changed_at=at),
+                [{"sid": rows[i].id, "multiplier": multiplier_from_bp(int(result.multiplier_bp[i]))}
+                 for i in changed],
+            )
+            db.session.execute(insert(PriceChange), [
+                {"showtime_id": rows[i].id, "old_multiplier": rows[i].dynamic_multiplier,
+                 "new_multiplier": multiplier_from_bp(int(result.multiplier_bp[i])), "reason": "dynamic",
+                 "details": _details(result, int(i), int(result.batch.sold[i])), "created_at": at}
+                for i in changed
+            ])
     for i in changed:
         invalidate_seat_map(rows[i].id)
         # Re-warm at once: the first customer after a price change should not pay for the rebuild.

@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 from app.common.access import Principal, ensure_cinema_access
 from app.common.errors import PermissionDeniedError, ValidationError
 from app.common.lookups import get_or_404
+from app.common.unit_of_work import use_case
 from app.extensions import db
 from app.models import FORMATS, TICKET_TYPES, Cinema, PricingRule
 from app.pricing.tariffs import TIME_RULE_KINDS, engine_rule
@@ -58,15 +59,16 @@ def _check_rule(rule: PricingRule) -> None:
             raise ValidationError(f"This rule cannot be applied: {exc}") from exc
 
 
+@use_case
 def create_rule(principal: Principal, fields: dict[str, Any]) -> PricingRule:
     _ensure_may_manage(principal, fields.get("cinema_id"))
     rule = PricingRule(**fields)
     _check_rule(rule)
     db.session.add(rule)
-    db.session.commit()
     return rule
 
 
+@use_case
 def update_rule(principal: Principal, rule: PricingRule, fields: dict[str, Any]) -> PricingRule:
     _ensure_may_manage(principal, rule.cinema_id)
     if "cinema_id" in fields and fields["cinema_id"] != rule.cinema_id:
@@ -74,11 +76,10 @@ def update_rule(principal: Principal, rule: PricingRule, fields: dict[str, Any])
     for name, value in fields.items():
         setattr(rule, name, value)
     _check_rule(rule)
-    db.session.commit()
     return rule
 
 
+@use_case
 def delete_rule(principal: Principal, rule: PricingRule) -> None:
     _ensure_may_manage(principal, rule.cinema_id)
     db.session.delete(rule)
-    db.session.commit()
