@@ -10,7 +10,7 @@ without the bus's class):
 2. After the commit, each row is handed to a worker (``app.common.outbox.deliver``). If that
    hand-over fails (Redis down, a worker killed), the recurring sweep delivers it later.
 
-A plain ``db.session.commit()`` still writes the rows (the listener is on the session); only
+A commit outside a unit of work still writes the rows (the listener is on the session); only
 the immediate hand-over waits for the sweep. A rollback drops what was recorded.
 """
 

@@ -72,5 +72,5 @@ def after_commit(work: Callable[[], object]) -> None:
     """Run ``work`` once the current unit of work has committed (never if it rolls back)."""
     session = db.session()
     if not session.info.get(_DEPTH):
-        raise RuntimeError("after_commit() needs an open unit of work")
+        raise RuntimeError("after_commit needs an open unit of work")
     session.info.setdefault(_AFTER_COMMIT, []).append(work)
