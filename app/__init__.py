@@ -65,6 +65,7 @@ def register_metrics(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from importlib import import_module
 
+    from app.bookings.epoch import install_epoch_listeners
     from app.common.access import init_auth_near_cache, register_jwt_callbacks
     from app.common.events import install_event_recording
     from app.extensions import api, db, jwt, limiter, migrate, redis_client
@@ -84,6 +85,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     api.init_app(app, spec_kwargs=_spec_kwargs(app))
     install_event_recording(app)
+    install_epoch_listeners(app)
 
 
 def _spec_kwargs(app: Flask) -> dict[str, Any]:
