@@ -41,8 +41,9 @@ every worker, a dead tracking link never trusted):
 - It refuses servers older than 7.4 (``CacheProxyConnection.MIN_ALLOWED_VERSION``: "client-side
   caching is supported by Redis 7.4 or later"), though tracking exists since 6.0; the tests'
   and developers' Redis (7.0 from the distribution) would run without it, i.e. untested.
-- It needs RESP3 on the client that caches; the app's one client also runs the hold scripts,
-  whose replies RESP3 would change, so it would be a second client with its own pool anyway.
+- It needs RESP3 on the client that caches and caches every allowed read made through it:
+  the auth lookups would need a client of their own (another pool per worker) beside the
+  app's RESP2 one, so it would not even save the tracking connection this module opens.
 """
 
 from __future__ import annotations
