@@ -28,7 +28,8 @@ from app.payments.errors import GatewayUnavailableError, PaymentDeclinedError
 from app.payments.events import PaymentCaptured
 from app.payments.gateways import get_gateway
 from app.payments.gateways.base import ChargeRequest, ChargeResult, GatewayError
-from app.payments.refunds import execute_refund, reverse_payment
+from app.payments.refund_settlement import execute_refund
+from app.payments.refunds import reverse_payment
 from app.payments.row_locks import get_payment, lock_booking, lock_payment
 from app.pricing.promos import redeem_promo
 

@@ -25,7 +25,7 @@ from app.models import PaymentEvent, Refund
 from app.payments.errors import WebhookEventError, WebhookSignatureError
 from app.payments.gateways import get_gateway
 from app.payments.gateways.base import EventFormatError, GatewayEvent, SignatureError
-from app.payments.refunds import settle_refund
+from app.payments.refund_settlement import settle_refund
 from app.payments.row_locks import find_payment, lock_booking, lock_payment
 from app.payments.service import Followups, settle_failure, settle_success
 
