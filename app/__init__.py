@@ -66,8 +66,10 @@ def register_metrics(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from importlib import import_module
 
-    from app.common.access import init_auth_near_cache, register_jwt_callbacks
+    from app.bookings.epoch import install_epoch_listeners
+    from app.common.access import register_jwt_callbacks
     from app.common.events import install_event_recording
+    from app.common.principals import init_auth_near_cache
     from app.extensions import api, db, jwt, limiter, migrate, redis_client
 
     # Importing the models registers every table on the metadata (for Alembic and queries).
@@ -85,6 +87,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     api.init_app(app, spec_kwargs=_spec_kwargs(app))
     install_event_recording(app)
+    install_epoch_listeners(app)
 
 
 def _spec_kwargs(app: Flask) -> dict[str, Any]:

@@ -41,7 +41,7 @@ def expire_unpaid_bookings() -> int:
 
 def retry_pending_refunds() -> list[int]:
     """Resend refunds the gateway left unanswered (same idempotency keys: never paid twice)."""
-    from app.payments.refunds import retry_pending_refunds as retry
+    from app.payments.refund_settlement import retry_pending_refunds as retry
 
     return retry()
 

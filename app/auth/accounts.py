@@ -15,10 +15,12 @@ from app.common.clock import now
 from app.common.errors import ConflictError, ValidationError
 from app.common.lookups import get_or_404
 from app.common.tasks import launch_task
+from app.common.unit_of_work import after_commit, use_case
 from app.extensions import db
 from app.models import User
 
 
+@use_case
 def register_user(email: str, password: str, full_name: str = "") -> User:
     """Create a customer account and e-mail a verification link."""
     email = normalise_email(email)
@@ -29,20 +31,19 @@ def register_user(email: str, password: str, full_name: str = "") -> User:
     try:
         db.session.flush()
     except IntegrityError as exc:
-        db.session.rollback()
         raise ConflictError("An account with this e-mail address already exists",
                             reason="email_taken") from exc
     raw = issue_one_time_token(user, "email_verify", current_app.config["EMAIL_VERIFY_TTL_SECONDS"])
-    db.session.commit()
-    send_verification_email(user.email, raw)
+    address = user.email
+    after_commit(lambda: send_verification_email(address, raw))
     return user
 
 
+@use_case
 def verify_email(raw_token: str) -> User:
     token = consume_one_time_token(raw_token, "email_verify")
     user = db.session.get(User, token.user_id)
     user.email_verified_at = user.email_verified_at or now()
-    db.session.commit()
     return user
 
 
@@ -55,31 +56,28 @@ def request_password_reset(email: str) -> None:
     launch_task("default", "app.auth.accounts.send_password_reset", normalise_email(email))
 
 
+@use_case
 def send_password_reset(email: str) -> None:
     """The job: e-mail a reset link if an active account has this address; otherwise nothing."""
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None or not user.is_active:
         return
     raw = issue_one_time_token(user, "password_reset", current_app.config["PASSWORD_RESET_TTL_SECONDS"])
-    db.session.commit()
-    send_password_reset_email(user.email, raw)
+    address = user.email
+    after_commit(lambda: send_password_reset_email(address, raw))
 
 
+@use_case
 def reset_password(raw_token: str, new_password: str) -> None:
     """Set a new password with a reset link; every existing session of the account ends."""
     token = consume_one_time_token(raw_token, "password_reset")
     user = db.session.get(User, token.user_id)
-    try:
-        ensure_password_acceptable(new_password, user.email)
-    except ValidationError:
-        db.session.rollback()  # a rejected password must not burn the link
-        raise
+    # Raising rolls the unit of work back: a rejected password does not burn the link.
+    ensure_password_acceptable(new_password, user.email)
     user.password_hash = hash_password(new_password)
     # Whoever could read the mailbox has proved control of the address.
     user.email_verified_at = user.email_verified_at or now()
-    family_ids = revoke_all_sessions(user, "password_changed")
-    db.session.commit()
-    publish_revocation(user.id, family_ids)
+    publish_revocation(user.id, revoke_all_sessions(user, "password_changed"))
 
 
 def get_user(user_id: int) -> User:

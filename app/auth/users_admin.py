@@ -10,6 +10,7 @@ from app.auth.sessions import publish_revocation, revoke_all_sessions
 from app.common.access import Principal
 from app.common.errors import ConflictError, ValidationError
 from app.common.pagination import PageResult, paginate
+from app.common.unit_of_work import use_case
 from app.extensions import db
 from app.models import Cinema, User, UserCinema
 
@@ -33,6 +34,7 @@ def list_users(*, role: str | None = None, is_active: bool | None = None, search
     return paginate(stmt.order_by(User.id.desc()), page, page_size)
 
 
+@use_case
 def update_user(actor: Principal, user_id: int, *, role: str | None = None, is_active: bool | None = None,
                 cinema_ids: list[int] | None = None) -> User:
     """Apply an admin's change; takes effect on the user's very next request.
@@ -66,7 +68,6 @@ def update_user(actor: Principal, user_id: int, *, role: str | None = None, is_a
     if after != before:
         action = "user.role_changed" if after["role"] != before["role"] else "user.access_changed"
         audit.record(actor, action, None, ("user", user.id), before, after)
-    db.session.commit()
     publish_revocation(user.id, family_ids)
     return user
 

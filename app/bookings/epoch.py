@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import has_app_context
+from flask import Flask, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -44,17 +44,15 @@ def _touches_watched_table(objects) -> bool:
     return any(getattr(obj, "__tablename__", None) in WATCHED_TABLES for obj in objects)
 
 
-# Listeners on the app's scoped session: ORM changes are seen at flush, bulk statements
-# (``session.execute(update(...))``, as repricing does) when they run, and the epoch moves
-# only once the transaction has committed. A rolled-back change may still bump it: a spare
-# reload, never a stale sale.
-@event.listens_for(db.session, "after_flush")
+# Listeners on the app's scoped session (:func:`install_epoch_listeners`): ORM changes are
+# seen at flush, bulk statements (``session.execute(update(...))``, as repricing does) when
+# they run, and the epoch moves only once the transaction has committed. A rolled-back change
+# may still bump it: a spare reload, never a stale sale.
 def _note_flushed_changes(session: Session, _flush_context) -> None:
     if _touches_watched_table([*session.new, *session.dirty, *session.deleted]):
         session.info[_STALE] = True
 
 
-@event.listens_for(db.session, "do_orm_execute")
 def _note_bulk_changes(state: ORMExecuteState) -> None:
     if state.is_update or state.is_delete or state.is_insert:
         table = getattr(state.statement, "table", None)
@@ -62,7 +60,17 @@ def _note_bulk_changes(state: ORMExecuteState) -> None:
             state.session.info[_STALE] = True
 
 
-@event.listens_for(db.session, "after_commit")
 def _bump_after_commit(session: Session) -> None:
     if session.info.pop(_STALE, False) and has_app_context():
         bump_epoch()
+
+
+_LISTENERS = (("after_flush", _note_flushed_changes), ("do_orm_execute", _note_bulk_changes),
+              ("after_commit", _bump_after_commit))
+
+
+def install_epoch_listeners(app: Flask) -> None:
+    """Watch the application's sessions (once per process: every app shares ``db``)."""
+    for name, listener in _LISTENERS:
+        if not event.contains(db.session, name, listener):
+            event.listen(db.session, name, listener)

@@ -209,27 +209,6 @@ def expire_unpaid_bookings(limit: int = 500) -> int:
     return len(bookings)
 
 
-def mark_booking_paid(booking_id: int) -> Booking:
-    """Payment succeeded: a pending booking becomes confirmed (idempotent).
-
-    A booking that expired or was cancelled before the money arrived is refused with a 409
-    (reason ``booking_not_payable``) so that the payment is refunded, never lost.
-    """
-    booking = db.session.scalar(select(Booking).where(Booking.id == booking_id).with_for_update(of=Booking))
-    if booking is None:
-        raise NotFoundError("Booking not found")
-    if booking.status == "confirmed":
-        return booking
-    if booking.status != "pending_payment":
-        raise ConflictError(f"This booking is {booking.status}; the payment must be refunded",
-                            reason="booking_not_payable")
-    booking.status = "confirmed"
-    booking.confirmed_at = now()
-    booking.expires_at = None
-    db.session.commit()
-    return booking
-
-
 def get_booking(principal: Principal, booking_id: int) -> Booking:
     booking = db.session.get(Booking, booking_id)
     if booking is None:

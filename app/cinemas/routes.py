@@ -22,6 +22,7 @@ from app.cinemas.schemas import (
 from app.cinemas.seat_schemas import ScreenSeatMapSchema, SeatLayoutSchema
 from app.common.access import ADMIN, MANAGERS, current_principal
 from app.common.blueprint import ServiceBlueprint
+from app.common.etags import row_tag
 
 blp = ServiceBlueprint(
     "cinemas", __name__, url_prefix="/api",
@@ -33,10 +34,6 @@ _OPTIONAL_IF_MATCH = {
     "name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
     "description": "ETag of the seat map (or screen) you read; when sent, a stale one is 412",
 }
-
-
-def _etag(kind: str, row_id: int, version: int) -> dict:
-    return {kind: row_id, "version": version}
 
 
 @blp.route("/cinemas")
@@ -56,7 +53,7 @@ class Cinemas(MethodView):
     def post(self, data: dict):
         """Open a cinema (admin)."""
         cinema = service.create_cinema(data)
-        blp.set_etag(_etag("cinema", cinema.id, cinema.version))
+        blp.set_etag(row_tag("cinema", cinema.id, cinema.version))
         return cinema
 
 
@@ -69,7 +66,7 @@ class CinemaById(MethodView):
     def get(self, cinema_id: int):
         """One cinema with its settings."""
         cinema = service.get_cinema(cinema_id)
-        blp.set_etag(_etag("cinema", cinema_id, cinema.version))
+        blp.set_etag(row_tag("cinema", cinema_id, cinema.version))
         return cinema
 
     @blp.access(*MANAGERS)
@@ -85,9 +82,9 @@ class CinemaById(MethodView):
         """
         principal = current_principal()
         cinema = service.editable_cinema(principal, cinema_id)
-        blp.check_etag(_etag("cinema", cinema_id, cinema.version))
+        blp.check_etag(row_tag("cinema", cinema_id, cinema.version))
         cinema = service.update_cinema(principal, cinema_id, cinema.version, changes)
-        blp.set_etag(_etag("cinema", cinema_id, cinema.version))
+        blp.set_etag(row_tag("cinema", cinema_id, cinema.version))
         return cinema
 
     @blp.access(*ADMIN)
@@ -103,7 +100,7 @@ class CinemaById(MethodView):
         otherwise the cinema and its screens are archived and upcoming showtimes cancelled.
         """
         cinema = service.get_cinema(cinema_id)
-        blp.check_etag(_etag("cinema", cinema_id, cinema.version))
+        blp.check_etag(row_tag("cinema", cinema_id, cinema.version))
         service.archive_cinema(cinema_id, cinema.version)
 
 
@@ -126,7 +123,7 @@ class CinemaScreens(MethodView):
     def post(self, data: dict, cinema_id: int):
         """Add a screen (admin, or a manager of this cinema); lay out its seats next."""
         screen = screens.create_screen(current_principal(), cinema_id, data)
-        blp.set_etag(_etag("screen", screen.id, screen.version))
+        blp.set_etag(row_tag("screen", screen.id, screen.version))
         return screen
 
 
@@ -139,7 +136,7 @@ class ScreenById(MethodView):
     def get(self, screen_id: int):
         """One screen."""
         screen = screens.get_screen(screen_id)
-        blp.set_etag(_etag("screen", screen_id, screen.version))
+        blp.set_etag(row_tag("screen", screen_id, screen.version))
         return screen
 
     @blp.access(*MANAGERS)
@@ -152,9 +149,9 @@ class ScreenById(MethodView):
         """Change a screen (admin, or a manager of its cinema). Needs If-Match."""
         principal = current_principal()
         screen = screens.editable_screen(principal, screen_id)
-        blp.check_etag(_etag("screen", screen_id, screen.version))
+        blp.check_etag(row_tag("screen", screen_id, screen.version))
         screen = screens.update_screen(principal, screen_id, screen.version, changes)
-        blp.set_etag(_etag("screen", screen_id, screen.version))
+        blp.set_etag(row_tag("screen", screen_id, screen.version))
         return screen
 
     @blp.access(*MANAGERS)
@@ -172,7 +169,7 @@ class ScreenById(MethodView):
         """
         principal = current_principal()
         screen = screens.editable_screen(principal, screen_id)
-        blp.check_etag(_etag("screen", screen_id, screen.version))
+        blp.check_etag(row_tag("screen", screen_id, screen.version))
         screens.archive_screen(principal, screen_id, screen.version)
 
 
@@ -185,7 +182,7 @@ class ScreenSeats(MethodView):
     def get(self, screen_id: int):
         """The seat layout, every seat on a drawing grid, and its compact description."""
         seat_map = seating.read_seat_map(screen_id)
-        blp.set_etag(_etag("screen", screen_id, seat_map["version"]))
+        blp.set_etag(row_tag("screen", screen_id, seat_map["version"]))
         return seat_map
 
     @blp.access(*MANAGERS)
@@ -209,6 +206,6 @@ class ScreenSeats(MethodView):
         expected = None
         if request.if_match:
             screen = screens.editable_screen(principal, screen_id)
-            blp.check_etag(_etag("screen", screen_id, screen.version))
+            blp.check_etag(row_tag("screen", screen_id, screen.version))
             expected = screen.version
         return seating.replace_layout(principal, screen_id, expected, description)

@@ -13,6 +13,7 @@ from app.common.clock import now
 from app.common.errors import ConflictError
 from app.common.lookups import ensure_version, get_or_404
 from app.common.pagination import PageResult, paginate
+from app.common.unit_of_work import after_commit, use_case
 from app.extensions import db
 from app.models import Screen, Showtime
 
@@ -36,6 +37,7 @@ def list_screens(cinema_id: int, args: dict[str, Any]) -> PageResult:
     return paginate(stmt, args["page"], args["page_size"])
 
 
+@use_case
 def create_screen(principal: Principal, cinema_id: int, data: dict[str, Any]) -> Screen:
     """Add a screen (no seats yet: `PUT /api/screens/{id}/seats` lays them out)."""
     cinema = get_cinema(cinema_id)
@@ -45,10 +47,10 @@ def create_screen(principal: Principal, cinema_id: int, data: dict[str, Any]) ->
     _ensure_name_free(cinema_id, data["name"])
     screen = Screen(cinema_id=cinema_id, capacity=0, **data)
     db.session.add(screen)
-    db.session.commit()
     return screen
 
 
+@use_case
 def update_screen(principal: Principal, screen_id: int, expected_version: int,
                   changes: dict[str, Any]) -> Screen:
     screen = lock_screen(principal, screen_id, expected_version)
@@ -56,19 +58,20 @@ def update_screen(principal: Principal, screen_id: int, expected_version: int,
         _ensure_name_free(screen.cinema_id, changes["name"])
     for name, value in changes.items():
         setattr(screen, name, value)
-    db.session.commit()
-    forget_schedules({screen.cinema_id})
+    cinema_id = screen.cinema_id
+    after_commit(lambda: forget_schedules({cinema_id}))
     return screen
 
 
+@use_case
 def archive_screen(principal: Principal, screen_id: int, expected_version: int) -> None:
     """Refused (409) while upcoming showtimes on it have bookings; else archived, the rest cancelled."""
     screen = lock_screen(principal, screen_id, expected_version)
     ensure_no_booked_showtimes(f"Screen {screen_id}", Showtime.screen_id == screen_id)
     cancel_upcoming_showtimes(Showtime.screen_id == screen_id)
     screen.archived_at = screen.archived_at or now()
-    db.session.commit()
-    forget_schedules({screen.cinema_id})
+    cinema_id = screen.cinema_id
+    after_commit(lambda: forget_schedules({cinema_id}))
 
 
 def lock_screen(principal: Principal, screen_id: int, expected_version: int | None) -> Screen:

@@ -20,6 +20,7 @@ from app.cinemas.screens import get_screen, lock_screen
 from app.common.access import Principal
 from app.common.clock import now
 from app.common.errors import ConflictError, ValidationError
+from app.common.unit_of_work import after_commit, unit_of_work
 from app.extensions import db
 from app.models import Booking, BookingSeat, Screen, Seat, Showtime
 
@@ -38,6 +39,19 @@ def read_seat_map(screen_id: int) -> dict[str, Any]:
 def replace_layout(principal: Principal, screen_id: int, expected_version: int | None,
                    description: dict[str, Any]) -> dict[str, Any]:
     """Build the screen's seats from ``description`` (see ``app.cinemas.layout``)."""
+    try:
+        with unit_of_work():
+            _replace_seats(principal, screen_id, expected_version, description)
+    except IntegrityError as exc:
+        # A booking took one of the removed seats after the check (its foreign key keeps the
+        # seat): the whole change is abandoned rather than half applied.
+        raise ConflictError("A seat of the old layout was just sold; read the seats again and "
+                            "retry", reason="seats_sold") from exc
+    return read_seat_map(screen_id)
+
+
+def _replace_seats(principal: Principal, screen_id: int, expected_version: int | None,
+                   description: dict[str, Any]) -> None:
     screen = lock_screen(principal, screen_id, expected_version)
     if screen.archived_at is not None:
         raise ConflictError(f"Screen {screen_id} is archived", reason="screen_archived")
@@ -68,16 +82,7 @@ def replace_layout(principal: Principal, screen_id: int, expected_version: int |
     screen.capacity = sum(1 for spec in specs if not spec.is_blocked)
     # Touching the row bumps its version even when the capacity stays the same.
     screen.updated_at = now()
-    try:
-        db.session.commit()
-    except IntegrityError as exc:
-        # A booking took one of the removed seats after the check above (its foreign key
-        # keeps the seat): the whole change is abandoned rather than half applied.
-        db.session.rollback()
-        raise ConflictError("A seat of the old layout was just sold; read the seats again and "
-                            "retry", reason="seats_sold") from exc
     _forget_seat_maps(screen)
-    return read_seat_map(screen_id)
 
 
 def _active_seats(screen_id: int) -> list[Seat]:
@@ -114,7 +119,12 @@ def _referenced(seat_ids: set[int]) -> set[int]:
 
 
 def _forget_seat_maps(screen: Screen) -> None:
-    """Upcoming showtimes on this screen show the new seats at once."""
-    upcoming = select(Showtime.id).where(Showtime.screen_id == screen.id, Showtime.ends_at > now())
-    for showtime_id in db.session.scalars(upcoming):
-        invalidate_seat_map(showtime_id)
+    """Upcoming showtimes on this screen show the new seats as soon as they are committed."""
+    upcoming = list(db.session.scalars(
+        select(Showtime.id).where(Showtime.screen_id == screen.id, Showtime.ends_at > now())))
+
+    def forget() -> None:
+        for showtime_id in upcoming:
+            invalidate_seat_map(showtime_id)
+
+    after_commit(forget)

@@ -12,6 +12,7 @@ from app.common.clock import now
 from app.common.errors import ConflictError, ValidationError
 from app.common.lookups import get_or_404, lock_at_version
 from app.common.pagination import PageResult, paginate
+from app.common.unit_of_work import after_commit, use_case
 from app.extensions import db
 from app.models import Cinema, Screen, Showtime
 
@@ -36,15 +37,16 @@ def list_cinemas(args: dict[str, Any]) -> PageResult:
     return paginate(stmt, args["page"], args["page_size"])
 
 
+@use_case
 def create_cinema(data: dict[str, Any]) -> Cinema:
     _ensure_name_free(data["name"])
     cinema = Cinema(**data)
     _check_price_bounds(cinema)
     db.session.add(cinema)
-    db.session.commit()
     return cinema
 
 
+@use_case
 def update_cinema(principal: Principal, cinema_id: int, expected_version: int,
                   changes: dict[str, Any]) -> Cinema:
     """Change a cinema's settings (admins, or managers of this cinema)."""
@@ -55,12 +57,12 @@ def update_cinema(principal: Principal, cinema_id: int, expected_version: int,
     for name, value in changes.items():
         setattr(cinema, name, value)
     _check_price_bounds(cinema)
-    db.session.commit()
     # Local days, opening hours and cleaning buffers shape every cached schedule.
-    forget_schedules({cinema_id})
+    after_commit(lambda: forget_schedules({cinema_id}))
     return cinema
 
 
+@use_case
 def archive_cinema(cinema_id: int, expected_version: int) -> None:
     """Close a cinema for good: refused (409) while upcoming showtimes there have bookings."""
     cinema = lock_at_version(Cinema, cinema_id, expected_version)
@@ -71,8 +73,7 @@ def archive_cinema(cinema_id: int, expected_version: int) -> None:
     for screen in db.session.scalars(select(Screen).where(
             Screen.cinema_id == cinema_id, Screen.archived_at.is_(None))):
         screen.archived_at = closed_at
-    db.session.commit()
-    forget_schedules({cinema_id})
+    after_commit(lambda: forget_schedules({cinema_id}))
 
 
 def _ensure_name_free(name: str) -> None:

@@ -11,7 +11,7 @@ import logging
 from contextlib import suppress
 
 import marshmallow as ma
-from flask import current_app, g, jsonify
+from flask import Flask, current_app, g, jsonify
 from flask_smorest import Api
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, Precondition
 
 from app.common.errors import DomainError
 from app.common.reasons import FALLBACK_REASON, REASONS, STATUS_REASONS, STATUSES, ensure_listed
+from app.common.spec_conventions import OperationConventions
 
 log = logging.getLogger(__name__)
 
@@ -79,14 +80,20 @@ class CinemaApi(Api):
     # operation really answers, which each one documents (see ServiceBlueprint).
     DEFAULT_ERROR_RESPONSE_NAME = None
 
-    def _register_error_handlers(self) -> None:
-        self._app.register_error_handler(HTTPException, self.handle_http_exception)
-        self._app.register_error_handler(DomainError, self.handle_domain_error)
-        self._app.register_error_handler(StaleDataError, self.handle_stale_data)
-        self._app.register_error_handler(RedisError, self.handle_redis_unavailable)
-        self._app.register_error_handler(OperationalError, self.handle_database_unavailable)
-        self._app.register_error_handler(InterfaceError, self.handle_database_unavailable)
-        self._app.register_error_handler(Exception, self.handle_unexpected)
+    def init_app(self, app: Flask, *, spec_kwargs: dict | None = None) -> None:
+        """flask-smorest's, with the document's conventions (``app.common.spec_conventions``),
+        then every error answered in the one error body (flask-smorest's own handler of HTTP
+        errors is ``handle_http_exception`` below)."""
+        spec_kwargs = dict(spec_kwargs or {})
+        spec_kwargs["extra_plugins"] = [OperationConventions(), *spec_kwargs.get("extra_plugins", ())]
+        super().init_app(app, spec_kwargs=spec_kwargs)
+        app.register_error_handler(HTTPException, self.handle_http_exception)
+        app.register_error_handler(DomainError, self.handle_domain_error)
+        app.register_error_handler(StaleDataError, self.handle_stale_data)
+        app.register_error_handler(RedisError, self.handle_redis_unavailable)
+        app.register_error_handler(OperationalError, self.handle_database_unavailable)
+        app.register_error_handler(InterfaceError, self.handle_database_unavailable)
+        app.register_error_handler(Exception, self.handle_unexpected)
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}

@@ -1,7 +1,8 @@
 """Domain events: what a use case records happened, and the follow-ups that must not be lost.
 
-A use case records events in its unit of work (:func:`record`) and ends with :func:`commit`,
-its one transaction boundary (cosmicpython's message bus, without the bus's class):
+A use case records events in its unit of work (:func:`record`); the commit that ends it
+(``app.common.unit_of_work``) is its one transaction boundary (cosmicpython's message bus,
+without the bus's class):
 
 1. Before the commit, each event becomes one outbox row per durable handler registered for it
    in ``app.handlers`` (refund, invoice, e-mail...), in the same transaction: the change and
@@ -9,7 +10,7 @@ its one transaction boundary (cosmicpython's message bus, without the bus's clas
 2. After the commit, each row is handed to a worker (``app.common.outbox.deliver``). If that
    hand-over fails (Redis down, a worker killed), the recurring sweep delivers it later.
 
-A plain ``db.session.commit()`` still writes the rows (the listener is on the session); only
+A commit outside a unit of work still writes the rows (the listener is on the session); only
 the immediate hand-over waits for the sweep. A rollback drops what was recorded.
 """
 
@@ -50,12 +51,6 @@ def record(event: Event, session: Session | None = None) -> None:
     if not session.in_transaction():
         session.begin()  # so that a rollback, even before any SQL, forgets the event
     session.info.setdefault(_RECORDED, []).append(event)
-
-
-def commit() -> None:
-    """Commit the current unit of work, then hand its follow-ups over for delivery."""
-    db.session.commit()
-    dispatch_committed()
 
 
 def dispatch_committed() -> None:

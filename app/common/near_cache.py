@@ -22,6 +22,28 @@ worker by the time that request is read, whichever worker serves it.
   dropped, everything is forgotten, and a new one is tried at most once a second. So even a
   connection that dies without the socket noticing cannot keep a stale value in use.
 - An entry is also dropped after ``max_age`` seconds.
+
+Why not redis-py's own client-side caching (``Redis(protocol=3, cache_config=CacheConfig())``,
+redis-py 8.1 here): it keeps coherence while its connections work (it even drains the
+connection that cached a key before serving it), but not the two guarantees the tests pin
+(tests/integration/test_near_cache.py: a logout or a disabled account refused at once by
+every worker, a dead tracking link never trusted):
+
+- It never doubts a quiet link. Its cache entries have no age limit (``CacheConfig`` has a
+  size and an eviction policy, no TTL) and nothing pings the tracking connection, so a link
+  that dies without the socket noticing (a partition, a paused Redis, a NAT that forgot the
+  flow) serves what it cached until the process restarts. Measured through a TCP proxy that
+  stops forwarding: a key changed in Redis was still read as its old value 3 s and 13 s later;
+  ``test_redis_py_s_own_client_side_caching_would_trust_a_silent_link`` pins it, and fails
+  the day redis-py starts doubting such a link. Here the same link is distrusted within
+  ``LIVENESS_SECONDS`` and every entry within ``max_age``: a revocation is never missed
+  for longer.
+- It refuses servers older than 7.4 (``CacheProxyConnection.MIN_ALLOWED_VERSION``: "client-side
+  caching is supported by Redis 7.4 or later"), though tracking exists since 6.0; the tests'
+  and developers' Redis (7.0 from the distribution) would run without it, i.e. untested.
+- It needs RESP3 on the client that caches and caches every allowed read made through it:
+  the auth lookups would need a client of their own (another pool per worker) beside the
+  app's RESP2 one, so it would not even save the tracking connection this module opens.
 """
 
 from __future__ import annotations

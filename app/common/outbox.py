@@ -18,6 +18,7 @@ from werkzeug.utils import import_string
 
 from app.common.clock import now
 from app.common.tasks import launch_task
+from app.common.unit_of_work import unit_of_work
 from app.extensions import db
 from app.models.outbox import OutboxMessage
 
@@ -45,18 +46,19 @@ def deliver(message_id: int) -> bool:
         db.session.rollback()
         return False
     handler, payload = import_string(message.handler), dict(message.payload)
-    db.session.commit()  # the handler runs its own transactions
+    db.session.rollback()  # the handler runs its own units of work
     try:
         handler(**payload)
     except Exception as exc:
         db.session.rollback()
-        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
-            attempts=OutboxMessage.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]))
-        db.session.commit()
+        with unit_of_work():
+            db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
+                attempts=OutboxMessage.attempts + 1,
+                last_error=f"{type(exc).__name__}: {exc}"[:2000]))
         raise
-    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
-        done_at=now(), attempts=OutboxMessage.attempts + 1, last_error=None))
-    db.session.commit()
+    with unit_of_work():
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
+            done_at=now(), attempts=OutboxMessage.attempts + 1, last_error=None))
     return True
 
 

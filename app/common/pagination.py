@@ -22,6 +22,7 @@ from app.common.fields import Integer, QueryArgsSchema
 from app.extensions import db
 
 MAX_PAGE_SIZE = 100
+_FACTORY = "_pagination_parameters_schema_factory"
 
 
 class PageArgsSchema(QueryArgsSchema):
@@ -57,8 +58,17 @@ def bound_header_pagination() -> None:
     flask-smorest builds its schema with a module function that offers no hook and leaves
     ``page`` unbounded (``page=10**18`` overflowed the OFFSET); this swaps that function. It
     must run before the routes are imported, i.e. in ``create_app`` before the blueprints.
+
+    The one private name of flask-smorest the app still touches, for want of a public one:
+    its ``PAGINATION_ARGUMENTS_PARSER`` parses whatever schema that function built, and the
+    document shows that schema too, so only the function decides both the bound and its
+    documentation. An upgrade that renames it stops the app here, at start-up, rather than
+    serving unbounded pages (and tests/integration/test_bad_input.py sends ``page=10**18``).
     """
-    flask_smorest.pagination._pagination_parameters_schema_factory = _header_pagination_schema
+    if not hasattr(flask_smorest.pagination, _FACTORY):
+        raise RuntimeError(f"flask_smorest.pagination.{_FACTORY} is gone: bound the header "
+                           "pagination's page arguments another way (app/common/pagination.py)")
+    setattr(flask_smorest.pagination, _FACTORY, _header_pagination_schema)
 
 
 @dataclass(frozen=True)

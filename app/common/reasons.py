@@ -61,9 +61,9 @@ PRICING = (
 )
 PAYMENTS = (
     "booking_already_paid", "booking_expired", "booking_not_payable", "idempotency_key_in_progress",
-    "idempotency_key_reused", "invalid_event", "invalid_signature", "nothing_due", "nothing_to_pay",
-    "nothing_to_refund", "partial_refund_staff_only", "payment_in_progress", "payment_not_captured",
-    "refund_exceeds_payment", "refund_not_allowed", "refund_not_settled",
+    "idempotency_key_reused", "invalid_event", "invalid_signature", "invoice_pending", "nothing_due",
+    "nothing_to_pay", "nothing_to_refund", "partial_refund_staff_only", "payment_in_progress",
+    "payment_not_captured", "refund_exceeds_payment", "refund_not_allowed", "refund_not_settled",
 )
 TICKETS = (
     "already_admitted", "booking_not_paid", "invalid_ticket_code", "ticket_cancelled", "ticket_expired",

@@ -10,6 +10,7 @@ from flask.views import MethodView
 
 from app.common.access import ADMIN
 from app.common.blueprint import ServiceBlueprint
+from app.common.etags import row_tag
 from app.movies import service, taxonomy
 from app.movies.schemas import (
     AgeRatingSchema,
@@ -28,10 +29,6 @@ blp = ServiceBlueprint(
     description="The catalogue: movies, genres and age ratings. Reading is public; writing is "
                 "for admins. Item GETs return an ETag; PUT and DELETE need it in If-Match.",
 )
-
-
-def _etag(movie_id: int, version: int) -> dict:
-    return {"movie": movie_id, "version": version}
 
 
 @blp.route("/movies")
@@ -55,7 +52,7 @@ class Movies(MethodView):
     def post(self, data):
         """Add a movie to the catalogue (admin)."""
         movie = service.create_movie(data)
-        blp.set_etag(_etag(movie.id, movie.version))
+        blp.set_etag(row_tag("movie", movie.id, movie.version))
         return movie
 
 
@@ -68,7 +65,7 @@ class MovieById(MethodView):
     def get(self, movie_id: int):
         """One movie (archived ones too), served from the `movie:{id}` cache."""
         data = service.read_movie(movie_id)
-        blp.set_etag(_etag(movie_id, data["version"]))
+        blp.set_etag(row_tag("movie", movie_id, data["version"]))
         # Already in its public shape (that is what the cache holds): sent as it is.
         return jsonify(data)
 
@@ -80,9 +77,9 @@ class MovieById(MethodView):
     def put(self, changes: dict, movie_id: int):
         """Change a movie (admin); fields left out keep their value. Needs If-Match."""
         movie = service.get_movie(movie_id)
-        blp.check_etag(_etag(movie_id, movie.version))
+        blp.check_etag(row_tag("movie", movie_id, movie.version))
         movie = service.update_movie(movie_id, movie.version, changes)
-        blp.set_etag(_etag(movie_id, movie.version))
+        blp.set_etag(row_tag("movie", movie_id, movie.version))
         return movie
 
     @blp.access(*ADMIN)
@@ -99,7 +96,7 @@ class MovieById(MethodView):
         searches) and its upcoming showtimes, none of them booked, are cancelled.
         """
         movie = service.get_movie(movie_id)
-        blp.check_etag(_etag(movie_id, movie.version))
+        blp.check_etag(row_tag("movie", movie_id, movie.version))
         service.archive_movie(movie_id, movie.version)
 
 

@@ -21,6 +21,7 @@ from app.common.clock import now
 from app.common.errors import ValidationError
 from app.common.lookups import get_or_404, lock_at_version
 from app.common.pagination import PageResult, paginate
+from app.common.unit_of_work import after_commit, use_case
 from app.extensions import db
 from app.models import AgeRating, Genre, Movie, MovieFormat, Showtime
 from app.movies.posters import inspect_poster, poster_key
@@ -48,25 +49,26 @@ def search_movies(args: dict[str, Any]) -> PageResult:
     return paginate(search_statement(args), args["page"], args["page_size"])
 
 
+@use_case
 def create_movie(data: dict[str, Any]) -> Movie:
     movie = Movie(status="active")
     _apply(movie, data)
     db.session.add(movie)
-    db.session.commit()
     return movie
 
 
+@use_case
 def update_movie(movie_id: int, expected_version: int, changes: dict[str, Any]) -> Movie:
     """Apply ``changes`` (fields left out keep their value) if nobody changed it meanwhile."""
     movie = lock_at_version(Movie, movie_id, expected_version)
     _apply(movie, changes)
     # Genres and formats live in other tables: touching the row bumps its version anyway.
     movie.updated_at = now()
-    db.session.commit()
-    mark_stale(movie_key(movie_id))
+    after_commit(lambda: mark_stale(movie_key(movie_id)))
     return movie
 
 
+@use_case
 def archive_movie(movie_id: int, expected_version: int) -> None:
     """Refuse (409) while upcoming showtimes have bookings; else archive it, cancel the rest."""
     movie = lock_at_version(Movie, movie_id, expected_version)
@@ -75,11 +77,10 @@ def archive_movie(movie_id: int, expected_version: int) -> None:
     if movie.status != "archived":
         movie.status = "archived"
         movie.archived_at = now()
-    db.session.commit()
-    mark_stale(movie_key(movie_id))
-    forget_schedules(cinemas)
+    after_commit(lambda: (mark_stale(movie_key(movie_id)), forget_schedules(cinemas)))
 
 
+@use_case
 def set_poster(movie_id: int, data: bytes) -> Movie:
     """Store a checked image as the movie's poster (S3 or the local media folder)."""
     movie = get_movie(movie_id)
@@ -89,17 +90,19 @@ def set_poster(movie_id: int, data: bytes) -> Movie:
     key = poster_key(movie_id, data, extension)
     storage.put_object(key, data, content_type)
     old_key, movie.poster_key = movie.poster_key, key
-    db.session.commit()
-    mark_stale(movie_key(movie_id))
-    if old_key and old_key != key:
-        storage.delete_object(old_key)
+    after_commit(lambda: _replaced_poster(movie_id, old_key if old_key != key else None))
     return movie
 
 
+@use_case
 def remove_poster(movie_id: int) -> None:
     movie = get_movie(movie_id)
     old_key, movie.poster_key = movie.poster_key, None
-    db.session.commit()
+    after_commit(lambda: _replaced_poster(movie_id, old_key))
+
+
+def _replaced_poster(movie_id: int, old_key: str | None) -> None:
+    """After the commit: the cached movie shows the new poster, the old file goes."""
     mark_stale(movie_key(movie_id))
     if old_key:
         storage.delete_object(old_key)

@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select, update
 from app.common.cache import mark_stale_pattern
 from app.common.errors import ConflictError
 from app.common.lookups import get_or_404
+from app.common.unit_of_work import after_commit, use_case
 from app.extensions import db
 from app.models import AgeRating, Genre, Movie, movie_genres
 
@@ -32,25 +33,26 @@ def get_genre(genre_id: int) -> Genre:
     return get_or_404(Genre, genre_id)
 
 
+@use_case
 def create_genre(data: dict[str, Any]) -> Genre:
     genre = Genre(name=data["name"], slug=data.get("slug") or slugify(data["name"]))
     _ensure_genre_unique(genre.name, genre.slug)
     db.session.add(genre)
-    db.session.commit()
     return genre
 
 
+@use_case
 def update_genre(genre_id: int, data: dict[str, Any]) -> Genre:
     genre = get_genre(genre_id)
     name = data.get("name", genre.name)
     slug = data.get("slug") or (slugify(name) if "name" in data else genre.slug)
     _ensure_genre_unique(name, slug, genre_id)
     genre.name, genre.slug = name, slug
-    db.session.commit()
-    mark_stale_pattern("movie:*")
+    after_commit(lambda: mark_stale_pattern("movie:*"))
     return genre
 
 
+@use_case
 def delete_genre(genre_id: int) -> None:
     genre = get_genre(genre_id)
     used = db.session.scalar(
@@ -59,7 +61,6 @@ def delete_genre(genre_id: int) -> None:
         raise ConflictError(f"Genre {genre.name!r} is used by {used} movie(s); remove it from "
                             "them first", reason="genre_in_use", details={"movies": used})
     db.session.delete(genre)
-    db.session.commit()
 
 
 def _ensure_genre_unique(name: str, slug: str, genre_id: int | None = None) -> None:
@@ -80,15 +81,16 @@ def get_age_rating(code: str) -> AgeRating:
     return get_or_404(AgeRating, code, f"Age rating {code!r}")
 
 
+@use_case
 def create_age_rating(data: dict[str, Any]) -> AgeRating:
     if db.session.get(AgeRating, data["code"]) is not None:
         raise ConflictError(f"Age rating {data['code']!r} already exists", reason="rating_exists")
     rating = AgeRating(**data)
     db.session.add(rating)
-    db.session.commit()
     return rating
 
 
+@use_case
 def update_age_rating(code: str, data: dict[str, Any]) -> AgeRating:
     """Change a rating; a new code is given to every movie that had the old one."""
     rating = get_age_rating(code)
@@ -107,11 +109,11 @@ def update_age_rating(code: str, data: dict[str, Any]) -> AgeRating:
         db.session.execute(update(Movie).where(Movie.age_rating == code).values(age_rating=new_code))
         db.session.delete(rating)
         rating = renamed
-    db.session.commit()
-    mark_stale_pattern("movie:*")
+    after_commit(lambda: mark_stale_pattern("movie:*"))
     return rating
 
 
+@use_case
 def delete_age_rating(code: str) -> None:
     rating = get_age_rating(code)
     used = db.session.scalar(select(func.count()).where(Movie.age_rating == code))
@@ -119,4 +121,3 @@ def delete_age_rating(code: str) -> None:
         raise ConflictError(f"Age rating {code!r} is used by {used} movie(s); change them first",
                             reason="rating_in_use", details={"movies": used})
     db.session.delete(rating)
-    db.session.commit()

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.common.clock import now
 from app.common.errors import ConflictError, ValidationError
+from app.common.unit_of_work import unit_of_work, use_case
 from app.extensions import db
 from app.models import IdempotencyRecord
 
@@ -52,12 +53,12 @@ def claim_key(user_id: int, key: str, fingerprint: str) -> StoredResponse | None
     """
     deadline = time.monotonic() + current_app.config.get("IDEMPOTENCY_WAIT_SECONDS", 10)
     while True:
-        db.session.add(IdempotencyRecord(user_id=user_id, key=key, request_hash=fingerprint))
         try:
-            db.session.commit()
+            with unit_of_work():
+                db.session.add(IdempotencyRecord(user_id=user_id, key=key, request_hash=fingerprint))
             return None
         except IntegrityError:
-            db.session.rollback()
+            pass  # another request owns the key
         stored = _wait_for_answer(user_id, key, fingerprint, deadline)
         if stored is not None:
             return stored
@@ -90,34 +91,37 @@ def _wait_for_answer(user_id: int, key: str, fingerprint: str, deadline: float) 
         time.sleep(_POLL_SECONDS)
 
 
+@use_case
 def _forget_abandoned_claim(record_id: int) -> None:
     """Delete a claim left unanswered by a dead request (only if still unanswered: a late
     answer wins), so the retry can claim the key and resume the work."""
     db.session.execute(delete(IdempotencyRecord).where(
         IdempotencyRecord.id == record_id, IdempotencyRecord.status_code.is_(None)))
-    db.session.commit()
 
 
 def store_answer(user_id: int, key: str, response: StoredResponse) -> None:
+    """Keep the answer for the retries, in a transaction of its own (whatever the request
+    left unfinished is dropped first)."""
     db.session.rollback()
-    db.session.execute(
-        update(IdempotencyRecord)
-        .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
-        .values(status_code=response.status_code, response_body=response.body)
-    )
-    db.session.commit()
+    with unit_of_work():
+        db.session.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+            .values(status_code=response.status_code, response_body=response.body)
+        )
 
 
 def release_key(user_id: int, key: str) -> None:
     """Forget a claim whose request failed without an answer, so the client can retry it."""
     db.session.rollback()
-    db.session.execute(
-        delete(IdempotencyRecord)
-        .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
-    )
-    db.session.commit()
+    with unit_of_work():
+        db.session.execute(
+            delete(IdempotencyRecord)
+            .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+        )
 
 
+@use_case
 def purge_idempotency_records() -> int:
     """Delete records older than ``IDEMPOTENCY_RETENTION_HOURS``; returns how many went.
 
@@ -128,5 +132,4 @@ def purge_idempotency_records() -> int:
     removed = db.session.execute(
         delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)
     ).rowcount
-    db.session.commit()
     return removed

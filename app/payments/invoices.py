@@ -7,6 +7,10 @@ year carries both kinds (``INV-`` and ``CN-`` prefixes), so the series itself ha
 The document's figures are frozen in the row; the PDF rendered from them is stored (S3 or the
 local media folder) and served from there afterwards, never under a public URL: through
 ``GET /api/payments/{id}/invoice`` or a short-lived signed link (:func:`invoice_link`).
+
+Documents are issued and stored by the workers that answer ``PaymentCaptured`` and
+``RefundSucceeded`` (``app.handlers``), never by a read: until the invoice is issued, reading
+it answers 409 ``invoice_pending`` with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from app.common.access import Principal
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError
 from app.common.storage import SignedLink, get_object, put_object, signed_url
+from app.common.unit_of_work import use_case
 from app.extensions import db
 from app.models import Booking, Cinema, Invoice, InvoiceCounter, Payment, Refund, User
 from app.payments.pdf import render_invoice_pdf
@@ -31,12 +36,12 @@ from app.payments.row_locks import CAPTURED, cinema_of, get_payment, lock_paymen
 from app.payments.service import ensure_may_read
 
 
+@use_case
 def issue_invoice(payment_id: int) -> Invoice:
     """The invoice of a captured payment, issued on first call (safe to call again)."""
     payment = lock_payment(payment_id)
     existing = _invoice_of(payment.id)
     if existing is not None:
-        db.session.commit()
         return existing
     if payment.status not in CAPTURED:
         raise ConflictError("Only a paid booking has an invoice", reason="payment_not_captured")
@@ -53,12 +58,13 @@ def issue_invoice(payment_id: int) -> Invoice:
     invoice.tax_minor = tax_included(payment.amount_minor, cinema.tax_rate)
     invoice.notes = _billed_to(booking)
     db.session.add(invoice)
-    db.session.commit()
     return invoice
 
 
+@use_case
 def issue_credit_note(refund_id: int) -> Invoice:
-    """The credit note of a succeeded refund: negative lines for the seats it gave back."""
+    """The credit note of a succeeded refund: negative lines for the seats it gave back.
+    The invoice it credits is issued first if need be, under the same payment lock."""
     refund = db.session.get(Refund, refund_id)
     if refund is None or refund.status != "succeeded":
         raise ConflictError("Only a completed refund has a credit note", reason="refund_not_settled")
@@ -66,7 +72,6 @@ def issue_credit_note(refund_id: int) -> Invoice:
     payment = lock_payment(refund.payment_id)
     existing = db.session.scalar(select(Invoice).where(Invoice.refund_id == refund.id))
     if existing is not None:
-        db.session.commit()
         return existing
     booking = payment.booking
     cinema = cinema_of(booking)
@@ -84,7 +89,6 @@ def issue_credit_note(refund_id: int) -> Invoice:
     note.tax_minor = -tax_included(refund.amount_minor, cinema.tax_rate)
     note.notes = f"{_billed_to(booking)}\nCredits invoice {original.number}"
     db.session.add(note)
-    db.session.commit()
     return note
 
 
@@ -95,12 +99,17 @@ def tax_included(gross_minor: int, rate: Decimal) -> int:
 
 
 def read_invoice(payment_id: int, principal: Principal, number: str | None = None) -> Invoice:
-    """The invoice of a payment (issued now if the job has not run yet) or, by number, one
-    of its credit notes."""
+    """The invoice of a payment or, by number, one of its credit notes (a read: 409 while the
+    worker has not issued the invoice yet)."""
     payment = get_payment(payment_id)
     ensure_may_read(principal, payment)
     if number is None:
-        return issue_invoice(payment.id)
+        if payment.status not in CAPTURED:
+            raise ConflictError("Only a paid booking has an invoice", reason="payment_not_captured")
+        invoice = _invoice_of(payment.id)
+        if invoice is None:
+            raise _pending()
+        return invoice
     document = db.session.scalar(
         select(Invoice).where(Invoice.payment_id == payment.id, Invoice.number == number))
     if document is None:
@@ -117,24 +126,41 @@ def credit_notes_of(invoice: Invoice) -> list[Invoice]:
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
-    """The stored PDF; rendered and stored on first request if the issuing job has not yet."""
+    """The stored PDF or, while the worker has not stored it yet, the same bytes rendered
+    for this answer alone (a read stores nothing)."""
     if invoice.storage_key:
         return get_object(invoice.storage_key)
-    payment = db.session.get(Payment, invoice.payment_id)
-    data = render_invoice_pdf(invoice, payment.booking.reference)
-    key = _storage_key(invoice)
-    put_object(key, data, "application/pdf")
-    # Rendering is deterministic, so two concurrent first requests store the same bytes.
-    invoice.storage_key = key
-    db.session.commit()
-    return data
+    return _render(invoice)
+
+
+@use_case
+def store_pdf(invoice_id: int) -> Invoice:
+    """Render and store the document's PDF unless it is stored (safe to call again)."""
+    invoice = db.session.scalars(select(Invoice).where(Invoice.id == invoice_id)
+                                 .with_for_update(of=Invoice)).one()
+    if not invoice.storage_key:
+        key = _storage_key(invoice)
+        put_object(key, _render(invoice), "application/pdf")
+        invoice.storage_key = key
+    return invoice
 
 
 def invoice_link(invoice: Invoice) -> SignedLink:
-    """A short-lived link to the document's PDF, for a browser that cannot send a token."""
+    """A short-lived link to the document's PDF, for a browser that cannot send a token
+    (409 until the worker has stored it)."""
     if not invoice.storage_key:
-        invoice_pdf(invoice)
+        raise _pending()
     return signed_url(invoice.storage_key)
+
+
+def _pending() -> ConflictError:
+    return ConflictError("The invoice is being issued; retry in a moment", reason="invoice_pending",
+                         headers={"Retry-After": "2"})
+
+
+def _render(invoice: Invoice) -> bytes:
+    payment = db.session.get(Payment, invoice.payment_id)
+    return render_invoice_pdf(invoice, payment.booking.reference)
 
 
 def _storage_key(invoice: Invoice) -> str:

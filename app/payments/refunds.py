@@ -1,4 +1,5 @@
-"""Giving money back: the cancellation policy, booking and seat refunds, and their settlement.
+"""Giving money back: booking and seat refunds, reserved here and settled by
+``app.payments.refund_settlement``.
 
 A refund is reserved first (counters raised under the booking lock, committed), then sent to
 the gateway with an idempotency key derived from its id, then settled. Reserving before the
@@ -23,30 +24,24 @@ from sqlalchemy import select
 from app import audit
 from app.bookings.cancellation_rights import cancellation_refusal
 from app.bookings.refund_policy import refund_owed
-from app.common import events
 from app.common.access import Principal, ensure_cinema_access, ensure_owner
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from app.common.unit_of_work import use_case
 from app.extensions import db
 from app.models import Booking, BookingSeat, Payment, Refund
 from app.payments.errors import NothingToRefundError
-from app.payments.events import RefundSucceeded
-from app.payments.gateways import get_gateway
-from app.payments.gateways.base import GatewayError, RefundRequest
+from app.payments.refund_settlement import execute_refund
 from app.payments.row_locks import (
     CAPTURED,
     captured_payments,
     cinema_of,
     lock_booking,
-    lock_payment,
-    lock_refund,
 )
 from app.pricing.promos import release_promo
 
 log = logging.getLogger(__name__)
 
-# Refunds the gateway has not settled after this long are sent again (same idempotency key).
-RETRY_PENDING_AFTER = timedelta(minutes=5)
 
 
 def refundable_amount(booking: Booking, at: datetime) -> int:
@@ -117,6 +112,7 @@ def _refund_made_with(actor: Principal | None, request_key: str | None) -> Refun
         Refund.created_by_id == actor.id, Refund.request_key == request_key, Refund.created_at >= since))
 
 
+@use_case
 def _reserve_booking_refund(
     booking_id: int, actor: Principal | None, reason: str,
     amount_minor: int | None, seat_ids: list[int], request_key: str | None,
@@ -173,7 +169,7 @@ def _reserve_booking_refund(
     db.session.add(refund)
     audit.record(actor, "refund.issued", booking.showtime.cinema_id, ("booking", booking.id), None,
                  {"amount_minor": amount, "reason": reason, "booking_seat_ids": refund.booking_seat_ids})
-    db.session.commit()
+    db.session.flush()
     return refund.id, booking if freed_any else None
 
 
@@ -270,61 +266,6 @@ def reverse_payment(booking: Booking, payment: Payment, reason: str) -> Refund:
     return refund
 
 
-def execute_refund(refund_id: int) -> Refund:
-    """Send a reserved refund to the gateway and settle it with the answer."""
-    refund = db.session.get(Refund, refund_id)
-    if refund.status != "pending":
-        return refund
-    payment = db.session.get(Payment, refund.payment_id)
-    request = RefundRequest(
-        provider_payment_id=payment.provider_payment_id, amount_minor=refund.amount_minor,
-        currency=payment.currency, idempotency_key=f"cinemaos-refund-{refund.id}",
-        reason=refund.reason,
-        metadata={"refund_id": str(refund.id), "payment_id": str(payment.id),
-                  "booking_id": str(payment.booking_id)},
-    )
-    try:
-        result = get_gateway().refund(request)
-    except GatewayError:
-        # The outcome is unknown: keep it pending. The gateway's webhook or the retry job
-        # (same idempotency key) settles it; marking it failed could pay the customer twice.
-        log.warning("refund %s left pending: gateway unreachable", refund.id, exc_info=True)
-        return refund
-    return settle_refund(refund.id, result.status, result.provider_refund_id, result.failure_reason)
-
-
-def settle_refund(refund_id: int, status: str, provider_refund_id: str | None,
-                  failure_reason: str | None = None) -> Refund:
-    """Record the gateway's verdict on a refund; a failed refund's amounts are taken back."""
-    refund = db.session.get(Refund, refund_id)
-    payment = db.session.get(Payment, refund.payment_id)
-    booking = lock_booking(payment.booking_id)
-    payment = lock_payment(payment.id)
-    refund = lock_refund(refund_id)
-    if refund.status == "pending":
-        refund.provider_refund_id = provider_refund_id or refund.provider_refund_id
-        if status == "succeeded":
-            refund.status = "succeeded"
-            events.record(RefundSucceeded(refund.id))
-        elif status == "failed":
-            refund.status = "failed"
-            _undo_counts(booking, payment, refund)
-            log.warning("refund %s failed at the gateway: %s", refund.id, failure_reason)
-    events.commit()
-    return refund
-
-
-def _undo_counts(booking: Booking, payment: Payment, refund: Refund) -> None:
-    """The money did not go back: lower the counters again. Released seats stay released and
-    the amount stays due, so staff (or the retry) can pay it out another way."""
-    payment.refunded_minor -= refund.amount_minor
-    payment.status = "partially_refunded" if payment.refunded_minor else "succeeded"
-    booking.refunded_minor -= refund.amount_minor
-    seats = {str(s.id): s for s in booking.seats}
-    for seat_id, share in refund.seat_amounts.items():
-        seats[seat_id].refunded_minor -= share
-
-
 def refund_showtime_bookings(showtime_id: int) -> list[int]:
     """Refund in full every paid booking of a cancelled showtime; safe to run again."""
     booking_ids = db.session.scalars(
@@ -337,14 +278,5 @@ def refund_showtime_bookings(showtime_id: int) -> list[int]:
         try:
             refunded.append(refund_booking(booking_id, actor=None, reason="showtime_cancelled").id)
         except NothingToRefundError:
-            db.session.rollback()
+            continue  # refunded by an earlier run
     return refunded
-
-
-def retry_pending_refunds() -> list[int]:
-    """Send again refunds still pending after :data:`RETRY_PENDING_AFTER` (same key: no double)."""
-    stale = db.session.scalars(
-        select(Refund.id).where(Refund.status == "pending",
-                                Refund.created_at < now() - RETRY_PENDING_AFTER)
-    ).all()
-    return [execute_refund(refund_id).id for refund_id in stale]

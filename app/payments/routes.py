@@ -168,12 +168,14 @@ class PaymentInvoice(MethodView):
         "content": {"application/json": {"schema": InvoiceSchema},
                     "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT", description="The payment has not succeeded")
+    @blp.alt_response(409, response="CONFLICT", description=(
+        "The payment has not succeeded (`payment_not_captured`), or its invoice is still being "
+        "issued (`invoice_pending`, with `Retry-After`)"))
     def get(self, query: dict, payment_id: int):
         """The invoice of a payment, or one of its credit notes (`?number=`)
 
         `Accept: application/json` returns the figures; anything else the PDF, generated once
-        and served as stored.
+        when the payment succeeds and served as stored.
         """
         invoice = read_invoice(payment_id, current_principal(), query.get("number"))
         wanted = request.accept_mimetypes.best_match(["application/pdf", "application/json"],
@@ -192,7 +194,9 @@ class PaymentInvoiceLink(MethodView):
     @blp.response(200, DocumentLinkSchema)
     @blp.alt_response(403, description="Staff of another cinema (`cinema_not_assigned`)")
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT", description="The payment has not succeeded")
+    @blp.alt_response(409, response="CONFLICT", description=(
+        "The payment has not succeeded (`payment_not_captured`), or its document is still being "
+        "issued (`invoice_pending`, with `Retry-After`)"))
     def get(self, query: dict, payment_id: int):
         """A short-lived link to the invoice's PDF, or to one of its credit notes (`?number=`)
 

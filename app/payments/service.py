@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -21,13 +20,15 @@ from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError
 from app.common.reasons import decline_reason
+from app.common.unit_of_work import after_commit, use_case
 from app.extensions import db
 from app.models import Booking, Payment
 from app.payments.errors import GatewayUnavailableError, PaymentDeclinedError
 from app.payments.events import PaymentCaptured
 from app.payments.gateways import get_gateway
 from app.payments.gateways.base import ChargeRequest, ChargeResult, GatewayError
-from app.payments.refunds import execute_refund, reverse_payment
+from app.payments.refund_settlement import execute_refund
+from app.payments.refunds import reverse_payment
 from app.payments.row_locks import get_payment, lock_booking, lock_payment
 from app.pricing.promos import redeem_promo
 
@@ -36,18 +37,6 @@ log = logging.getLogger(__name__)
 # A pending attempt younger than this is still talking to the gateway: a second attempt on
 # the same booking waits for it instead of charging the card twice.
 IN_FLIGHT = timedelta(minutes=2)
-
-
-@dataclass
-class Followups:
-    """Refunds to send to the gateway once the transaction that reserved them has committed
-    (a reversal: money that arrived for a booking it can no longer confirm)."""
-
-    reversal_refund_ids: list[int] = field(default_factory=list)
-
-    def run(self) -> None:
-        for refund_id in self.reversal_refund_ids:
-            execute_refund(refund_id)
 
 
 def process_payment(
@@ -94,6 +83,7 @@ def process_payment(
     return payment, result.client_secret
 
 
+@use_case
 def _start_attempt(
     user_id: int, booking_id: int, payment_method: str, gateway_key: str,
 ) -> tuple[int, ChargeRequest]:
@@ -127,7 +117,6 @@ def _start_attempt(
                   "booking_reference": booking.reference, "user_id": str(user_id),
                   "showtime_id": str(booking.showtime_id)},
     )
-    db.session.commit()
     return payment.id, request
 
 
@@ -194,6 +183,7 @@ def _ensure_payable(booking: Booking) -> None:
         raise ConflictError("This booking has nothing to pay", reason="nothing_to_pay")
 
 
+@use_case
 def record_charge_result(payment_id: int, result: ChargeResult, *, attempt_started: datetime) -> Payment:
     """Write the gateway's synchronous answer, unless a webhook has already settled it.
 
@@ -203,22 +193,18 @@ def record_charge_result(payment_id: int, result: ChargeResult, *, attempt_start
     booking_id = db.session.get(Payment, payment_id).booking_id
     booking = lock_booking(booking_id)
     payment = lock_payment(payment_id)
-    followups = Followups()
     if payment.status == "pending":
         payment.provider_payment_id = result.provider_payment_id or payment.provider_payment_id
         if result.status == "succeeded":
-            settle_success(booking, payment, payable_at=attempt_started, followups=followups)
+            settle_success(booking, payment, payable_at=attempt_started)
         elif result.status == "requires_action":
             payment.status = "requires_action"
         elif result.status == "failed":
             settle_failure(payment, result.failure_code, result.failure_message)
-    events.commit()
-    followups.run()
     return payment
 
 
-def settle_success(booking: Booking, payment: Payment, *, payable_at: datetime,
-                   followups: Followups) -> None:
+def settle_success(booking: Booking, payment: Payment, *, payable_at: datetime) -> None:
     """Mark a payment succeeded: it confirms its booking if that was still payable at
     ``payable_at``, otherwise it is reversed. Caller holds both locks and commits."""
     payment.status = "succeeded"
@@ -227,7 +213,7 @@ def settle_success(booking: Booking, payment: Payment, *, payable_at: datetime,
     still_payable = booking.status == "pending_payment" and (
         booking.expires_at is None or booking.expires_at > payable_at)
     if still_payable and not _redeem_promo_of(booking):
-        followups.reversal_refund_ids.append(reverse_payment(booking, payment, "promo_used_up").id)
+        _reverse(booking, payment, "promo_used_up")
         return
     if still_payable:
         booking.status = "confirmed"
@@ -236,7 +222,14 @@ def settle_success(booking: Booking, payment: Payment, *, payable_at: datetime,
         events.record(PaymentCaptured(payment.id))
         return
     reason = "duplicate" if booking.status == "confirmed" else "booking_expired"
-    followups.reversal_refund_ids.append(reverse_payment(booking, payment, reason).id)
+    _reverse(booking, payment, reason)
+
+
+def _reverse(booking: Booking, payment: Payment, reason: str) -> None:
+    """Money that arrived for a booking it can no longer confirm goes back: the refund is
+    reserved in this unit of work and sent to the gateway once it has committed."""
+    refund_id = reverse_payment(booking, payment, reason).id
+    after_commit(lambda: execute_refund(refund_id))
 
 
 def _redeem_promo_of(booking: Booking) -> bool:

@@ -7,24 +7,19 @@ crash between sending and recording can repeat; it is never lost).
 
 from __future__ import annotations
 
-from app.extensions import db
 from app.payments import notifications, refunds
 from app.payments.errors import NothingToRefundError
-from app.payments.invoices import invoice_pdf, issue_credit_note, issue_invoice
+from app.payments.invoices import issue_credit_note, issue_invoice, store_pdf
 
 
 def issue_invoice_document(payment_id: int) -> str:
     """Number, render and store the invoice of a paid booking; returns its number."""
-    invoice = issue_invoice(payment_id)
-    invoice_pdf(invoice)
-    return invoice.number
+    return store_pdf(issue_invoice(payment_id).id).number
 
 
 def issue_credit_note_document(refund_id: int) -> str:
     """Number, render and store the credit note of a completed refund; returns its number."""
-    note = issue_credit_note(refund_id)
-    invoice_pdf(note)
-    return note.number
+    return store_pdf(issue_credit_note(refund_id).id).number
 
 
 def send_booking_confirmation(payment_id: int) -> None:
@@ -45,7 +40,6 @@ def refund_cancelled_booking(booking_id: int) -> int | None:
     try:
         return refunds.refund_booking(booking_id, actor=None, reason="booking_cancelled").id
     except NothingToRefundError:
-        db.session.rollback()
         return None
 
 

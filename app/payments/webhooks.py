@@ -17,17 +17,17 @@ import marshmallow as ma
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.common import events
 from app.common.clock import now
 from app.common.ids import id_from_text
+from app.common.unit_of_work import use_case
 from app.extensions import db
 from app.models import PaymentEvent, Refund
 from app.payments.errors import WebhookEventError, WebhookSignatureError
 from app.payments.gateways import get_gateway
 from app.payments.gateways.base import EventFormatError, GatewayEvent, SignatureError
-from app.payments.refunds import settle_refund
+from app.payments.refund_settlement import settle_refund
 from app.payments.row_locks import find_payment, lock_booking, lock_payment
-from app.payments.service import Followups, settle_failure, settle_success
+from app.payments.service import settle_failure, settle_success
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,7 @@ class _RefundSchema(_ObjectSchema):
     failure_reason = ma.fields.String(load_default=None, allow_none=True)
 
 
+@use_case
 def apply_gateway_event(payload: bytes, signature: str | None) -> str:
     """Verify and apply one webhook delivery; returns ``applied``, ``duplicate`` or ``ignored``."""
     try:
@@ -97,13 +98,8 @@ def apply_gateway_event(payload: bytes, signature: str | None) -> str:
         db.session.rollback()
         return "duplicate"
     if handler is None:
-        db.session.commit()
         return "ignored"
-    followups = Followups()
-    outcome = handler(event.id, fields, followups)
-    events.commit()
-    followups.run()
-    return outcome
+    return handler(event.id, fields)
 
 
 def _read_object(event: GatewayEvent, schema: ma.Schema) -> dict[str, Any]:
@@ -117,7 +113,7 @@ def _read_object(event: GatewayEvent, schema: ma.Schema) -> dict[str, Any]:
 def _payment_event(apply):
     """Load and lock the payment an intent event is about, then let ``apply`` change it."""
 
-    def handler(event_id: str, intent: dict[str, Any], followups: Followups) -> str:
+    def handler(event_id: str, intent: dict[str, Any]) -> str:
         payment = find_payment(intent["id"], _metadata(intent, "payment_id"))
         if payment is None:
             log.info("webhook %s: no payment for %s", event_id, intent["id"])
@@ -126,22 +122,22 @@ def _payment_event(apply):
         payment = lock_payment(payment.id)
         if payment.provider_payment_id is None:
             payment.provider_payment_id = intent["id"]
-        return "applied" if apply(booking, payment, intent, followups) else "ignored"
+        return "applied" if apply(booking, payment, intent) else "ignored"
 
     return handler
 
 
 @_payment_event
-def _intent_succeeded(booking, payment, intent: dict[str, Any], followups: Followups) -> bool:
+def _intent_succeeded(booking, payment, intent: dict[str, Any]) -> bool:
     # "failed" is open here too: a charge whose request timed out may still have gone through.
     if payment.status not in (*_OPEN, "failed"):
         return False
-    settle_success(booking, payment, payable_at=now(), followups=followups)
+    settle_success(booking, payment, payable_at=now())
     return True
 
 
 @_payment_event
-def _intent_failed(booking, payment, intent: dict[str, Any], followups: Followups) -> bool:
+def _intent_failed(booking, payment, intent: dict[str, Any]) -> bool:
     if payment.status not in _OPEN:
         return False
     error = intent["last_payment_error"] or {}
@@ -150,7 +146,7 @@ def _intent_failed(booking, payment, intent: dict[str, Any], followups: Followup
 
 
 @_payment_event
-def _intent_requires_action(booking, payment, intent: dict[str, Any], followups: Followups) -> bool:
+def _intent_requires_action(booking, payment, intent: dict[str, Any]) -> bool:
     if payment.status != "pending":
         return False
     payment.status = "requires_action"
@@ -158,14 +154,14 @@ def _intent_requires_action(booking, payment, intent: dict[str, Any], followups:
 
 
 @_payment_event
-def _intent_canceled(booking, payment, intent: dict[str, Any], followups: Followups) -> bool:
+def _intent_canceled(booking, payment, intent: dict[str, Any]) -> bool:
     if payment.status not in _OPEN:
         return False
     settle_failure(payment, "canceled", intent["cancellation_reason"] or "The payment was canceled")
     return True
 
 
-def _refund_event(event_id: str, refund_object: dict[str, Any], followups: Followups) -> str:
+def _refund_event(event_id: str, refund_object: dict[str, Any]) -> str:
     refund = None
     if refund_object["id"]:
         refund = db.session.scalar(

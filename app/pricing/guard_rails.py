@@ -14,6 +14,7 @@ from app import audit
 from app.common.access import Principal, ensure_cinema_access
 from app.common.errors import ValidationError
 from app.common.lookups import get_or_404
+from app.common.unit_of_work import use_case
 from app.extensions import db
 from app.models import CategoryPriceBound, Cinema, PricingGuardRails, Showtime
 from app.pricing import tariffs
@@ -28,6 +29,7 @@ def get_guard_rails(principal: Principal, cinema_id: int) -> PricingGuardRails:
     return db.session.get(PricingGuardRails, cinema_id) or _no_rails(cinema_id)
 
 
+@use_case
 def set_guard_rails(principal: Principal, cinema_id: int, fields: dict[str, Any]) -> PricingGuardRails:
     """Replace the cinema's rails; categories with neither floor nor ceiling are dropped."""
     # The cinema's row lock serialises two first writes of one cinema's rails.
@@ -49,7 +51,6 @@ def set_guard_rails(principal: Principal, cinema_id: int, fields: dict[str, Any]
         kept[category] = row
     rails.category_bounds = sorted(kept.values(), key=lambda b: b.category)
     audit.record(principal, "guard_rails.updated", cinema_id, ("cinema", cinema_id), None, fields)
-    db.session.commit()
     return rails
 
 

@@ -11,6 +11,7 @@ from app.bookings.seatmap import invalidate_seat_map
 from app.common.access import Principal
 from app.common.clock import now
 from app.common.errors import ValidationError
+from app.common.unit_of_work import after_commit, unit_of_work
 from app.extensions import db
 from app.models import Cinema, PriceChange, Showtime
 from app.pricing.guard_rails import ensure_within_price_bounds
@@ -29,6 +30,12 @@ def price_history(principal: Principal, showtime_id: int) -> dict:
 def set_price_freeze(principal: Principal, showtime_id: int, frozen: bool,
                      multiplier: Decimal | None = None) -> dict:
     """Freeze (optionally at a chosen multiplier inside the cinema's grid) or unfreeze."""
+    with unit_of_work():
+        _freeze(principal, showtime_id, frozen, multiplier)
+    return price_history(principal, showtime_id)
+
+
+def _freeze(principal: Principal, showtime_id: int, frozen: bool, multiplier: Decimal | None) -> None:
     showtime = get_showtime_for_staff(principal, showtime_id)
     values: dict = {"price_frozen": frozen}
     if multiplier is not None:
@@ -49,7 +56,4 @@ def set_price_freeze(principal: Principal, showtime_id: int, frozen: bool,
                  showtime.cinema_id, ("showtime", showtime.id),
                  {"price_frozen": showtime.price_frozen, "dynamic_multiplier": showtime.dynamic_multiplier},
                  values)
-    db.session.commit()
-    invalidate_seat_map(showtime.id)
-    db.session.refresh(showtime)
-    return price_history(principal, showtime_id)
+    after_commit(lambda: invalidate_seat_map(showtime_id))

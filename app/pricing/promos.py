@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.common.clock import now
 from app.common.errors import ConflictError, ValidationError
 from app.common.lookups import get_or_404
+from app.common.unit_of_work import use_case
 from app.extensions import db
 from app.models import Booking, Cinema, Movie, PromoCode, PromoRedemption
 from pricing_engine import Basket, PricingInputError, Promo, PromoKind, PromoScope, PromoUsage, check_promo
@@ -176,6 +177,7 @@ def ensure_targets_exist(fields: dict) -> None:
                                   details={name: [f"No {what} with ids {unknown}"]})
 
 
+@use_case
 def create_promo(principal, fields: dict) -> PromoCode:
     fields["code"] = normalise_code(fields["code"])
     ensure_targets_exist(fields)
@@ -185,10 +187,10 @@ def create_promo(principal, fields: dict) -> PromoCode:
     promo = PromoCode(**fields)
     validate_promo_fields(promo)
     db.session.add(promo)
-    db.session.commit()
     return promo
 
 
+@use_case
 def update_promo(principal, promo: PromoCode, fields: dict) -> PromoCode:
     ensure_targets_exist(fields)
     ensure_may_manage_promo(principal, promo.cinema_ids)
@@ -198,10 +200,10 @@ def update_promo(principal, promo: PromoCode, fields: dict) -> PromoCode:
     for name, value in fields.items():
         setattr(promo, name, value)
     validate_promo_fields(promo)
-    db.session.commit()
     return promo
 
 
+@use_case
 def delete_promo(principal, promo: PromoCode) -> None:
     """Deactivate a redeemed code (its history stays); delete one never used."""
     ensure_may_manage_promo(principal, promo.cinema_ids)
@@ -211,4 +213,3 @@ def delete_promo(principal, promo: PromoCode) -> None:
         promo.active = False
     else:
         db.session.delete(promo)
-    db.session.commit()

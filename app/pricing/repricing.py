@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from app.bookings.seatmap import rewarm_seat_maps
 from app.common.clock import now
 from app.common.localtime import local_parts, with_local_parts
+from app.common.unit_of_work import unit_of_work
 from app.extensions import db
 from app.models import (
     Booking,
@@ -177,25 +178,25 @@ def _details(result: RepriceResult, i: int, sold: int) -> dict:
 def _write(rows: list, result: RepriceResult, changed: np.ndarray, exposure: np.ndarray,
            moved: np.ndarray, at: datetime) -> None:
     showtimes = Showtime.__table__
-    if moved.size:
-        source = _unnested(ids=[rows[i].id for i in moved], exposure=[float(exposure[i]) for i in moved])
-        db.session.execute(update(showtimes).where(showtimes.c.id == source.c.ids)
-                           .values(demand_exposure=source.c.exposure, exposure_at=at))
-    if changed.size:
-        multipliers = [multiplier_from_bp(int(result.multiplier_bp[i])) for i in changed]
-        source = _unnested(ids=[rows[i].id for i in changed], multiplier=multipliers)
-        db.session.execute(
-            update(showtimes)
-            .where(and_(showtimes.c.id == source.c.ids, showtimes.c.price_frozen.is_(False)))
-            .values(dynamic_multiplier=source.c.multiplier, price_changed_at=at)
-        )
-        db.session.execute(insert(PriceChange), [
-            {"showtime_id": rows[i].id, "old_multiplier": rows[i].dynamic_multiplier,
-             "new_multiplier": multiplier, "reason": "dynamic",
-             "details": _details(result, int(i), int(result.batch.sold[i])), "created_at": at}
-            for i, multiplier in zip(changed, multipliers, strict=True)
-        ])
-    db.session.commit()
+    with unit_of_work():
+        if moved.size:
+            source = _unnested(ids=[rows[i].id for i in moved], exposure=[float(exposure[i]) for i in moved])
+            db.session.execute(update(showtimes).where(showtimes.c.id == source.c.ids)
+                               .values(demand_exposure=source.c.exposure, exposure_at=at))
+        if changed.size:
+            multipliers = [multiplier_from_bp(int(result.multiplier_bp[i])) for i in changed]
+            source = _unnested(ids=[rows[i].id for i in changed], multiplier=multipliers)
+            db.session.execute(
+                update(showtimes)
+                .where(and_(showtimes.c.id == source.c.ids, showtimes.c.price_frozen.is_(False)))
+                .values(dynamic_multiplier=source.c.multiplier, price_changed_at=at)
+            )
+            db.session.execute(insert(PriceChange), [
+                {"showtime_id": rows[i].id, "old_multiplier": rows[i].dynamic_multiplier,
+                 "new_multiplier": multiplier, "reason": "dynamic",
+                 "details": _details(result, int(i), int(result.batch.sold[i])), "created_at": at}
+                for i, multiplier in zip(changed, multipliers, strict=True)
+            ])
     rewarm_seat_maps([rows[i].id for i in changed])
 
 

@@ -7,6 +7,7 @@ from flask.views import MethodView
 
 from app.common.access import MANAGERS, Principal, authenticate, current_principal
 from app.common.blueprint import ServiceBlueprint
+from app.common.etags import row_tag
 from app.common.ratelimits import anonymous, client_address, rate_limited, signed_in_account
 from app.pricing import guard_rails, history, promos, rules
 from app.pricing.schemas import (
@@ -35,11 +36,6 @@ blp = ServiceBlueprint(
 def _caller_if_signed_in() -> Principal | None:
     """Public quotes personalise (per-customer promo limits) when a token is sent."""
     return authenticate() if request.headers.get("Authorization") else None
-
-
-def _etag(kind: str, row) -> dict:
-    """ETags follow the row's optimistic-lock version, like every other resource of the API."""
-    return {kind: row.id, "version": row.version}
 
 
 def _choices(data: dict) -> list[SeatChoice]:
@@ -147,7 +143,7 @@ class RuleById(MethodView):
     def get(self, rule_id):
         """One pricing rule, with its ETag"""
         rule = rules.get_rule(rule_id)
-        blp.set_etag(_etag("rule", rule))
+        blp.set_etag(row_tag("rule", rule.id, rule.version))
         return rule
 
     @blp.access(*MANAGERS)
@@ -157,9 +153,9 @@ class RuleById(MethodView):
     def put(self, data, rule_id):
         """Replace a pricing rule (If-Match required; 412 when it changed meanwhile)"""
         rule = rules.get_rule(rule_id)
-        blp.check_etag(_etag("rule", rule))
+        blp.check_etag(row_tag("rule", rule.id, rule.version))
         rule = rules.update_rule(current_principal(), rule, data)
-        blp.set_etag(_etag("rule", rule))
+        blp.set_etag(row_tag("rule", rule.id, rule.version))
         return rule
 
     @blp.access(*MANAGERS)
@@ -168,7 +164,7 @@ class RuleById(MethodView):
     def delete(self, rule_id):
         """Delete a pricing rule (If-Match required)"""
         rule = rules.get_rule(rule_id)
-        blp.check_etag(_etag("rule", rule))
+        blp.check_etag(row_tag("rule", rule.id, rule.version))
         rules.delete_rule(current_principal(), rule)
 
 
@@ -198,7 +194,7 @@ class PromoCodeById(MethodView):
         """One promo code, with its ETag"""
         promo = promos.get_promo(promo_id)
         promos.ensure_may_manage_promo(current_principal(), promo.cinema_ids)
-        blp.set_etag(_etag("promo", promo))
+        blp.set_etag(row_tag("promo", promo.id, promo.version))
         return promo
 
     @blp.access(*MANAGERS)
@@ -208,9 +204,9 @@ class PromoCodeById(MethodView):
     def put(self, data, promo_id):
         """Replace a promo code's terms (the code itself stays; If-Match required)"""
         promo = promos.get_promo(promo_id)
-        blp.check_etag(_etag("promo", promo))
+        blp.check_etag(row_tag("promo", promo.id, promo.version))
         promo = promos.update_promo(current_principal(), promo, data)
-        blp.set_etag(_etag("promo", promo))
+        blp.set_etag(row_tag("promo", promo.id, promo.version))
         return promo
 
     @blp.access(*MANAGERS)
@@ -219,7 +215,7 @@ class PromoCodeById(MethodView):
     def delete(self, promo_id):
         """Delete an unused code, or deactivate a redeemed one (If-Match required)"""
         promo = promos.get_promo(promo_id)
-        blp.check_etag(_etag("promo", promo))
+        blp.check_etag(row_tag("promo", promo.id, promo.version))
         promos.delete_promo(current_principal(), promo)
 
 

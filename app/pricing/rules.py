@@ -10,6 +10,7 @@ from app import audit
 from app.common.access import Principal, ensure_cinema_access
 from app.common.errors import PermissionDeniedError, ValidationError
 from app.common.lookups import get_or_404
+from app.common.unit_of_work import use_case
 from app.extensions import db
 from app.models import FORMATS, TICKET_TYPES, Cinema, PricingRule
 from app.pricing.tariffs import TIME_RULE_KINDS, engine_rule
@@ -65,6 +66,7 @@ def _rule_fields(rule: PricingRule) -> dict[str, Any]:
             if column.key not in ("id", "created_at", "updated_at", "version")}
 
 
+@use_case
 def create_rule(principal: Principal, fields: dict[str, Any]) -> PricingRule:
     _ensure_may_manage(principal, fields.get("cinema_id"))
     rule = PricingRule(**fields)
@@ -73,10 +75,10 @@ def create_rule(principal: Principal, fields: dict[str, Any]) -> PricingRule:
     db.session.flush()
     audit.record(principal, "pricing_rule.created", rule.cinema_id, ("pricing_rule", rule.id), None,
                  _rule_fields(rule))
-    db.session.commit()
     return rule
 
 
+@use_case
 def update_rule(principal: Principal, rule: PricingRule, fields: dict[str, Any]) -> PricingRule:
     _ensure_may_manage(principal, rule.cinema_id)
     if "cinema_id" in fields and fields["cinema_id"] != rule.cinema_id:
@@ -87,13 +89,12 @@ def update_rule(principal: Principal, rule: PricingRule, fields: dict[str, Any])
     _check_rule(rule)
     audit.record(principal, "pricing_rule.updated", rule.cinema_id, ("pricing_rule", rule.id), before,
                  _rule_fields(rule))
-    db.session.commit()
     return rule
 
 
+@use_case
 def delete_rule(principal: Principal, rule: PricingRule) -> None:
     _ensure_may_manage(principal, rule.cinema_id)
     audit.record(principal, "pricing_rule.deleted", rule.cinema_id, ("pricing_rule", rule.id),
                  _rule_fields(rule), None)
     db.session.delete(rule)
-    db.session.commit()

@@ -1,4 +1,9 @@
-"""Request and response schemas of the pricing service (every field documented)."""
+"""Request and response schemas of the pricing service (every field documented).
+
+Over 300 lines because every service keeps its wire shapes in one ``schemas.py`` (rules,
+quotes, promo codes, price history, guard rails), each field with its description and
+example; the bounds shared between them (multipliers, prices) are defined once above them.
+"""
 
 from __future__ import annotations
 

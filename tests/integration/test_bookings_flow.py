@@ -12,12 +12,12 @@ from sqlalchemy import select
 from app import create_app
 from app.bookings import keys
 from app.bookings.holds import HeldSeat, Hold
-from app.bookings.service import expire_unpaid_bookings, mark_booking_paid
+from app.bookings.service import expire_unpaid_bookings
 from app.common import clock
-from app.common.errors import ConflictError
 from app.extensions import db, redis_client
-from app.models import Booking, BookingSeat, SeatCategoryPrice
+from app.models import Booking, BookingSeat, Payment, Refund, SeatCategoryPrice
 from tests.conftest import settings_for_tests
+from tests.payments_support import intent_object, signed_event
 from workers import jobs
 
 
@@ -128,6 +128,12 @@ def test_another_customers_hold_cannot_be_booked(client, factory, venue):
     assert book(client, factory, venue["customer"], "not-a-hold").status_code == 409
 
 
+def pay(client, factory, user, booking_id, card="pm_card_visa"):
+    """Pay through the payments API, as the customer does."""
+    return client.post("/api/payments/process", headers=factory.headers(user),
+                       json={"booking_id": booking_id, "payment_method": card})
+
+
 def test_cancelled_booking_frees_its_seats_at_once(client, factory, venue):
     seat = venue["seats"][0].id
     held = hold(client, factory, venue["customer"], venue["showtime"].id, [seat])
@@ -148,8 +154,10 @@ def test_cancelled_booking_frees_its_seats_at_once(client, factory, venue):
 def test_cancelling_a_paid_booking_records_the_refund_owed_until_the_cutoff(client, factory, venue):
     held = hold(client, factory, venue["customer"], venue["showtime"].id, [venue["seats"][0].id])
     booking_id = book(client, factory, venue["customer"], held["hold_id"]).json["id"]
-    assert mark_booking_paid(booking_id).status == "confirmed"
-    assert mark_booking_paid(booking_id).status == "confirmed"  # idempotent
+    paid = pay(client, factory, venue["customer"], booking_id)
+    assert paid.status_code == 200 and paid.json["booking_status"] == "confirmed"
+    again = pay(client, factory, venue["customer"], booking_id)
+    assert again.status_code == 409 and again.json["reason"] == "booking_already_paid"
     clock.advance(venue["showtime"].starts_at - clock.now() - timedelta(hours=1))  # inside the cutoff
     late = client.delete(f"/api/bookings/{booking_id}", headers=factory.headers(venue["customer"]))
     assert late.status_code == 409 and late.json["reason"] == "refund_cutoff_passed"
@@ -203,7 +211,10 @@ def test_unpaid_bookings_expire_and_free_their_seats(client, factory, venue):
     held = hold(client, factory, venue["customer"], venue["showtime"].id, [seat])
     booking_id = book(client, factory, venue["customer"], held["hold_id"]).json["id"]
     paid = hold_and_book(client, factory, venue["customer"], venue["showtime"].id, [venue["seats"][1].id])
-    mark_booking_paid(paid.json["id"])
+    assert pay(client, factory, venue["customer"], paid.json["id"]).status_code == 200
+    # The customer starts paying for the other one, and 3-D Secure keeps the money in flight.
+    late = pay(client, factory, venue["customer"], booking_id, card="pm_card_authenticationRequired")
+    assert late.status_code == 200 and late.json["status"] == "requires_action"
     assert expire_unpaid_bookings() == 0  # still inside the payment window
     clock.advance(timedelta(seconds=901))
     assert statuses(client, venue["showtime"].id)[seat] == "sold"
@@ -214,8 +225,15 @@ def test_unpaid_bookings_expire_and_free_their_seats(client, factory, venue):
     assert expired.status == "expired" and not expired.seats[0].active
     assert db.session.get(Booking, paid.json["id"]).status == "confirmed"
     assert statuses(client, venue["showtime"].id)[seat] == "available"
-    with pytest.raises(ConflictError, match="refunded"):
-        mark_booking_paid(booking_id)  # money after expiry is refunded, never lost
+    # The authentication completes after the expiry: the money is refunded, never lost.
+    payment = db.session.get(Payment, late.json["id"])
+    payload, headers = signed_event("payment_intent.succeeded", intent_object(payment))
+    assert client.post("/api/payments/webhook", data=payload, headers=headers).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Booking, booking_id).status == "expired"
+    refund = db.session.scalar(select(Refund).where(Refund.payment_id == payment.id))
+    assert refund.status == "succeeded" and refund.amount_minor == payment.amount_minor
+    assert db.session.get(Payment, payment.id).status == "refunded"
 
 
 def test_the_expiry_sweep_is_registered_as_a_recurring_job(app):

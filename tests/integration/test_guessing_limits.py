@@ -63,10 +63,11 @@ def assert_rate_limited(response) -> None:
 
 @pytest.mark.parametrize("door", [register, forgot], ids=["register", "forgot-password"])
 def test_each_door_is_limited_per_client_address(client, door):
+    documented = {register: 201, forgot: 202}[door]  # an account made; a reset link queued
     for n in range(LIMIT):
-        assert post(client, *door(n)).status_code in (201, 202)
+        assert post(client, *door(n)).status_code == documented
     assert_rate_limited(post(client, *door(LIMIT)))
-    assert post(client, *door(LIMIT + 1), address=OTHER_ADDRESS).status_code in (201, 202)
+    assert post(client, *door(LIMIT + 1), address=OTHER_ADDRESS).status_code == documented
 
 
 @pytest.mark.parametrize("validate", [True, False], ids=["validate", "calculate"])

@@ -231,3 +231,24 @@ def test_a_forked_child_starts_without_its_parents_connection(server):
     _, status = os.waitpid(child, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert cache.read_through([key], load) == ["before"] and load.calls == 1  # the parent's is intact
+
+
+def test_redis_py_s_own_client_side_caching_would_trust_a_silent_link(server, monkeypatch):
+    """Why app/common/near_cache.py is not redis-py's ``cache_config``: with the same stand-in
+    for a dead network path as above, redis-py keeps serving what it cached, without limit.
+    Should a redis-py release start doubting a quiet link, this fails: switch to it then."""
+    from redis.cache import CacheConfig
+    from redis.connection import CacheProxyConnection, Connection
+
+    # The tests' Redis may be older than the 7.4 redis-py insists on; tracking itself is 6.0.
+    monkeypatch.setattr(CacheProxyConnection, "MIN_ALLOWED_VERSION", "6.0.0")
+    key = f"{PREFIX}csc"
+    server.set(key, "before")
+    cached = redis.Redis.from_url(TEST_REDIS_URL, protocol=3, decode_responses=True,
+                                  cache_config=CacheConfig())
+    assert cached.get(key) == "before"
+    monkeypatch.setattr(Connection, "can_read", lambda *args, **kwargs: False)  # nothing arrives
+    server.set(key, "after")  # a logout, say: its announcement is never read
+    time.sleep(near_cache.LIVENESS_SECONDS + 0.5)
+    assert cached.get(key) == "before"  # stale, past the hand-written cache's limit
+    cached.close()

@@ -11,6 +11,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import select
 
 from app.common import clock, events, outbox
+from app.common.unit_of_work import unit_of_work
 from app.extensions import db
 from app.models import Invoice, OutboxMessage
 from tests.payments_support import pay, pending_booking
@@ -48,23 +49,27 @@ def queue_down(monkeypatch):
 
 
 def test_a_recorded_event_is_written_with_its_commit_and_delivered_after_it(app, noted_handler):
-    events.record(Noted(7))
-    events.commit()
+    with unit_of_work():
+        events.record(Noted(7))
     message = db.session.scalar(select(OutboxMessage))
     assert (message.event, message.payload) == ("Noted", {"number": 7})
     assert CALLS == [7] and message.done_at is not None
 
 
 def test_a_rollback_forgets_what_was_recorded(app, noted_handler):
-    events.record(Noted(1))
+    with pytest.raises(LookupError), unit_of_work():
+        events.record(Noted(1))
+        raise LookupError("the use case fails")
+    events.record(Noted(2))
     db.session.rollback()
-    events.commit()
+    with unit_of_work():
+        pass
     assert db.session.scalar(select(OutboxMessage)) is None and CALLS == []
 
 
 def test_a_lost_hand_over_is_delivered_by_the_sweep_once(app, noted_handler, monkeypatch, queue_down):
-    events.record(Noted(3))
-    events.commit()
+    with unit_of_work():
+        events.record(Noted(3))
     assert CALLS == [] and db.session.scalar(select(OutboxMessage)).done_at is None
     assert outbox.redeliver_pending() == []  # not before its grace period
     monkeypatch.undo()  # Redis is back
@@ -77,8 +82,8 @@ def test_a_lost_hand_over_is_delivered_by_the_sweep_once(app, noted_handler, mon
 
 def test_a_failing_handler_stays_pending_with_its_error(app, monkeypatch, noted_handler):
     monkeypatch.setattr(f"{__name__}.remember", lambda number: 1 / 0)
-    events.record(Noted(4))
-    events.commit()  # the change is committed whatever its follow-up does
+    with unit_of_work():  # the change is committed whatever its follow-up does
+        events.record(Noted(4))
     message = db.session.scalar(select(OutboxMessage))
     assert message.done_at is None and message.attempts == 1
     assert message.last_error.startswith("ZeroDivisionError")

@@ -57,8 +57,8 @@ def test_promo_is_quoted_at_hold_redeemed_at_payment_and_given_back_on_refund(cl
     db.session.expire_all()
     assert db.session.get(PromoCode, promo.id).uses_count == 1
 
-    assert client.delete(f"/api/bookings/{booking['id']}", headers=factory.headers(customer)).status_code in (
-        200, 204)
+    assert client.delete(f"/api/bookings/{booking['id']}",
+                         headers=factory.headers(customer)).status_code == 200
     db.session.expire_all()
     assert db.session.get(Payment, paid.json["id"]).status == "refunded"
     assert db.session.get(PromoCode, promo.id).uses_count == 0
@@ -148,7 +148,7 @@ def test_cancelling_the_showtime_of_a_free_booking_gives_its_promo_use_back(clie
     assert booking["status"] == "confirmed"
 
     cancelled = client.delete(f"/api/schedule/showtime/{showtime_id}", headers=factory.headers(manager))
-    assert cancelled.status_code in (200, 204), cancelled.json
+    assert cancelled.status_code == 200, cancelled.json
     db.session.expire_all()
     assert db.session.get(Booking, booking["id"]).status == "cancelled"
     assert db.session.get(PromoCode, promo.id).uses_count == 0

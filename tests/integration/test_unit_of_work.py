@@ -1,0 +1,71 @@
+"""One transaction per use case: one commit at its end, none for an inner use case, nothing
+after a rollback."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, select
+
+from app.common.unit_of_work import after_commit, unit_of_work, use_case
+from app.extensions import db
+from app.models import Genre, Invoice
+from app.payments.invoices import issue_credit_note
+from app.payments.refunds import refund_booking
+from tests.payments_support import paid_booking
+
+
+@pytest.fixture
+def commits():
+    seen: list[str] = []
+
+    def note(_conn):
+        seen.append("COMMIT")
+
+    event.listen(db.engine, "commit", note)
+    yield seen
+    event.remove(db.engine, "commit", note)
+
+
+@use_case
+def _add_genre(name: str) -> None:
+    db.session.add(Genre(name=name, slug=name.lower()))
+
+
+def test_an_inner_use_case_joins_the_outer_one_which_commits_once(app, commits):
+    done = []
+    with unit_of_work():
+        _add_genre("Noir")
+        after_commit(lambda: done.append(len(commits)))
+        _add_genre("Western")
+        assert commits == [] and done == []
+    assert commits == ["COMMIT"] and done == [1]
+    assert db.session.scalars(select(Genre.name).order_by(Genre.name)).all() == ["Noir", "Western"]
+
+
+def test_a_failing_use_case_rolls_everything_back_and_runs_nothing_after(app, commits):
+    done = []
+    with pytest.raises(LookupError), unit_of_work():
+        _add_genre("Noir")
+        after_commit(lambda: done.append("ran"))
+        raise LookupError("the use case fails")
+    assert commits == [] and done == []
+    assert db.session.scalar(select(Genre)) is None
+    with pytest.raises(RuntimeError):
+        after_commit(lambda: None)  # outside any unit of work
+
+
+def test_a_credit_note_and_the_invoice_it_credits_are_issued_in_one_commit(client, factory, commits):
+    booking, payment = paid_booking(client, factory, factory.user())
+    db.session.execute(db.delete(Invoice))  # as if the invoice's delivery were still pending
+    db.session.commit()
+    refund = refund_booking(booking.id, actor=None, reason="goodwill",
+                            booking_seat_ids=[booking.seats[0].id])
+    db.session.execute(db.delete(Invoice))
+    db.session.commit()
+    commits.clear()
+
+    note = issue_credit_note(refund.id)
+
+    assert commits == ["COMMIT"]  # the payment stays locked from the invoice to its credit note
+    kinds = db.session.execute(select(Invoice.kind, Invoice.sequence).order_by(Invoice.sequence)).all()
+    assert [kind for kind, _ in kinds] == ["invoice", "credit_note"] and note.kind == "credit_note"
