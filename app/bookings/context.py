@@ -19,11 +19,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import NamedTuple
 
 from sqlalchemy import select
 
 from app.bookings.epoch import current_epoch
+from app.bookings.gaps import PlacedSeat, SeatRuns, seat_runs
 from app.bookings.held_prices import SeatPrice, price_table
 from app.common.bounded_memory import app_memory
 from app.common.clock import now
@@ -70,6 +72,12 @@ class SalesContext:
 
     def price(self, category: str, ticket_type: str) -> SeatPrice | None:
         return self.prices.get((category, ticket_type))
+
+    @cached_property
+    def seat_runs(self) -> SeatRuns:
+        """The screen's seats side by side, for the single-seat rule (``app.bookings.gaps``)."""
+        return seat_runs(PlacedSeat(id=seat.id, row=seat.y, col=seat.x, taken=seat.blocked)
+                         for seat in self.seats.values())
 
 
 def sales_context(showtime_id: int) -> SalesContext:

@@ -1,7 +1,8 @@
 """Seat holds: all requested seats or none, for a few minutes, at a quoted price.
 
 The Redis Lua script ``lua.HOLD`` is the judge between competing customers; it also refuses
-seats already sold, which it reads from Redis's mirror of PostgreSQL (``app.bookings.inventory``).
+seats already sold, which it reads from Redis's mirror of PostgreSQL (``app.bookings.inventory``),
+and holds that would strand a single seat where the cinema forbids it (``app.bookings.gaps``).
 Everything else a hold checks comes from the worker's sales context (``app.bookings.context``),
 so a hold costs no database query. Holds expire by themselves (key TTL), so an abandoned
 checkout frees its seats without any job.
@@ -19,10 +20,10 @@ from flask import current_app
 from app.bookings import keys, lua
 from app.bookings.context import SalesContext, SeatFacts, forget_sales_context, remembered_sales_context
 from app.bookings.epoch import EPOCH_KEY, current_epoch
-from app.bookings.gaps import PlacedSeat, stranded_seats
+from app.bookings.gaps import script_layout
 from app.bookings.held_prices import SeatQuote, quote_basket_with_promo
 from app.bookings.inventory import forget_sold_mirror, load_sold_mirror
-from app.bookings.seatmap import invalidate_seat_map, load_seat_map
+from app.bookings.seatmap import invalidate_seat_map
 from app.bookings.unpaid import (
     checkout_count,
     claimed_checkout_call,
@@ -48,10 +49,11 @@ from app.models import Showtime
 
 # The hold script's answers when the sold-seat mirror must be loaded first, when the
 # customer's countdown for the showtime is too close to its end for a new hold, and when the
-# hold would pass the customer's unpaid seats for the showtime (``lua.HOLD``).
+# hold would pass the customer's unpaid seats for the showtime, or strand single seats (``lua.HOLD``).
 MIRROR_MISSING = 2
 COUNTDOWN_ENDING = 3
 SEAT_LIMIT = 4
+SINGLE_SEAT_GAP = 5
 # No hold shorter than this tenth of the hold TTL (10 s of the default 5 minutes) is given.
 _SHORTEST_HOLD_SHARE = 10
 _SHORTEST_HOLD_MS = 10_000
@@ -156,8 +158,9 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
                 raise
             forget_sales_context(showtime_id)  # refused on facts that have changed: decide again
             continue
+        layout = script_layout(context.seat_runs, seat_ids) if context.prevent_single_seat_gaps else ""
         asked_at = now()  # the script's TTL runs from about here: never promise later than Redis
-        epoch, outcome = _run_hold_script(hold, ttl, customer=customer)
+        epoch, outcome = _run_hold_script(hold, ttl, customer=customer, gap_layout=layout)
         if outcome[0] == COUNTDOWN_ENDING:
             raise _countdown_ending(int(outcome[1]))
         if outcome[0] == SEAT_LIMIT:
@@ -165,6 +168,8 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
         if epoch == context.epoch:
             if outcome[0] == 0:
                 _refuse_if_taken(sorted(int(seat_id) for seat_id in outcome[1:]), context.seats)
+            if outcome[0] == SINGLE_SEAT_GAP:
+                raise _single_seat_gaps(sorted(int(seat_id) for seat_id in outcome[1:]), context.seats)
             granted = timedelta(milliseconds=int(outcome[2]))  # less than ttl under a running deadline
             return replace(hold, replaced_hold_id=outcome[1] or None, expires_at=asked_at + granted)
         # Decided on facts that changed meanwhile (a price, the showtime, its seats): undo, decide again.
@@ -187,8 +192,6 @@ def _prepare_hold(principal: Principal, context: SalesContext, seat_ids: list[in
         raise ValidationError(f"Seats {unknown} are not seats of this showtime's screen",
                               reason="unknown_seats", details={"seat_ids": unknown})
     _refuse_if_taken(sorted(i for i in seat_ids if seats[i].blocked), seats)
-    if context.prevent_single_seat_gaps:
-        _refuse_single_seat_gaps(showtime_id, set(seat_ids))
     unpriced = sorted({seats[i].category for i in seat_ids
                        if context.price(seats[i].category, ticket_types.get(i, "adult")) is None})
     if unpriced:
@@ -212,14 +215,9 @@ def _prepare_hold(principal: Principal, context: SalesContext, seat_ids: list[in
     )
 
 
-def _run_hold_script(hold: Hold, ttl: int, *, customer: bool) -> tuple[str | None, list]:
-    """Run the hold script, reading the sales epoch in the same round trip: (epoch, answer).
-
-    For a customer the hold has a deadline and a seat limit for the showtime, and is counted
-    in their open checkouts by a script sent in the same round trip; when that count refuses
-    it, a hold the script gave is given back at once. When the script finds the sold-seat
-    mirror missing, it is loaded and the script run again.
-    """
+def hold_script_call(hold: Hold, ttl: int, *, customer: bool, gap_layout: str) -> lua.Call:
+    """The hold script's run for ``hold``; ``gap_layout`` is ``gaps.script_layout``'s seats
+    around it, or '' where the cinema allows single seats."""
     showtime_id, user_id = hold.showtime_id, hold.user_id
     script_keys = [
         keys.user_hold_key(showtime_id, user_id), keys.hold_key(showtime_id, hold.hold_id),
@@ -230,8 +228,20 @@ def _run_hold_script(hold: Hold, ttl: int, *, customer: bool) -> tuple[str | Non
     script_args = [hold.hold_id, ttl * 1000, hold.to_json(), ",".join(map(str, hold.seat_ids)),
                    keys.hold_prefix(showtime_id), keys.lock_prefix(showtime_id), user_id,
                    "1" if customer else "0", min(_SHORTEST_HOLD_MS, ttl * 1000 // _SHORTEST_HOLD_SHARE),
-                   current_app.config["MAX_UNPAID_SEATS_PER_SHOWTIME"]]
-    calls = [lua.Call("hold", script_keys, script_args)]
+                   current_app.config["MAX_UNPAID_SEATS_PER_SHOWTIME"], gap_layout]
+    return lua.Call("hold", script_keys, script_args)
+
+
+def _run_hold_script(hold: Hold, ttl: int, *, customer: bool, gap_layout: str) -> tuple[str | None, list]:
+    """Run the hold script, reading the sales epoch in the same round trip: (epoch, answer).
+
+    For a customer the hold has a deadline and a seat limit for the showtime, and is counted
+    in their open checkouts by a script sent in the same round trip; when that count refuses
+    it, a hold the script gave is given back at once. When the script finds the sold-seat
+    mirror missing, it is loaded and the script run again.
+    """
+    showtime_id, user_id = hold.showtime_id, hold.user_id
+    calls = [hold_script_call(hold, ttl, customer=customer, gap_layout=gap_layout)]
     if customer:
         calls.insert(0, open_checkout_call(user_id, showtime_id, hold.hold_id, ttl))
     count = None  # the first answer of the checkouts counts: a run again finds this hold counted
@@ -359,18 +369,13 @@ def _refuse_if_taken(taken: list[int], seats: dict[int, SeatFacts]) -> None:
                             details={"seat_ids": taken, "seats": labels})
 
 
-def _refuse_single_seat_gaps(showtime_id: int, requested: set[int]) -> None:
-    seat_map = load_seat_map(showtime_id)
-    placed = [PlacedSeat(id=s["id"], row=s["y"], col=s["x"], taken=s["status"] != "available")
-              for s in seat_map["seats"]]
-    stranded = stranded_seats(placed, requested)
-    if stranded:
-        labels = {s["id"]: s["label"] for s in seat_map["seats"]}
-        raise ConflictError(
-            f"This choice would leave single empty seats ({', '.join(labels[i] for i in stranded)}); "
-            "choose seats that leave no single gap",
-            reason="single_seat_gap", details={"seat_ids": stranded, "seats": [labels[i] for i in stranded]},
-        )
+def _single_seat_gaps(stranded: list[int], seats: dict[int, SeatFacts]) -> ConflictError:
+    labels = [seats[i].label for i in stranded]
+    return ConflictError(
+        f"This choice would leave single empty seats ({', '.join(labels)}); "
+        "choose seats that leave no single gap",
+        reason="single_seat_gap", details={"seat_ids": stranded, "seats": labels},
+    )
 
 
 def drop_showtime_holds(showtime_id: int) -> None:

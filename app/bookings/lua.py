@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 from flask import current_app
 from redis.exceptions import NoScriptError
 
+from app.bookings.gaps import STRANDED_SEATS_LUA
 from app.extensions import redis_client
 
 # Steps several scripts share, prepended to each of them (Lua cannot import).
@@ -59,16 +60,20 @@ end
 # pass ARGV[8] = '0' and get no deadline and no seat limit. A customer's seats of this hold
 # plus their unpaid seats of the showtime (bookings awaiting payment, and being written) may not
 # pass ARGV[10]; the hold being replaced does not count, as it is about to go.
+# Where the cinema refuses single empty seats, ARGV[11] lists the seats around the hold
+# (app.bookings.gaps.script_layout) and the rule is judged here, on the seats taken at this
+# very moment, so two holds side by side cannot strand a seat between them. The seats of the
+# hold being replaced count as free: this hold frees them.
 # KEYS: user pointer, new hold record, seat map, seat map generation, sold seats, user deadline,
 #       unpaid seats, lock per seat...
 # ARGV: hold id, ttl ms, hold data (JSON), seat ids (comma-separated), hold key prefix,
 #       lock key prefix, user id, '1' for a customer, shortest hold worth giving (ms),
-#       most unpaid seats per customer
+#       most unpaid seats per customer, seats around the hold ('' when single seats are allowed)
 # Returns {1, replaced hold id or '', ttl ms given}, {0, taken seat id...}, {2} when the
 # sold-seat mirror is missing (Redis restarted, or its periodic reload is due: load it, retry),
-# {3, ms left} when the deadline is too close for a hold worth having, or {4, unpaid seats}
-# when the seat limit would be passed.
-HOLD = """
+# {3, ms left} when the deadline is too close for a hold worth having, {4, unpaid seats}
+# when the seat limit would be passed, or {5, stranded seat id...}.
+HOLD = STRANDED_SEATS_LUA + """
 if redis.call('EXISTS', KEYS[5], KEYS[7]) < 2 then
   return {2}
 end
@@ -89,16 +94,26 @@ if counted then
     return {4, unpaid}
   end
 end
-local taken = {0}
+local function taken_by_others(seat)
+  local owner = redis.call('GET', ARGV[6] .. seat)
+  return redis.call('SISMEMBER', KEYS[5], seat) == 1 or (owner and owner ~= previous and owner ~= hold_id)
+end
+local taken, requested = {0}, {}
 for i = 8, #KEYS do
   local seat = string.sub(KEYS[i], #ARGV[6] + 1)
-  local owner = redis.call('GET', KEYS[i])
-  if redis.call('SISMEMBER', KEYS[5], seat) == 1 or (owner and owner ~= previous and owner ~= hold_id) then
+  requested[seat] = true
+  if taken_by_others(seat) then
     taken[#taken + 1] = seat
   end
 end
 if #taken > 1 then
   return taken
+end
+if ARGV[11] ~= '' then
+  local stranded = stranded_seats(ARGV[11], requested, taken_by_others)
+  if #stranded > 0 then
+    return {5, unpack(stranded)}
+  end
 end
 if previous then
   local previous_key = ARGV[5] .. previous

@@ -28,11 +28,12 @@ def statements():
         event.remove(db.engine, "before_cursor_execute", record)
 
 
-@pytest.fixture
-def sale(factory):
+@pytest.fixture(params=[False, True], ids=["single_seats_allowed", "single_seats_refused"])
+def sale(factory, request):
     """A showtime's id, its seat ids and a customer's headers: plain values, so reading them
-    later costs no query of the test's own (the app's commits expire the factory's objects)."""
-    screen = factory.screen(factory.cinema(), rows=2, seats_per_row=8)
+    later costs no query of the test's own (the app's commits expire the factory's objects).
+    With and without the single-seat rule, which the hold script judges without a query too."""
+    screen = factory.screen(factory.cinema(prevent_single_seat_gaps=request.param), rows=2, seats_per_row=8)
     showtime = factory.showtime(screen, factory.movie())
     return showtime.id, [seat.id for seat in factory.seats(screen)], factory.headers(factory.user())
 
@@ -46,10 +47,10 @@ def hold(client, headers, showtime_id, seat_ids):
 
 def test_a_hold_reads_no_table_once_the_showtime_is_known(client, sale):
     showtime_id, seat_ids, headers = sale
-    hold(client, headers, showtime_id, seat_ids[:1])  # loads the sales context
+    hold(client, headers, showtime_id, seat_ids[:2])  # loads the sales context
     with statements() as seen:
-        hold(client, headers, showtime_id, seat_ids[1:3])
-        hold(client, headers, showtime_id, seat_ids[3:9])
+        hold(client, headers, showtime_id, seat_ids[2:4])
+        hold(client, headers, showtime_id, seat_ids[8:14])
     assert seen == []
 
 
