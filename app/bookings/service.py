@@ -43,8 +43,7 @@ def confirm_booking(principal: Principal, hold_id: str) -> Booking:
     """
     hold = find_hold(hold_id)
     if hold is None:
-        existing = db.session.scalar(select(Booking).where(Booking.hold_id == hold_id))
-        if existing is not None and existing.user_id == principal.id:
+        if (existing := _booking_of_hold(principal, hold_id)) is not None:
             return existing
         raise ConflictError("This hold has expired or was released; hold the seats again",
                             reason="hold_expired")
@@ -52,6 +51,10 @@ def confirm_booking(principal: Principal, hold_id: str) -> Booking:
         raise NotFoundError("Hold not found")
     lost = claim_hold(hold, CLAIM_SECONDS)
     if lost:
+        # A concurrent confirmation of this very hold may have sold its seats between our
+        # read of the hold and our claim: its booking is ours too (the sale follows the commit).
+        if (existing := _booking_of_hold(principal, hold_id)) is not None:
+            return existing
         release_locks(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
         raise ConflictError("This hold has expired; hold the seats again", reason="hold_expired",
                             details={"seat_ids": lost})
@@ -64,6 +67,13 @@ def confirm_booking(principal: Principal, hold_id: str) -> Booking:
     if created:
         events.dispatch_committed()  # a free booking's confirmation e-mail
     return db.session.get(Booking, booking_id)
+
+
+def _booking_of_hold(principal: Principal, hold_id: str) -> Booking | None:
+    """The booking already written from ``hold_id`` when it is the caller's: confirming is
+    idempotent for the hold's owner."""
+    booking = db.session.scalar(select(Booking).where(Booking.hold_id == hold_id))
+    return booking if booking is not None and booking.user_id == principal.id else None
 
 
 def _write_booking(hold: Hold) -> tuple[int, bool]:
