@@ -18,6 +18,7 @@ from app.common.fields import (
     Text,
 )
 from app.common.fields import Decimal as DecimalField
+from app.common.schemas import WaitingSchema
 from app.common.schemas import field_meta as _meta
 from app.models import FORMATS
 
@@ -182,6 +183,9 @@ class GenerationJobSchema(ma.Schema):
     options = ma.fields.Dict(metadata=_meta("Options the run uses"))
     result = ma.fields.Nested(GenerationResultSchema, allow_none=True, metadata=_meta("When succeeded"))
     error = ma.fields.String(allow_none=True, metadata=_meta("Why it failed"))
+    waiting = ma.fields.Nested(WaitingSchema, allow_none=True, metadata=_meta(
+        "While `queued`: why it has not started, e.g. no worker is running for the `schedule` "
+        "queue; null otherwise"))
     created_at = ma.fields.AwareDateTime(metadata=_meta("Requested at"))
     started_at = ma.fields.AwareDateTime(allow_none=True, metadata=_meta("Started at"))
     finished_at = ma.fields.AwareDateTime(allow_none=True, metadata=_meta("Finished at"))

@@ -49,7 +49,8 @@ VISIT = [
     "updateAgeRating", "createCinema", "updateCinema", "createCinemaScreen", "updateScreen",
     "replaceSeatLayout", "scheduleShowtime", "getScheduledShowtime", "updateShowtime",
     "listScreenClosures", "createScreenClosure", "deleteScreenClosure", "generateSchedule",
-    "getScheduleJob", "createPricingRule", "getPricingRule", "updatePricingRule", "createPromoCode",
+    "getScheduleJob", "listJobQueues", "createPricingRule", "getPricingRule", "updatePricingRule",
+    "createPromoCode",
     "listPromoCodes", "getPromoCode", "updatePromoCode", "getCinemaGuardRails", "updateCinemaGuardRails",
     "freezePrice",
     # and what was made goes again
