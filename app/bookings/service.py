@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
+from app.bookings.after_commit import lost_step_is_logged
 from app.bookings.cancellation_rights import cancellation_refusal
 from app.bookings.events import BookingCancelled, BookingConfirmedFree
 from app.bookings.holds import Hold, claim_hold, ensure_on_sale, find_hold, release_locks
@@ -190,10 +191,16 @@ def mark_cancelled(booking: Booking, *, reason: str, refund_due_minor: int) -> N
 
 
 def free_seats_of(bookings: Iterable[Booking]) -> None:
-    """After a commit that deactivated seats of these bookings: those seats are for sale again."""
+    """After a commit that deactivated seats of these bookings: those seats are for sale again.
+
+    Redis failing here does not make the committed change an error (the client would retry a
+    cancellation already done, and its refund's hand-over would wait for the sweep): the seats
+    come back with the sold mirror's next load from PostgreSQL, at once after a Redis restart.
+    """
     for booking in bookings:
         given_back = [seat.seat_id for seat in booking.seats if not seat.active]
-        unsell(booking.showtime_id, booking.hold_id, given_back)
+        with lost_step_is_logged("seats given back", "the sold mirror's next load frees them"):
+            unsell(booking.showtime_id, booking.hold_id, given_back)
 
 
 def expire_unpaid_bookings(limit: int = 500) -> int:

@@ -98,10 +98,7 @@ class Client:
             self.told["paid_minor"] = paid.json()["amount_minor"]
             if self.cancels:
                 cancelled = self._until_definitive("DELETE", f"/api/bookings/{booking['id']}")
-                # booking_not_active on a retry: the first try committed, then answered 503 when
-                # giving the seats back to Redis failed; "already cancelled" is the client's answer.
-                assert cancelled.status_code in (200, 204) or (
-                    self.unavailable and cancelled.json()["reason"] == "booking_not_active"), cancelled.text
+                assert cancelled.status_code in (200, 204), cancelled.text
                 self.told["cancelled"] = True
         finally:
             self.http.close()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import redis
 
-from app.bookings import epoch, unpaid
+from app.bookings import epoch, service, unpaid
 from app.extensions import db
-from app.models import Booking, Showtime
-from tests.payments_support import pay, pending_booking
+from app.models import Booking, Refund, Showtime
+from tests.payments_support import paid_booking, pay, pending_booking
 
 
 def _unreachable(*_args, **_kwargs):
@@ -36,3 +36,17 @@ def test_a_lost_epoch_bump_leaves_the_session_usable(factory, monkeypatch):
     db.session.commit()  # raised before, and left the session unable even to roll back
     db.session.rollback()
     assert db.session.get(Showtime, showtime.id) is not None
+
+
+def test_a_cancellation_whose_seats_cannot_go_back_to_redis_is_answered_and_refunded(client, factory,
+                                                                                      monkeypatch):
+    """Seen in the storm: the cancellation committed, giving the seats back to Redis failed, the
+    client got 503 (its retry: "already cancelled") and the refund waited for the sweep."""
+    customer = factory.user()
+    booking, payment = paid_booking(client, factory, customer)
+    monkeypatch.setattr(service, "unsell", _unreachable)
+    cancelled = client.delete(f"/api/bookings/{booking.id}", headers=factory.headers(customer))
+    assert cancelled.status_code == 200, cancelled.json
+    db.session.expire_all()
+    refund = db.session.query(Refund).filter_by(payment_id=payment.id).one()
+    assert (refund.status, refund.amount_minor) == ("succeeded", payment.amount_minor)
