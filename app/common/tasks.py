@@ -15,6 +15,7 @@ queued it answers at once (202, ``queued``) and clients poll as they would with 
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,10 @@ from redis.exceptions import RedisError
 from rq import Queue, Worker
 from rq.job import Job, JobStatus
 
+from app.extensions import db
+
 log = logging.getLogger(__name__)
+_RUNNERS_LOCK = threading.Lock()
 
 QUEUE_NAMES = ("schedule", "pricing", "default")
 JOB_TIMEOUTS = {"schedule": 15 * 60, "pricing": 5 * 60, "default": 60}
@@ -54,15 +58,15 @@ class ThreadedQueue(Queue):
         return job
 
     def _run_in_context(self, app: Flask, job: Job) -> None:
-        from app.extensions import db
-
         running = app.extensions.setdefault("inprocess_jobs_running", {})
         with app.app_context():
-            # RQ's synchronous run says "queued" until the job ends: pollers are told it started.
-            job.set_status(JobStatus.STARTED)
             running[self.name] = job.id
             try:
-                super().run_sync(job)
+                # RQ's synchronous run says "queued" until the job ends: pollers are told it started.
+                job.set_status(JobStatus.STARTED)
+                super().run_sync(job)  # records the job's own failure; what escapes is RQ's
+            except Exception:
+                log.exception("in-process job %s (%s) could not be run", job.id, job.func_name)
             finally:
                 running.pop(self.name, None)
                 db.session.remove()
@@ -77,10 +81,13 @@ class ThreadedQueue(Queue):
 
 
 def _runner(app: Flask, queue_name: str) -> ThreadPoolExecutor:
-    runners = app.extensions.setdefault("inprocess_job_runners", {})
-    if queue_name not in runners:
-        runners[queue_name] = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"jobs-{queue_name}")
-    return runners[queue_name]
+    # Made on first use, so each forked Gunicorn worker gets its own threads; under a lock, so
+    # two requests never give one queue two threads.
+    with _RUNNERS_LOCK:
+        runners = app.extensions.setdefault("inprocess_job_runners", {})
+        if queue_name not in runners:
+            runners[queue_name] = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"jobs-{queue_name}")
+        return runners[queue_name]
 
 
 def inprocess_load(app: Flask, queue_name: str) -> tuple[int, int]:
@@ -88,6 +95,7 @@ def inprocess_load(app: Flask, queue_name: str) -> tuple[int, int]:
     (0 or 1: one thread per queue)."""
     runner = app.extensions.get("inprocess_job_runners", {}).get(queue_name)
     running = queue_name in app.extensions.get("inprocess_jobs_running", {})
+    # The executor's own queue of work not yet started (no public count exists).
     return (runner._work_queue.qsize() if runner else 0), int(running)
 
 
