@@ -38,8 +38,11 @@ def free_port() -> int:
 
 def server_env(**settings: str) -> dict[str, str]:
     """This environment pointed at the test PostgreSQL database and Redis; ``settings`` add or override."""
+    # INPROCESS_JOBS=inline: with RQ_ASYNC=false a job is done before its request answers, so a
+    # test reads the invoice or e-mail it owes at once (the background-thread default is tested
+    # by the embedded default's own test).
     return {**os.environ, "DATABASE_URL": TEST_DATABASE_URL, "REDIS_URL": TEST_REDIS_URL,
-            "LOG_LEVEL": "WARNING", **settings}
+            "LOG_LEVEL": "WARNING", "INPROCESS_JOBS": "inline", **settings}
 
 
 @contextmanager
