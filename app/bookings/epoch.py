@@ -17,7 +17,7 @@ from flask import Flask, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from app.bookings.after_commit import lost_step_is_logged
+from app.common.lost_steps import lost_step_is_logged
 from app.extensions import db, redis_client
 
 EPOCH_KEY = "sales:epoch"

@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 from app import audit
-from app.bookings.after_commit import lost_step_is_logged
 from app.bookings.cancellation_rights import cancellation_refusal
 from app.bookings.events import BookingCancelled, BookingConfirmedFree
 from app.bookings.holds import Hold, claim_hold, ensure_on_sale, find_hold, release_locks
@@ -28,6 +27,7 @@ from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access, ensu
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError
 from app.common.lookups import get_or_404
+from app.common.lost_steps import lost_step_is_logged
 from app.extensions import db
 from app.models import Booking, BookingSeat, Cinema, Showtime
 from app.pricing.promos import redeem_promo, release_promo

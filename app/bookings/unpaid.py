@@ -42,9 +42,9 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from app.bookings import keys, lua
-from app.bookings.after_commit import lost_step_is_logged
 from app.common.clock import now
 from app.common.errors import ConflictError, ServiceUnavailableError
+from app.common.lost_steps import lost_step_is_logged
 from app.extensions import db, redis_client
 from app.models import Booking
 

@@ -1,4 +1,4 @@
-"""Redis steps that follow a commit (session ``after_commit`` listeners) must never fail it.
+"""Redis steps after a commit (session listeners, a unit of work's follow-ups) must never fail it.
 
 An exception raised in ``after_commit`` escapes ``session.commit()`` although PostgreSQL has
 committed, and leaves the session in its "committed" state, where even ``rollback()`` raises:
