@@ -21,7 +21,6 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from app.common import clock
@@ -29,7 +28,6 @@ from app.extensions import db
 from app.models import Booking, Invoice, Payment, Refund, SandboxCharge
 from app.models.outbox import OutboxMessage
 from tests.e2e.conftest import free_port, gunicorn_server, own_redis, server_env
-from tests.e2e.test_customer_journey import Mailbox
 from workers import jobs
 
 pytestmark = pytest.mark.slow
@@ -39,15 +37,6 @@ THREADS = 12
 STORM_SECONDS = 60
 # A client gives up retrying after this; the storm as a whole must end well within STORM_SECONDS.
 PATIENCE_SECONDS = 30
-
-
-@pytest.fixture
-def mailbox():
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield box, controller.port
-    controller.stop()
 
 
 class Client:
