@@ -44,8 +44,9 @@ SCHEDULING = (
     "screen_closed", "showtime_has_bookings", "showtime_overlap", "starts_in_past", "unknown_movies",
 )
 BOOKINGS = (
-    "booking_not_active", "duplicate_seats", "hold_expired", "hold_time_up", "pending_limit_reached",
-    "price_missing", "reference_exhausted", "refund_cutoff_passed", "sales_busy",
+    "booking_not_active", "child_ticket_age_rating", "duplicate_seats", "hold_expired", "hold_time_up",
+    "id_check_not_allowed", "id_check_staff_only", "pending_limit_reached", "price_missing",
+    "reference_exhausted", "refund_cutoff_passed", "sales_busy",
     "seat_limit_reached", "seats_taken", "showtime_cancelled", "showtime_started", "single_seat_gap",
     "ticket_type_for_unknown_seat", "too_many_seats", "unknown_seats",
 )
@@ -64,6 +65,10 @@ PAYMENTS = (
     "nothing_to_refund", "partial_refund_staff_only", "payment_in_progress", "payment_not_captured",
     "refund_exceeds_payment", "refund_not_allowed", "refund_not_settled",
 )
+BOX_OFFICE = (
+    "not_sold_on_this_shift", "shift_already_open", "shift_closed", "shift_not_yours", "tender_incomplete",
+    "tender_too_small",
+)
 # Why a card was declined, as the gateway says it (Stripe's codes, the sandbox's too), passed on
 # as the reason of a 402 so the client can tell the customer; any other code is `payment_declined`.
 DECLINES = (
@@ -77,7 +82,7 @@ DECLINES = (
 
 REASONS: tuple[str, ...] = tuple(sorted({
     *STATUS_REASONS.values(), FALLBACK_REASON, *PLATFORM, *AUTH, *CATALOGUE, *VENUES, *SCHEDULING,
-    *BOOKINGS, *PRICING, *PAYMENTS, *DECLINES,
+    *BOOKINGS, *PRICING, *PAYMENTS, *BOX_OFFICE, *DECLINES,
 }))
 STATUSES: tuple[int, ...] = tuple(sorted(STATUS_REASONS))
 
