@@ -8,7 +8,7 @@ from flask import Flask
 
 from config import Config
 
-SERVICE_PACKAGES = ("auth", "movies", "cinemas", "scheduling", "bookings", "pricing", "payments")
+SERVICE_PACKAGES = ("auth", "movies", "cinemas", "scheduling", "bookings", "pricing", "payments", "boxoffice")
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from app.common.fields import Choice, Dict, Id, List, QueryArgsSchema, Text
+from app.common.fields import Boolean, Choice, Dict, Id, List, QueryArgsSchema, Text
 from app.common.schemas import field_meta as _meta
 from app.models import BOOKING_STATUSES, SALES_CHANNELS, TICKET_TYPES
 
@@ -52,9 +52,9 @@ class ShowtimeSeatMapSchema(ma.Schema):
                            metadata=_meta("Every seat of the screen, front row first"))
 
 
-def id_checked_field() -> ma.fields.Boolean:
+def id_checked_field() -> Boolean:
     """The staff's confirmation of an ID check, on holds, bookings and box-office sales."""
-    return ma.fields.Boolean(load_default=False, metadata=_meta(
+    return Boolean(load_default=False, metadata=_meta(
         "Staff only: you checked an ID showing the holder of a child ticket is old enough for the film. "
         "Allowed only where the cinema's rules allow it (`id_check_allowed`); recorded on the booking",
         False))

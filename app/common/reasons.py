@@ -66,8 +66,8 @@ PAYMENTS = (
     "refund_exceeds_payment", "refund_not_allowed", "refund_not_settled",
 )
 BOX_OFFICE = (
-    "not_sold_on_this_shift", "shift_already_open", "shift_closed", "shift_not_yours", "tender_incomplete",
-    "tender_too_small",
+    "not_sold_on_this_shift", "shift_already_open", "shift_closed", "shift_not_yours",
+    "showtime_of_other_cinema", "tender_incomplete", "tender_too_small",
 )
 # Why a card was declined, as the gateway says it (Stripe's codes, the sandbox's too), passed on
 # as the reason of a 402 so the client can tell the customer; any other code is `payment_declined`.

@@ -78,6 +78,11 @@ class Booking(TimestampMixin, VersionedMixin, db.Model):
         back_populates="booking", lazy="selectin", order_by="BookingSeat.id"
     )
 
+    @property
+    def holder_id(self) -> int:
+        """Whose booking it is to pay and count: the customer's, or a walk-in's seller's."""
+        return self.user_id if self.user_id is not None else self.sold_by_id
+
 
 class BookingSeat(db.Model):
     """A seat of a booking at the price quoted for it.

@@ -25,7 +25,8 @@ from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError
 from app.common.storage import SignedLink, get_object, put_object, signed_url
 from app.extensions import db
-from app.models import Booking, Cinema, Invoice, InvoiceCounter, Payment, Refund, User
+from app.models import Booking, Cinema, Invoice, InvoiceCounter, Payment, Refund
+from app.payments.buyers import buyer_of
 from app.payments.pdf import render_invoice_pdf
 from app.payments.row_locks import CAPTURED, cinema_of, get_payment, lock_payment, seat_labels
 from app.payments.service import ensure_may_read
@@ -191,7 +192,5 @@ def _seat_line(booking: Booking, cinema: Cinema, seat, label: str, amount_minor:
 
 
 def _billed_to(booking: Booking) -> str:
-    """The buyer by name and e-mail, or by e-mail alone: registration does not ask for a name."""
-    user = db.session.get(User, booking.user_id)
-    buyer = f"{user.full_name} <{user.email}>" if user.full_name.strip() else user.email
-    return f"Billed to: {buyer}, booking {booking.reference}"
+    buyer = buyer_of(booking)
+    return f"Billed to: {buyer.billing_name if buyer else 'walk-in customer'}, booking {booking.reference}"
