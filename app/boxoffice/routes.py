@@ -34,6 +34,7 @@ _CLOSED = "The shift is closed (`shift_closed`)"
 @blp.route("/shifts")
 class Shifts(MethodView):
     @blp.access(*STAFF_ROLES)
+    @blp.doc(operationId="openShift")
     @blp.arguments(OpenShiftSchema)
     @blp.response(201, ShiftSchema)
     @blp.alt_response(403, description="Not assigned to that cinema (`cinema_not_assigned`)")
@@ -44,6 +45,7 @@ class Shifts(MethodView):
         return shifts.open_shift(current_principal(), body["cinema_id"], body["opening_float_minor"])
 
     @blp.access(*STAFF_ROLES)
+    @blp.doc(operationId="listShifts")
     @blp.arguments(ShiftQueryArgsSchema, location="query")
     @blp.response(200, ShiftSchema(many=True))
     @blp.alt_response(403, description="Not assigned to that cinema (`cinema_not_assigned`)")
@@ -70,6 +72,7 @@ class ShiftById(MethodView):
 @blp.route("/shifts/<int:shift_id>/sales")
 class Sales(MethodView):
     @blp.access(*STAFF_ROLES)
+    @blp.doc(operationId="sellToWalkIn")
     @blp.arguments(SaleRequestSchema)
     @blp.response(201, SaleSchema)
     @blp.alt_response(402, description=(
@@ -104,6 +107,7 @@ class Sales(MethodView):
 @blp.route("/shifts/<int:shift_id>/refunds")
 class CounterRefunds(MethodView):
     @blp.access(*STAFF_ROLES)
+    @blp.doc(operationId="refundAtCounter")
     @blp.arguments(CounterRefundSchema)
     @blp.response(201, EntrySchema)
     @blp.alt_response(403, description=_NOT_YOURS)
@@ -124,6 +128,7 @@ class CounterRefunds(MethodView):
 @blp.route("/shifts/<int:shift_id>/voids")
 class Voids(MethodView):
     @blp.access(*STAFF_ROLES)
+    @blp.doc(operationId="voidSale")
     @blp.arguments(VoidSchema)
     @blp.response(201, EntrySchema)
     @blp.alt_response(403, description=_NOT_YOURS)
@@ -139,6 +144,7 @@ class Voids(MethodView):
 @blp.route("/shifts/<int:shift_id>/close")
 class CloseShift(MethodView):
     @blp.access(*STAFF_ROLES)
+    @blp.doc(operationId="cashUpShift")
     @blp.arguments(CloseShiftSchema)
     @blp.response(200, ShiftSchema)
     @blp.alt_response(403, description=_NOT_YOURS)
