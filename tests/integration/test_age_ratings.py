@@ -69,3 +69,14 @@ def test_the_booking_checks_the_rating_again(client, factory, adult_film):
                           headers=factory.headers(adult_film["customer"]))
     assert refused.status_code == 422 and refused.json["reason"] == "child_ticket_age_rating"
     assert db.session.query(Booking).count() == 0
+
+
+def test_managers_set_the_child_age_and_id_checks_of_their_cinema(client, factory, adult_film):
+    cinema = adult_film["cinema"]
+    manager = factory.user("manager", cinemas=[cinema.id])
+    etag = client.get(f"/api/cinemas/{cinema.id}", headers=factory.headers(manager)).headers["ETag"]
+    changed = client.put(f"/api/cinemas/{cinema.id}",
+                         json={"child_ticket_max_age": 11, "id_check_allowed": True},
+                         headers={**factory.headers(manager), "If-Match": etag})
+    assert changed.status_code == 200, changed.json
+    assert (changed.json["child_ticket_max_age"], changed.json["id_check_allowed"]) == (11, True)
