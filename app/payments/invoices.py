@@ -59,7 +59,8 @@ def issue_invoice(payment_id: int) -> Invoice:
 
 
 def issue_credit_note(refund_id: int) -> Invoice:
-    """The credit note of a succeeded refund: negative lines for the seats it gave back."""
+    """The credit note of a succeeded refund: negative lines for the seats it gave back, taxed at
+    the rate of the invoice it credits (the tax was paid at that rate, whatever the rate is now)."""
     refund = db.session.get(Refund, refund_id)
     if refund is None or refund.status != "succeeded":
         raise ConflictError("Only a completed refund has a credit note", reason="refund_not_settled")
@@ -72,6 +73,8 @@ def issue_credit_note(refund_id: int) -> Invoice:
     booking = payment.booking
     cinema = cinema_of(booking)
     note = _numbered(cinema, "credit_note", payment_id=payment.id, refund_id=refund.id)
+    rate = original.seller["tax_rate"]
+    note.seller = {**note.seller, "tax_rate": rate}
     labels = seat_labels(booking)
     seats = {str(s.id): s for s in booking.seats}
     note.lines = [_seat_line(booking, cinema, seats[seat_id], labels[seats[seat_id].id], -share)
@@ -82,7 +85,7 @@ def issue_credit_note(refund_id: int) -> Invoice:
                            "amount_minor": -remainder})
     note.currency = payment.currency
     note.total_minor = -refund.amount_minor
-    note.tax_minor = -tax_included(refund.amount_minor, cinema.tax_rate)
+    note.tax_minor = -tax_included(refund.amount_minor, Decimal(rate))
     note.notes = f"{_billed_to(booking)}\nCredits invoice {original.number}"
     db.session.add(note)
     db.session.commit()
