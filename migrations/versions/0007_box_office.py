@@ -26,25 +26,28 @@ def _timestamps():
 
 
 def upgrade():
-    op.add_column("cinemas", sa.Column("child_ticket_max_age", sa.Integer(), server_default="14", nullable=False))
-    op.add_column("cinemas", sa.Column("id_check_allowed", sa.Boolean(), server_default="false", nullable=False))
-    op.create_check_constraint(op.f("ck_cinemas_child_age_range"), "cinemas", "child_ticket_max_age BETWEEN 0 AND 21")
+    # Batch operations: SQLite (the embedded default) alters a table by copying it.
+    with op.batch_alter_table("cinemas") as batch_op:
+        batch_op.add_column(sa.Column("child_ticket_max_age", sa.Integer(), server_default="14", nullable=False))
+        batch_op.add_column(sa.Column("id_check_allowed", sa.Boolean(), server_default="false", nullable=False))
+        batch_op.create_check_constraint(op.f("ck_cinemas_child_age_range"), "child_ticket_max_age BETWEEN 0 AND 21")
 
-    op.alter_column("bookings", "user_id", existing_type=sa.Integer(), nullable=True)
-    op.add_column("bookings", sa.Column("customer_email", sa.String(length=254), nullable=True))
-    op.add_column("bookings", sa.Column("sales_channel", sa.String(length=12), server_default="online",
-                                        nullable=False))
-    op.add_column("bookings", sa.Column("sold_by_id", sa.Integer(), nullable=True))
-    op.add_column("bookings", sa.Column("id_checked_by_id", sa.Integer(), nullable=True))
-    op.add_column("bookings", sa.Column("id_checked_at", sa.DateTime(timezone=True), nullable=True))
-    op.create_foreign_key(op.f("fk_bookings_sold_by_id_users"), "bookings", "users", ["sold_by_id"], ["id"],
-                          ondelete="RESTRICT")
-    op.create_foreign_key(op.f("fk_bookings_id_checked_by_id_users"), "bookings", "users",
-                          ["id_checked_by_id"], ["id"], ondelete="RESTRICT")
-    op.create_check_constraint(op.f("ck_bookings_sales_channel_known"), "bookings",
-                               "sales_channel IN ('online', 'box_office')")
-    op.create_check_constraint(op.f("ck_bookings_customer_or_seller"), "bookings",
-                               "user_id IS NOT NULL OR sold_by_id IS NOT NULL")
+    with op.batch_alter_table("bookings") as batch_op:
+        batch_op.alter_column("user_id", existing_type=sa.Integer(), nullable=True)
+        batch_op.add_column(sa.Column("customer_email", sa.String(length=254), nullable=True))
+        batch_op.add_column(sa.Column("sales_channel", sa.String(length=12), server_default="online",
+                                      nullable=False))
+        batch_op.add_column(sa.Column("sold_by_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("id_checked_by_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("id_checked_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_foreign_key(op.f("fk_bookings_sold_by_id_users"), "users", ["sold_by_id"], ["id"],
+                                    ondelete="RESTRICT")
+        batch_op.create_foreign_key(op.f("fk_bookings_id_checked_by_id_users"), "users", ["id_checked_by_id"],
+                                    ["id"], ondelete="RESTRICT")
+        batch_op.create_check_constraint(op.f("ck_bookings_sales_channel_known"),
+                                         "sales_channel IN ('online', 'box_office')")
+        batch_op.create_check_constraint(op.f("ck_bookings_customer_or_seller"),
+                                         "user_id IS NOT NULL OR sold_by_id IS NOT NULL")
 
     op.create_table(
         "box_office_shifts",
@@ -119,14 +122,16 @@ def upgrade():
 def downgrade():
     op.drop_table("box_office_entries")
     op.drop_table("box_office_shifts")
-    op.drop_constraint(op.f("ck_bookings_customer_or_seller"), "bookings", type_="check")
-    op.drop_constraint(op.f("ck_bookings_sales_channel_known"), "bookings", type_="check")
-    op.drop_constraint(op.f("fk_bookings_id_checked_by_id_users"), "bookings", type_="foreignkey")
-    op.drop_constraint(op.f("fk_bookings_sold_by_id_users"), "bookings", type_="foreignkey")
-    for column in ("id_checked_at", "id_checked_by_id", "sold_by_id", "sales_channel", "customer_email"):
-        op.drop_column("bookings", column)
-    # Walk-in bookings have no customer to give back: the downgrade refuses while any exists.
-    op.alter_column("bookings", "user_id", existing_type=sa.Integer(), nullable=False)
-    op.drop_constraint(op.f("ck_cinemas_child_age_range"), "cinemas", type_="check")
-    op.drop_column("cinemas", "id_check_allowed")
-    op.drop_column("cinemas", "child_ticket_max_age")
+    with op.batch_alter_table("bookings") as batch_op:
+        batch_op.drop_constraint(op.f("ck_bookings_customer_or_seller"), type_="check")
+        batch_op.drop_constraint(op.f("ck_bookings_sales_channel_known"), type_="check")
+        batch_op.drop_constraint(op.f("fk_bookings_id_checked_by_id_users"), type_="foreignkey")
+        batch_op.drop_constraint(op.f("fk_bookings_sold_by_id_users"), type_="foreignkey")
+        for column in ("id_checked_at", "id_checked_by_id", "sold_by_id", "sales_channel", "customer_email"):
+            batch_op.drop_column(column)
+        # Walk-in bookings have no customer to give back: the downgrade refuses while any exists.
+        batch_op.alter_column("user_id", existing_type=sa.Integer(), nullable=False)
+    with op.batch_alter_table("cinemas") as batch_op:
+        batch_op.drop_constraint(op.f("ck_cinemas_child_age_range"), type_="check")
+        batch_op.drop_column("id_check_allowed")
+        batch_op.drop_column("child_ticket_max_age")
