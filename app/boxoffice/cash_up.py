@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-CASH = "cash"
+from app.payments.gateways.counter import CASH
+
 # What each kind of entry does to the drawer: a sale adds, a refund or a void takes out.
 _DRAWER_SIGN = {"sale": 1, "refund": -1, "void": -1}
 

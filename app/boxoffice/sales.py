@@ -132,7 +132,7 @@ def void_sale(principal: Principal, shift_id: int, booking_id: int) -> ShiftEntr
 def _give_back(principal: Principal, shift: BoxOfficeShift, booking_id: int, kind: str,
                booking_seat_ids: list[int] | None) -> ShiftEntry:
     refund = refund_booking(booking_id, actor=principal, reason=f"box_office_{kind}",
-                            booking_seat_ids=booking_seat_ids)
+                            booking_seat_ids=booking_seat_ids, at_counter=True)
     payment = db.session.get(Payment, refund.payment_id)
     entry = ShiftEntry(shift_id=shift.id, kind=kind, booking_id=booking_id, payment_id=payment.id,
                        refund_id=refund.id, amount_minor=refund.amount_minor,

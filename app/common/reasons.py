@@ -63,7 +63,7 @@ PAYMENTS = (
     "booking_already_paid", "booking_expired", "booking_not_payable", "idempotency_key_in_progress",
     "idempotency_key_reused", "invalid_event", "invalid_signature", "nothing_due", "nothing_to_pay",
     "nothing_to_refund", "partial_refund_staff_only", "payment_in_progress", "payment_not_captured",
-    "refund_exceeds_payment", "refund_not_allowed", "refund_not_settled",
+    "refund_at_counter", "refund_exceeds_payment", "refund_not_allowed", "refund_not_settled",
 )
 BOX_OFFICE = (
     "not_sold_on_this_shift", "shift_already_open", "shift_closed", "shift_not_yours",

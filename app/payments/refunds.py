@@ -32,6 +32,7 @@ from app.payments.errors import NothingToRefundError
 from app.payments.events import RefundSucceeded
 from app.payments.gateways import gateway_for
 from app.payments.gateways.base import GatewayError, RefundRequest
+from app.payments.gateways.counter import CASH
 from app.payments.row_locks import (
     CAPTURED,
     captured_payments,
@@ -77,7 +78,7 @@ def record_refund_due(booking: Booking, at: datetime) -> int:
 def refund_booking(
     booking_id: int, *, actor: Principal | None, reason: str,
     amount_minor: int | None = None, booking_seat_ids: list[int] | None = None,
-    request_key: str | None = None,
+    request_key: str | None = None, at_counter: bool = False,
 ) -> Refund:
     """Refund a booking, some of its seats, or an amount of it; ``actor=None`` is the system.
 
@@ -88,7 +89,8 @@ def refund_booking(
     * only ``amount_minor``: money back without touching the seats (a goodwill gesture).
     Customers may only do the first; nobody may refund more than was paid (422).
     ``request_key`` (the caller's Idempotency-Key) makes a repeated request find the refund
-    it already made.
+    it already made. Cash is given back only from a box-office till (``at_counter``): elsewhere
+    it stays due on the booking (409 ``refund_at_counter``), so every drawer balances.
     """
     earlier = _refund_made_with(actor, request_key)
     if earlier is not None:
@@ -97,7 +99,7 @@ def refund_booking(
                                   "use a new key for a new refund", reason="idempotency_key_reused")
         return execute_refund(earlier.id)
     refund_id, freed = _reserve_booking_refund(
-        booking_id, actor, reason, amount_minor, booking_seat_ids or [], request_key)
+        booking_id, actor, reason, amount_minor, booking_seat_ids or [], request_key, at_counter)
     if freed is not None:
         # Imported here: the bookings service may call into this module (cancel -> refund).
         from app.bookings.service import free_seats_of
@@ -118,7 +120,7 @@ def _refund_made_with(actor: Principal | None, request_key: str | None) -> Refun
 
 def _reserve_booking_refund(
     booking_id: int, actor: Principal | None, reason: str,
-    amount_minor: int | None, seat_ids: list[int], request_key: str | None,
+    amount_minor: int | None, seat_ids: list[int], request_key: str | None, at_counter: bool,
 ) -> tuple[int, Booking | None]:
     booking = lock_booking(booking_id)
     if booking is None:
@@ -139,6 +141,10 @@ def _reserve_booking_refund(
     if held <= 0:
         raise NothingToRefundError("Nothing paid for this booking is left to refund",
                                    reason="nothing_to_refund")
+    if payment.provider == CASH and not at_counter:
+        raise NothingToRefundError(
+            "This booking was paid in cash: give the money back from a box-office till "
+            "(POST /api/box-office/shifts/{id}/refunds)", reason="refund_at_counter")
 
     if seat_ids:
         release = _seats_of(booking, seat_ids)

@@ -126,7 +126,8 @@ class RefundPayment(MethodView):
         "refund (`partial_refund_staff_only`)"))
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT",
-                      description="Policy allows no refund, nothing left, or this key still in progress")
+                      description="Policy allows no refund, nothing left, this key still in progress, or "
+                                  "a booking paid in cash (`refund_at_counter`: give it back from a till)")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY",
                       description="More than was paid, or this key was used for another request")
     def post(self, body: dict, headers: dict):

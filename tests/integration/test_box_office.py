@@ -161,3 +161,25 @@ def test_tills_belong_to_their_staff_and_cinema(client, factory, till):
                         headers=factory.headers(other))
     assert [s["id"] for s in listed.json] == [shift_id]
     assert client.get("/api/box-office/shifts", headers=factory.headers(stranger)).json == []
+
+
+def test_cash_goes_back_only_from_a_till_so_every_drawer_balances(client, factory, till):
+    staff = till["staff"]
+    shift_id = open_shift(client, factory, staff, till["cinema"].id).json["id"]
+    sale = sell(client, factory, staff, shift_id, till["showtime"].id, till["seats"][:2],
+                {"method": "cash", "tendered_minor": 2000}).json
+    booking_id = sale["booking"]["id"]
+    elsewhere = client.post("/api/payments/refund", json={"booking_id": booking_id},
+                            headers=factory.headers(staff))
+    assert elsewhere.status_code == 409 and elsewhere.json["reason"] == "refund_at_counter"
+    # cancelled by staff: the seats are free and the cash stays due until a till gives it back
+    cancelled = client.delete(f"/api/bookings/{booking_id}", headers=factory.headers(staff))
+    assert cancelled.status_code == 200, cancelled.json
+    booking = db.session.get(Booking, booking_id)
+    assert (booking.status, booking.refund_due_minor, booking.refunded_minor) == ("cancelled", 2000, 0)
+    refund = client.post(f"/api/box-office/shifts/{shift_id}/refunds", json={"booking_id": booking_id},
+                         headers=factory.headers(staff))
+    assert refund.status_code == 201, refund.json
+    assert (refund.json["tender"], refund.json["amount_minor"]) == ("cash", 2000)
+    report = client.get(f"/api/box-office/shifts/{shift_id}/report", headers=factory.headers(staff)).json
+    assert report["expected_cash_minor"] == 10000

@@ -20,7 +20,8 @@ from app.payments.gateways.base import (
     SignatureError,
 )
 
-COUNTER_TENDERS = ("cash", "terminal")
+CASH = "cash"
+COUNTER_TENDERS = (CASH, "terminal")
 
 
 class CounterGateway:
