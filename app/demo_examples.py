@@ -273,14 +273,16 @@ def _shift(demo: Demo, **request) -> Request:
 
 
 def _walk_in_sale(demo: Demo) -> Request:
-    return _shift(demo, body={"showtime_id": demo.showtime.id, "seat_ids": demo.seat_ids,
-                              "customer_email": "guest@example.com",
-                              "tender": {"method": "cash", "tendered_minor": 5000}})
+    return _shift(demo, header={"Idempotency-Key": str(uuid.uuid4())},
+                  body={"showtime_id": demo.showtime.id, "seat_ids": demo.seat_ids,
+                        "customer_email": "guest@example.com",
+                        "tender": {"method": "cash", "tendered_minor": 5000}})
 
 
 def _counter_booking(demo: Demo) -> Request:
     booking = _newest(Booking, Booking.sales_channel == "box_office", Booking.status == "confirmed")
-    return _shift(demo, body={"booking_id": booking.id}) if booking else {}
+    return _shift(demo, header={"Idempotency-Key": str(uuid.uuid4())},
+                  body={"booking_id": booking.id}) if booking else {}
 
 
 _EXAMPLES: dict[str, Callable[[Demo], Request]] = {

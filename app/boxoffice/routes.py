@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import Response, jsonify
 from flask.views import MethodView
 
 from app.boxoffice import sales, shifts
@@ -19,6 +20,8 @@ from app.boxoffice.schemas import (
 )
 from app.common.access import STAFF_ROLES, current_principal
 from app.common.blueprint import ServiceBlueprint
+from app.payments.idempotency import answer_once
+from app.payments.schemas import IdempotencyHeaderSchema
 
 blp = ServiceBlueprint(
     "box_office", __name__, url_prefix="/api/box-office",
@@ -74,6 +77,7 @@ class Sales(MethodView):
     @blp.access(*STAFF_ROLES)
     @blp.doc(operationId="sellToWalkIn")
     @blp.arguments(SaleRequestSchema)
+    @blp.arguments(IdempotencyHeaderSchema, location="headers")
     @blp.response(201, SaleSchema)
     @blp.alt_response(402, description=(
         "The online gateway declined the card, or it needs authentication the counter cannot give: "
@@ -88,7 +92,7 @@ class Sales(MethodView):
         "(`child_ticket_age_rating`, `id_check_not_allowed`)"))
     @blp.alt_response(502, description="The online gateway could not be reached")
     @blp.alt_response(503, description="Seat sales for the showtime are too busy to check (`sales_busy`)")
-    def post(self, body: dict, shift_id: int):
+    def post(self, body: dict, headers: dict, shift_id: int):
         """Sell seats to a walk-in customer and take their tender
 
         The seats are held and booked as online (every sales rule applies) for a customer
@@ -97,11 +101,18 @@ class Sales(MethodView):
         is recorded) or a card through the online gateway. The booking is confirmed and its
         invoice issued at once; print it from `GET /api/payments/{entry.payment_id}/invoice`.
         A child ticket for a film rated above the child age needs `id_checked` where the
-        cinema allows ID checks; the check is recorded on the booking.
+        cinema allows ID checks; the check is recorded on the booking. Send an Idempotency-Key
+        so that a retry after a lost answer never sells the seats twice.
         """
-        tender = sales.Tender(**body.pop("tender"))
-        sale = sales.sell_to_walk_in(current_principal(), shift_id, tender=tender, **body)
-        return {"booking": sale.booking, "entry": sale.entry}
+        principal = current_principal()
+
+        def run() -> Response:
+            fields = {name: value for name, value in body.items() if name != "tender"}
+            sale = sales.sell_to_walk_in(principal, shift_id, tender=sales.Tender(**body["tender"]), **fields)
+            return _created(SaleSchema().dump({"booking": sale.booking, "entry": sale.entry}))
+
+        return answer_once(principal.id, headers.get("idempotency_key"), f"box_office_sale_{shift_id}",
+                           body, run)
 
 
 @blp.route("/shifts/<int:shift_id>/refunds")
@@ -109,20 +120,34 @@ class CounterRefunds(MethodView):
     @blp.access(*STAFF_ROLES)
     @blp.doc(operationId="refundAtCounter")
     @blp.arguments(CounterRefundSchema)
+    @blp.arguments(IdempotencyHeaderSchema, location="headers")
     @blp.response(201, EntrySchema)
     @blp.alt_response(403, description=_NOT_YOURS)
     @blp.alt_response(404, description="No such shift, or no such booking at the till's cinema")
     @blp.alt_response(409, description=f"{_CLOSED}; nothing left to refund, or the show has started")
     @blp.alt_response(422, description="Seats not of the booking (`unknown_seats`)")
-    def post(self, body: dict, shift_id: int):
+    def post(self, body: dict, headers: dict, shift_id: int):
         """Refund a booking at the counter, whole or some seats
 
         The money goes back the way it came: cash from this drawer, a terminal payment on the
         terminal, an online payment to its card. Refunded seats are free again; a booking left
-        without seats is cancelled.
+        without seats is cancelled. A cash-paid booking is refunded only here, including what
+        its cancellation left due. Send an Idempotency-Key so that a retry never pays twice.
         """
-        return sales.refund_at_counter(current_principal(), shift_id, body["booking_id"],
-                                       body["booking_seat_ids"])
+        principal = current_principal()
+
+        def run() -> Response:
+            return _created(EntrySchema().dump(sales.refund_at_counter(
+                principal, shift_id, body["booking_id"], body["booking_seat_ids"])))
+
+        return answer_once(principal.id, headers.get("idempotency_key"), f"box_office_refund_{shift_id}",
+                           body, run)
+
+
+def _created(answer: dict) -> Response:
+    response = jsonify(answer)
+    response.status_code = 201
+    return response
 
 
 @blp.route("/shifts/<int:shift_id>/voids")

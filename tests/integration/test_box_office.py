@@ -183,3 +183,17 @@ def test_cash_goes_back_only_from_a_till_so_every_drawer_balances(client, factor
     assert (refund.json["tender"], refund.json["amount_minor"]) == ("cash", 2000)
     report = client.get(f"/api/box-office/shifts/{shift_id}/report", headers=factory.headers(staff)).json
     assert report["expected_cash_minor"] == 10000
+
+
+def test_a_sale_retried_with_its_idempotency_key_sells_once(client, factory, till):
+    staff = till["staff"]
+    shift_id = open_shift(client, factory, staff, till["cinema"].id).json["id"]
+    request = {"showtime_id": till["showtime"].id, "seat_ids": till["seats"][:1],
+               "tender": {"method": "terminal", "terminal_reference": "T1-7"}}
+    headers = {**factory.headers(staff), "Idempotency-Key": "sale-1"}
+    first = client.post(f"/api/box-office/shifts/{shift_id}/sales", json=request, headers=headers)
+    again = client.post(f"/api/box-office/shifts/{shift_id}/sales", json=request, headers=headers)
+    assert first.status_code == again.status_code == 201, (first.json, again.json)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json["booking"]["id"] == first.json["booking"]["id"]
+    assert db.session.query(Booking).count() == 1
