@@ -70,7 +70,8 @@ def sell_to_walk_in(principal: Principal, shift_id: int, *, showtime_id: int, se
     entry = ShiftEntry(shift_id=shift.id, kind="sale", tender=tender.method, booking_id=booking.id,
                        payment_id=payment_id, amount_minor=booking.total_minor,
                        tendered_minor=tender.tendered_minor if tender.method == "cash" else None,
-                       change_minor=change, terminal_reference=tender.terminal_reference,
+                       change_minor=change,
+                       terminal_reference=tender.terminal_reference if tender.method == "terminal" else None,
                        created_by_id=principal.id)
     db.session.add(entry)
     db.session.commit()
