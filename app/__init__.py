@@ -9,7 +9,7 @@ from flask import Flask
 from config import Config
 
 SERVICE_PACKAGES = ("auth", "movies", "cinemas", "scheduling", "bookings", "pricing", "payments", "audit",
-                    "tickets")
+                    "tickets", "boxoffice")
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:

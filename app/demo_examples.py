@@ -39,6 +39,7 @@ from app.extensions import api, db, redis_client
 from app.models import (
     AgeRating,
     Booking,
+    BoxOfficeShift,
     Cinema,
     Genre,
     Movie,
@@ -282,6 +283,24 @@ def _new_cinema_body() -> dict:
                               for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}}
 
 
+def _shift(demo: Demo, **request) -> Request:
+    shift = _newest(BoxOfficeShift, BoxOfficeShift.cinema_id == demo.cinema.id)
+    return {"path": {"shift_id": shift.id}, **request} if shift else {}
+
+
+def _walk_in_sale(demo: Demo) -> Request:
+    return _shift(demo, header={"Idempotency-Key": str(uuid.uuid4())},
+                  body={"showtime_id": demo.showtime.id, "seat_ids": demo.seat_ids,
+                        "customer_email": "guest@example.com",
+                        "tender": {"method": "cash", "tendered_minor": 5000}})
+
+
+def _counter_booking(demo: Demo) -> Request:
+    booking = _newest(Booking, Booking.sales_channel == "box_office", Booking.status == "confirmed")
+    return _shift(demo, header={"Idempotency-Key": str(uuid.uuid4())},
+                  body={"booking_id": booking.id}) if booking else {}
+
+
 _EXAMPLES: dict[str, Callable[[Demo], Request]] = {
     # auth and users
     "register": lambda d: {"body": {"email": "new.customer@example.com", "password": EXAMPLE_PASSWORD,
@@ -409,6 +428,15 @@ _EXAMPLES: dict[str, Callable[[Demo], Request]] = {
     "listAuditEntries": lambda d: {"query": {
         "cinema_id": d.cinema.id, "action": None, "actor_id": None, "subject_type": None,
         "subject_id": None, "since": None, "until": None}},
+    # box office
+    "openShift": lambda d: {"body": {"cinema_id": d.cinema.id, "opening_float_minor": 10000}},
+    "listShifts": lambda d: {"query": {"cinema_id": d.cinema.id, "status": "open"}},
+    "getShift": _shift,
+    "sellToWalkIn": _walk_in_sale,
+    "voidSale": _counter_booking,
+    "refundAtCounter": _counter_booking,
+    "cashUpShift": lambda d: _shift(d, body={"counted_cash_minor": 14950}),
+    "getShiftReport": _shift,
 }
 
 

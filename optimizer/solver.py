@@ -126,6 +126,6 @@ def solve(instance: Instance, *, solver: str = "highs", time_limit: float = 60.0
         objective=objective, bound=bound, gap=gap, seconds=time.perf_counter() - started,
         greedy_revenue_minor=greedy.revenue_minor,
         message="" if bound is not None else "no bound: time ran out before one was found",
-        warnings=tuple(warnings), lp_bound=root if math.isfinite(root) else None,
+        warnings=tuple(warnings), lp_bound=float(math.ceil(root - 1e-9)) if math.isfinite(root) else None,
         days_proven=tuple(d for b in blocks if b.proven for d in b.days),
         kept_minor=money.kept_minor, greedy_kept_minor=greedy.kept_minor)

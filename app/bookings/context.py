@@ -31,7 +31,7 @@ from app.common.bounded_memory import app_memory
 from app.common.clock import now
 from app.common.errors import NotFoundError
 from app.extensions import db
-from app.models import Cinema, Seat, Showtime
+from app.models import AgeRating, Cinema, Movie, Seat, Showtime
 from app.pricing.tariffs import next_rule_change
 
 MAX_AGE = timedelta(minutes=1)
@@ -63,6 +63,10 @@ class SalesContext:
     starts_at: datetime
     currency: str
     prevent_single_seat_gaps: bool
+    # The age facts of a sale (app.bookings.age_rules): the film's rating and the cinema's rules.
+    film_min_age: int
+    child_ticket_max_age: int
+    id_check_allowed: bool
     # Active seats of the screen by id, in drawing order (front row first, left to right).
     seats: dict[int, SeatFacts]
     # Price per (category, ticket type); a category without a base price is missing.
@@ -118,8 +122,11 @@ def _load_and_remember(showtime_id: int, epoch: str) -> SalesContext:
 def _load(showtime_id: int, epoch: str) -> SalesContext:
     row = db.session.execute(
         select(Showtime.cinema_id, Showtime.screen_id, Showtime.status, Showtime.starts_at,
-               Cinema.currency, Cinema.prevent_single_seat_gaps)
+               Cinema.currency, Cinema.prevent_single_seat_gaps, Cinema.child_ticket_max_age,
+               Cinema.id_check_allowed, AgeRating.min_age)
         .join(Cinema, Cinema.id == Showtime.cinema_id)
+        .join(Movie, Movie.id == Showtime.movie_id)
+        .join(AgeRating, AgeRating.code == Movie.age_rating)
         .where(Showtime.id == showtime_id)
     ).first()
     if row is None:
@@ -131,6 +138,8 @@ def _load(showtime_id: int, epoch: str) -> SalesContext:
     return SalesContext(
         showtime_id=showtime_id, cinema_id=row.cinema_id, screen_id=row.screen_id, status=row.status,
         starts_at=row.starts_at, currency=row.currency, prevent_single_seat_gaps=row.prevent_single_seat_gaps,
+        film_min_age=row.min_age, child_ticket_max_age=row.child_ticket_max_age,
+        id_check_allowed=row.id_check_allowed,
         seats=seats, prices=_prices(showtime_id, (seat.category for seat in seats.values())),
         epoch=epoch, fresh_until=fresh_until,
     )

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from flask import current_app
 
 from app.bookings import keys, lua
+from app.bookings.age_rules import ensure_age_allowed
 from app.bookings.context import SalesContext, SeatFacts, forget_sales_context, remembered_sales_context
 from app.bookings.epoch import EPOCH_KEY, current_epoch
 from app.bookings.gaps import script_layout
@@ -83,6 +84,8 @@ class Hold:
     # A promo code quoted into the seat prices; its use is counted when the booking is paid.
     promo_code_id: int | None = None
     discount_minor: int = 0
+    # Staff confirmed the age of a child ticket's holder from an ID (app.bookings.age_rules).
+    id_checked: bool = False
 
     @property
     def total_minor(self) -> int:
@@ -126,7 +129,8 @@ class Hold:
 
 
 def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
-               ticket_types: dict[int, str] | None = None, promo_code: str | None = None) -> Hold:
+               ticket_types: dict[int, str] | None = None, promo_code: str | None = None,
+               id_checked: bool = False) -> Hold:
     """Hold every seat of ``seat_ids`` or none; a new hold replaces the user's previous one.
 
     A customer's first hold for the showtime starts a countdown that later holds keep, even
@@ -134,7 +138,9 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
     new hold is given (409 ``hold_time_up``). Staff holding for walk-in customers have none.
 
     ``ticket_types`` (seat id -> adult/child/senior/student, adult by default) are chosen now
-    because the quote they produce is the price the booking and the payment honour.
+    because the quote they produce is the price the booking and the payment honour. A child
+    ticket for a film rated above the child age is refused unless staff confirm an ID check
+    (``id_checked``) where the cinema allows it (``app.bookings.age_rules``).
     """
     ticket_types = ticket_types or {}
     strays = sorted(set(ticket_types) - set(seat_ids))
@@ -152,7 +158,7 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
     for _ in range(_ATTEMPTS):
         context = remembered_sales_context(showtime_id)
         try:
-            hold = _prepare_hold(principal, context, seat_ids, ticket_types, promo_code, ttl)
+            hold = _prepare_hold(principal, context, seat_ids, ticket_types, promo_code, ttl, id_checked)
         except DomainError:
             if current_epoch() == context.epoch:
                 raise
@@ -180,12 +186,13 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
 
 
 def _prepare_hold(principal: Principal, context: SalesContext, seat_ids: list[int],
-                  ticket_types: dict[int, str], promo_code: str | None, ttl: int) -> Hold:
+                  ticket_types: dict[int, str], promo_code: str | None, ttl: int, id_checked: bool) -> Hold:
     """Check the request against the showtime's sales facts and price it: the hold to take."""
     showtime_id = context.showtime_id
     if principal.role in STAFF_ROLES:
         ensure_cinema_access(principal, context.cinema_id)
     ensure_on_sale(context)
+    ensure_age_allowed(principal, context, ticket_types.values(), id_checked)
     seats = context.seats
     unknown = sorted(set(seat_ids) - set(seats))
     if unknown:
@@ -211,7 +218,7 @@ def _prepare_hold(principal: Principal, context: SalesContext, seat_ids: list[in
         seats=[HeldSeat(seat_id=i, label=seats[i].label, category=quotes[i].category,
                         price_minor=quotes[i].price_minor, ticket_type=quotes[i].ticket_type,
                         trace=quotes[i].trace) for i in seat_ids],
-        promo_code_id=promo_code_id, discount_minor=discount,
+        promo_code_id=promo_code_id, discount_minor=discount, id_checked=id_checked,
     )
 
 

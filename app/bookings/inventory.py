@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.bookings import keys, lua
 from app.bookings.unpaid import UNPAID
@@ -38,7 +38,9 @@ def load_sold_mirror(showtime_id: int) -> bool:
     for _ in range(_LOAD_ATTEMPTS):
         generation = redis_client.client.get(generation_key) or ""
         rows = db.session.execute(
-            select(BookingSeat.seat_id, Booking.id, Booking.hold_id, Booking.user_id, Booking.status)
+            # A walk-in's unpaid seats count against the staff member who holds them for it.
+            select(BookingSeat.seat_id, Booking.id, Booking.hold_id,
+                   func.coalesce(Booking.user_id, Booking.sold_by_id).label("user_id"), Booking.status)
             .join(Booking, Booking.id == BookingSeat.booking_id)
             .where(BookingSeat.showtime_id == showtime_id, BookingSeat.active)
         ).all()

@@ -44,7 +44,9 @@ class Holds(MethodView):
     @blp.access(*ANY_USER)
     @blp.arguments(HoldRequestSchema)
     @blp.response(201, HoldSchema)
-    @blp.alt_response(403, description="Staff of another cinema (`cinema_not_assigned`)")
+    @blp.alt_response(403, description=(
+        "Staff of another cinema (`cinema_not_assigned`), or a customer claiming an ID check "
+        "(`id_check_staff_only`)"))
     @blp.alt_response(404, description="No such showtime")
     @blp.alt_response(409, description=(
         "Seats taken (`seats_taken`, names them), showtime cancelled or started, "
@@ -52,7 +54,10 @@ class Holds(MethodView):
         "showtime is about to end (`hold_time_up`; hold again after `Retry-After` seconds), or "
         "a customer's limit is reached: seats held plus awaiting payment for the showtime "
         "(`seat_limit_reached`), holds plus bookings awaiting payment (`pending_limit_reached`)"))
-    @blp.alt_response(422, description="Too many, duplicate or unknown seats")
+    @blp.alt_response(422, description=(
+        "Too many, duplicate or unknown seats, or a child ticket for a film rated above the child "
+        "age (`child_ticket_age_rating`; staff may confirm an ID check where the cinema allows it, "
+        "else `id_check_not_allowed`)"))
     @blp.alt_response(503, description=(
         "Sales of this showtime moved too fast to check its sold seats (`sales_busy`); retry after "
         "`Retry-After` seconds"))
@@ -71,7 +76,7 @@ class Holds(MethodView):
         are exempt.
         """
         hold = holds.hold_seats(current_principal(), body["showtime_id"], body["seat_ids"],
-                                body["ticket_types"], body["promo_code"])
+                                body["ticket_types"], body["promo_code"], body["id_checked"])
         return Response(hold.answer_json(), status=201, mimetype="application/json")
 
 
@@ -90,17 +95,21 @@ class Bookings(MethodView):
     @blp.access(*ANY_USER)
     @blp.arguments(BookingRequestSchema)
     @blp.response(201, BookingSchema)
+    @blp.alt_response(403, description="A customer claiming an ID check (`id_check_staff_only`)")
     @blp.alt_response(404, description="The hold is not yours")
     @blp.alt_response(409, description=(
         "The hold expired (`hold_expired`), seats were sold meanwhile, the showtime was cancelled, "
         "or the promo code that made the booking free was used up meanwhile (`promo_used_up`)"))
+    @blp.alt_response(422, description=(
+        "A child ticket for a film rated above the child age (`child_ticket_age_rating`, "
+        "`id_check_not_allowed`): checked again with the film's rating now"))
     def post(self, body: dict):
         """Book the seats of your hold; the booking then waits for payment until `expires_at`
 
         Confirming the same hold again returns the same booking. A booking with nothing to pay
         (a promo code took the whole price) is `confirmed` at once, and its promo use counted.
         """
-        return service.confirm_booking(current_principal(), body["hold_id"])
+        return service.confirm_booking(current_principal(), body["hold_id"], id_checked=body["id_checked"])
 
     @blp.access(*ANY_USER)
     @blp.arguments(BookingQueryArgsSchema, location="query")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from app.common.fields import Choice, Dict, Id, List, QueryArgsSchema, Text
+from app.common.fields import Boolean, Choice, Dict, Id, List, QueryArgsSchema, Text
 from app.common.schemas import field_meta as _meta
-from app.models import BOOKING_STATUSES, TICKET_TYPES
+from app.models import BOOKING_STATUSES, SALES_CHANNELS, TICKET_TYPES
 
 SEAT_STATUSES = ("available", "held", "sold", "blocked")
 # Ceiling of one request, counted before any seat is read; the hold limit itself is the
@@ -52,6 +52,14 @@ class ShowtimeSeatMapSchema(ma.Schema):
                            metadata=_meta("Every seat of the screen, front row first"))
 
 
+def id_checked_field() -> Boolean:
+    """The staff's confirmation of an ID check, on holds, bookings and box-office sales."""
+    return Boolean(load_default=False, metadata=_meta(
+        "Staff only: you checked an ID showing the holder of a child ticket is old enough for the film. "
+        "Allowed only where the cinema's rules allow it (`id_check_allowed`); recorded on the booking",
+        False))
+
+
 class HoldRequestSchema(ma.Schema):
     showtime_id = Id(required=True, metadata=_meta("Showtime to hold seats for", 42))
     seat_ids = List(
@@ -67,6 +75,7 @@ class HoldRequestSchema(ma.Schema):
         load_default=None, allow_none=True, min_length=1, max_length=40,
         metadata=_meta("Promo code quoted into the seat prices (its use is counted at payment)", "WELCOME10"),
     )
+    id_checked = id_checked_field()
 
 
 class HoldSeatSchema(ma.Schema):
@@ -98,6 +107,7 @@ class HoldSchema(ma.Schema):
 class BookingRequestSchema(ma.Schema):
     hold_id = Text(required=True, min_length=1, max_length=64, metadata=_meta(
         "Id of your live hold", "42-9f86d081884c7d659a2feaa0"))
+    id_checked = id_checked_field()
 
 
 class BookingSeatSchema(ma.Schema):
@@ -130,7 +140,16 @@ class BookingSchema(ma.Schema):
         "pending_payment (waiting for payment until expires_at), confirmed (paid, or nothing to pay), "
         "cancelled or expired",
         "pending_payment"))
-    user_id = ma.fields.Integer(required=True, metadata=_meta("Customer who booked", 7))
+    user_id = ma.fields.Integer(required=True, allow_none=True, metadata=_meta(
+        "Customer who booked; null for a walk-in customer sold at the box office", 7))
+    sales_channel = ma.fields.String(required=True, validate=validate.OneOf(SALES_CHANNELS), metadata=_meta(
+        "online (booked by its customer) or box_office (sold at the counter by `sold_by_id`)", "online"))
+    sold_by_id = ma.fields.Integer(allow_none=True, metadata=_meta("Staff member who sold it at the counter"))
+    customer_email = ma.fields.String(allow_none=True, metadata=_meta(
+        "A walk-in customer's e-mail, when they gave one", "guest@example.com"))
+    id_checked_by_id = ma.fields.Integer(allow_none=True, metadata=_meta(
+        "Staff member who checked the ID of a child ticket's holder"))
+    id_checked_at = ma.fields.AwareDateTime(allow_none=True, metadata=_meta("When the ID was checked"))
     showtime = ma.fields.Nested(BookingShowtimeSchema, required=True, metadata=_meta("The screening"))
     seats = ma.fields.List(ma.fields.Nested(BookingSeatSchema), required=True, metadata=_meta("Booked seats"))
     currency = ma.fields.String(required=True, metadata=_meta("ISO 4217 currency", "GBP"))

@@ -7,14 +7,16 @@ PostgreSQL is the final judge of who got a seat: the partial unique index
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 from app import audit
+from app.bookings.age_rules import CHILD_TICKET, ensure_age_allowed
 from app.bookings.cancellation_rights import cancellation_refusal
 from app.bookings.events import BookingCancelled, BookingConfirmedFree
 from app.bookings.holds import Hold, claim_hold, ensure_on_sale, find_hold, release_locks
@@ -29,7 +31,7 @@ from app.common.errors import ConflictError, NotFoundError
 from app.common.lookups import get_or_404
 from app.common.lost_steps import lost_step_is_logged
 from app.extensions import db
-from app.models import Booking, BookingSeat, Cinema, Showtime
+from app.models import AgeRating, Booking, BookingSeat, Cinema, Movie, Showtime
 from app.pricing.promos import redeem_promo, release_promo
 
 # A confirmation stretches its locks to at least this, so they cannot lapse while the booking
@@ -38,10 +40,23 @@ CLAIM_SECONDS = 60
 _REFERENCE_ATTEMPTS = 5
 
 
-def confirm_booking(principal: Principal, hold_id: str) -> Booking:
+@dataclass(frozen=True)
+class WalkIn:
+    """A box-office customer without an account: the booking names the staff member who sold
+    it, and the customer's e-mail when they gave one."""
+
+    sold_by_id: int
+    customer_email: str | None = None
+
+
+def confirm_booking(principal: Principal, hold_id: str, *, id_checked: bool = False,
+                    walk_in: WalkIn | None = None) -> Booking:
     """Turn the caller's live hold into a booking waiting for payment (idempotent per hold).
 
     A booking with nothing to pay (a promo code took the whole price) is confirmed at once.
+    The age rule is checked again with the film's rating now; an ID check confirmed on the
+    hold or here (staff only) is recorded on the booking. ``walk_in`` books for a box-office
+    customer without an account instead of for the caller.
     """
     hold = find_hold(hold_id)
     if hold is None:
@@ -51,6 +66,10 @@ def confirm_booking(principal: Principal, hold_id: str) -> Booking:
                             reason="hold_expired")
     if hold.user_id != principal.id:
         raise NotFoundError("Hold not found")
+    id_checked = id_checked or hold.id_checked
+    tickets = [seat.ticket_type for seat in hold.seats]
+    if id_checked or CHILD_TICKET in tickets:
+        ensure_age_allowed(principal, _age_facts(hold.showtime_id), tickets, id_checked)
     lost = claim_hold(hold, CLAIM_SECONDS)
     if lost:
         # A concurrent confirmation of this very hold may have sold its seats between our
@@ -61,7 +80,7 @@ def confirm_booking(principal: Principal, hold_id: str) -> Booking:
         raise ConflictError("This hold has expired; hold the seats again", reason="hold_expired",
                             details={"seat_ids": lost})
     try:
-        booking_id, created = _write_booking(hold)
+        booking_id, created = _write_booking(hold, principal if id_checked else None, walk_in)
     except ConflictError:
         release_locks(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
         raise
@@ -75,10 +94,20 @@ def _booking_of_hold(principal: Principal, hold_id: str) -> Booking | None:
     """The booking already written from ``hold_id`` when it is the caller's: confirming is
     idempotent for the hold's owner."""
     booking = db.session.scalar(select(Booking).where(Booking.hold_id == hold_id))
-    return booking if booking is not None and booking.user_id == principal.id else None
+    return booking if booking is not None and principal.id in (booking.user_id, booking.sold_by_id) else None
 
 
-def _write_booking(hold: Hold) -> tuple[int, bool]:
+def _age_facts(showtime_id: int) -> Row:
+    """The film's rating and the cinema's age rules for a showtime, as they are now."""
+    return db.session.execute(
+        select(AgeRating.min_age.label("film_min_age"), Cinema.child_ticket_max_age, Cinema.id_check_allowed)
+        .select_from(Showtime).join(Movie, Movie.id == Showtime.movie_id)
+        .join(AgeRating, AgeRating.code == Movie.age_rating).join(Cinema, Cinema.id == Showtime.cinema_id)
+        .where(Showtime.id == showtime_id)
+    ).one()
+
+
+def _write_booking(hold: Hold, id_checked_by: Principal | None, walk_in: WalkIn | None) -> tuple[int, bool]:
     """The id of the booking of ``hold``, and whether this call wrote it (not a concurrent
     confirmation). Its answer is read afresh: the commit expired what was written."""
     window = timedelta(seconds=current_app.config["PAYMENT_WINDOW_SECONDS"])
@@ -87,14 +116,21 @@ def _write_booking(hold: Hold) -> tuple[int, bool]:
         # FOR SHARE: many bookings of one showtime proceed together, but a cancellation of the
         # showtime (FOR UPDATE) waits for them and then sees them.
         showtime = db.session.execute(
-            select(Showtime.status, Showtime.starts_at).where(Showtime.id == hold.showtime_id)
+            select(Showtime.status, Showtime.starts_at, Showtime.cinema_id)
+            .where(Showtime.id == hold.showtime_id)
             .with_for_update(read=True)
         ).first()
         if showtime is None:
             raise ConflictError("This showtime no longer exists", reason="showtime_cancelled")
         ensure_on_sale(showtime)
         booking = Booking(
-            reference=new_reference(), user_id=hold.user_id, showtime_id=hold.showtime_id,
+            reference=new_reference(), user_id=None if walk_in else hold.user_id,
+            sales_channel="box_office" if walk_in else "online",
+            sold_by_id=walk_in.sold_by_id if walk_in else None,
+            customer_email=walk_in.customer_email if walk_in else None,
+            id_checked_by_id=id_checked_by.id if id_checked_by else None,
+            id_checked_at=now() if id_checked_by else None,
+            showtime_id=hold.showtime_id,
             hold_id=hold.hold_id, status="confirmed" if free else "pending_payment", currency=hold.currency,
             subtotal_minor=hold.total_minor + hold.discount_minor, discount_minor=hold.discount_minor,
             total_minor=hold.total_minor, promo_code_id=hold.promo_code_id,
@@ -107,6 +143,9 @@ def _write_booking(hold: Hold) -> tuple[int, bool]:
         db.session.add(booking)
         try:
             db.session.flush()
+            if id_checked_by is not None:
+                audit.record(id_checked_by, "booking.id_checked", showtime.cinema_id, ("booking", booking.id),
+                             None, {"showtime_id": hold.showtime_id})
             if free:
                 # Nothing to pay, so nothing to wait for: the promo code that made it free is
                 # used now, as a payment would have used it.

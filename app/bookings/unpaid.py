@@ -184,11 +184,11 @@ def _calls(change: _Change) -> list[lua.Call]:
 @event.listens_for(db.session, "after_flush")
 def _note_unpaid_changes(session: Session, _flush_context) -> None:
     changes = [
-        _Change(booking.showtime_id, booking.user_id, keys.unpaid_entry(booking.hold_id, booking.id),
+        _Change(booking.showtime_id, booking.holder_id, keys.unpaid_entry(booking.hold_id, booking.id),
                 len(booking.seats) if booking.status == UNPAID else None, booking.expires_at)
         for booking in session.new if isinstance(booking, Booking)
     ] + [
-        _Change(booking.showtime_id, booking.user_id, keys.unpaid_entry(booking.hold_id, booking.id),
+        _Change(booking.showtime_id, booking.holder_id, keys.unpaid_entry(booking.hold_id, booking.id),
                 None, None)
         for booking in session.dirty
         if isinstance(booking, Booking) and booking.status != UNPAID

@@ -45,8 +45,9 @@ SCHEDULING = (
     "unschedulable",
 )
 BOOKINGS = (
-    "booking_not_active", "duplicate_seats", "hold_expired", "hold_time_up", "pending_limit_reached",
-    "price_missing", "reference_exhausted", "refund_cutoff_passed", "sales_busy",
+    "booking_not_active", "child_ticket_age_rating", "duplicate_seats", "hold_expired", "hold_time_up",
+    "id_check_not_allowed", "id_check_staff_only", "pending_limit_reached", "price_missing",
+    "reference_exhausted", "refund_cutoff_passed", "sales_busy",
     "seat_limit_reached", "seats_taken", "showtime_cancelled", "showtime_started", "single_seat_gap",
     "ticket_type_for_unknown_seat", "too_many_seats", "unknown_seats",
 )
@@ -63,11 +64,16 @@ PAYMENTS = (
     "booking_already_paid", "booking_expired", "booking_not_payable", "idempotency_key_in_progress",
     "idempotency_key_reused", "invalid_event", "invalid_signature", "invoice_pending", "nothing_due",
     "nothing_to_pay", "nothing_to_refund", "partial_refund_staff_only", "payment_in_progress",
-    "payment_not_captured", "refund_exceeds_payment", "refund_not_allowed", "refund_not_settled",
+    "payment_not_captured", "refund_at_counter", "refund_exceeds_payment", "refund_not_allowed",
+    "refund_not_settled",
 )
 TICKETS = (
     "already_admitted", "booking_not_paid", "invalid_ticket_code", "ticket_cancelled", "ticket_expired",
     "too_early", "unknown_key", "wrong_screen", "wrong_showtime",
+)
+BOX_OFFICE = (
+    "not_sold_on_this_shift", "shift_already_open", "shift_closed", "shift_not_yours",
+    "showtime_of_other_cinema", "tender_incomplete", "tender_too_small",
 )
 # Why a card was declined, as the gateway says it (Stripe's codes, the sandbox's too), passed on
 # as the reason of a 402 so the client can tell the customer; any other code is `payment_declined`.
@@ -82,7 +88,7 @@ DECLINES = (
 
 REASONS: tuple[str, ...] = tuple(sorted({
     *STATUS_REASONS.values(), FALLBACK_REASON, *PLATFORM, *AUTH, *CATALOGUE, *VENUES, *SCHEDULING,
-    *BOOKINGS, *PRICING, *PAYMENTS, *TICKETS, *DECLINES,
+    *BOOKINGS, *PRICING, *PAYMENTS, *TICKETS, *BOX_OFFICE, *DECLINES,
 }))
 STATUSES: tuple[int, ...] = tuple(sorted(STATUS_REASONS))
 

@@ -1,7 +1,8 @@
 """All models, importable from one place (Alembic and the services use this module)."""
 
 from app.models.audit import AuditEntry
-from app.models.bookings import BOOKING_STATUSES, TICKET_TYPES, Booking, BookingSeat
+from app.models.bookings import BOOKING_STATUSES, SALES_CHANNELS, TICKET_TYPES, Booking, BookingSeat
+from app.models.boxoffice import ENTRY_KINDS, TENDERS, BoxOfficeShift, ShiftEntry
 from app.models.catalogue import (
     FORMATS,
     AgeRating,
@@ -36,12 +37,13 @@ from app.models.users import ROLES, OneTimeToken, RefreshTokenFamily, User, User
 from app.models.venues import SEAT_CATEGORIES, Cinema, Screen, ScreenClosure, Seat
 
 __all__ = [
-    "BOOKING_STATUSES", "FORMATS", "ROLES", "SEAT_CATEGORIES", "TICKET_TYPES",
-    "AgeRating", "AuditEntry", "Booking", "BookingSeat", "CategoryPriceBound", "Cinema", "Genre",
-    "IdempotencyRecord", "Invoice",
+    "BOOKING_STATUSES", "ENTRY_KINDS", "FORMATS", "ROLES", "SALES_CHANNELS", "SEAT_CATEGORIES", "TENDERS",
+    "TICKET_TYPES",
+    "AgeRating", "AuditEntry", "Booking", "BookingSeat", "BoxOfficeShift", "CategoryPriceBound", "Cinema",
+    "Genre", "IdempotencyRecord", "Invoice",
     "InvoiceCounter", "Movie", "MovieFormat", "OneTimeToken", "OptimisationRun", "OutboxMessage",
     "Payment",
     "PaymentEvent", "PriceChange", "PricingGuardRails", "PricingRule", "PromoCode", "PromoRedemption",
     "RefreshTokenFamily", "Refund", "SandboxCharge", "Screen", "ScreenClosure", "Seat", "SeatCategoryPrice",
-    "Showtime", "TicketCheckin", "User", "UserCinema", "film_details", "movie_genres",
+    "ShiftEntry", "Showtime", "TicketCheckin", "User", "UserCinema", "film_details", "movie_genres",
 ]

@@ -15,6 +15,8 @@ from app.models.venues import Seat
 
 BOOKING_STATUSES = ("pending_payment", "confirmed", "cancelled", "expired")
 TICKET_TYPES = ("adult", "child", "senior", "student")
+# Where a booking was sold: online by its customer, or at a cinema's box office by staff.
+SALES_CHANNELS = ("online", "box_office")
 
 
 class Booking(TimestampMixin, VersionedMixin, db.Model):
@@ -25,6 +27,9 @@ class Booking(TimestampMixin, VersionedMixin, db.Model):
         CheckConstraint("discount_minor >= 0", name="discount_positive"),
         CheckConstraint("refund_due_minor >= 0", name="refund_due_positive"),
         CheckConstraint("length(currency) = 3", name="currency_iso"),
+        CheckConstraint(f"sales_channel IN {SALES_CHANNELS}", name="sales_channel_known"),
+        # A walk-in customer has no account: the booking then names the staff member who sold it.
+        CheckConstraint("user_id IS NOT NULL OR sold_by_id IS NOT NULL", name="customer_or_seller"),
         Index("ix_bookings_user_created", "user_id", "created_at"),
         Index("ix_bookings_showtime_status", "showtime_id", "status"),
         # The expiry sweep reads only unpaid bookings.
@@ -38,7 +43,16 @@ class Booking(TimestampMixin, VersionedMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Short code for the box office, e.g. "K7Q-4MZ"; no 0/O/1/I to misread.
     reference: Mapped[str] = mapped_column(String(12), nullable=False, unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), nullable=False)
+    # The customer's account; none for a walk-in sold at the box office.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    # A walk-in customer's e-mail, when they gave one (for the confirmation and invoice).
+    customer_email: Mapped[str | None] = mapped_column(String(254))
+    sales_channel: Mapped[str] = mapped_column(String(12), nullable=False, default="online",
+                                               server_default="online")
+    sold_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    # Staff who confirmed the holder's age from an ID (app.bookings.age_rules), and when.
+    id_checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    id_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     showtime_id: Mapped[int] = mapped_column(
         ForeignKey("showtimes.id", ondelete="RESTRICT"), nullable=False
     )
@@ -63,6 +77,11 @@ class Booking(TimestampMixin, VersionedMixin, db.Model):
     seats: Mapped[list[BookingSeat]] = relationship(
         back_populates="booking", lazy="selectin", order_by="BookingSeat.id"
     )
+
+    @property
+    def holder_id(self) -> int:
+        """Whose booking it is to pay and count: the customer's, or a walk-in's seller's."""
+        return self.user_id if self.user_id is not None else self.sold_by_id
 
 
 class BookingSeat(db.Model):

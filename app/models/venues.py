@@ -30,6 +30,7 @@ class Cinema(TimestampMixin, VersionedMixin, db.Model):
         CheckConstraint("tax_rate >= 0 AND tax_rate < 1", name="tax_rate_range"),
         CheckConstraint("length(currency) = 3", name="currency_iso"),
         CheckConstraint("refund_cutoff_hours >= 0", name="refund_cutoff_positive"),
+        CheckConstraint("child_ticket_max_age BETWEEN 0 AND 21", name="child_age_range"),
         CheckConstraint(
             "price_multiplier_min > 0 AND price_multiplier_min <= price_multiplier_max",
             name="multiplier_grid",
@@ -55,6 +56,10 @@ class Cinema(TimestampMixin, VersionedMixin, db.Model):
     prevent_single_seat_gaps: Mapped[bool] = mapped_column(nullable=False, default=False)
     # Customers get a full refund until this many hours before the show, none after.
     refund_cutoff_hours: Mapped[int] = mapped_column(nullable=False, default=2)
+    # A child ticket is for someone this old at most (films rated above it refuse one), and
+    # whether staff may sell one anyway after checking an ID (app.bookings.age_rules).
+    child_ticket_max_age: Mapped[int] = mapped_column(nullable=False, default=14, server_default="14")
+    id_check_allowed: Mapped[bool] = mapped_column(nullable=False, default=False, server_default="false")
     price_multiplier_min: Mapped[Decimal] = mapped_column(
         Numeric(4, 3), nullable=False, default=Decimal("0.8")
     )

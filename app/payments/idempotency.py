@@ -12,16 +12,18 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app
+from flask import Response, current_app, jsonify
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.common.api import error_response
 from app.common.clock import now
-from app.common.errors import ConflictError, ValidationError
+from app.common.errors import ConflictError, DomainError, ValidationError
 from app.common.unit_of_work import unit_of_work, use_case
 from app.extensions import db
 from app.models import IdempotencyRecord
@@ -133,3 +135,35 @@ def purge_idempotency_records() -> int:
         delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)
     ).rowcount
     return removed
+
+
+def answer_once(user_id: int, key: str | None, operation: str, body: dict,
+                 run: Callable[[], Response]) -> Response:
+    """Run ``run`` once per Idempotency-Key and replay its answer to every retry (a route's
+    helper: ``operation`` names what the key was used for)."""
+    if key is None:
+        return run()
+    stored = claim_key(user_id, key, request_fingerprint(operation, body))
+    if stored is not None:
+        response = jsonify(stored.body)
+        response.status_code = stored.status_code
+        response.headers["Idempotent-Replayed"] = "true"
+        return response
+    answered = False
+    try:
+        try:
+            response = run()
+        except DomainError as error:
+            # Conflicts and gateway failures describe a passing state, not this request's
+            # answer: they are not stored, so a retry with the key can still succeed.
+            if error.status_code == 409 or error.status_code >= 500:
+                raise
+            response = error_response(error.status_code, error.message, reason=error.reason,
+                                      errors=error.details, headers=error.headers)
+        answer = {k: v for k, v in response.get_json().items() if k != "request_id"}
+        store_answer(user_id, key, StoredResponse(response.status_code, answer))
+        answered = True
+        return response
+    finally:
+        if not answered:
+            release_key(user_id, key)

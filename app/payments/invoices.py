@@ -30,7 +30,8 @@ from app.common.errors import ConflictError, NotFoundError
 from app.common.storage import SignedLink, get_object, put_object, signed_url
 from app.common.unit_of_work import use_case
 from app.extensions import db
-from app.models import Booking, Cinema, Invoice, InvoiceCounter, Payment, Refund, User
+from app.models import Booking, Cinema, Invoice, InvoiceCounter, Payment, Refund
+from app.payments.buyers import buyer_of
 from app.payments.pdf import render_invoice_pdf
 from app.payments.row_locks import CAPTURED, cinema_of, get_payment, lock_payment, seat_labels
 from app.payments.service import ensure_may_read
@@ -63,7 +64,8 @@ def issue_invoice(payment_id: int) -> Invoice:
 
 @use_case
 def issue_credit_note(refund_id: int) -> Invoice:
-    """The credit note of a succeeded refund: negative lines for the seats it gave back.
+    """The credit note of a succeeded refund: negative lines for the seats it gave back, taxed at
+    the rate of the invoice it credits (the tax was paid at that rate, whatever the rate is now).
     The invoice it credits is issued first if need be, under the same payment lock."""
     refund = db.session.get(Refund, refund_id)
     if refund is None or refund.status != "succeeded":
@@ -76,6 +78,8 @@ def issue_credit_note(refund_id: int) -> Invoice:
     booking = payment.booking
     cinema = cinema_of(booking)
     note = _numbered(cinema, "credit_note", payment_id=payment.id, refund_id=refund.id)
+    rate = original.seller["tax_rate"]
+    note.seller = {**note.seller, "tax_rate": rate}
     labels = seat_labels(booking)
     seats = {str(s.id): s for s in booking.seats}
     note.lines = [_seat_line(booking, cinema, seats[seat_id], labels[seats[seat_id].id], -share)
@@ -86,7 +90,7 @@ def issue_credit_note(refund_id: int) -> Invoice:
                            "amount_minor": -remainder})
     note.currency = payment.currency
     note.total_minor = -refund.amount_minor
-    note.tax_minor = -tax_included(refund.amount_minor, cinema.tax_rate)
+    note.tax_minor = -tax_included(refund.amount_minor, Decimal(rate))
     note.notes = f"{_billed_to(booking)}\nCredits invoice {original.number}"
     db.session.add(note)
     return note
@@ -217,7 +221,5 @@ def _seat_line(booking: Booking, cinema: Cinema, seat, label: str, amount_minor:
 
 
 def _billed_to(booking: Booking) -> str:
-    """The buyer by name and e-mail, or by e-mail alone: registration does not ask for a name."""
-    user = db.session.get(User, booking.user_id)
-    buyer = f"{user.full_name} <{user.email}>" if user.full_name.strip() else user.email
-    return f"Billed to: {buyer}, booking {booking.reference}"
+    buyer = buyer_of(booking)
+    return f"Billed to: {buyer.billing_name if buyer else 'walk-in customer'}, booking {booking.reference}"

@@ -9,7 +9,8 @@ from flask import current_app
 
 from app.common.mail import deliver_email
 from app.extensions import db
-from app.models import Booking, Payment, Refund, User
+from app.models import Booking, Payment, Refund
+from app.payments.buyers import buyer_of
 from app.payments.money import format_money
 from app.payments.row_locks import cinema_of, seat_labels
 from app.tickets.tickets import code_of
@@ -28,15 +29,17 @@ def send_free_booking_confirmation(booking_id: int) -> None:
 
 
 def _send_confirmation(booking: Booking, *, paid: str, invoice: str | None) -> None:
+    buyer = buyer_of(booking)
+    if buyer is None:
+        return  # a walk-in who left no e-mail has the printed tickets
     showtime = booking.showtime
     cinema = cinema_of(booking)
-    user = db.session.get(User, booking.user_id)
     starts = showtime.starts_at.astimezone(ZoneInfo(cinema.timezone))
     labels = seat_labels(booking)
     seats = ", ".join(sorted(labels.values()))
     tickets = "".join(f"  {labels[line.id]}: {code_of(line)}\n" for line in booking.seats if line.active)
     body = (
-        f"Hello {user.full_name},\n\n"
+        f"Hello {buyer.name},\n\n"
         f"your booking {booking.reference} is confirmed.\n\n"
         f"Film:    {showtime.movie.title}\n"
         f"Cinema:  {cinema.name}, {showtime.screen.name}\n"
@@ -50,18 +53,20 @@ def _send_confirmation(booking: Booking, *, paid: str, invoice: str | None) -> N
     )
     if invoice:
         body += f"Invoice: {invoice}\n"
-    deliver_email(user.email, f"Booking {booking.reference} confirmed", body)
+    deliver_email(buyer.email, f"Booking {booking.reference} confirmed", body)
 
 
 def send_refund_notice(refund_id: int) -> None:
     refund = db.session.get(Refund, refund_id)
     payment = db.session.get(Payment, refund.payment_id)
     booking = payment.booking
-    user = db.session.get(User, booking.user_id)
+    buyer = buyer_of(booking)
+    if buyer is None or payment.provider == "cash":
+        return  # cash was handed back at the counter
     body = (
-        f"Hello {user.full_name},\n\n"
+        f"Hello {buyer.name},\n\n"
         f"we have refunded {format_money(refund.amount_minor, payment.currency)} for booking "
         f"{booking.reference} to the card you paid with. Depending on your bank it can take "
         "5 to 10 days to appear on your statement.\n"
     )
-    deliver_email(user.email, f"Refund for booking {booking.reference}", body)
+    deliver_email(buyer.email, f"Refund for booking {booking.reference}", body)

@@ -17,7 +17,7 @@ from app.common.unit_of_work import use_case
 from app.extensions import db
 from app.models import Booking, Payment, Refund
 from app.payments.events import RefundSucceeded
-from app.payments.gateways import get_gateway
+from app.payments.gateways import gateway_for
 from app.payments.gateways.base import GatewayError, RefundRequest
 from app.payments.row_locks import lock_booking, lock_payment, lock_refund
 
@@ -41,7 +41,7 @@ def execute_refund(refund_id: int) -> Refund:
                   "booking_id": str(payment.booking_id)},
     )
     try:
-        result = get_gateway().refund(request)
+        result = gateway_for(payment.provider).refund(request)
     except GatewayError:
         # The outcome is unknown: keep it pending. The gateway's webhook or the retry job
         # (same idempotency key) settles it; marking it failed could pay the customer twice.

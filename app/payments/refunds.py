@@ -31,6 +31,7 @@ from app.common.unit_of_work import use_case
 from app.extensions import db
 from app.models import Booking, BookingSeat, Payment, Refund
 from app.payments.errors import NothingToRefundError
+from app.payments.gateways.counter import CASH
 from app.payments.refund_settlement import execute_refund
 from app.payments.row_locks import (
     CAPTURED,
@@ -73,7 +74,7 @@ def record_refund_due(booking: Booking, at: datetime) -> int:
 def refund_booking(
     booking_id: int, *, actor: Principal | None, reason: str,
     amount_minor: int | None = None, booking_seat_ids: list[int] | None = None,
-    request_key: str | None = None,
+    request_key: str | None = None, at_counter: bool = False,
 ) -> Refund:
     """Refund a booking, some of its seats, or an amount of it; ``actor=None`` is the system.
 
@@ -84,7 +85,8 @@ def refund_booking(
     * only ``amount_minor``: money back without touching the seats (a goodwill gesture).
     Customers may only do the first; nobody may refund more than was paid (422).
     ``request_key`` (the caller's Idempotency-Key) makes a repeated request find the refund
-    it already made.
+    it already made. Cash is given back only from a box-office till (``at_counter``): elsewhere
+    it stays due on the booking (409 ``refund_at_counter``), so every drawer balances.
     """
     earlier = _refund_made_with(actor, request_key)
     if earlier is not None:
@@ -93,7 +95,7 @@ def refund_booking(
                                   "use a new key for a new refund", reason="idempotency_key_reused")
         return execute_refund(earlier.id)
     refund_id, freed = _reserve_booking_refund(
-        booking_id, actor, reason, amount_minor, booking_seat_ids or [], request_key)
+        booking_id, actor, reason, amount_minor, booking_seat_ids or [], request_key, at_counter)
     if freed is not None:
         # Imported here: the bookings service may call into this module (cancel -> refund).
         from app.bookings.service import free_seats_of
@@ -115,7 +117,7 @@ def _refund_made_with(actor: Principal | None, request_key: str | None) -> Refun
 @use_case
 def _reserve_booking_refund(
     booking_id: int, actor: Principal | None, reason: str,
-    amount_minor: int | None, seat_ids: list[int], request_key: str | None,
+    amount_minor: int | None, seat_ids: list[int], request_key: str | None, at_counter: bool,
 ) -> tuple[int, Booking | None]:
     booking = lock_booking(booking_id)
     if booking is None:
@@ -136,6 +138,10 @@ def _reserve_booking_refund(
     if held <= 0:
         raise NothingToRefundError("Nothing paid for this booking is left to refund",
                                    reason="nothing_to_refund")
+    if payment.provider == CASH and not at_counter:
+        raise NothingToRefundError(
+            "This booking was paid in cash: give the money back from a box-office till "
+            "(POST /api/box-office/shifts/{id}/refunds)", reason="refund_at_counter")
 
     if seat_ids:
         release = _seats_of(booking, seat_ids)

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Response, jsonify, request
 from flask.views import MethodView
 
 from app.common.access import ANY_USER, current_principal
-from app.common.api import error_response
 from app.common.blueprint import ServiceBlueprint
-from app.common.errors import DomainError
-from app.payments.idempotency import (
-    StoredResponse,
-    claim_key,
-    release_key,
-    request_fingerprint,
-    store_answer,
-)
+from app.payments.idempotency import answer_once
 from app.payments.invoices import invoice_link, invoice_pdf, read_invoice
 from app.payments.refunds import refund_booking
 from app.payments.schemas import (
@@ -70,38 +60,7 @@ class ProcessPayment(MethodView):
             )
             return jsonify(ProcessedPaymentSchema().dump(payment) | {"client_secret": client_secret})
 
-        return _answer_once(principal.id, headers.get("idempotency_key"), "process", body, run)
-
-
-def _answer_once(user_id: int, key: str | None, operation: str, body: dict,
-                 run: Callable[[], Response]) -> Response:
-    """Run ``run`` once per Idempotency-Key and replay its answer to every retry."""
-    if key is None:
-        return run()
-    stored = claim_key(user_id, key, request_fingerprint(operation, body))
-    if stored is not None:
-        response = jsonify(stored.body)
-        response.status_code = stored.status_code
-        response.headers["Idempotent-Replayed"] = "true"
-        return response
-    answered = False
-    try:
-        try:
-            response = run()
-        except DomainError as error:
-            # Conflicts and gateway failures describe a passing state, not this request's
-            # answer: they are not stored, so a retry with the key can still succeed.
-            if error.status_code == 409 or error.status_code >= 500:
-                raise
-            response = error_response(error.status_code, error.message, reason=error.reason,
-                                      errors=error.details, headers=error.headers)
-        answer = {k: v for k, v in response.get_json().items() if k != "request_id"}
-        store_answer(user_id, key, StoredResponse(response.status_code, answer))
-        answered = True
-        return response
-    finally:
-        if not answered:
-            release_key(user_id, key)
+        return answer_once(principal.id, headers.get("idempotency_key"), "process", body, run)
 
 
 @blp.route("/<int:payment_id>")
@@ -126,7 +85,8 @@ class RefundPayment(MethodView):
         "refund (`partial_refund_staff_only`)"))
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT",
-                      description="Policy allows no refund, nothing left, or this key still in progress")
+                      description="Policy allows no refund, nothing left, this key still in progress, or "
+                                  "a booking paid in cash (`refund_at_counter`: give it back from a till)")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY",
                       description="More than was paid, or this key was used for another request")
     def post(self, body: dict, headers: dict):
@@ -154,7 +114,7 @@ class RefundPayment(MethodView):
             response.status_code = 201
             return response
 
-        return _answer_once(principal.id, key, "refund", body, run)
+        return answer_once(principal.id, key, "refund", body, run)
 
 
 @blp.route("/<int:payment_id>/invoice")

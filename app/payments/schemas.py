@@ -54,7 +54,8 @@ class PaymentSchema(ma.Schema):
     amount_minor = fields.Integer(metadata=_doc("Amount charged, in minor units", 2400))
     currency = fields.String(metadata=_doc("ISO 4217 currency", "GBP"))
     refunded_minor = fields.Integer(metadata=_doc("Amount refunded so far, in minor units", 0))
-    provider = fields.String(metadata=_doc("Gateway: stripe or sandbox", "stripe"))
+    provider = fields.String(metadata=_doc(
+        "Gateway: stripe or sandbox online; cash or terminal at a box-office counter", "stripe"))
     provider_payment_id = fields.String(allow_none=True,
                                         metadata=_doc("Gateway's id (Stripe PaymentIntent)", "pi_3Q..."))
     failure_code = fields.String(allow_none=True,

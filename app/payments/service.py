@@ -25,8 +25,8 @@ from app.extensions import db
 from app.models import Booking, Payment
 from app.payments.errors import GatewayUnavailableError, PaymentDeclinedError
 from app.payments.events import PaymentCaptured
-from app.payments.gateways import get_gateway
-from app.payments.gateways.base import ChargeRequest, ChargeResult, GatewayError
+from app.payments.gateways import gateway_for, get_gateway
+from app.payments.gateways.base import ChargeRequest, ChargeResult, GatewayError, PaymentGateway
 from app.payments.refund_settlement import execute_refund
 from app.payments.refunds import reverse_payment
 from app.payments.row_locks import get_payment, lock_booking, lock_payment
@@ -41,9 +41,13 @@ IN_FLIGHT = timedelta(minutes=2)
 
 def process_payment(
     *, user_id: int, booking_id: int, payment_method: str, idempotency_key: str | None,
+    gateway: PaymentGateway | None = None,
 ) -> tuple[Payment, str | None]:
     """Charge a booking's owner for it; returns the payment and, when the card needs
     authentication (3-D Secure), the client secret to complete it with.
+
+    The payer is the booking's customer, or for a walk-in the staff member who sold it.
+    ``gateway`` is the online gateway unless given (a box-office counter gives its tender).
 
     Raises 404 (not the caller's booking), 409 (not payable: paid, cancelled, expired or an
     attempt in flight), 402 (declined; the booking stays payable), 502 (gateway unreachable).
@@ -52,10 +56,11 @@ def process_payment(
     # Namespaced per user: two customers who both pick "1" as a key must not collide at Stripe.
     gateway_key = (f"cinemaos-payment-{user_id}-{idempotency_key}" if idempotency_key
                    else f"cinemaos-payment-{uuid.uuid4()}")
+    gateway = gateway or get_gateway()
     _reconcile_earlier_attempts(user_id, booking_id, gateway_key)
-    payment_id, request = _start_attempt(user_id, booking_id, payment_method, gateway_key)
+    payment_id, request = _start_attempt(user_id, booking_id, payment_method, gateway_key, gateway.name)
     try:
-        result = get_gateway().charge(request)
+        result = gateway.charge(request)
     except GatewayError as exc:
         # Unknown outcome: let the customer retry. If the charge did happen, its webhook
         # arrives and is settled like any late success (kept or refunded).
@@ -85,10 +90,10 @@ def process_payment(
 
 @use_case
 def _start_attempt(
-    user_id: int, booking_id: int, payment_method: str, gateway_key: str,
+    user_id: int, booking_id: int, payment_method: str, gateway_key: str, provider: str,
 ) -> tuple[int, ChargeRequest]:
     booking = lock_booking(booking_id)
-    if booking is None or booking.user_id != user_id:
+    if booking is None or booking.holder_id != user_id:
         raise NotFoundError("Booking not found")
     _ensure_payable(booking)
     attempts = db.session.scalars(
@@ -103,7 +108,7 @@ def _start_attempt(
     payment = next((p for p in attempts if p.idempotency_key == gateway_key), None)
     if payment is None:
         payment = Payment(booking_id=booking.id, user_id=user_id, amount_minor=booking.total_minor,
-                          currency=booking.currency, provider=get_gateway().name,
+                          currency=booking.currency, provider=provider,
                           idempotency_key=gateway_key)
         db.session.add(payment)
     payment.status = "pending"
@@ -144,9 +149,9 @@ def reconcile_payment(payment_id: int) -> Payment:
     if payment is None or payment.status != "pending":
         db.session.rollback()
         return payment
-    attempt_started, key = payment.updated_at, payment.idempotency_key
+    attempt_started, key, provider = payment.updated_at, payment.idempotency_key, payment.provider
     db.session.rollback()
-    result = get_gateway().find_charge(key, payment_id)
+    result = gateway_for(provider).find_charge(key, payment_id)
     if result is None:
         if attempt_started > now() - IN_FLIGHT:
             return db.session.get(Payment, payment_id)

@@ -56,6 +56,9 @@ VISIT = [
     "createPromoCode",
     "listPromoCodes", "getPromoCode", "updatePromoCode", "getCinemaGuardRails", "updateCinemaGuardRails",
     "freezePrice", "listAuditEntries",
+    # the box office: a till, a walk-in sale voided, another refunded, the cash-up and its report
+    "openShift", "listShifts", "getShift", "sellToWalkIn", "voidSale", "sellToWalkIn", "refundAtCounter",
+    "cashUpShift", "getShiftReport",
     # and what was made goes again
     "deletePromoCode", "deletePricingRule", "cancelShowtime", "deleteScreen", "deleteCinema",
     "deleteMovie", "deleteGenre", "deleteAgeRating",

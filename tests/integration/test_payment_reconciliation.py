@@ -25,7 +25,7 @@ def database_dies_after_the_charge(monkeypatch):
         raise OperationalError("UPDATE payments ...", {}, ConnectionError("server closed the connection"))
 
     monkeypatch.setattr(service, "record_charge_result", lost)
-    monkeypatch.setattr("app.payments.routes.release_key", lost)
+    monkeypatch.setattr("app.payments.idempotency.release_key", lost)
     return monkeypatch
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from app.bookings.keys import seat_map_key
 from app.common import clock
@@ -187,3 +188,15 @@ def test_a_refund_issues_a_credit_note(client, factory):
         **factory.headers(admin), "Accept": "application/json"}).json
     assert invoice["credit_notes"][0]["number"] == note.number
     assert db.session.get(Payment, payment.id).status == "refunded"
+
+
+def test_a_credit_note_after_a_tax_rate_change_uses_the_invoices_rate(client, factory):
+    cinema = factory.cinema(tax_rate=Decimal("0.2"))
+    booking, payment = paid_booking(client, factory, factory.user(), seats=2, cinema=cinema)
+    invoice = db.session.scalar(db.select(Invoice).where(Invoice.payment_id == payment.id))
+    assert invoice.tax_minor == 333  # 2000 with 20 % inside it
+    cinema.tax_rate = Decimal("0.05")
+    db.session.commit()
+    refund = refund_booking(booking.id, actor=None, reason="showtime_cancelled")
+    note = db.session.scalar(db.select(Invoice).where(Invoice.refund_id == refund.id))
+    assert note.tax_minor == -333 and note.seller["tax_rate"] == invoice.seller["tax_rate"] == "0.2000"

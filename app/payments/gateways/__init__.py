@@ -1,11 +1,13 @@
 """Gateway selection: Stripe whenever a secret key is configured, else the offline sandbox
-(in production only by explicit opt-in, :func:`config.payments_sandbox_allowed`)."""
+(in production only by explicit opt-in, :func:`config.payments_sandbox_allowed`); a payment
+taken at a box-office counter (cash, card terminal) keeps its counter gateway."""
 
 from __future__ import annotations
 
 from flask import current_app
 
 from app.payments.gateways.base import PaymentGateway
+from app.payments.gateways.counter import COUNTER_TENDERS, CounterGateway
 from app.payments.gateways.sandbox import SandboxGateway
 from app.payments.gateways.stripe_gateway import StripeGateway
 from config import ConfigError, payments_sandbox_allowed
@@ -26,3 +28,8 @@ def get_gateway() -> PaymentGateway:
                           "refused (PAYMENTS_SANDBOX_ALLOWED=true allows it for staging)")
     return SandboxGateway(webhook_secret=config["STRIPE_WEBHOOK_SECRET"],
                           secret_key=config["SECRET_KEY"])
+
+
+def gateway_for(provider: str) -> PaymentGateway:
+    """The gateway of a recorded payment (its refunds and reconciliation go back to it)."""
+    return CounterGateway(provider) if provider in COUNTER_TENDERS else get_gateway()
