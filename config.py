@@ -55,6 +55,13 @@ def _env_bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = (_env(name) or default).strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name} is {value!r}; expected one of {', '.join(choices)}")
+    return value
+
+
 def _normalise_database_url(url: str) -> str:
     """Accept the usual ``postgres://`` spellings and route them to psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
@@ -234,6 +241,10 @@ class Config:
             "SCHEDULE_SOLVER_WORKERS": _env_int("SCHEDULE_SOLVER_WORKERS", 2),
             "GENERATION_HEARTBEAT_SECONDS": _env_int("GENERATION_HEARTBEAT_SECONDS", 10),
             "GENERATION_HEARTBEAT_TIMEOUT_SECONDS": _env_int("GENERATION_HEARTBEAT_TIMEOUT_SECONDS", 60),
+            # Without RQ workers, jobs run in the API process: "thread" (a background thread per
+            # queue; the request answers 202 at once and clients poll) or "inline" (before the
+            # answer; for tests and debugging).
+            "INPROCESS_JOBS": _env_choice("INPROCESS_JOBS", ("thread", "inline"), "thread"),
             # Auth
             # Each worker keeps revocations and principals, kept coherent by Redis tracking
             # (app.common.near_cache); off: every authenticated request asks Redis.

@@ -111,11 +111,13 @@ def register_blueprints(app: Flask) -> None:
     from app.common.docs import docs_assets_blueprint
     from app.common.health import health_blueprint
     from app.common.media import media_blueprint
+    from app.common.queues_api import blp as queues_blueprint
     from app.extensions import api
 
     app.register_blueprint(health_blueprint)
     app.register_blueprint(media_blueprint)
     app.register_blueprint(docs_assets_blueprint)
+    api.register_blueprint(queues_blueprint)
     for name in SERVICE_PACKAGES:
         module = import_module(f"app.{name}")
         for blueprint in module.blueprints():

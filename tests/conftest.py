@@ -46,6 +46,9 @@ def settings_for_tests(**extra) -> dict:
         "REDIS_URL": TEST_REDIS_URL,
         "RATELIMIT_STORAGE_URI": TEST_REDIS_URL,
         "RQ_ASYNC": False,
+        # Jobs finish before the request that queued them answers, so tests read their effects
+        # at once; tests of the background thread set "thread" and wait with wait_for_jobs.
+        "INPROCESS_JOBS": "inline",
         "BCRYPT_ROUNDS": 4,
         "SECRET_KEY": "test-secret",
         "JWT_SECRET_KEY": "test-jwt-secret-key-of-sufficient-length",

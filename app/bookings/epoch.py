@@ -17,6 +17,7 @@ from flask import Flask, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from app.common.lost_steps import lost_step_is_logged
 from app.extensions import db, redis_client
 
 EPOCH_KEY = "sales:epoch"
@@ -62,7 +63,10 @@ def _note_bulk_changes(state: ORMExecuteState) -> None:
 
 def _bump_after_commit(session: Session) -> None:
     if session.info.pop(_STALE, False) and has_app_context():
-        bump_epoch()
+        # Redis unreachable after a commit is most often Redis restarting: it comes back
+        # without the old epoch and current_epoch starts a fresh one, which is the bump.
+        with lost_step_is_logged("sales epoch bump", "a Redis that lost it starts a fresh epoch"):
+            bump_epoch()
 
 
 _LISTENERS = (("after_flush", _note_flushed_changes), ("do_orm_execute", _note_bulk_changes),

@@ -27,6 +27,7 @@ from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access, ensu
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError
 from app.common.lookups import get_or_404
+from app.common.lost_steps import lost_step_is_logged
 from app.extensions import db
 from app.models import Booking, BookingSeat, Cinema, Showtime
 from app.pricing.promos import redeem_promo, release_promo
@@ -44,8 +45,7 @@ def confirm_booking(principal: Principal, hold_id: str) -> Booking:
     """
     hold = find_hold(hold_id)
     if hold is None:
-        existing = db.session.scalar(select(Booking).where(Booking.hold_id == hold_id))
-        if existing is not None and existing.user_id == principal.id:
+        if (existing := _booking_of_hold(principal, hold_id)) is not None:
             return existing
         raise ConflictError("This hold has expired or was released; hold the seats again",
                             reason="hold_expired")
@@ -53,6 +53,10 @@ def confirm_booking(principal: Principal, hold_id: str) -> Booking:
         raise NotFoundError("Hold not found")
     lost = claim_hold(hold, CLAIM_SECONDS)
     if lost:
+        # A concurrent confirmation of this very hold may have sold its seats between our
+        # read of the hold and our claim: its booking is ours too (the sale follows the commit).
+        if (existing := _booking_of_hold(principal, hold_id)) is not None:
+            return existing
         release_locks(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
         raise ConflictError("This hold has expired; hold the seats again", reason="hold_expired",
                             details={"seat_ids": lost})
@@ -65,6 +69,13 @@ def confirm_booking(principal: Principal, hold_id: str) -> Booking:
     if created:
         events.dispatch_committed()  # a free booking's confirmation e-mail
     return db.session.get(Booking, booking_id)
+
+
+def _booking_of_hold(principal: Principal, hold_id: str) -> Booking | None:
+    """The booking already written from ``hold_id`` when it is the caller's: confirming is
+    idempotent for the hold's owner."""
+    booking = db.session.scalar(select(Booking).where(Booking.hold_id == hold_id))
+    return booking if booking is not None and booking.user_id == principal.id else None
 
 
 def _write_booking(hold: Hold) -> tuple[int, bool]:
@@ -183,10 +194,16 @@ def mark_cancelled(booking: Booking, *, reason: str, refund_due_minor: int) -> N
 
 
 def free_seats_of(bookings: Iterable[Booking]) -> None:
-    """After a commit that deactivated seats of these bookings: those seats are for sale again."""
+    """After a commit that deactivated seats of these bookings: those seats are for sale again.
+
+    Redis failing here does not make the committed change an error (the client would retry a
+    cancellation already done, and its refund's hand-over would wait for the sweep): the seats
+    come back with the sold mirror's next load from PostgreSQL, at once after a Redis restart.
+    """
     for booking in bookings:
         given_back = [seat.seat_id for seat in booking.seats if not seat.active]
-        unsell(booking.showtime_id, booking.hold_id, given_back)
+        with lost_step_is_logged("seats given back", "the sold mirror's next load frees them"):
+            unsell(booking.showtime_id, booking.hold_id, given_back)
 
 
 def expire_unpaid_bookings(limit: int = 500) -> int:

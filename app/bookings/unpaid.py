@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session
 from app.bookings import keys, lua
 from app.common.clock import now
 from app.common.errors import ConflictError, ServiceUnavailableError
+from app.common.lost_steps import lost_step_is_logged
 from app.extensions import db, redis_client
 from app.models import Booking
 
@@ -201,7 +202,8 @@ def _note_unpaid_changes(session: Session, _flush_context) -> None:
 def _count_after_commit(session: Session) -> None:
     changes = session.info.pop(_CHANGES, None)
     if changes and has_app_context():
-        lua.run_together([call for change in changes for call in _calls(change)])
+        with lost_step_is_logged("unpaid seat counts", "they heal at the mirror's next reload"):
+            lua.run_together([call for change in changes for call in _calls(change)])
 
 
 @event.listens_for(db.session, "after_rollback")

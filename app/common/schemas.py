@@ -42,3 +42,13 @@ class UniqueFormatsMixin:
     def _formats_unique(self, value: list[str], **_kwargs) -> None:
         if len(set(value)) != len(value):
             raise ma.ValidationError("A format is listed twice")
+
+
+class WaitingSchema(ma.Schema):
+    """Why a queued job is not running yet (on a job's status while it is ``queued``)."""
+
+    reason = ma.fields.String(metadata=field_meta(
+        "`no_worker`: no live worker listens on the job's queue, so it waits until one starts",
+        "no_worker"))
+    message = ma.fields.String(metadata=field_meta(
+        "The same for people", "no worker is running for queue schedule: the job waits until one starts"))

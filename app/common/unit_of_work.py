@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
 from app.common import events
+from app.common.lost_steps import lost_step_is_logged
 from app.extensions import db
 
 _DEPTH = "cinemaos.unit_of_work.depth"
@@ -54,7 +55,10 @@ def unit_of_work() -> Iterator[None]:
     if depth == 0:
         events.dispatch_committed()
         for work in session.info.pop(_AFTER_COMMIT, []):
-            work()
+            # What is committed stays committed: a follow-up lost to Redis is logged, not
+            # turned into an error answer for a change that happened (each one heals itself).
+            with lost_step_is_logged(getattr(work, "__qualname__", "a follow-up"), "it heals by itself"):
+                work()
 
 
 def use_case(function: Callable[P, R]) -> Callable[P, R]:

@@ -8,6 +8,8 @@ from flask.views import MethodView
 from app.common.access import MANAGERS, STAFF_ROLES, current_principal
 from app.common.blueprint import ServiceBlueprint
 from app.common.etags import row_tag
+from app.common.tasks import why_waiting
+from app.models import OptimisationRun
 from app.scheduling import closures, generation, queries, service
 from app.scheduling.schemas import (
     CancelledShowtimeSchema,
@@ -168,7 +170,7 @@ class ScheduleGenerate(MethodView):
         time, rule); its `warnings` name kept showtimes left as scheduled although they break
         a rule meant for new ones.
         """
-        return generation.request_generation(current_principal(), **body)
+        return _with_waiting(generation.request_generation(current_principal(), **body))
 
 
 @blp.route("/schedule/jobs/<job_id>")
@@ -176,5 +178,15 @@ class ScheduleJob(MethodView):
     @blp.access(*MANAGERS)
     @blp.response(200, GenerationJobSchema)
     def get(self, job_id: str):
-        """Status, progress and result of a schedule generation"""
-        return generation.get_run(current_principal(), job_id)
+        """Status, progress and result of a schedule generation
+
+        While it is `queued`, `waiting` says why when the API knows: `no_worker` when no worker
+        is running for the `schedule` queue.
+        """
+        return _with_waiting(generation.get_run(current_principal(), job_id))
+
+
+def _with_waiting(run: OptimisationRun) -> OptimisationRun:
+    """The run, told why it waits when it is queued (a transient attribute the schema reads)."""
+    run.waiting = why_waiting("schedule") if run.status == "queued" else None
+    return run

@@ -18,6 +18,7 @@ from app.common.fields import (
     Text,
 )
 from app.common.fields import Decimal as DecimalField
+from app.common.schemas import WaitingSchema
 from app.common.schemas import field_meta as _meta
 from app.models import FORMATS
 
@@ -209,6 +210,9 @@ class GenerationJobSchema(ma.Schema):
          '(a kept show, left as scheduled)']))
     heartbeat_at = ma.fields.AwareDateTime(allow_none=True, metadata=_meta(
         "Last sign of life of the running job; a run silent too long is failed"))
+    waiting = ma.fields.Nested(WaitingSchema, allow_none=True, metadata=_meta(
+        "While `queued`: why it has not started, e.g. no worker is running for the `schedule` "
+        "queue; null otherwise"))
     created_at = ma.fields.AwareDateTime(metadata=_meta("Requested at"))
     started_at = ma.fields.AwareDateTime(allow_none=True, metadata=_meta("Started at"))
     finished_at = ma.fields.AwareDateTime(allow_none=True, metadata=_meta("Finished at"))

@@ -7,6 +7,7 @@ for and stopping the server is the part they share, and lives here.
 
 from __future__ import annotations
 
+import email
 import os
 import shutil
 import socket
@@ -19,7 +20,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 import redis
+from aiosmtpd.controller import Controller
 
 from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL
 
@@ -38,8 +41,11 @@ def free_port() -> int:
 
 def server_env(**settings: str) -> dict[str, str]:
     """This environment pointed at the test PostgreSQL database and Redis; ``settings`` add or override."""
+    # INPROCESS_JOBS=inline: with RQ_ASYNC=false a job is done before its request answers, so a
+    # test reads the invoice or e-mail it owes at once (the background-thread default is tested
+    # by the embedded default's own test).
     return {**os.environ, "DATABASE_URL": TEST_DATABASE_URL, "REDIS_URL": TEST_REDIS_URL,
-            "LOG_LEVEL": "WARNING", **settings}
+            "LOG_LEVEL": "WARNING", "INPROCESS_JOBS": "inline", **settings}
 
 
 @contextmanager
@@ -115,3 +121,34 @@ def own_redis(port: int) -> Iterator[subprocess.Popen]:
     finally:
         process.kill()
         process.wait(timeout=10)
+
+
+class Mailbox:
+    """aiosmtpd handler keeping every message it is given."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.Message] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+    def wait_for(self, subject_part: str, timeout: float = 10) -> email.message.Message:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in self.messages:
+                if subject_part in message["Subject"]:
+                    return message
+            time.sleep(0.1)
+        raise AssertionError(f"no e-mail about {subject_part!r}; got "
+                             f"{[m['Subject'] for m in self.messages]}")
+
+
+@pytest.fixture
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    """An SMTP server on a spare port keeping every message: (mailbox, port)."""
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield box, controller.port
+    controller.stop()

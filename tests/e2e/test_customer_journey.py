@@ -5,51 +5,18 @@ money back, and see the seats for sale again.
 
 from __future__ import annotations
 
-import email
 import io
-import time
 import uuid
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 
-from tests.e2e.conftest import free_port, gunicorn_server, server_env
+from tests.e2e.conftest import gunicorn_server, server_env
 
 PASSWORD = "Journey-pass-2026"
 
 pytestmark = pytest.mark.slow
-
-
-class Mailbox:
-    """aiosmtpd handler keeping every message it is given."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-    def wait_for(self, subject_part: str, timeout: float = 10) -> email.message.Message:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for message in self.messages:
-                if subject_part in message["Subject"]:
-                    return message
-            time.sleep(0.1)
-        raise AssertionError(f"no e-mail about {subject_part!r}; got "
-                             f"{[m['Subject'] for m in self.messages]}")
-
-
-@pytest.fixture
-def mailbox():
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield box, controller.port
-    controller.stop()
 
 
 @pytest.fixture

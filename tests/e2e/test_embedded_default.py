@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -38,6 +39,7 @@ def test_embedded_default_migrates_seeds_and_serves(tmp_path):
         assert httpx.get(f"{base}/docs").status_code == 200
         assert httpx.get(f"{base}/docs/assets/swagger-ui-bundle.js").status_code == 200
         _book_a_seat(base)
+        _generate_a_schedule_in_the_background(base)
 
 
 def _book_a_seat(base: str) -> None:
@@ -58,6 +60,29 @@ def _book_a_seat(base: str) -> None:
     assert booking.status_code == 201, booking.text
     after = httpx.get(f"{base}/api/showtimes/{showtime['id']}/seats").json()
     assert next(s for s in after["seats"] if s["id"] == seat["id"])["status"] == "sold"
+
+
+def _generate_a_schedule_in_the_background(base: str) -> None:
+    """With no worker the job runs in a thread of the API process: the POST answers 202 while it
+    is still queued or running, and polling sees it finish (its own context and session)."""
+    login = httpx.post(f"{base}/api/auth/login",
+                       json={"email": "admin@cinemaos.local", "password": "Demo-pass-2026"})
+    auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    cinemas = httpx.get(f"{base}/api/cinemas").json()
+    cinema = (cinemas["items"] if isinstance(cinemas, dict) else cinemas)[0]
+    start = (datetime.now(UTC) + timedelta(days=20)).date().isoformat()
+    queued = httpx.post(f"{base}/api/schedule/generate", headers=auth, timeout=30, json={
+        "cinema_id": cinema["id"], "start_date": start, "days": 1, "dry_run": True,
+        "options": {"time_limit_seconds": 10}})
+    assert queued.status_code == 202, queued.text
+    assert queued.json()["status"] in ("queued", "running") and queued.json()["result"] is None
+    deadline = time.monotonic() + 90
+    while (job := httpx.get(f"{base}/api/schedule/jobs/{queued.json()['id']}", headers=auth).json())[
+            "status"] in ("queued", "running"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.5)
+    assert job["status"] == "succeeded", job["error"]
+    assert job["result"]["solver_status"] in ("optimal", "feasible")
 
 
 def test_docker_compose_parses_and_names_real_entry_points():

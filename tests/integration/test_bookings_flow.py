@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from app import create_app
-from app.bookings import keys
+from app.bookings import keys, service
 from app.bookings.holds import HeldSeat, Hold
 from app.bookings.service import expire_unpaid_bookings
 from app.common import clock
@@ -69,6 +71,41 @@ def test_confirming_a_hold_writes_the_booking_and_its_seats_and_sells_them(clien
     again = book(client, factory, venue["customer"], held["hold_id"])
     assert again.status_code == 201 and again.json["id"] == booking["id"]
     assert db.session.query(Booking).count() == 1
+
+
+def test_two_confirmations_of_one_hold_at_once_get_the_same_booking(app, client, factory, venue,
+                                                                    monkeypatch):
+    """Both read the live hold; one sells it before the other claims it: the late one gets the
+    booking its twin wrote, not ``hold_expired`` (the interleaving is forced, not hoped for)."""
+    held = hold(client, factory, venue["customer"], venue["showtime"].id, [venue["seats"][0].id])
+    headers = factory.headers(venue["customer"])
+    both_read, first, sold = threading.Barrier(2, timeout=10), threading.Lock(), threading.Event()
+    real_claim, real_sell = service.claim_hold, service.sell
+
+    def claim_second_after_the_sale(hold_, seconds):
+        both_read.wait()
+        if not first.acquire(blocking=False):
+            sold.wait(10)
+        return real_claim(hold_, seconds)
+
+    def sell_and_say_so(*args):
+        real_sell(*args)
+        sold.set()
+
+    monkeypatch.setattr(service, "claim_hold", claim_second_after_the_sale)
+    monkeypatch.setattr(service, "sell", sell_and_say_so)
+
+    def confirm(_):
+        with app.app_context(), app.test_client() as c:
+            response = c.post("/api/bookings", json={"hold_id": held["hold_id"]}, headers=headers)
+            return response.status_code, response.json
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(confirm, range(2)))
+    assert [code for code, _ in answers] == [201, 201], answers
+    assert answers[0][1]["id"] == answers[1][1]["id"]
+    assert db.session.query(Booking).count() == 1
+    assert statuses(client, venue["showtime"].id)[venue["seats"][0].id] == "sold"
 
 
 def test_the_quoted_price_is_honoured_when_prices_change(client, factory, venue):

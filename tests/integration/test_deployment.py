@@ -143,7 +143,7 @@ def test_the_image_does_not_run_as_root():
 
 
 def _settings_read_by(source: str) -> set[str]:
-    return set(re.findall(r'_env(?:_int|_bool)?\(\s*"([A-Z0-9_]+)"', source))
+    return set(re.findall(r'_env(?:_int|_bool|_choice)?\(\s*"([A-Z0-9_]+)"', source))
 
 
 def test_env_example_lists_every_setting_the_app_and_compose_read():

@@ -52,7 +52,8 @@ VISIT = [
     "updateAgeRating", "createCinema", "updateCinema", "createCinemaScreen", "updateScreen",
     "replaceSeatLayout", "scheduleShowtime", "getScheduledShowtime", "updateShowtime",
     "listScreenClosures", "createScreenClosure", "deleteScreenClosure", "generateSchedule",
-    "getScheduleJob", "createPricingRule", "getPricingRule", "updatePricingRule", "createPromoCode",
+    "getScheduleJob", "listJobQueues", "createPricingRule", "getPricingRule", "updatePricingRule",
+    "createPromoCode",
     "listPromoCodes", "getPromoCode", "updatePromoCode", "getCinemaGuardRails", "updateCinemaGuardRails",
     "freezePrice", "listAuditEntries",
     # and what was made goes again
