@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.auth.passwords import hash_password
 from app.cinemas.layout import build_layout
 from app.common.clock import now
+from app.common.unit_of_work import use_case
 from app.demo_schedule import seed_showtimes
 from app.extensions import db
 from app.models import (
@@ -82,8 +83,10 @@ OPENING_HOURS = {day: {"open": "10:00", "close": "23:30"} for day in ("mon", "tu
 OPENING_HOURS |= {"fri": {"open": "10:00", "close": "01:00"}, "sat": {"open": "09:30", "close": "01:00"}}
 
 
+@use_case
 def seed_demo() -> dict[str, tuple[str, str]]:
-    """Create whatever demo data is missing and return the demo credentials per role."""
+    """Create whatever demo data is missing and return the demo credentials per role (one
+    transaction: a seed that fails half-way leaves nothing half-made)."""
     _seed_ratings_and_genres()
     movies = _seed_movies()
     cinemas = [_seed_cinema(spec) for spec in CINEMAS]
@@ -92,7 +95,6 @@ def seed_demo() -> dict[str, tuple[str, str]]:
     db.session.flush()
     for cinema in cinemas:
         seed_showtimes(cinema, movies, box_office.id)
-    db.session.commit()
     return credentials
 
 

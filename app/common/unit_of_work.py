@@ -53,8 +53,11 @@ def unit_of_work() -> Iterator[None]:
     finally:
         session.info[_DEPTH] = depth
     if depth == 0:
+        # Taken before the hand-over: a handler run in-process (embedded default) opens units
+        # of work of its own, which would otherwise run, or on a rollback drop, this one's.
+        follow_ups = session.info.pop(_AFTER_COMMIT, [])
         events.dispatch_committed()
-        for work in session.info.pop(_AFTER_COMMIT, []):
+        for work in follow_ups:
             # What is committed stays committed: a follow-up lost to Redis is logged, not
             # turned into an error answer for a change that happened (each one heals itself).
             with lost_step_is_logged(getattr(work, "__qualname__", "a follow-up"), "it heals by itself"):

@@ -15,6 +15,7 @@ from app.cinemas.screens import editable_screen
 from app.common.access import Principal
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError, ValidationError
+from app.common.unit_of_work import after_commit, use_case
 from app.extensions import db
 from app.models import Booking, ScreenClosure, Showtime
 from app.scheduling.availability import describe
@@ -30,6 +31,7 @@ def list_closures(principal: Principal, screen_id: int) -> list[ScreenClosure]:
     ))
 
 
+@use_case
 def create_closure(principal: Principal, screen_id: int, starts_at: datetime, ends_at: datetime,
                    reason: str) -> ScreenClosure:
     if ends_at <= starts_at:
@@ -60,16 +62,16 @@ def create_closure(principal: Principal, screen_id: int, starts_at: datetime, en
     closure = ScreenClosure(screen_id=screen_id, starts_at=starts_at, ends_at=ends_at, reason=reason,
                             created_by_id=principal.id)
     db.session.add(closure)
-    db.session.commit()
     days = [starts_at + timedelta(days=k) for k in range((ends_at - starts_at).days + 1)]
-    invalidate_schedule(screen.cinema, *days, ends_at, *(s.starts_at for s in inside))
+    instants, cinema = [*days, ends_at, *(s.starts_at for s in inside)], screen.cinema
+    after_commit(lambda: invalidate_schedule(cinema, *instants))
     return closure
 
 
+@use_case
 def delete_closure(principal: Principal, screen_id: int, closure_id: int) -> None:
     editable_screen(principal, screen_id)
     closure = db.session.get(ScreenClosure, closure_id)
     if closure is None or closure.screen_id != screen_id:
         raise NotFoundError(f"Closure {closure_id} of screen {screen_id} not found")
     db.session.delete(closure)
-    db.session.commit()

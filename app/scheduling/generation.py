@@ -27,13 +27,14 @@ from app.common.access import Principal, ensure_cinema_access
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError, ValidationError
 from app.common.tasks import launch_task
+from app.common.unit_of_work import after_commit, unit_of_work, use_case
 from app.extensions import db
 from app.models import Cinema, Movie, OptimisationRun
 from app.scheduling.heartbeat import beating, death_notice, silent_too_long
 from app.scheduling.instance import GenerationFailed, Horizon, build_instance, proposal, write_schedule
 from app.scheduling.queries import invalidate_schedule
 from optimizer.checks import instance_problems
-from optimizer.model import Objective, Rules
+from optimizer.model import Objective, Rules, ScheduleResult
 from optimizer.solver import solve
 
 ACTIVE = ("queued", "running")
@@ -45,6 +46,23 @@ OBJECTIVES = {"revenue": Objective.GROSS, "kept": Objective.KEPT}
 def request_generation(principal: Principal, *, cinema_id: int, start_date: date, days: int,
                        movie_ids: list[int] | None, options: dict[str, Any],
                        dry_run: bool) -> OptimisationRun:
+    run_id = _record_run(principal, cinema_id=cinema_id, start_date=start_date, days=days,
+                         movie_ids=movie_ids, options=options, dry_run=dry_run)
+    # Queued once the run is committed, outside any transaction: a worker (or, embedded, this
+    # process) must find the run, and runs the job in units of work of its own.
+    job = launch_task("schedule", "app.scheduling.generation.run_generation", run_id,
+                      job_id=f"schedule-{run_id}")
+    with unit_of_work():  # its own transaction: the job's id exists only once it is queued
+        run = db.session.get(OptimisationRun, run_id)
+        if run.rq_job_id is None:
+            run.rq_job_id = job.id
+    return run
+
+
+@use_case
+def _record_run(principal: Principal, *, cinema_id: int, start_date: date, days: int,
+                movie_ids: list[int] | None, options: dict[str, Any], dry_run: bool) -> str:
+    """Check the request and record the queued run (a 409 while another covers its dates)."""
     cinema = db.session.get(Cinema, cinema_id)
     if cinema is None:
         raise NotFoundError(f"Cinema {cinema_id} not found")
@@ -62,21 +80,14 @@ def request_generation(principal: Principal, *, cinema_id: int, start_date: date
     for other in db.session.scalars(select(OptimisationRun).where(
             OptimisationRun.cinema_id == cinema_id, OptimisationRun.status.in_(ACTIVE))):
         other_end = other.start_date + timedelta(days=other.days)
-        if other.start_date < end and start_date < other_end and refresh_run(other, commit=False) in ACTIVE:
+        if other.start_date < end and start_date < other_end and refresh_run(other) in ACTIVE:
             raise ConflictError(f"Schedule generation {other.id} is already running for overlapping dates",
                                 reason="generation_running", details={"job_id": other.id})
     run = OptimisationRun(id=str(uuid.uuid4()), cinema_id=cinema_id, start_date=start_date, days=days,
                           dry_run=dry_run, options={**options, "movie_ids": movie_ids or []},
                           status="queued", created_by_id=principal.id)
     db.session.add(run)
-    db.session.commit()
-    job = launch_task("schedule", "app.scheduling.generation.run_generation", run.id,
-                      job_id=f"schedule-{run.id}")
-    run = db.session.get(OptimisationRun, run.id)
-    if run.rq_job_id is None:
-        run.rq_job_id = job.id
-        db.session.commit()
-    return run
+    return run.id
 
 
 def _ensure_schedulable(horizon: Horizon, movie_ids: list[int] | None, options: dict[str, Any]) -> None:
@@ -93,17 +104,18 @@ def get_run(principal: Principal, run_id: str) -> OptimisationRun:
     if run is None:
         raise NotFoundError(f"Schedule job {run_id} not found")
     ensure_cinema_access(principal, run.cinema_id)
-    refresh_run(run)
+    refresh_run(run)  # reported, not written: a read never commits
     return run
 
 
-def refresh_run(run: OptimisationRun, *, commit: bool = True) -> str:
+def refresh_run(run: OptimisationRun) -> str:
     """Mark a run failed when its job died without saying so: its heartbeat fell silent, or
-    RQ reports the job dead (e.g. the work horse was killed)."""
+    RQ reports the job dead (e.g. the work horse was killed).
+
+    The mark is kept only by the caller's unit of work (the next request for the cinema's
+    dates); a read just reports it, and reports it again until then."""
     if silent_too_long(run):
         run.status, run.finished_at, run.error = "failed", now(), death_notice()
-        if commit:
-            db.session.commit()
         return run.status
     if run.status not in ACTIVE or not current_app.config["RQ_ASYNC"] or run.rq_job_id is None:
         return run.status
@@ -115,23 +127,25 @@ def refresh_run(run: OptimisationRun, *, commit: bool = True) -> str:
     if status in _DEAD_JOB:
         run.status, run.finished_at = "failed", now()
         run.error = run.error or f"the worker stopped before finishing (job {status.value})"
-        if commit:
-            db.session.commit()
     return run.status
 
 
 def run_generation(run_id: str) -> dict[str, Any]:
-    """The RQ job body: solve and write, or fail leaving the old schedule intact."""
-    run = db.session.get(OptimisationRun, run_id)
-    if run is None or run.status not in ACTIVE:
-        return {"skipped": True}  # idempotent: a finished run is never redone
-    run.rq_job_id = run.rq_job_id or f"schedule-{run.id}"
-    run.status, run.started_at, run.progress = "running", now(), 10
-    run.heartbeat_at = run.started_at
-    db.session.commit()
+    """The RQ job body: solve and write, or fail leaving the old schedule intact.
+
+    The job is several transactions on purpose: "running" (with its first beat) and the
+    progress must be seen, by readers and by the dead-worker check, while the solve runs for
+    minutes holding no transaction; the new schedule is then written in one more."""
+    with unit_of_work():  # its own transaction: "running" must be visible during the solve
+        run = db.session.get(OptimisationRun, run_id)
+        if run is None or run.status not in ACTIVE:
+            return {"skipped": True}  # idempotent: a finished run is never redone
+        run.rq_job_id = run.rq_job_id or f"schedule-{run.id}"
+        run.status, run.started_at, run.progress = "running", now(), 10
+        run.heartbeat_at = run.started_at
     try:
         with beating(run_id):
-            return _solve_and_write(run)
+            return _solve_and_write(run_id)
     except GenerationFailed as exc:
         _fail(run_id, str(exc), exc.warnings)
         return {"failed": str(exc)}
@@ -142,22 +156,23 @@ def run_generation(run_id: str) -> dict[str, Any]:
         raise
 
 
+@use_case
 def _fail(run_id: str, error: str, warnings: list[str]) -> None:
-    db.session.rollback()
+    """Record the failure in a transaction of its own (the failed step's was rolled back)."""
     run = db.session.get(OptimisationRun, run_id)
     if run.status == "running":  # not already failed for a dead worker meanwhile
         run.status, run.finished_at, run.error = "failed", now(), error
         run.warnings = warnings
-    db.session.commit()
 
 
-def _solve_and_write(run: OptimisationRun) -> dict[str, Any]:
-    cinema = db.session.get(Cinema, run.cinema_id)
-    horizon = Horizon(cinema, run.start_date, run.days)
-    options = dict(run.options)
-    instance = build_instance(horizon, options.pop("movie_ids", None), _rules(options))
-    run.progress = 30
-    db.session.commit()
+def _solve_and_write(run_id: str) -> dict[str, Any]:
+    with unit_of_work():  # its own transaction: the progress shows while the solver works
+        run = db.session.get(OptimisationRun, run_id)
+        cinema = db.session.get(Cinema, run.cinema_id)
+        horizon = Horizon(cinema, run.start_date, run.days)
+        options = dict(run.options)
+        instance = build_instance(horizon, options.pop("movie_ids", None), _rules(options))
+        run.progress = 30
     objective = options.get("objective", "revenue")
     result = solve(instance, solver=options.get("solver", "highs"),
                    time_limit=float(options.get("time_limit_seconds", 60)),
@@ -167,6 +182,16 @@ def _solve_and_write(run: OptimisationRun) -> dict[str, Any]:
     if result.status not in ("optimal", "feasible"):
         raise GenerationFailed(_FAILURES.get(result.status, "No schedule") + ": " + result.message,
                                list(result.warnings))
+    with unit_of_work():  # the new showtimes, their audit entry and the run's outcome together
+        return _write_outcome(run_id, horizon, result, objective)
+
+
+def _write_outcome(run_id: str, horizon: Horizon, result: ScheduleResult, objective: str) -> dict[str, Any]:
+    run = db.session.get(OptimisationRun, run_id)
+    db.session.refresh(run, with_for_update=True)
+    if run.status != "running":  # failed meanwhile for a silent heartbeat: a retry may be running
+        return {"skipped": True}
+    cinema = horizon.cinema
     summary = {
         "solver_status": result.status, "objective": objective,
         "expected_revenue_minor": result.revenue_minor, "expected_kept_minor": result.kept_minor,
@@ -176,11 +201,6 @@ def _solve_and_write(run: OptimisationRun) -> dict[str, Any]:
         "currency": cinema.currency,
     }
     shows = proposal(horizon, result)
-    run = db.session.get(OptimisationRun, run.id)
-    db.session.refresh(run, with_for_update=True)
-    if run.status != "running":  # failed meanwhile for a silent heartbeat: a retry may be running
-        db.session.rollback()
-        return {"skipped": True}
     if run.dry_run:
         summary |= {"shows_created": 0, "proposal": shows}
     else:
@@ -196,9 +216,9 @@ def _solve_and_write(run: OptimisationRun) -> dict[str, Any]:
             "requested_by": run.created_by_id})
     run.status, run.progress, run.finished_at, run.result = "succeeded", 100, now(), summary
     run.warnings = list(result.warnings)
-    db.session.commit()
     if not run.dry_run:
-        invalidate_schedule(cinema, *(horizon.local_midnight(d) for d in range(run.days + 1)))
+        days = [horizon.local_midnight(d) for d in range(run.days + 1)]
+        after_commit(lambda: invalidate_schedule(cinema, *days))
     return {key: value for key, value in summary.items() if key != "proposal"}
 
 

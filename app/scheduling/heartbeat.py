@@ -61,6 +61,8 @@ def beating(run_id: str) -> Iterator[None]:
     def beat() -> None:
         while not stop.wait(interval):
             try:
+                # Each beat is its own transaction on its own connection, committed at once: it
+                # must be seen while the job's unit of work (or its solve) is still going on.
                 with engine.begin() as conn:
                     if horse and os.getppid() != parent:
                         conn.execute(update(OptimisationRun).where(

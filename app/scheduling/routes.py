@@ -7,8 +7,9 @@ from flask.views import MethodView
 
 from app.common.access import MANAGERS, STAFF_ROLES, current_principal
 from app.common.blueprint import ServiceBlueprint
+from app.common.etags import row_tag
 from app.common.tasks import why_waiting
-from app.models import OptimisationRun, Showtime
+from app.models import OptimisationRun
 from app.scheduling import closures, generation, queries, service
 from app.scheduling.schemas import (
     CancelledShowtimeSchema,
@@ -35,11 +36,6 @@ _SLOT_CONFLICTS = (
 )
 
 
-def _etag(showtime: Showtime) -> dict:
-    """ETags follow the edit version, so every view of a showtime gives the same tag."""
-    return {"showtime": showtime.id, "version": showtime.version}
-
-
 @blp.route("/schedule/showtime")
 class ShowtimeCreate(MethodView):
     @blp.access(*MANAGERS)
@@ -51,7 +47,7 @@ class ShowtimeCreate(MethodView):
     def post(self, body: dict):
         """Schedule a showtime (managers at their cinemas, admins)"""
         showtime = service.create_showtime(current_principal(), **body)
-        blp.set_etag(_etag(showtime))
+        blp.set_etag(row_tag("showtime", showtime.id, showtime.version))
         return showtime
 
 
@@ -64,7 +60,7 @@ class ShowtimeEdit(MethodView):
     def get(self, showtime_id: int):
         """A showtime with its ETag, to send as If-Match when editing it"""
         showtime = queries.get_showtime_for_staff(current_principal(), showtime_id)
-        blp.set_etag(_etag(showtime))
+        blp.set_etag(row_tag("showtime", showtime.id, showtime.version))
         return showtime
 
     @blp.access(*MANAGERS)
@@ -77,9 +73,9 @@ class ShowtimeEdit(MethodView):
         """Move or change a showtime (If-Match: its ETag; 412 if someone changed it meanwhile)"""
         principal = current_principal()
         showtime = queries.get_showtime_for_staff(principal, showtime_id)
-        blp.check_etag(_etag(showtime))
+        blp.check_etag(row_tag("showtime", showtime.id, showtime.version))
         showtime = service.update_showtime(principal, showtime, **body)
-        blp.set_etag(_etag(showtime))
+        blp.set_etag(row_tag("showtime", showtime.id, showtime.version))
         return showtime
 
     @blp.access(*MANAGERS)
@@ -126,7 +122,7 @@ class ShowtimeById(MethodView):
     def get(self, showtime_id: int):
         """One showtime"""
         showtime = queries.get_showtime(showtime_id)
-        blp.set_etag(_etag(showtime))
+        blp.set_etag(row_tag("showtime", showtime.id, showtime.version))
         return showtime
 
 

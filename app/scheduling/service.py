@@ -25,6 +25,7 @@ from app.common.access import Principal, ensure_cinema_access
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError, ValidationError
 from app.common.lookups import get_or_404
+from app.common.unit_of_work import after_commit, use_case
 from app.extensions import db
 from app.models import Booking, BookingSeat, Cinema, Movie, Screen, Showtime
 from app.scheduling.availability import describe, ensure_screen_free, overlapping_showtime
@@ -41,19 +42,19 @@ class CancelledShowtime:
     refund_due_minor: int
 
 
+@use_case
 def create_showtime(principal: Principal, *, movie_id: int, screen_id: int, starts_at: datetime,
                     format: str | None = None, language: str | None = None,
                     subtitles: str | None = None) -> Showtime:
     screen, cinema, movie = _load_slot_parts(principal, screen_id, movie_id)
     slot = _free_slot(screen, cinema, movie, starts_at, format, ignore_showtime_id=None)
     showtime = Showtime(source="manual", status="scheduled", created_by_id=principal.id)
-    _place(showtime, slot, language, subtitles)
-    db.session.add(showtime)
-    _commit_schedule_change(principal, showtime, "showtime.created", None)
-    invalidate_schedule(cinema, showtime.starts_at)
+    _write_schedule_change(principal, showtime, slot, language, subtitles, "showtime.created", None)
+    after_commit(lambda: invalidate_schedule(cinema, slot.starts_at))
     return showtime
 
 
+@use_case
 def update_showtime(principal: Principal, showtime: Showtime, *, movie_id: int, screen_id: int,
                     starts_at: datetime, format: str | None = None, language: str | None = None,
                     subtitles: str | None = None) -> Showtime:
@@ -73,14 +74,14 @@ def update_showtime(principal: Principal, showtime: Showtime, *, movie_id: int, 
     before = _schedule_fields(showtime)
     screen, cinema, movie = _load_slot_parts(principal, screen_id, movie_id)
     slot = _free_slot(screen, cinema, movie, starts_at, format, ignore_showtime_id=showtime.id)
-    _place(showtime, slot, language, subtitles)
-    _commit_schedule_change(principal, showtime, "showtime.updated", before)
-    invalidate_schedule(old_cinema, old_start)
-    invalidate_schedule(cinema, showtime.starts_at)
-    invalidate_seat_map(showtime.id)
+    _write_schedule_change(principal, showtime, slot, language, subtitles, "showtime.updated", before)
+    showtime_id = showtime.id
+    after_commit(lambda: (invalidate_schedule(old_cinema, old_start),
+                          invalidate_schedule(cinema, slot.starts_at), invalidate_seat_map(showtime_id)))
     return showtime
 
 
+@use_case
 def cancel_showtime(principal: Principal, showtime_id: int) -> CancelledShowtime:
     """Cancel a showtime: its bookings are cancelled, paid ones marked for a full refund."""
     showtime = db.session.scalar(
@@ -108,11 +109,9 @@ def cancel_showtime(principal: Principal, showtime_id: int) -> CancelledShowtime
     audit.record(principal, "showtime.cancelled", showtime.cinema_id, ("showtime", showtime.id),
                  {"status": "scheduled"}, {"status": "cancelled", "bookings_cancelled": len(bookings),
                                            "refund_due_minor": refund_total})
-    db.session.commit()
-    free_seats_of(bookings)
-    drop_showtime_holds(showtime.id)
-    invalidate_schedule(db.session.get(Cinema, showtime.cinema_id), showtime.starts_at)
-    events.dispatch_committed()  # the refunds, from a worker
+    cinema, starts = db.session.get(Cinema, showtime.cinema_id), showtime.starts_at
+    after_commit(lambda: (free_seats_of(bookings), drop_showtime_holds(showtime_id),
+                          invalidate_schedule(cinema, starts)))
     return CancelledShowtime(showtime=showtime, bookings_cancelled=len(bookings),
                              refund_due_minor=refund_total)
 
@@ -162,7 +161,7 @@ def _free_slot(screen: Screen, cinema: Cinema, movie: Movie, starts_at: datetime
 
 
 def _place(showtime: Showtime, slot: _Slot, language: str | None, subtitles: str | None) -> None:
-    """Put ``showtime`` in a checked ``slot``; no query may run until the commit writes it."""
+    """Put ``showtime`` in a checked ``slot``; no query may run until the flush writes it."""
     with db.session.no_autoflush:
         showtime.movie_id, showtime.screen_id = slot.movie.id, slot.screen.id
         showtime.cinema_id = slot.cinema.id
@@ -185,28 +184,33 @@ def _schedule_fields(showtime: Showtime) -> dict:
             "ends_at": showtime.ends_at, "format": showtime.format}
 
 
-def _commit_schedule_change(principal: Principal, showtime: Showtime, action: str,
-                            before: dict | None) -> None:
-    """Commit with its audit entry; a lost race against another manager becomes a 409 naming the
-    winner."""
-    screen_id, starts_at, blocked_until = showtime.screen_id, showtime.starts_at, showtime.blocked_until
+def _write_schedule_change(principal: Principal, showtime: Showtime, slot: _Slot, language: str | None,
+                           subtitles: str | None, action: str, before: dict | None) -> None:
+    """Put ``showtime`` in ``slot`` and write it with its audit entry; a lost race against another
+    manager becomes a 409 naming the winner.
+
+    The write is a savepoint (begun before anything changes: a savepoint first flushes what is
+    pending), so the refusal leaves the unit of work usable for the query that names the winner.
+    """
     ignore = showtime.id
     try:
-        db.session.flush()  # a new showtime's id, for its entry
-        audit.record(principal, action, showtime.cinema_id, ("showtime", showtime.id), before,
-                     _schedule_fields(showtime))
-        db.session.commit()
+        with db.session.begin_nested():
+            _place(showtime, slot, language, subtitles)
+            db.session.add(showtime)
+            db.session.flush()  # the constraint decides here; a new showtime gets its id
     except IntegrityError as exc:
-        db.session.rollback()
         if violated_constraint(exc) != OVERLAP_CONSTRAINT:
             raise
-        clash = overlapping_showtime(screen_id, starts_at, blocked_until, ignore_showtime_id=ignore)
+        clash = overlapping_showtime(slot.screen.id, slot.starts_at, slot.blocked_until,
+                                     ignore_showtime_id=ignore)
         raise ConflictError(
             "Another showtime was scheduled on this screen at the same moment"
             + (f": showtime {clash.id}" if clash else ""),
             reason="showtime_overlap",
             details={"conflicting_showtime": describe(clash) if clash else None},
         ) from exc
+    audit.record(principal, action, showtime.cinema_id, ("showtime", showtime.id), before,
+                 _schedule_fields(showtime))
 
 
 def _has_sold_seats(showtime_id: int) -> bool:

@@ -20,6 +20,7 @@ from app.common.access import Principal, ensure_cinema_access
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError, ValidationError
 from app.common.lookups import get_or_404
+from app.common.unit_of_work import use_case
 from app.extensions import db
 from app.models import Booking, BookingSeat, Cinema, Showtime, TicketCheckin
 from app.tickets.admission import Refusal, refusal
@@ -59,6 +60,7 @@ def verified_ticket(code: str) -> BookingSeat:
         raise ValidationError(refused.message, reason=refused.reason) from refused
 
 
+@use_case
 def admit(principal: Principal, showtime_id: int, code: str, *, device: str | None = None,
           override_too_early: bool = False) -> TicketCheckin:
     """Let a scanned ticket in at the door of ``showtime_id``, or refuse it with the reason (409,
@@ -75,13 +77,15 @@ def admit(principal: Principal, showtime_id: int, code: str, *, device: str | No
     if override_too_early and refusal(line, door, at, doors_open()) is not None:
         audit.record(principal, "checkin.overridden", door.cinema_id, ("ticket", line.id), None,
                      {"overridden": "too_early", "admitted_at": at, "device": device})
-    db.session.commit()
     return checkin
 
 
 def record_admission(line: BookingSeat, scan: Scan, principal: Principal, *,
                      source: str) -> tuple[TicketCheckin | None, TicketCheckin | None]:
-    """(the new admission, None), or (None, the admission that was there first)."""
+    """(the new admission, None), or (None, the admission that was there first).
+
+    The INSERT is a savepoint: the losing scan's unique violation rolls back only it, and the
+    caller's unit of work reads the winner and goes on (the next scan of an upload, say)."""
     checkin = TicketCheckin(booking_seat_id=line.id, showtime_id=line.showtime_id, admitted_at=scan.at,
                             admitted_by=principal.id, device=scan.device, source=source)
     try:
@@ -105,6 +109,7 @@ def admission_details(checkin: TicketCheckin) -> dict:
             "admitted_by": checkin.admitted_by, "device": checkin.device, "source": checkin.source}
 
 
+@use_case
 def undo_admission(principal: Principal, ticket_id: int) -> None:
     """Undo a mistaken scan: the ticket may go in again; the audit trail keeps what was undone."""
     checkin = db.session.scalar(
@@ -115,7 +120,6 @@ def undo_admission(principal: Principal, ticket_id: int) -> None:
     audit.record(principal, "checkin.undone", showtime.cinema_id, ("ticket", ticket_id),
                  admission_details(checkin), None)
     db.session.delete(checkin)
-    db.session.commit()
 
 
 def admission_counts(principal: Principal, showtime_id: int) -> dict:

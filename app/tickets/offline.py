@@ -24,6 +24,7 @@ from sqlalchemy import select
 from app.common.access import Principal
 from app.common.clock import now
 from app.common.errors import DomainError
+from app.common.unit_of_work import use_case
 from app.extensions import db
 from app.models import Booking, BookingSeat, TicketCheckin
 from app.tickets.admission import refusal, ticket_state
@@ -76,6 +77,7 @@ def checkin_list(principal: Principal, showtime_id: int) -> dict:
     return {**body, "signature": list_signature(body)}
 
 
+@use_case
 def reconcile_scans(principal: Principal, showtime_id: int, scans: list[Scan]) -> dict:
     """Record offline scans, first scan of each ticket winning; report what was refused and
     which scans came after another of the same ticket."""
@@ -104,5 +106,4 @@ def reconcile_scans(principal: Principal, showtime_id: int, scans: list[Scan]) -
             first.admitted_at, first.device, first.admitted_by, first.source = (
                 scan.at, scan.device, principal.id, "offline")
         conflicts.append({"ticket_id": line.id, "winner": first, "later_scan": later})
-    db.session.commit()
     return {"showtime_id": door.id, "admitted": admitted, "refused": refused, "conflicts": conflicts}

@@ -14,12 +14,13 @@ from app.models import Cinema, Movie, PricingRule, Screen
 def rows(factory):
     cinema = factory.cinema()
     screen = factory.screen(cinema)
-    return {"movie": factory.movie(), "cinema": cinema, "screen": screen}
+    movie = factory.movie()
+    return {"movie": movie, "cinema": cinema, "screen": screen, "showtime": factory.showtime(screen, movie)}
 
 
 @pytest.mark.parametrize(("kind", "url"), [
     ("movie", "/api/movies/{id}"), ("cinema", "/api/cinemas/{id}"), ("screen", "/api/screens/{id}"),
-    ("screen", "/api/screens/{id}/seats"),
+    ("screen", "/api/screens/{id}/seats"), ("showtime", "/api/showtimes/{id}"),
 ])
 def test_the_header_is_the_tag_the_examples_name_and_if_none_match_answers_304(client, rows, kind, url):
     row = rows[kind]

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app.common import clock
 from app.extensions import db
@@ -159,8 +159,18 @@ def test_a_running_generation_beats_and_a_silent_one_is_failed_so_a_retry_may_ru
     timeout = app.config["GENERATION_HEARTBEAT_TIMEOUT_SECONDS"]
     assert timeout <= 120  # "failed within two minutes"
     clock.advance(timedelta(seconds=timeout + 1))
-    job = client.get("/api/schedule/jobs/silent-run", headers=headers).json
+    commits = []
+
+    def note(_conn) -> None:
+        commits.append("COMMIT")
+
+    event.listen(db.engine, "commit", note)
+    try:
+        job = client.get("/api/schedule/jobs/silent-run", headers=headers).json
+    finally:
+        event.remove(db.engine, "commit", note)
     assert job["status"] == "failed" and "stopped" in job["error"]
+    assert commits == []  # the read reports the dead worker; it writes nothing
     retry = _generate(client, headers, cinema)
     assert retry.status_code == 202 and retry.json["status"] == "succeeded", retry.json
 

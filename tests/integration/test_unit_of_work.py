@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, select
 
+from app.common import events
 from app.common.unit_of_work import after_commit, unit_of_work, use_case
 from app.extensions import db
 from app.models import Genre, Invoice
@@ -52,6 +53,23 @@ def test_a_failing_use_case_rolls_everything_back_and_runs_nothing_after(app, co
     assert db.session.scalar(select(Genre)) is None
     with pytest.raises(RuntimeError):
         after_commit(lambda: None)  # outside any unit of work
+
+
+def test_a_handler_run_during_the_hand_over_does_not_take_the_follow_ups(app, monkeypatch):
+    """Embedded, a handler runs in-process while the events are handed over; its own failing
+    unit of work must not drop (nor run early) the follow-ups of the one that committed."""
+    done = []
+
+    def failing_handler() -> None:
+        with pytest.raises(LookupError), unit_of_work():
+            raise LookupError("the handler fails")
+        done.append("handler")
+
+    monkeypatch.setattr(events, "dispatch_committed", failing_handler)
+    with unit_of_work():
+        _add_genre("Noir")
+        after_commit(lambda: done.append("follow-up"))
+    assert done == ["handler", "follow-up"]
 
 
 def test_a_credit_note_and_the_invoice_it_credits_are_issued_in_one_commit(client, factory, commits):
