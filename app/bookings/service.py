@@ -30,6 +30,7 @@ from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError
 from app.common.lookups import get_or_404
 from app.common.lost_steps import lost_step_is_logged
+from app.common.unit_of_work import after_commit, unit_of_work, use_case
 from app.extensions import db
 from app.models import AgeRating, Booking, BookingSeat, Cinema, Movie, Showtime
 from app.pricing.promos import redeem_promo, release_promo
@@ -80,13 +81,11 @@ def confirm_booking(principal: Principal, hold_id: str, *, id_checked: bool = Fa
         raise ConflictError("This hold has expired; hold the seats again", reason="hold_expired",
                             details={"seat_ids": lost})
     try:
-        booking_id, created = _write_booking(hold, principal if id_checked else None, walk_in)
+        booking_id = _write_booking(hold, principal if id_checked else None, walk_in)
     except ConflictError:
         release_locks(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
         raise
     sell(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
-    if created:
-        events.dispatch_committed()  # a free booking's confirmation e-mail
     return db.session.get(Booking, booking_id)
 
 
@@ -107,9 +106,9 @@ def _age_facts(showtime_id: int) -> Row:
     ).one()
 
 
-def _write_booking(hold: Hold, id_checked_by: Principal | None, walk_in: WalkIn | None) -> tuple[int, bool]:
-    """The id of the booking of ``hold``, and whether this call wrote it (not a concurrent
-    confirmation). Its answer is read afresh: the commit expired what was written."""
+def _write_booking(hold: Hold, id_checked_by: Principal | None, walk_in: WalkIn | None) -> int:
+    """The id of the booking of ``hold``, written by this call or by a concurrent confirmation;
+    each attempt is one unit of work (a clash of references rolls it back and tries again)."""
     window = timedelta(seconds=current_app.config["PAYMENT_WINDOW_SECONDS"])
     free = hold.total_minor == 0
     for _ in range(_REFERENCE_ATTEMPTS):
@@ -140,25 +139,21 @@ def _write_booking(hold: Hold, id_checked_by: Principal | None, walk_in: WalkIn 
                                price_trace=seat.trace, active=True)
                    for seat in hold.seats],
         )
-        db.session.add(booking)
         try:
-            db.session.flush()
-            if id_checked_by is not None:
-                audit.record(id_checked_by, "booking.id_checked", showtime.cinema_id, ("booking", booking.id),
-                             None, {"showtime_id": hold.showtime_id})
-            if free:
-                # Nothing to pay, so nothing to wait for: the promo code that made it free is
-                # used now, as a payment would have used it.
-                redeem_promo(booking)
-                events.record(BookingConfirmedFree(booking.id))
-            booking_id = booking.id
-            db.session.commit()
-            return booking_id, True
-        except ConflictError:
-            db.session.rollback()
-            raise
+            with unit_of_work():
+                db.session.add(booking)
+                db.session.flush()
+                if id_checked_by is not None:
+                    audit.record(id_checked_by, "booking.id_checked", showtime.cinema_id,
+                                 ("booking", booking.id), None, {"showtime_id": hold.showtime_id})
+                if free:
+                    # Nothing to pay, so nothing to wait for: the promo code that made it free is
+                    # used now, as a payment would have used it.
+                    redeem_promo(booking)
+                    events.record(BookingConfirmedFree(booking.id))
+                booking_id = booking.id
+            return booking_id
         except IntegrityError as exc:
-            db.session.rollback()
             constraint = violated_constraint(exc)
             if constraint == "uq_bookings_reference":
                 continue
@@ -169,11 +164,12 @@ def _write_booking(hold: Hold, id_checked_by: Principal | None, walk_in: WalkIn 
                 raise ConflictError("Some of these seats were sold meanwhile", reason="seats_taken",
                                     details={"seat_ids": sold}) from exc
             if constraint == "uq_bookings_hold_id":
-                return db.session.scalar(select(Booking.id).where(Booking.hold_id == hold.hold_id)), False
+                return db.session.scalar(select(Booking.id).where(Booking.hold_id == hold.hold_id))
             raise
     raise ConflictError("Could not allocate a booking reference; try again", reason="reference_exhausted")
 
 
+@use_case
 def cancel_booking(principal: Principal, booking_id: int) -> Booking:
     """Cancel a booking: its seats are free at once, and what was paid is recorded as due and
     paid back by a worker after the commit (``BookingCancelled``'s handler, through the outbox).
@@ -199,11 +195,9 @@ def cancel_booking(principal: Principal, booking_id: int) -> Booking:
     mark_cancelled(booking, reason=reason, refund_due_minor=refund_due)
     audit.record(principal, "booking.cancelled", showtime.cinema_id, ("booking", booking.id), None,
                  {"cancel_reason": reason, "refund_due_minor": refund_due})
-    events.record(BookingCancelled(booking.id))
-    db.session.commit()
-    free_seats_of([booking])
     # The money goes back from a worker: a slow gateway never holds up the cancellation.
-    events.dispatch_committed()
+    events.record(BookingCancelled(booking.id))
+    after_commit(lambda: free_seats_of([booking]))
     return booking
 
 
@@ -245,6 +239,7 @@ def free_seats_of(bookings: Iterable[Booking]) -> None:
             unsell(booking.showtime_id, booking.hold_id, given_back)
 
 
+@use_case
 def expire_unpaid_bookings(limit: int = 500) -> int:
     """Expire bookings whose payment window has passed and free their seats (idempotent)."""
     bookings = list(db.session.scalars(
@@ -260,8 +255,7 @@ def expire_unpaid_bookings(limit: int = 500) -> int:
         booking.cancel_reason = "payment_expired"
         for seat in booking.seats:
             seat.active = False
-    db.session.commit()
-    free_seats_of(bookings)
+    after_commit(lambda: free_seats_of(bookings))
     return len(bookings)
 
 
