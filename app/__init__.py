@@ -8,7 +8,7 @@ from flask import Flask
 
 from config import Config
 
-SERVICE_PACKAGES = ("auth", "movies", "cinemas", "scheduling", "bookings", "pricing", "payments")
+SERVICE_PACKAGES = ("auth", "movies", "cinemas", "scheduling", "bookings", "pricing", "payments", "reports")
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -107,11 +107,13 @@ def register_blueprints(app: Flask) -> None:
     from app.common.docs import docs_assets_blueprint
     from app.common.health import health_blueprint
     from app.common.media import media_blueprint
+    from app.common.site import web_blueprint
     from app.extensions import api
 
     app.register_blueprint(health_blueprint)
     app.register_blueprint(media_blueprint)
     app.register_blueprint(docs_assets_blueprint)
+    app.register_blueprint(web_blueprint())
     for name in SERVICE_PACKAGES:
         module = import_module(f"app.{name}")
         for blueprint in module.blueprints():

@@ -1086,6 +1086,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Occupancy and revenue of a cinema's days, by day, film or screen (its managers, admins) */
+        get: operations["getSalesReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2933,6 +2950,42 @@ export interface components {
             received?: boolean;
             /** @description applied, duplicate (already applied) or ignored */
             outcome?: string;
+        };
+        SalesRow: {
+            /** @description The local day (ISO), film id or screen id */
+            key: string;
+            /** @description What a chart shows for it */
+            label: string;
+            /** @description Showtimes not cancelled */
+            showtimes: number;
+            /** @description Seats those showtimes offered */
+            capacity: number;
+            /** @description Seats in confirmed bookings */
+            tickets_sold: number;
+            /** @description tickets_sold / capacity (0 with no capacity) */
+            occupancy: number;
+            /** @description What those tickets were sold for, minor units of `currency` */
+            revenue_minor: number;
+        };
+        SalesReport: {
+            /** @description Cinema */
+            cinema_id: number;
+            /** @description ISO 4217 currency of the revenue */
+            currency: string;
+            /**
+             * Format: date
+             * @description First local day
+             */
+            start_date: string;
+            /** @description Number of days */
+            days: number;
+            /**
+             * @description day, film or screen
+             * @enum {string}
+             */
+            group_by: "day" | "film" | "screen";
+            /** @description One row per day (every day of the range), film or screen (those with showtimes) */
+            rows: components["schemas"]["SalesRow"][];
         };
     };
     responses: {
@@ -6081,6 +6134,48 @@ export interface operations {
                 };
             };
             413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    getSalesReport: {
+        parameters: {
+            query: {
+                /** @description Cinema */
+                cinema_id: number;
+                /** @description First local day */
+                start_date: string;
+                /** @description Number of days (1-92) */
+                days?: number;
+                /** @description day, film or screen */
+                group_by?: "day" | "film" | "screen";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SalesReport"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description No such cinema */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
             503: components["responses"]["SERVICE_UNAVAILABLE"];
         };
     };

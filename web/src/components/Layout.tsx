@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useRouter } from "next/router";
 import type { ReactNode } from "react";
 import { api } from "@/api/client";
-import { isStaff, saveSession, useSession } from "@/lib/session";
+import { isManager, isStaff, saveSession, useSession } from "@/lib/session";
 
 export default function Layout({ children }: { children: ReactNode }) {
   const session = useSession();
@@ -24,7 +24,7 @@ export default function Layout({ children }: { children: ReactNode }) {
             <li><Link href="/films">Films</Link></li>
             {session && <li><Link href="/bookings">My bookings</Link></li>}
             {isStaff(session) && <li><Link href="/manage">Dashboard</Link></li>}
-            {isStaff(session) && <li><Link href="/manage/reports">Reports</Link></li>}
+            {isManager(session) && <li><Link href="/manage/reports">Reports</Link></li>}
             {session ? (
               <li><button type="button" className="link-button" onClick={logOut}>Log out</button></li>
             ) : (

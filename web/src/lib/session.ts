@@ -39,3 +39,7 @@ export function useSession(): Session | null {
 export function isStaff(session: Session | null): boolean {
   return session !== null && session.user.role !== undefined && session.user.role !== "customer";
 }
+
+export function isManager(session: Session | null): boolean {
+  return session?.user.role === "manager" || session?.user.role === "admin";
+}
