@@ -44,7 +44,7 @@ VISIT = [
     "processPayment", "getPayment", "getPaymentInvoice", "getPaymentInvoiceLink", "refundPayment",
     "holdSeats", "createBooking", "cancelBooking",
     # the back office
-    "listUsers", "getUser", "updateUser", "getCinemaSchedule",
+    "listUsers", "getUser", "updateUser", "getCinemaSchedule", "getSalesReport",
     "createMovie", "updateMovie", "deleteMoviePoster", "createGenre", "updateGenre", "createAgeRating",
     "updateAgeRating", "createCinema", "updateCinema", "createCinemaScreen", "updateScreen",
     "replaceSeatLayout", "scheduleShowtime", "getScheduledShowtime", "updateShowtime",
