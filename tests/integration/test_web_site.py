@@ -7,8 +7,12 @@ unknown path, or a method a page does not take, gets the API's answers as before
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from flask import Flask
 
+from app.common.security import _web_policy
 from app.common.site import page_names, web_blueprint
 
 
@@ -67,3 +71,11 @@ def test_without_a_web_client_the_front_door_leads_to_the_documentation():
     application.register_blueprint(web_blueprint(pages=[]))
     answer = application.test_client().get("/")
     assert answer.status_code == 302 and answer.headers["Location"] == "/docs"
+
+
+def test_nginx_gives_the_pages_it_serves_the_web_policy_with_stripe():
+    """In docker-compose.yml nginx serves the export itself: with the policy the API would send
+    (production takes payments through Stripe)."""
+    site = (Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf").read_text()
+    served = re.search(r'add_header Content-Security-Policy "([^"]+)"', site).group(1)
+    assert served == _web_policy({"STRIPE_SECRET_KEY": "sk_live_x"}).header_value
