@@ -61,7 +61,7 @@ export default function SeatMap({ seats, currency, selected, onToggle }: Props) 
 
   return (
     <div className="seatmap">
-      <svg viewBox={`-24 0 ${width + 24} ${height}`} role="group" aria-label="Seat map: use the arrow keys to move between seats and Enter to choose" className="seatmap-svg">
+      <svg viewBox={`-24 0 ${width + 24} ${height}`} width={width + 24} height={height} role="group" aria-label="Seat map: use the arrow keys to move between seats and Enter to choose" className="seatmap-svg">
         <rect x={0} y={4} width={width} height={8} rx={4} className="screen-bar" />
         <text x={width / 2} y={30} textAnchor="middle" className="screen-label">Screen</text>
         {rows.map(([y, row]) => (

@@ -43,7 +43,7 @@ export default function WhatsOn() {
         <label>
           Cinema{" "}
           <select value={cinemaId ?? ""} onChange={(e) => setCinemaId(Number(e.target.value))}>
-            {cinemas.data?.map((c) => <option key={c.id} value={c.id}>{c.name}, {c.city}</option>)}
+            {cinemas.data?.map((c) => <option key={c.id} value={c.id}>{c.city ? `${c.name}, ${c.city}` : c.name}</option>)}
           </select>
         </label>
         <div role="group" aria-label="Day" className="day-picker">
