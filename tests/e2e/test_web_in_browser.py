@@ -5,7 +5,8 @@ A customer registers, picks two adjacent seats on the drawn map with the keyboar
 sees the countdown the API set, pays with the sandbox card and downloads the invoice, while a
 second browser that has the map open sees the seats sold without reloading; a seat taken by
 someone else between choosing and holding gives a sentence and a fresh map; the manager's
-report shows the tickets just sold. Every page: no serious or critical axe-core violation, no
+report shows tickets just sold; a manager optimises a day, compares the proposal and applies
+it, and the timeline shows the new shows. Every page: no serious or critical axe-core violation, no
 Content Security Policy violation, no request leaving 127.0.0.1, and a screenshot at desktop and
 phone widths in artifacts/web/ (WEB_ARTIFACTS_DIR), kept for the CI run.
 """
@@ -292,3 +293,39 @@ def _buy_two_seats(server: str, showtime_id: int) -> None:
     paid = httpx.post(f"{server}/api/payments/process", headers={**headers, **key},
                       json={"booking_id": booking["id"], "payment_method": "pm_card_visa"}, timeout=30)
     assert paid.json()["booking_status"] == "confirmed", paid.text
+
+
+def test_a_manager_optimises_a_day_compares_and_applies_it(server, browser, factory):
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    hours = {d: {"open": "10:00", "close": "23:30"} for d in days}
+    cinema = factory.cinema("Optimised House", opening_hours=hours)
+    factory.screen(cinema, name="Main", layout=LAYOUT)
+    factory.movie("First Feature", runtime=95)
+    factory.movie("Second Feature", runtime=110)
+    manager = factory.user("manager", email=f"optimiser-{uuid.uuid4().hex[:6]}@example.org", cinemas=[cinema])
+    day = (datetime.now(LONDON).date() + timedelta(days=2)).isoformat()
+
+    watched = Watched(browser, viewport=WIDTHS["desktop"])
+    page = watched.page
+    page.goto(server + "/login")
+    page.get_by_label("E-mail address").fill(manager.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(server + "/")
+    page.goto(server + "/manage")
+    page.get_by_label("Day", exact=True).fill(day)
+    page.get_by_role("img", name=f"Schedule of {day}: Main, 0 showtimes").wait_for()
+
+    page.get_by_role("button", name="Queue an optimisation").click()
+    comparison = page.get_by_role("table", name="The proposal against the current schedule")
+    comparison.wait_for(timeout=90000)
+    assert "£" in comparison.inner_text() and "gap" in comparison.inner_text()
+    proposed = page.locator(".timeline .proposed").count()
+    assert proposed > 0
+    check_page(page, "optimisation-proposal")
+
+    page.get_by_role("button", name="Apply the proposal").click()
+    page.get_by_role("status").filter(has_text="The proposal is applied").wait_for(timeout=90000)
+    page.get_by_role("img", name=re.compile(f"^Schedule of {day}: Main, [1-9][0-9]* showtimes$")).wait_for()
+    check_page(page, "optimisation-applied")
+    assert watched.outside_requests() == [] and watched.policy_violations() == []
