@@ -326,6 +326,20 @@ def test_a_manager_optimises_a_day_compares_and_applies_it(server, browser, fact
 
     page.get_by_role("button", name="Apply the proposal").click()
     page.get_by_role("status").filter(has_text="The proposal is applied").wait_for(timeout=90000)
-    page.get_by_role("img", name=re.compile(f"^Schedule of {day}: Main, [1-9][0-9]* showtimes$")).wait_for()
+    timeline = page.get_by_role("img", name=re.compile(f"^Schedule of {day}: Main, [1-9][0-9]* showtimes$"))
+    timeline.wait_for()
+    applied = int(re.search(r"Main, (\d+) showtimes", timeline.get_attribute("aria-label")).group(1))
     check_page(page, "optimisation-applied")
+
+    # A show added on top of another is refused with a sentence; cancelling one takes it away.
+    first = page.get_by_role("button", name=re.compile("^Cancel ")).first
+    starts = first.get_attribute("aria-label").split()[1]
+    page.get_by_label("Starts at").fill(starts)
+    page.get_by_role("button", name="Add the showtime").click()
+    refusal = page.get_by_role("alert").filter(has_text=re.compile(r"\w"))  # not Next's empty announcer
+    refusal.wait_for()
+    assert refusal.inner_text().endswith("."), refusal.inner_text()
+    first.click()
+    page.get_by_role("status").filter(has_text="is cancelled").wait_for()
+    page.get_by_role("img", name=f"Schedule of {day}: Main, {applied - 1} showtimes").wait_for()
     assert watched.outside_requests() == [] and watched.policy_violations() == []

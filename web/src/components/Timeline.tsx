@@ -26,7 +26,7 @@ export default function Timeline({ schedule, proposal = [], closures = new Map()
   const first = Math.min(9 * 60, ...starts.map((m) => Math.floor(m / 60) * 60));
   const last = Math.max(24 * 60, ...ends.map((m) => Math.ceil(m / 60) * 60));
   const x = (minutes: number) => LABEL + (minutes - first) * PER_MINUTE;
-  const width = x(last) + 10;
+  const width = x(last) + 30;
   const height = 24 + schedule.screens.length * LANE;
   const hours = Array.from({ length: (last - first) / 60 + 1 }, (_, i) => first + i * 60);
 

@@ -9,3 +9,12 @@ export function localMinutes(iso: string, day: string, timeZone: string): number
   const dayShift = Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${day}T00:00:00Z`)) / 86_400_000);
   return dayShift * 1440 + Number(parts.hour) * 60 + Number(parts.minute);
 }
+
+/** The UTC instant (ISO) of a wall-clock time "HH:MM" on a local day in a time zone. */
+export function zonedInstant(day: string, hhmm: string, timeZone: string): string {
+  const [hours, minutes] = hhmm.split(":").map(Number);
+  const wanted = hours * 60 + minutes;
+  const guess = Date.parse(`${day}T${hhmm}:00Z`);
+  const offset = localMinutes(new Date(guess).toISOString(), day, timeZone) - wanted;
+  return new Date(guess - offset * 60_000).toISOString();
+}

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import { api } from "@/api/client";
 import type { Schemas } from "@/api/types";
 import Notice from "@/components/Notice";
+import ShowtimeEditor from "@/components/ShowtimeEditor";
 import Timeline, { type Closure } from "@/components/Timeline";
 import { useCinemas, useMovies } from "@/lib/catalogue";
 import { isoDay } from "@/lib/dates";
@@ -85,7 +86,10 @@ export default function Dashboard() {
         <label>Day <input type="date" value={day} onChange={(e) => setDay(e.target.value)} /></label>
       </div>
       {schedule && <Timeline schedule={schedule} proposal={proposal} closures={closures} />}
-      {schedule && <p className="muted">{current.length} showtimes on this day. Blue: a show; amber: its cleaning buffer; green: proposed.</p>}
+      {schedule && <p className="muted">{current.length} showtimes on this day. Blue: a show; amber: its cleaning buffer; red: a closure; green: proposed.</p>}
+      {schedule && isManager(session) && (
+        <ShowtimeEditor schedule={schedule} movies={[...(movies.data?.values() ?? [])]} currency={currency} onChange={load} />
+      )}
 
       {isManager(session) && (
         <section className="panel" aria-labelledby="optimise">
