@@ -26,12 +26,11 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from playwright import sync_api as playwright_api
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT, gunicorn_server, server_env
 from tests.factories import PASSWORD
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-expect = playwright_api.expect
 
 CHROMIUM = "/usr/bin/chromium"
 LONDON = ZoneInfo("Europe/London")
