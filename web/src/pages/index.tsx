@@ -52,7 +52,7 @@ export default function WhatsOn() {
           ))}
         </div>
       </div>
-      {cinema && <p className="muted">{cinema.address}, {cinema.city}</p>}
+      {cinema && <p className="muted">{[cinema.address, cinema.city].filter(Boolean).join(", ")}</p>}
       {showtimes.data && byFilm.size === 0 && <p>Nothing is showing on this day. Try another day.</p>}
       <ul className="film-list">
         {[...byFilm.entries()].map(([movieId, shows]) => (
