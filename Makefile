@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: install run serve migrate seed test fuzz testdb lint worker scheduler bench clean
+.PHONY: install run serve migrate seed test fuzz testdb lint worker scheduler bench clean web web-test
 
 # Installs with uv (from PyPI, several times faster than pip on a fresh clone); pip when uv
 # cannot be had. `make run` installs what running needs; `make test` adds the test tools.
@@ -32,8 +32,28 @@ migrate: $(VENV)/.run-deps
 seed: migrate
 	$(BIN)/flask seed-demo
 
-## make run: migrate, seed demo data and serve on 127.0.0.1:$${PORT:-8000} (Swagger UI at /docs)
+# The web client (web/): its node modules from the committed lockfile, and its static export
+# (web/out, served at /) rebuilt when a source file is newer than the last build.
+WEB_SOURCES := $(shell find web/src web/scripts -type f 2>/dev/null) web/package.json \
+	web/next.config.mjs web/tsconfig.json
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web/out/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run build
+	touch $@
+
+## make web: build the web client's static export if it is missing or stale
+web: web/out/index.html
+
+## make run: migrate, seed demo data and serve on 127.0.0.1:$${PORT:-8000} (Swagger UI at /docs);
+## the site at / is built in the background if missing or stale (log: instance/web-build.log)
 run: seed
+	@mkdir -p instance
+	@($(MAKE) --no-print-directory web > instance/web-build.log 2>&1 && echo "web: the site is up to date" \
+	  || echo "web: the build failed, see instance/web-build.log") &
 	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 serve: $(VENV)/.run-deps
@@ -46,8 +66,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-## make test: lint, create the test database if missing, run every test layer
-test: lint testdb
+## make web-test: the web client's unit tests (vitest)
+web-test: web
+	cd web && npm test
+
+## make test: lint, create the test database if missing, build the site, run every test layer
+test: lint testdb web-test
 	$(BIN)/python -m pytest
 
 ## make fuzz: the OpenAPI fuzzer of `make test` (every operation, anonymous and as each role) with a
@@ -68,4 +92,4 @@ bench: install
 	$(BIN)/python bench/holds.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache web/node_modules web/.next web/out

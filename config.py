@@ -272,6 +272,8 @@ class Config:
             "PROMO_CODE_RATE_LIMIT": _env("PROMO_CODE_RATE_LIMIT", "10 per minute;60 per hour"),
             "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
             "FRONTEND_URL": _env("FRONTEND_URL", "http://127.0.0.1:8000"),
+            # The web client's static export (`npm run build` in web/), served at / (app/common/site.py).
+            "WEB_DIR": _env("WEB_DIR", str(BASE_DIR / "web" / "out")),
             # Browser origins allowed to call the API cross-origin, with credentials (comma-separated,
             # e.g. "https://app.example.com"); none means CORS stays closed.
             "CORS_ORIGINS": [o.strip() for o in (_env("CORS_ORIGINS") or "").split(",") if o.strip()],

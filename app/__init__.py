@@ -9,7 +9,7 @@ from flask import Flask
 from config import Config
 
 SERVICE_PACKAGES = ("auth", "movies", "cinemas", "scheduling", "bookings", "pricing", "payments", "audit",
-                    "tickets", "boxoffice")
+                    "tickets", "boxoffice", "reports")
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -112,12 +112,14 @@ def register_blueprints(app: Flask) -> None:
     from app.common.health import health_blueprint
     from app.common.media import media_blueprint
     from app.common.queues_api import blp as queues_blueprint
+    from app.common.site import web_blueprint
     from app.extensions import api
 
     app.register_blueprint(health_blueprint)
     app.register_blueprint(media_blueprint)
     app.register_blueprint(docs_assets_blueprint)
     api.register_blueprint(queues_blueprint)
+    app.register_blueprint(web_blueprint())
     for name in SERVICE_PACKAGES:
         module = import_module(f"app.{name}")
         for blueprint in module.blueprints():

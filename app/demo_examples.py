@@ -368,6 +368,9 @@ _EXAMPLES: dict[str, Callable[[Demo], Request]] = {
     "cancelShowtime": lambda d: _edit_showtime(d),
     "getCinemaSchedule": lambda d: {"path": {"cinema_id": d.cinema.id},
                                     "query": {"date": d.today.isoformat()}},
+    # reports
+    "getSalesReport": lambda d: {"query": {"cinema_id": d.cinema.id, "start_date": d.today.isoformat(),
+                                           "days": 7, "group_by": "day"}},
     "listShowtimes": lambda d: {"query": {
         "movie_id": d.showtime.movie_id, "cinema_id": d.cinema.id,
         "date": d.showtime.starts_at.astimezone(ZoneInfo(d.cinema.timezone)).date().isoformat()}},

@@ -15,22 +15,15 @@ import base64
 import hashlib
 from html.parser import HTMLParser
 
-from flask import Blueprint, Flask, redirect, url_for
+from flask import Blueprint, Flask
 from secure import ContentSecurityPolicy
 from swagger_ui_bundle import swagger_ui_path
-from werkzeug.wrappers import Response
 
 SWAGGER_UI_ENDPOINT = "api-docs.openapi_swagger_ui"
 
 docs_assets_blueprint = Blueprint(
     "docs_assets", __name__, static_folder=swagger_ui_path, static_url_path="/docs/assets"
 )
-
-
-@docs_assets_blueprint.get("/")
-def front_door() -> Response:
-    """Until the web client is built, the site's front door is the API's documentation."""
-    return redirect(url_for(SWAGGER_UI_ENDPOINT))
 
 
 def swagger_ui_policy(app: Flask) -> ContentSecurityPolicy | None:

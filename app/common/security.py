@@ -40,8 +40,8 @@ from secure import (
 from app.common.docs import SWAGGER_UI_ENDPOINT, swagger_ui_policy
 from config import ConfigError
 
-# The web client (web/, statically exported; not built yet) is to be served by a blueprint of this
-# name: its pages get _web_policy instead of the API's.
+# The web client's pages (web/'s static export, app/common/site.py) are served by the blueprint
+# of this name: they get _web_policy instead of the API's.
 WEB_BLUEPRINT = "web"
 # Blueprints whose every answer is kept out of caches: tokens, refresh cookies, account data.
 NO_STORE_BLUEPRINTS = frozenset({"auth"})

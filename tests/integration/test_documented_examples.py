@@ -47,7 +47,7 @@ VISIT = [
     "getShowtimeCheckinList", "uploadOfflineScans", "undoCheckin", "refundPayment",
     "holdSeats", "createBooking", "cancelBooking",
     # the back office
-    "listUsers", "getUser", "updateUser", "getCinemaSchedule",
+    "listUsers", "getUser", "updateUser", "getCinemaSchedule", "getSalesReport",
     "createMovie", "updateMovie", "deleteMoviePoster", "createGenre", "updateGenre", "createAgeRating",
     "updateAgeRating", "createCinema", "updateCinema", "createCinemaScreen", "updateScreen",
     "replaceSeatLayout", "scheduleShowtime", "getScheduledShowtime", "updateShowtime",

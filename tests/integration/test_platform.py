@@ -63,11 +63,6 @@ def test_swagger_ui_and_its_assets_are_served_locally(client):
         assert client.get(f"/docs/assets/{asset}").status_code == 200
 
 
-def test_the_front_door_leads_to_the_documentation(client):
-    answer = client.get("/")
-    assert answer.status_code == 302 and answer.headers["Location"] == "/docs"
-    assert client.get("/docs").status_code == 200
-
 
 def test_readyz_shows_each_queue_and_its_workers_without_failing(app, client, monkeypatch):
     from rq import Queue
