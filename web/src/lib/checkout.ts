@@ -42,7 +42,8 @@ export type HeldSeats = { hold: Schemas["Hold"]; skewMs: number };
 export async function hold(showtimeId: number, choice: Choice, promoCode: string): Promise<HeldSeats> {
   const ticketTypes = Object.fromEntries([...choice.entries()].map(([seat, type]) => [String(seat), type]));
   const { data, error, response } = await api.POST("/api/bookings/hold", {
-    body: { showtime_id: showtimeId, seat_ids: [...choice.keys()], ticket_types: ticketTypes, promo_code: promoCode || null },
+    body: { showtime_id: showtimeId, seat_ids: [...choice.keys()], ticket_types: ticketTypes, promo_code: promoCode || null,
+            id_checked: false },
   });
   if (!data) throw refused(error);
   return { hold: data, skewMs: serverSkew(response) };
@@ -57,7 +58,7 @@ export type Paid = { booking: Schemas["Booking"]; payment: Schemas["ProcessedPay
 export async function bookAndPay(holdId: string, card: string, earlier?: Schemas["Booking"]): Promise<Paid> {
   let booking = earlier;
   if (!booking) {
-    const created = await api.POST("/api/bookings", { body: { hold_id: holdId } });
+    const created = await api.POST("/api/bookings", { body: { hold_id: holdId, id_checked: false } });
     if (!created.data) throw refused(created.error);
     booking = created.data;
   }
