@@ -10,10 +10,9 @@ checkout frees its seats without any job.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from flask import current_app
 
@@ -23,29 +22,26 @@ from app.bookings.context import SalesContext, SeatFacts, forget_sales_context, 
 from app.bookings.epoch import EPOCH_KEY, current_epoch
 from app.bookings.gaps import script_layout
 from app.bookings.held_prices import SeatQuote, quote_basket_with_promo
-from app.bookings.inventory import forget_sold_mirror, load_sold_mirror
-from app.bookings.seatmap import invalidate_seat_map
+from app.bookings.hold_lifecycle import release_locks
+from app.bookings.hold_record import HeldSeat, Hold
+from app.bookings.inventory import load_sold_mirror
 from app.bookings.unpaid import (
     checkout_count,
-    claimed_checkout_call,
     count_after_load,
     not_taken_call,
     open_checkout_call,
     pending_limit_reached,
-    released_checkout_call,
     seat_limit_reached,
 )
 from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access
-from app.common.cache import invalidate_pattern
 from app.common.clock import now
 from app.common.errors import (
     ConflictError,
     DomainError,
-    NotFoundError,
     ServiceUnavailableError,
     ValidationError,
 )
-from app.extensions import db, redis_client
+from app.extensions import db
 from app.models import Showtime
 
 # The hold script's answers when the sold-seat mirror must be loaded first, when the
@@ -60,72 +56,6 @@ _SHORTEST_HOLD_SHARE = 10
 _SHORTEST_HOLD_MS = 10_000
 # Rounds a hold may need when the sold-seat mirror is missing or the sales facts change under it.
 _ATTEMPTS = 3
-
-
-@dataclass(frozen=True)
-class HeldSeat:
-    seat_id: int
-    label: str
-    category: str
-    price_minor: int
-    ticket_type: str = "adult"
-    trace: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Hold:
-    hold_id: str
-    showtime_id: int
-    user_id: int
-    currency: str
-    expires_at: datetime
-    seats: list[HeldSeat]
-    replaced_hold_id: str | None = None
-    # A promo code quoted into the seat prices; its use is counted when the booking is paid.
-    promo_code_id: int | None = None
-    discount_minor: int = 0
-    # Staff confirmed the age of a child ticket's holder from an ID (app.bookings.age_rules).
-    id_checked: bool = False
-
-    @property
-    def total_minor(self) -> int:
-        return sum(seat.price_minor for seat in self.seats)
-
-    @property
-    def seat_ids(self) -> list[int]:
-        return [seat.seat_id for seat in self.seats]
-
-    def answer_json(self) -> str:
-        """The hold as ``HoldSchema`` documents it, for the customer who took it.
-
-        Built directly rather than through a marshmallow dump because a hold is the hottest
-        write of the system and the dump was a tenth of its cost; a test pins the two together.
-        """
-        return json.dumps({
-            "hold_id": self.hold_id, "showtime_id": self.showtime_id,
-            "expires_at": self.expires_at.isoformat(), "currency": self.currency,
-            "seats": [{"seat_id": seat.seat_id, "label": seat.label, "category": seat.category,
-                       "price_minor": seat.price_minor, "ticket_type": seat.ticket_type}
-                      for seat in self.seats],
-            "total_minor": self.total_minor, "discount_minor": self.discount_minor,
-            "replaced_hold_id": self.replaced_hold_id,
-        }, separators=(",", ":"))
-
-    def to_json(self) -> str:
-        """The hold's record in Redis. Its ``expires_at`` is the latest the hold can end; the
-        record's TTL is the truth (a running deadline may give less), which :func:`find_hold` reads."""
-        # Shallow, seats serialised through ``vars``: ``dataclasses.asdict`` would deep-copy
-        # every price trace first, which was a fair share of a hold's time.
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "replaced_hold_id"}
-        data["expires_at"] = self.expires_at.isoformat()
-        return json.dumps(data, separators=(",", ":"), default=vars)
-
-    @classmethod
-    def from_json(cls, raw: str) -> Hold:
-        data = json.loads(raw)
-        data["expires_at"] = datetime.fromisoformat(data["expires_at"])
-        data["seats"] = [HeldSeat(**seat) for seat in data["seats"]]
-        return cls(**data)
 
 
 def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
@@ -285,65 +215,6 @@ def _sales_busy() -> ServiceUnavailableError:
                                    reason="sales_busy", headers={"Retry-After": "1"})
 
 
-def release_hold(principal: Principal, hold_id: str) -> None:
-    """Give the seats of a live hold back at once."""
-    hold = find_hold(hold_id)
-    if hold is None or hold.user_id != principal.id:
-        raise NotFoundError("Hold not found (it may have expired already)")
-    release_locks(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)
-
-
-def find_hold(hold_id: str) -> Hold | None:
-    """The live hold of that id, or None (unknown, malformed or expired).
-
-    Its ``expires_at`` comes from the record's TTL, read in the same round trip: the record's
-    own field is only the latest the hold could have ended (a running deadline shortens it).
-    """
-    showtime_id = keys.showtime_of_hold(hold_id)
-    if showtime_id is None:
-        return None
-    record_key = keys.hold_key(showtime_id, hold_id)
-    pipe = redis_client.client.pipeline(transaction=False)
-    pipe.hget(record_key, "data")
-    pipe.pttl(record_key)
-    raw, remaining_ms = pipe.execute()
-    if not raw:
-        return None
-    return replace(Hold.from_json(raw), expires_at=now() + timedelta(milliseconds=max(remaining_ms, 0)))
-
-
-def claim_hold(hold: Hold, minimum_seconds: int) -> list[int]:
-    """Check atomically that every lock is still this hold's and keep it for ``minimum_seconds``;
-    its seats count as awaiting payment from now on (``app.bookings.unpaid``).
-
-    Returns the seats the hold has lost (empty when the claim succeeded).
-    """
-    showtime_id, user_id = hold.showtime_id, hold.user_id
-    lost, _ = lua.run_together([
-        lua.Call("claim",
-                 [keys.hold_key(showtime_id, hold.hold_id), keys.user_hold_key(showtime_id, user_id),
-                  keys.unpaid_key(showtime_id), *(keys.lock_key(showtime_id, i) for i in hold.seat_ids)],
-                 [hold.hold_id, minimum_seconds * 1000, keys.unpaid_entry(hold.hold_id), user_id]),
-        # A claim that failed is released, which takes this back.
-        claimed_checkout_call(user_id, showtime_id, hold.hold_id, minimum_seconds),
-    ])
-    prefix = keys.lock_prefix(showtime_id)
-    return sorted(int(key[len(prefix):]) for key in lost)
-
-
-def release_locks(showtime_id: int, hold_id: str, user_id: int, seat_ids: list[int]) -> None:
-    """End a hold that sold nothing: its locks go now, the seat map is refreshed, it no longer
-    counts against its customer's limits."""
-    lua.run_together([
-        lua.Call("release",
-                 [keys.hold_key(showtime_id, hold_id), keys.user_hold_key(showtime_id, user_id),
-                  keys.seat_map_key(showtime_id), keys.seat_map_generation_key(showtime_id),
-                  keys.unpaid_key(showtime_id), *(keys.lock_key(showtime_id, i) for i in seat_ids)],
-                 [hold_id, keys.unpaid_entry(hold_id)]),
-        released_checkout_call(user_id, showtime_id, hold_id),
-    ])
-
-
 class SaleState(Protocol):
     """What deciding "on sale" needs: a showtime, its sales context or a row of the two columns."""
 
@@ -383,20 +254,3 @@ def _single_seat_gaps(stranded: list[int], seats: dict[int, SeatFacts]) -> Confl
         "choose seats that leave no single gap",
         reason="single_seat_gap", details={"seat_ids": stranded, "seats": labels},
     )
-
-
-def drop_showtime_holds(showtime_id: int) -> None:
-    """Forget every hold of a showtime (it was cancelled): locks, records, pointers, sold mirror,
-    and the holds' places among their customers' open checkouts."""
-    ended = []
-    for pointer in redis_client.client.scan_iter(match=f"{keys.hold_prefix(showtime_id)}user:*", count=500):
-        user_id = pointer.rsplit(":", 1)[1]
-        hold_id = redis_client.client.get(pointer) if user_id.isdigit() else None  # not a deadline
-        if hold_id:
-            ended.append(released_checkout_call(int(user_id), showtime_id, hold_id))
-    if ended:
-        lua.run_together(ended)
-    invalidate_pattern(f"{keys.lock_prefix(showtime_id)}*")
-    invalidate_pattern(f"{keys.hold_prefix(showtime_id)}*")
-    forget_sold_mirror(showtime_id)
-    invalidate_seat_map(showtime_id)

@@ -3,6 +3,10 @@
 Redis runs a script without interleaving any other command, so "check every seat, then take
 every seat" cannot be split by a competing client: that is the whole concurrency story of
 holds. Every key a script touches carries the showtime's hash tag (``app.bookings.keys``).
+
+Over 300 lines because it is mostly Lua: the scripts share helper functions that Redis can
+only see inside one script's text, so they are assembled here from one set of helpers rather
+than split across modules that would each need their own copy.
 """
 
 from __future__ import annotations

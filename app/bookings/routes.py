@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response
 from flask.views import MethodView
 
-from app.bookings import holds, service
+from app.bookings import booking_reads, hold_lifecycle, holds, service
 from app.bookings.schemas import (
     BookingQueryArgsSchema,
     BookingRequestSchema,
@@ -87,7 +87,7 @@ class HoldById(MethodView):
     @blp.alt_response(404, description="No live hold of yours with this id")
     def delete(self, hold_id: str):
         """Release a hold: its seats are free again at once"""
-        holds.release_hold(current_principal(), hold_id)
+        hold_lifecycle.release_hold(current_principal(), hold_id)
 
 
 @blp.route("/bookings")
@@ -120,7 +120,7 @@ class Bookings(MethodView):
     @blp.paginate()
     def get(self, filters: dict, pagination_parameters):
         """Your bookings; staff filtering by showtime or reference see every customer's"""
-        items, total = service.list_bookings(
+        items, total = booking_reads.list_bookings(
             current_principal(), **filters,
             page=pagination_parameters.page, page_size=pagination_parameters.page_size,
         )
@@ -136,7 +136,7 @@ class BookingById(MethodView):
     @blp.alt_response(404, description="No such booking of yours")
     def get(self, booking_id: int):
         """A booking: yours, or any at your cinema for staff"""
-        return service.get_booking(current_principal(), booking_id)
+        return booking_reads.get_booking(current_principal(), booking_id)
 
     @blp.access(*ANY_USER)
     @blp.response(200, BookingSchema)

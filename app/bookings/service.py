@@ -11,24 +11,26 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 from app import audit
 from app.bookings.age_rules import CHILD_TICKET, ensure_age_allowed
+from app.bookings.booking_reads import relation_to
 from app.bookings.cancellation_rights import cancellation_refusal
 from app.bookings.events import BookingCancelled, BookingConfirmedFree
-from app.bookings.holds import Hold, claim_hold, ensure_on_sale, find_hold, release_locks
+from app.bookings.hold_lifecycle import claim_hold, find_hold, release_locks
+from app.bookings.hold_record import Hold
+from app.bookings.holds import ensure_on_sale
 from app.bookings.integrity import violated_constraint
 from app.bookings.inventory import forget_sold_mirror, sell, unsell
-from app.bookings.references import new_reference, normalise_reference
+from app.bookings.references import new_reference
 from app.bookings.refund_policy import refund_owed
 from app.common import events
-from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access, ensure_owner
+from app.common.access import Principal
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError
-from app.common.lookups import get_or_404
 from app.common.lost_steps import lost_step_is_logged
 from app.common.unit_of_work import after_commit, unit_of_work, use_case
 from app.extensions import db
@@ -180,7 +182,7 @@ def cancel_booking(principal: Principal, booking_id: int) -> Booking:
     booking = db.session.scalar(select(Booking).where(Booking.id == booking_id).with_for_update(of=Booking))
     if booking is None:
         raise NotFoundError("Booking not found")
-    acting_as = _relation(principal, booking)
+    acting_as = relation_to(principal, booking)
     showtime = booking.showtime
     cinema = db.session.get(Cinema, showtime.cinema_id)
     at = now()
@@ -257,57 +259,6 @@ def expire_unpaid_bookings(limit: int = 500) -> int:
             seat.active = False
     after_commit(lambda: free_seats_of(bookings))
     return len(bookings)
-
-
-def get_booking(principal: Principal, booking_id: int) -> Booking:
-    booking = db.session.get(Booking, booking_id)
-    if booking is None:
-        raise NotFoundError("Booking not found")
-    _relation(principal, booking)
-    return booking
-
-
-def list_bookings(principal: Principal, *, showtime_id: int | None = None, status: str | None = None,
-                  reference: str | None = None, page: int = 1,
-                  page_size: int = 20) -> tuple[list[Booking], int]:
-    """The caller's bookings; staff with a showtime or a reference see every customer's there."""
-    query = select(Booking)
-    staff_view = principal.role in STAFF_ROLES and (showtime_id is not None or reference)
-    if not staff_view:
-        query = query.where(Booking.user_id == principal.id)
-    if showtime_id is not None:
-        if staff_view:
-            # Read the row itself: the scheduling service sits above bookings (it cancels them).
-            ensure_cinema_access(principal, get_or_404(Showtime, showtime_id).cinema_id)
-        query = query.where(Booking.showtime_id == showtime_id)
-    if reference:
-        query = query.where(Booking.reference == normalise_reference(reference))
-        if staff_view and not principal.is_admin:
-            query = query.join(Showtime, Showtime.id == Booking.showtime_id).where(
-                Showtime.cinema_id.in_(principal.cinema_ids))
-    if status:
-        query = query.where(Booking.status == status)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = list(db.session.scalars(
-        query.order_by(Booking.created_at.desc(), Booking.id.desc())
-        .limit(page_size).offset((page - 1) * page_size)
-    ))
-    return items, total
-
-
-def _relation(principal: Principal, booking: Booking) -> str:
-    """'staff' if the caller works at the booking's cinema, 'owner' if it is theirs.
-
-    Another customer's booking looks as if it did not exist (404); staff of another cinema
-    are told they are not assigned there (403).
-    """
-    cinema_id = booking.showtime.cinema_id
-    if principal.role in STAFF_ROLES and (principal.is_admin or cinema_id in principal.cinema_ids):
-        return "staff"
-    if principal.role in STAFF_ROLES and booking.user_id != principal.id:
-        ensure_cinema_access(principal, cinema_id)
-    ensure_owner(principal, booking.user_id, "Booking")
-    return "owner"
 
 
 def _sold_seats(showtime_id: int, seat_ids: list[int]) -> list[int]:

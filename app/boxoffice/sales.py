@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app import audit
-from app.bookings.holds import hold_seats, release_locks
+from app.bookings.hold_lifecycle import release_locks
+from app.bookings.holds import hold_seats
 from app.bookings.service import WalkIn, cancel_booking, confirm_booking
 from app.boxoffice.cash_up import change_due
 from app.boxoffice.shifts import till_of

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.bookings.cancellation_rights import ACTIVE_STATUSES
-from app.bookings.holds import drop_showtime_holds
+from app.bookings.hold_lifecycle import drop_showtime_holds
 from app.bookings.integrity import violated_constraint
 from app.bookings.refund_policy import refund_owed
 from app.bookings.seatmap import invalidate_seat_map

@@ -9,7 +9,7 @@ from datetime import datetime
 import segno
 from sqlalchemy import select
 
-from app.bookings.service import get_booking
+from app.bookings.booking_reads import get_booking
 from app.common.access import Principal
 from app.extensions import db
 from app.models import Booking, BookingSeat, TicketCheckin

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app import create_app
 from app.bookings import keys, service
-from app.bookings.holds import HeldSeat, Hold
+from app.bookings.hold_record import HeldSeat, Hold
 from app.bookings.service import expire_unpaid_bookings
 from app.common import clock
 from app.extensions import db, redis_client

@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 
 from app.bookings import keys, lua
-from app.bookings.holds import claim_hold, find_hold
+from app.bookings.hold_lifecycle import claim_hold, find_hold
 from app.bookings.service import expire_unpaid_bookings
 from app.bookings.unpaid import load_checkouts, not_taken_call, open_checkout_call, released_checkout_call
 from app.common import clock

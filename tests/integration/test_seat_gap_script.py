@@ -9,7 +9,8 @@ import pytest
 
 from app.bookings import keys, lua
 from app.bookings.gaps import PlacedSeat, script_layout, seat_runs
-from app.bookings.holds import SINGLE_SEAT_GAP, HeldSeat, Hold, hold_script_call
+from app.bookings.hold_record import HeldSeat, Hold
+from app.bookings.holds import SINGLE_SEAT_GAP, hold_script_call
 from app.common.clock import now
 from app.extensions import redis_client
 from tests.seat_gap_cases import GAP_CASES, GapCase

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.bookings.holds import HeldSeat, Hold
+from app.bookings.hold_record import HeldSeat, Hold
 from app.bookings.schemas import HoldSchema
 
 TRACE = [{"step_id": "base", "name": "standard base price", "kind": "base", "factor": None,

@@ -1,0 +1,63 @@
+"""Reading bookings, and who may: a customer their own, staff those of their cinemas."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.bookings.references import normalise_reference
+from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access, ensure_owner
+from app.common.errors import NotFoundError
+from app.common.lookups import get_or_404
+from app.extensions import db
+from app.models import Booking, Showtime
+
+
+def get_booking(principal: Principal, booking_id: int) -> Booking:
+    booking = db.session.get(Booking, booking_id)
+    if booking is None:
+        raise NotFoundError("Booking not found")
+    relation_to(principal, booking)
+    return booking
+
+
+def list_bookings(principal: Principal, *, showtime_id: int | None = None, status: str | None = None,
+                  reference: str | None = None, page: int = 1,
+                  page_size: int = 20) -> tuple[list[Booking], int]:
+    """The caller's bookings; staff with a showtime or a reference see every customer's there."""
+    query = select(Booking)
+    staff_view = principal.role in STAFF_ROLES and (showtime_id is not None or reference)
+    if not staff_view:
+        query = query.where(Booking.user_id == principal.id)
+    if showtime_id is not None:
+        if staff_view:
+            # Read the row itself: the scheduling service sits above bookings (it cancels them).
+            ensure_cinema_access(principal, get_or_404(Showtime, showtime_id).cinema_id)
+        query = query.where(Booking.showtime_id == showtime_id)
+    if reference:
+        query = query.where(Booking.reference == normalise_reference(reference))
+        if staff_view and not principal.is_admin:
+            query = query.join(Showtime, Showtime.id == Booking.showtime_id).where(
+                Showtime.cinema_id.in_(principal.cinema_ids))
+    if status:
+        query = query.where(Booking.status == status)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = list(db.session.scalars(
+        query.order_by(Booking.created_at.desc(), Booking.id.desc())
+        .limit(page_size).offset((page - 1) * page_size)
+    ))
+    return items, total
+
+
+def relation_to(principal: Principal, booking: Booking) -> str:
+    """'staff' if the caller works at the booking's cinema, 'owner' if it is theirs.
+
+    Another customer's booking looks as if it did not exist (404); staff of another cinema
+    are told they are not assigned there (403).
+    """
+    cinema_id = booking.showtime.cinema_id
+    if principal.role in STAFF_ROLES and (principal.is_admin or cinema_id in principal.cinema_ids):
+        return "staff"
+    if principal.role in STAFF_ROLES and booking.user_id != principal.id:
+        ensure_cinema_access(principal, cinema_id)
+    ensure_owner(principal, booking.user_id, "Booking")
+    return "owner"
