@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import event, select
 
 from app.extensions import db
-from app.models import Invoice, Payment
+from app.models import BoxOfficeShift, Invoice, Payment
 from app.payments.refunds import refund_booking
 from tests.payments_support import paid_booking, pending_booking
 
@@ -60,6 +60,8 @@ def world(client, factory):
     unissued_payment = Payment(booking_id=unissued.id, user_id=customer.id, amount_minor=1000,
                                currency="GBP", provider="sandbox", status="succeeded")
     db.session.add(unissued_payment)
+    shift = BoxOfficeShift(cinema_id=cinema.id, opened_by_id=admin.id, currency="GBP", opening_float_minor=0)
+    db.session.add(shift)
     db.session.commit()
     headers = {"admin": factory.headers(admin), "customer": factory.headers(customer)}
     rule = client.post("/api/pricing/rules", headers=headers["admin"], json={
@@ -72,7 +74,8 @@ def world(client, factory):
     ids = {"user_id": customer.id, "movie_id": movie.id, "genre_id": genre.id,
            "code": rating.code, "cinema_id": cinema.id, "screen_id": screen.id,
            "showtime_id": showtime.id, "booking_id": booking.id, "payment_id": payment.id,
-           "rule_id": rule.json["id"], "promo_id": promo.json["id"], "job_id": "0" * 32}
+           "rule_id": rule.json["id"], "promo_id": promo.json["id"], "job_id": "0" * 32,
+           "shift_id": shift.id}
     return ids, headers, credit_note, unissued_payment.id, showtime.starts_at.date().isoformat()
 
 
