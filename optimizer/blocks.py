@@ -21,6 +21,7 @@ import numpy as np
 
 from optimizer.branching import Tree
 from optimizer.colgen import generate_columns
+from optimizer.compact import CompactModel, applicable, useful_shows
 from optimizer.diagnosis import minimum_shortfalls
 from optimizer.greedy import priced
 from optimizer.master import Master
@@ -37,6 +38,10 @@ STAGES = ("generate", "integer", "dive", "prove", "search")
 DIVE_FRACTION = 3  # a dive fixes at least 1/3 of the open screen-days per round
 DIVE_ROUNDS = 25  # LP solves of column generation per dive round
 LNS_SCREENS = 4  # screens re-planned together by ``Block.neighbourhood``
+# HiGHS's root LP on the compact model (``Block.compact``) took ~15 s for 14k candidate
+# shows (a 6-screen day) and over 45 s for 44k (14 screens) on a busy 2-core machine.
+COMPACT_SHOWS_PER_SECOND = 1000
+COMPACT_SHARE = 0.5  # of a block's share of the budget, once every block has a bound
 
 
 class Block:
@@ -118,6 +123,9 @@ class Block:
             self.prove(solver, by(0.1))
         else:
             self.rounds += 1
+            if self.rounds == 1 and self.compact(solver, by(COMPACT_SHARE),
+                                                 COMPACT_SHARE * share):
+                return
             self.tree.step(solver, by(0.1), lambda: self.objective, self._offer)
             if self.rounds % 2:
                 self.neighbourhood(solver, by(0.2), self.rounds)
@@ -137,11 +145,16 @@ class Block:
 
     def _offer(self, lam: np.ndarray) -> None:
         """Keep the MIP solution ``lam`` if it beats the incumbent."""
-        schedule = {k: c for (k, c), v in zip(self.master.columns[:len(lam)], lam, strict=True)
-                    if v > 0.5}
+        self._keep({k: c for (k, c), v in zip(self.master.columns[:len(lam)], lam, strict=True)
+                    if v > 0.5})
+
+    def _keep(self, schedule: dict[int, Column]) -> None:
+        """Keep ``schedule`` if it beats the incumbent (its columns join the master)."""
         objective = self.evaluate(schedule)
         if objective >= self.objective:
             self.schedule, self.objective = schedule, objective
+            for k, column in schedule.items():
+                self.master.add(k, column)
 
     def generate(self, solver: str, deadline: float, tolerance: float) -> bool:
         """Column generation (after a phase one if needed); False if proven infeasible."""
@@ -254,6 +267,24 @@ class Block:
             master.set_bounds(kept, 0.0, 1.0)
             for row in idle:
                 master.set_rhs(row, 1.0)
+
+    def compact(self, solver: str, deadline: float, seconds: float) -> bool:
+        """HiGHS's branch-and-cut on the block's compact model (``optimizer.compact``),
+        from the incumbent, for a bound its cuts tighten and perhaps a better schedule;
+        only where its root LP can be expected to finish in ``seconds``
+        (``COMPACT_SHOWS_PER_SECOND``). Returns whether it ran."""
+        if (solver != "highs" or self.duals is None or self.objective == -math.inf
+                or not applicable(self.master)):
+            return False
+        keep = useful_shows(self.master, self.duals, self.objective)
+        if keep.sum() > seconds * COMPACT_SHOWS_PER_SECOND:
+            return False
+        result = CompactModel(self.master, keep).solve(self.schedule,
+                                                       deadline - time.perf_counter())
+        self.bound = min(self.bound, max(result.bound, self.objective))
+        if result.schedule is not None:
+            self._keep(result.schedule)
+        return True
 
     def polish(self, deadline: float, seed: int = 0) -> None:
         if self.objective > -math.inf:
