@@ -4,11 +4,12 @@ A ``Block`` is worked on in steps (``Block.step``) so that the solver can share 
 budget between blocks and keep going until it is spent: column generation for the bound;
 the MIP over the generated columns started from greedy's schedule, and local search
 (``optimizer.polish``), for a first good schedule; a dive from the LP for another; a proof
-of optimality when the remaining gap is small enough; then, for as long as there is time, branch-and-price
-(``optimizer.branching``) lowers the bound while exact re-planning of a few screens
-(``Block.neighbourhood``), the MIP over every column generated so far and further local
-search rounds look for better schedules. See ``optimizer.solver`` for why the model is
-decomposed this way.
+of optimality when the remaining gap is small enough; then, for as long as there is time,
+HiGHS's branch-and-cut on the compact model once where it fits (``optimizer.compact``),
+and branch-and-price (``optimizer.branching``) lower the bound while exact re-planning of
+a few screens (``Block.neighbourhood``), the MIP over every column generated so far and
+further local search rounds look for better schedules. See ``optimizer.solver`` for why the model is
+decomposed this way. (Over 300 lines: one class, whose steps share its state.)
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import numpy as np
 
 from optimizer.branching import Tree
 from optimizer.colgen import generate_columns
-from optimizer.compact import CompactModel, applicable, useful_shows
+from optimizer.compact import branch_and_cut
 from optimizer.diagnosis import minimum_shortfalls
 from optimizer.greedy import priced
 from optimizer.master import Master
@@ -38,9 +39,6 @@ STAGES = ("generate", "integer", "dive", "prove", "search")
 DIVE_FRACTION = 3  # a dive fixes at least 1/3 of the open screen-days per round
 DIVE_ROUNDS = 25  # LP solves of column generation per dive round
 LNS_SCREENS = 4  # screens re-planned together by ``Block.neighbourhood``
-# HiGHS's root LP on the compact model (``Block.compact``) took ~15 s for 14k candidate
-# shows (a 6-screen day) and over 45 s for 44k (14 screens) on a busy 2-core machine.
-COMPACT_SHOWS_PER_SECOND = 1000
 COMPACT_SHARE = 0.5  # of a block's share of the budget, once every block has a bound
 
 
@@ -269,18 +267,14 @@ class Block:
                 master.set_rhs(row, 1.0)
 
     def compact(self, solver: str, deadline: float, seconds: float) -> bool:
-        """HiGHS's branch-and-cut on the block's compact model (``optimizer.compact``),
-        from the incumbent, for a bound its cuts tighten and perhaps a better schedule;
-        only where its root LP can be expected to finish in ``seconds``
-        (``COMPACT_SHOWS_PER_SECOND``). Returns whether it ran."""
-        if (solver != "highs" or self.duals is None or self.objective == -math.inf
-                or not applicable(self.master)):
+        """HiGHS on the block's compact model where it fits in ``seconds``
+        (``optimizer.compact.branch_and_cut``); returns whether it ran."""
+        if solver != "highs" or self.duals is None or self.objective == -math.inf:
             return False
-        keep = useful_shows(self.master, self.duals, self.objective)
-        if keep.sum() > seconds * COMPACT_SHOWS_PER_SECOND:
+        result = branch_and_cut(self.master, self.duals, self.schedule, self.objective,
+                                deadline, seconds)
+        if result is None:
             return False
-        result = CompactModel(self.master, keep).solve(self.schedule,
-                                                       deadline - time.perf_counter())
         self.bound = min(self.bound, max(result.bound, self.objective))
         if result.schedule is not None:
             self._keep(result.schedule)

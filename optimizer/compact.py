@@ -23,6 +23,7 @@ a column's first and last shows pay terms that are not per show.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import highspy
@@ -32,6 +33,9 @@ from optimizer.highs_model import INF
 from optimizer.master import Master
 from optimizer.sequence_search import Column, longest_paths
 
+# HiGHS's root LP on the compact model took ~15 s for 14k candidate shows (a 6-screen day)
+# and over 45 s for 44k (14 screens) on a busy 2-core machine.
+SHOWS_PER_SECOND = 1000
 # Statuses after which HiGHS's dual bound holds (otherwise it may read 0: not run).
 TRUSTED = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kTimeLimit)
 
@@ -181,3 +185,17 @@ class CompactModel:
                 chosen.setdefault(k, []).append((m, p))
         return CompactResult(bound, {k: tuple(sorted(c, key=lambda mp: mp[1]))
                                      for k, c in chosen.items()})
+
+
+def branch_and_cut(master: Master, duals: np.ndarray, schedule: dict[int, Column],
+                   incumbent: float, deadline: float, seconds: float) -> CompactResult | None:
+    """HiGHS's branch-and-cut on the block of ``master`` until ``deadline``, from
+    ``schedule`` (worth ``incumbent``), over the shows a better schedule can use
+    (``useful_shows`` with ``duals``); None, without trying, where the model does not apply
+    or its root LP cannot be expected to finish in ``seconds`` (``SHOWS_PER_SECOND``)."""
+    if not applicable(master):
+        return None
+    keep = useful_shows(master, duals, incumbent)
+    if keep.sum() > seconds * SHOWS_PER_SECOND:
+        return None
+    return CompactModel(master, keep).solve(schedule, deadline - time.perf_counter())
