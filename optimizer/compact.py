@@ -193,7 +193,7 @@ def branch_and_cut(master: Master, duals: np.ndarray, schedule: dict[int, Column
     ``schedule`` (worth ``incumbent``), over the shows a better schedule can use
     (``useful_shows`` with ``duals``); None, without trying, where the model does not apply
     or its root LP cannot be expected to finish in ``seconds`` (``SHOWS_PER_SECOND``)."""
-    if not applicable(master):
+    if not applicable(master) or len(duals) != len(master.rhs):  # rows added since
         return None
     keep = useful_shows(master, duals, incumbent)
     if keep.sum() > seconds * SHOWS_PER_SECOND:
