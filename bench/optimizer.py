@@ -3,14 +3,19 @@
 Prints one line per instance, then (last line) one JSON object::
 
     {"instances": [{"seed", "screens", "days", "movies", "seconds", "revenue",
-                    "greedy_revenue", "bound", "lp_bound", "gap", "lp_gap", "days_proven",
-                    "status", "budget_unused"}, ...]}
+                    "greedy_revenue", "bound", "lp_bound", "gap", "lp_gap",
+                    "slack_disproved", "days_proven", "status", "budget_unused",
+                    "idle_with_gap"}, ...]}
 
 Revenue and bounds are in minor units; ``bound`` is the optimiser's proven upper bound and
 ``gap = (bound - revenue) / bound`` (every film has priority 1, so objective = revenue).
-``lp_bound``/``lp_gap`` are the LP relaxation's, before branching: the difference is
-relaxation slack that branch-and-price proved is not revenue. ``budget_unused`` is the
-share of the time limit left when the solver returned.
+``lp_bound``/``lp_gap`` are the LP relaxation's, before branching; ``slack_disproved =
+(lp_bound - bound) / lp_bound`` is the part of ``lp_gap`` proven to be slack of the
+relaxation, not revenue (branch-and-price, the compact MIP's cuts, proofs); ``gap`` is
+what is left open: revenue a better schedule might earn, or slack not yet disproved (none
+on the ``days_proven``). ``budget_unused`` is the share of the time limit left when the
+solver returned; ``idle_with_gap`` flags an instance that left more than a tenth of it
+unused while its gap was above 0.1 %.
 
     python bench/optimizer.py [--seeds 1-5] [--solver highs|cbc] [--time-limit 55] [--workers 2]
 """
@@ -70,15 +75,17 @@ def main() -> None:
             seconds = time.perf_counter() - began
             broken = opt.violations(instance, result.shows)
             uplift = result.revenue_minor / max(result.greedy_revenue_minor, 1) - 1
-            lp_gap = (None if result.lp_bound is None
-                      else (result.lp_bound - result.objective) / result.lp_bound)
+            lp_gap, disproved = result.lp_gap, result.slack_disproved
+            unused = max(0.0, 1 - seconds / args.time_limit)
+            idle = unused > 0.1 and (result.gap or 0) > 1e-3
             print(f"seed {seed} {screens:2d} screens x {days} days x {movies} films: "
                   f"{result.status}, {seconds:.1f} s of {args.time_limit:g}, revenue "
                   f"{result.revenue_minor / 100:,.2f} vs greedy "
                   f"{result.greedy_revenue_minor / 100:,.2f} (+{uplift:.1%}), bound "
-                  f"{(result.bound or 0) / 100:,.2f}, gap {result.gap or 0:.3%} (LP bound "
-                  f"gap {lp_gap or 0:.3%}), days proven {len(result.days_proven)}/{days}, "
-                  f"{len(result.shows)} shows"
+                  f"{(result.bound or 0) / 100:,.2f}, gap {result.gap or 0:.3%} open (LP bound "
+                  f"gap {lp_gap or 0:.3%}, of it {disproved or 0:.3%} proven slack), days "
+                  f"proven {len(result.days_proven)}/{days}, {len(result.shows)} shows"
+                  + (", RETURNED EARLY WITH A GAP" if idle else "")
                   + (f", RULES BROKEN: {broken[:3]}" if broken else ""), flush=True)
             rows.append({
                 "seed": seed, "screens": screens, "days": days, "movies": movies,
@@ -88,8 +95,9 @@ def main() -> None:
                 "lp_bound": None if result.lp_bound is None else round(result.lp_bound),
                 "gap": None if result.gap is None else round(result.gap, 5),
                 "lp_gap": None if lp_gap is None else round(lp_gap, 5),
+                "slack_disproved": None if disproved is None else round(disproved, 5),
                 "days_proven": len(result.days_proven), "status": result.status,
-                "budget_unused": round(max(0.0, 1 - seconds / args.time_limit), 3),
+                "budget_unused": round(unused, 3), "idle_with_gap": idle,
             })
     print(json.dumps({"instances": rows}))
 

@@ -4,11 +4,12 @@ A ``Block`` is worked on in steps (``Block.step``) so that the solver can share 
 budget between blocks and keep going until it is spent: column generation for the bound;
 the MIP over the generated columns started from greedy's schedule, and local search
 (``optimizer.polish``), for a first good schedule; a dive from the LP for another; a proof
-of optimality when the remaining gap is small enough; then, for as long as there is time, branch-and-price
-(``optimizer.branching``) lowers the bound while exact re-planning of a few screens
-(``Block.neighbourhood``), the MIP over every column generated so far and further local
-search rounds look for better schedules. See ``optimizer.solver`` for why the model is
-decomposed this way.
+of optimality when the remaining gap is small enough; then, for as long as there is time,
+HiGHS's branch-and-cut on the compact model once where it fits (``optimizer.compact``),
+and branch-and-price (``optimizer.branching``) lower the bound while exact re-planning of
+a few screens (``Block.neighbourhood``), the MIP over every column generated so far and
+further local search rounds look for better schedules. See ``optimizer.solver`` for why the model is
+decomposed this way. (Over 300 lines: one class, whose steps share its state.)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 
 from optimizer.branching import Tree
 from optimizer.colgen import generate_columns
+from optimizer.compact import branch_and_cut
 from optimizer.diagnosis import minimum_shortfalls
 from optimizer.greedy import priced
 from optimizer.master import Master
@@ -37,6 +39,7 @@ STAGES = ("generate", "integer", "dive", "prove", "search")
 DIVE_FRACTION = 3  # a dive fixes at least 1/3 of the open screen-days per round
 DIVE_ROUNDS = 25  # LP solves of column generation per dive round
 LNS_SCREENS = 4  # screens re-planned together by ``Block.neighbourhood``
+COMPACT_SHARE = 0.5  # of a block's share of the budget, once every block has a bound
 
 
 class Block:
@@ -118,6 +121,9 @@ class Block:
             self.prove(solver, by(0.1))
         else:
             self.rounds += 1
+            if self.rounds == 1 and self.compact(solver, by(COMPACT_SHARE),
+                                                 COMPACT_SHARE * share):
+                return
             self.tree.step(solver, by(0.1), lambda: self.objective, self._offer)
             if self.rounds % 2:
                 self.neighbourhood(solver, by(0.2), self.rounds)
@@ -137,11 +143,16 @@ class Block:
 
     def _offer(self, lam: np.ndarray) -> None:
         """Keep the MIP solution ``lam`` if it beats the incumbent."""
-        schedule = {k: c for (k, c), v in zip(self.master.columns[:len(lam)], lam, strict=True)
-                    if v > 0.5}
+        self._keep({k: c for (k, c), v in zip(self.master.columns[:len(lam)], lam, strict=True)
+                    if v > 0.5})
+
+    def _keep(self, schedule: dict[int, Column]) -> None:
+        """Keep ``schedule`` if it beats the incumbent (its columns join the master)."""
         objective = self.evaluate(schedule)
         if objective >= self.objective:
             self.schedule, self.objective = schedule, objective
+            for k, column in schedule.items():
+                self.master.add(k, column)
 
     def generate(self, solver: str, deadline: float, tolerance: float) -> bool:
         """Column generation (after a phase one if needed); False if proven infeasible."""
@@ -254,6 +265,20 @@ class Block:
             master.set_bounds(kept, 0.0, 1.0)
             for row in idle:
                 master.set_rhs(row, 1.0)
+
+    def compact(self, solver: str, deadline: float, seconds: float) -> bool:
+        """HiGHS on the block's compact model where it fits in ``seconds``
+        (``optimizer.compact.branch_and_cut``); returns whether it ran."""
+        if solver != "highs" or self.duals is None or self.objective == -math.inf:
+            return False
+        result = branch_and_cut(self.master, self.duals, self.schedule, self.objective,
+                                deadline, seconds)
+        if result is None:
+            return False
+        self.bound = min(self.bound, max(result.bound, self.objective))
+        if result.schedule is not None:
+            self._keep(result.schedule)
+        return True
 
     def polish(self, deadline: float, seed: int = 0) -> None:
         if self.objective > -math.inf:

@@ -201,6 +201,12 @@ class Master:
         if not column or (k, column) in self._seen:
             return False
         self._seen.add((k, column))
+        self.columns.append((k, column))
+        self.col_rows.append(self.coefficients(k, column))
+        return True
+
+    def coefficients(self, k: int, column: Column) -> dict[int, float]:
+        """``{row: coefficient}`` of ``column`` on screen-day ``k`` (not empty)."""
         sp = self.space
         d = k // sp.n_screens
         w = self.week_of_day[d]
@@ -235,9 +241,7 @@ class Master:
         for points, rows in self.starts.get(k, ()):
             for row in rows[points >= column[0][1]]:
                 put(int(row), 1.0)
-        self.columns.append((k, column))
-        self.col_rows.append(coef)
-        return True
+        return coef
 
     # ----------------------------------------------------------------- duals
     def show_values(self, duals: np.ndarray) -> np.ndarray:

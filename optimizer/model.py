@@ -238,8 +238,9 @@ class ScheduleResult:
     a rule meant for new ones), in a manager's words.
 
     What the gap is made of: ``lp_bound`` is the bound of the LP relaxation alone, before
-    branching; ``lp_bound - bound`` is slack of the relaxation that branch-and-price proved
-    is not revenue. ``days_proven`` are the days whose schedule is proven optimal (their
+    branching; ``lp_bound - bound`` (``slack_disproved``, as a share) is slack of the
+    relaxation that branch-and-price, the compact MIP's cuts or a proof showed is not
+    revenue. ``days_proven`` are the days whose schedule is proven optimal (their
     share of the gap is zero). What remains of the gap is, in unknown parts, revenue a
     better schedule could still earn and slack the search has not yet disproved.
     """
@@ -259,6 +260,22 @@ class ScheduleResult:
     days_proven: tuple[int, ...] = ()
     kept_minor: int = 0
     greedy_kept_minor: int = 0
+
+    @property
+    def lp_gap(self) -> float | None:
+        """``(lp_bound - objective) / lp_bound``: the gap the LP relaxation alone leaves."""
+        if self.lp_bound is None or self.lp_bound <= 0:
+            return None
+        return max(self.lp_bound - self.objective, 0.0) / self.lp_bound
+
+    @property
+    def slack_disproved(self) -> float | None:
+        """``(lp_bound - bound) / lp_bound``: the part of ``lp_gap`` proven to be slack
+        of the relaxation, not revenue (by branching, HiGHS's cuts or proofs); the rest of
+        it is ``gap``, revenue a better schedule might earn or slack not yet disproved."""
+        if self.lp_gap is None or self.bound is None:
+            return None
+        return max(self.lp_bound - self.bound, 0.0) / self.lp_bound
 
 
 class Objective(StrEnum):

@@ -1,10 +1,12 @@
 """Working on the blocks until the time is spent, with threads or with processes.
 
-Within one process, each free worker takes the next block that has not got a schedule
-yet, otherwise the block whose bound is furthest above its schedule (in money): time goes
-where the gap is. The search is mostly Python and small numpy operations, which hold the
-GIL, so threads of one process share about one core. Where processes can be forked
-(POSIX) and the run is long enough to pay for them, the blocks are therefore split between
+Within one process, each free worker takes a block that has not finished its first
+stages yet, the least advanced first (so that on a busy machine every block still gets a
+bound and a schedule before any gets a dive or a proof), otherwise the block whose bound is
+furthest above its schedule (in money): time goes where the gap is. The search is mostly
+Python and small numpy operations, which hold the GIL, so threads of one process share
+about one core. Where processes can be forked (POSIX) and the run is long enough to pay
+for them, the blocks are therefore split between
 ``workers`` forked processes, each working on its share as above; otherwise ``workers``
 threads share them. Forked children inherit the instance, so its forecast need not be
 picklable, and run only this library's code.
@@ -79,8 +81,8 @@ def _work_on(space: Space, picks: tuple[tuple[int, int, int], ...], short_days: 
     def pick() -> int | None:
         open_ = [i for i, b in enumerate(blocks) if i not in busy and not b.finished(rel_gap)]
         fresh = [i for i in open_ if STAGES[blocks[i].stage] != "search"]
-        if fresh:
-            return fresh[0]
+        if fresh:  # stage by stage over the blocks: every block gets a bound first
+            return min(fresh, key=lambda i: blocks[i].stage)
         return max(open_, key=lambda i: blocks[i].upper - blocks[i].objective, default=None)
 
     def work() -> None:

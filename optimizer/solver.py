@@ -23,9 +23,12 @@ bound is tight (the LP is kept alive in HiGHS, ``optimizer.highs_model``); (3) t
 the generated columns started from the incumbent, and local search re-planning one or two
 screens at a time (``optimizer.polish``); (4) a dive from the LP; (5) if the gap is small
 enough, every column whose reduced cost could still close it is enumerated and the MIP
-re-solved, which proves optimality; (6) then, until the time limit, rounds of
-branch-and-price that lower the bound (``optimizer.branching``), a large-neighbourhood
-search that re-plans a few screens together exactly, and more local search. Free workers
+re-solved, which proves optimality; (6) then, until the time limit: where its root LP
+fits the block's share of the budget, HiGHS's branch-and-cut on the block's compact model
+(``optimizer.compact``), whose cuts lower the bound and whose search may find better
+schedules; rounds of branch-and-price that lower the bound (``optimizer.branching``), a
+large-neighbourhood search that re-plans a few screens together exactly, and more local
+search. Free workers
 always take the block whose bound is furthest above its schedule, so time goes where the
 gap is; the run ends early only when every block is proven or the whole schedule is
 within ``rel_gap`` of its bound.
@@ -33,7 +36,8 @@ within ``rel_gap`` of its bound.
 Bound: the sum over blocks of the best bound each has proven: the Lagrangian bound of the
 column generation (``Master.lagrangian``; it equals the LP relaxation of the full
 set-partitioning model once pricing finds no improving column), lowered by branching to
-the best open node's, or the optimum once a block is proven. It bounds every schedule of
+the best open node's or HiGHS's on the compact model, or the optimum once a block is
+proven. It bounds every schedule of
 the model, not just the generated columns. Much of the gap on realistic weeks is the LP
 relaxation's own slack (sharing makes revenue concave, and a fractional schedule spreads
 films more evenly than a real one can): on a 6-screen day HiGHS's branch-and-cut on the
