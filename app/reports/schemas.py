@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from app.common.fields import Date
+from app.common.fields import Choice, Date, Id, Integer, QueryArgsSchema
 from app.common.schemas import field_meta as _meta
 
 GROUPINGS = ("day", "film", "screen")
@@ -13,14 +13,12 @@ GROUPINGS = ("day", "film", "screen")
 MAX_DAYS = 92
 
 
-class SalesQueryArgsSchema(ma.Schema):
-    cinema_id = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1),
-                                  metadata=_meta("Cinema", 1))
+class SalesQueryArgsSchema(QueryArgsSchema):
+    cinema_id = Id(required=True, metadata=_meta("Cinema", 1))
     start_date = Date(required=True, metadata=_meta("First local day", "2026-12-01"))
-    days = ma.fields.Integer(load_default=7, validate=validate.Range(min=1, max=MAX_DAYS),
-                             metadata=_meta(f"Number of days (1-{MAX_DAYS})", 7))
-    group_by = ma.fields.String(load_default="day", validate=validate.OneOf(GROUPINGS),
-                                metadata=_meta("day, film or screen", "day"))
+    days = Integer(minimum=1, maximum=MAX_DAYS, load_default=7,
+                   metadata=_meta(f"Number of days (1-{MAX_DAYS})", 7))
+    group_by = Choice(GROUPINGS, load_default="day", metadata=_meta("day, film or screen", "day"))
 
 
 class SalesRowSchema(ma.Schema):
