@@ -1,5 +1,5 @@
 // Staff choose the showtime they work on: one of their cinemas, a day, then that day's shows.
-import { useEffect, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { api } from "@/api/client";
 import type { Schemas } from "@/api/types";
 import { useCinemas } from "@/lib/catalogue";
@@ -27,6 +27,7 @@ export default function ShowtimePicker({ showtimeId, onChange, cinemaId: fixedCi
   const [day, setDay] = useState("");
   const [schedule, setSchedule] = useState<Schemas["Schedule"]>();
   const [error, setError] = useState<string | null>(null);
+  const id = useId();
 
   useEffect(() => setDay(isoDay(new Date())), []);
   useEffect(() => { if (fixedCinema) setCinemaId(fixedCinema); }, [fixedCinema]);
@@ -58,17 +59,17 @@ export default function ShowtimePicker({ showtimeId, onChange, cinemaId: fixedCi
       <legend>Showtime</legend>
       <Notice error={error} />
       {cinemas?.length === 0 && <p>Your account is not assigned to any cinema yet. Ask a manager to add you to one.</p>}
-      <label>
-        Cinema{" "}
-        <select value={cinemaId ?? ""} disabled={!!fixedCinema}
+      <div>
+        <label htmlFor={`${id}-cinema`}>Cinema</label>
+        <select id={`${id}-cinema`} value={cinemaId ?? ""} disabled={!!fixedCinema}
                 onChange={(e) => { setCinemaId(Number(e.target.value)); onChange(undefined, undefined); }}>
           {cinemas?.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
         </select>
-      </label>{" "}
-      <label>Show day <input type="date" value={day} onChange={(e) => { setDay(e.target.value); onChange(undefined, cinema); }} /></label>{" "}
-      <label>
-        Show{" "}
-        <select value={showtimeId ?? ""} onChange={(e) => choose(e.target.value)}>
+      </div>
+      <label>Show day <input type="date" value={day} onChange={(e) => { setDay(e.target.value); onChange(undefined, cinema); }} /></label>
+      <div>
+        <label htmlFor={`${id}-show`}>Show</label>
+        <select id={`${id}-show`} value={showtimeId ?? ""} onChange={(e) => choose(e.target.value)}>
           <option value="">{shows.length ? "Choose a show" : "No shows this day"}</option>
           {shows.map((s) => (
             <option key={s.id} value={s.id}>
@@ -76,7 +77,7 @@ export default function ShowtimePicker({ showtimeId, onChange, cinemaId: fixedCi
             </option>
           ))}
         </select>
-      </label>
+      </div>
     </fieldset>
   );
 }

@@ -72,9 +72,8 @@ export default function BoxOfficePage() {
       {!shift && (
         <form onSubmit={onOpen} className="form panel" aria-labelledby="open-heading">
           <h2 id="open-heading">Open a shift</h2>
-          <label>Cinema{" "}
-            <select name="cinema">{cinemas?.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}</select>
-          </label>
+          <label htmlFor="shift-cinema">Cinema</label>
+          <select id="shift-cinema" name="cinema">{cinemas?.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}</select>
           <label>Opening float <input name="float" inputMode="decimal" defaultValue="100.00" autoComplete="off" /></label>
           <button type="submit">Open the shift</button>
         </form>
