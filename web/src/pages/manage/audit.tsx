@@ -81,7 +81,7 @@ export default function AuditPage() {
         <>
           <p aria-live="polite">{result.total === 0 ? "No entries match." : `${result.total} entries, page ${result.page} of ${result.pages}.`}</p>
           <div className="table-scroll" tabIndex={0} role="region" aria-label="Audit entries">
-            <table data-testid="audit-table">
+            <table data-testid="audit-table" className="stacked-table">
               <caption>Audit entries, newest first</caption>
               <thead>
                 <tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Who</th><th scope="col">Cinema</th><th scope="col">Record</th><th scope="col">Change</th></tr>
@@ -89,12 +89,12 @@ export default function AuditPage() {
               <tbody>
                 {result.items.map((entry) => (
                   <tr key={entry.id}>
-                    <td>{dateTimeOf(entry.at as string)}</td>
-                    <td>{entry.action}</td>
-                    <td>{entry.actor_id ? `user ${entry.actor_id}` : "system"} ({entry.actor_role})</td>
-                    <td>{entry.cinema_id ? cinemaName.get(entry.cinema_id) ?? `cinema ${entry.cinema_id}` : "—"}</td>
-                    <td>{entry.subject_type} {entry.subject_id}</td>
-                    <td className="audit-change">{changes(entry)}</td>
+                    <td data-label="When">{dateTimeOf(entry.at as string)}</td>
+                    <td data-label="Action">{entry.action}</td>
+                    <td data-label="Who">{entry.actor_id ? `user ${entry.actor_id}` : "system"} ({entry.actor_role})</td>
+                    <td data-label="Cinema">{entry.cinema_id ? cinemaName.get(entry.cinema_id) ?? `cinema ${entry.cinema_id}` : "—"}</td>
+                    <td data-label="Record">{entry.subject_type} {entry.subject_id}</td>
+                    <td data-label="Change" className="audit-change">{changes(entry)}</td>
                   </tr>
                 ))}
               </tbody>
