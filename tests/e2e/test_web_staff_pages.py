@@ -11,7 +11,6 @@ serious or critical axe-core violation, no request leaving 127.0.0.1, screenshot
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,10 +28,9 @@ server = web.server
 browser = web.browser
 
 
-def _pounds(text: str) -> int:
-    """"£20.00" in a sentence as minor units."""
-    whole, pence = re.search(r"£(\d+)\.(\d\d)", text).groups()
-    return int(whole) * 100 + int(pence)
+def _amount(minor: int) -> str:
+    """Minor units as the cashier types them, "27.30"."""
+    return f"{minor // 100}.{minor % 100:02d}"
 
 
 def _log_in(page, base: str, email: str) -> None:
@@ -80,14 +78,13 @@ def test_a_cashier_sells_scans_and_cashes_up_and_the_audit_log_shows_it(server, 
 
     # Two seats for a walk-in, paid in cash: the change shows before and after the sale.
     _choose_show(page, door_world["day"], door_world["title"])
-    seat(page, "Row B seat 3, standard, PRICE").click()
-    seat(page, "Row B seat 4, standard, PRICE").click()
-    total = page.get_by_test_id("sale-total")
-    total.filter(has_text="£").wait_for()
-    page.wait_for_timeout(300)  # the quote for both seats, not the first one's
-    total_minor = _pounds(total.inner_text())
+    for label in ("Row B seat 3, standard, PRICE", "Row B seat 4, standard, PRICE"):
+        with page.expect_response(lambda r: r.url.endswith("/api/pricing/calculate")) as priced:
+            seat(page, label).click()
+    total_minor = priced.value.json()["total_minor"]  # both seats' quote, not the first one's
+    page.get_by_test_id("sale-total").filter(has_text=f"£{_amount(total_minor)}").wait_for()
     tendered = total_minor + 730
-    page.get_by_label("Cash tendered").fill(f"{tendered // 100}.{tendered % 100:02d}")
+    page.get_by_label("Cash tendered").fill(_amount(tendered))
     page.get_by_test_id("change-due").filter(has_text="Change due: £7.30").wait_for()
     check_page(page, "box-office-sale")
     with page.expect_response(lambda r: r.url.endswith("/sales") and r.request.method == "POST") as sold:
@@ -132,7 +129,7 @@ def test_a_cashier_sells_scans_and_cashes_up_and_the_audit_log_shows_it(server, 
     # Cash-up £2.50 short: the difference in the sentence and in the report.
     page.get_by_role("link", name="Box office").click()
     counted = 10000 + total_minor - 250
-    page.get_by_label("Cash counted in the drawer").fill(f"{counted // 100}.{counted % 100:02d}")
+    page.get_by_label("Cash counted in the drawer").fill(_amount(counted))
     page.get_by_role("button", name="Cash up and close the shift").click()
     page.get_by_role("status").filter(has_text="short by £2.50").wait_for()
     assert page.get_by_test_id("report-difference").inner_text() == "-£2.50"
