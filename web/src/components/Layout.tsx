@@ -24,7 +24,10 @@ export default function Layout({ children }: { children: ReactNode }) {
             <li><Link href="/films">Films</Link></li>
             {session && <li><Link href="/bookings">My bookings</Link></li>}
             {isStaff(session) && <li><Link href="/manage">Dashboard</Link></li>}
+            {isStaff(session) && <li><Link href="/staff/door">Door</Link></li>}
+            {isStaff(session) && <li><Link href="/staff/box-office">Box office</Link></li>}
             {isManager(session) && <li><Link href="/manage/reports">Reports</Link></li>}
+            {isManager(session) && <li><Link href="/manage/audit">Audit log</Link></li>}
             {session ? (
               <li><button type="button" className="link-button" onClick={logOut}>Log out</button></li>
             ) : (

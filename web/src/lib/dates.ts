@@ -19,3 +19,10 @@ export function timeOf(iso: string, timeZone?: string): string {
 export function dateTimeOf(iso: string, timeZone?: string): string {
   return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone });
 }
+
+/** A day picked in a date input ("2026-12-05") as the instant it starts in this browser's zone, or
+ * the day after's start (``end``), for an API range that is inclusive of its start, exclusive of its end. */
+export function dayBoundary(day: string, end = false): string {
+  const [year, month, date] = day.split("-").map(Number);
+  return new Date(year, month - 1, date + (end ? 1 : 0)).toISOString();
+}
