@@ -29,7 +29,9 @@ export default function Dashboard() {
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => setDay(isoDay(new Date())), []);
+  // Today once the page runs in the browser (a static export has no request time), unless a day
+  // was already chosen.
+  useEffect(() => setDay((chosen) => chosen || isoDay(new Date())), []);
   const allowed = cinemas.data?.filter((c) => session?.user.role === "admin" || session?.user.cinema_ids?.includes(c.id as number));
   useEffect(() => { if (!cinemaId && allowed?.length) setCinemaId(allowed[0].id as number); }, [allowed, cinemaId]);
 
