@@ -31,6 +31,7 @@ def _nginx_config(tmp: Path, listen: int, upstream: str) -> Path:
     site = (ROOT / "deploy" / "nginx.conf").read_text()
     assert "server api:8000;" in site and "listen 8080;" in site
     site = site.replace("server api:8000;", f"server {upstream};")
+    site = site.replace("server realtime:8001;", "server 127.0.0.1:9;")  # no WebSockets here
     site = site.replace("listen 8080;", f"listen 127.0.0.1:{listen};")
     (tmp / "site.conf").write_text(site)
     main = tmp / "nginx.conf"
