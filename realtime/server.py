@@ -28,6 +28,10 @@ HEALTH_PATH = "/ws/healthz"
 # After losing Redis, wait this long before subscribing again (pages poll meanwhile, as their
 # sockets stay open but quiet; once subscribed again every page is told to refetch).
 RESUBSCRIBE_SECONDS = 1.0
+# At most one push per showtime per window: the first change goes out at once, later ones in
+# the window are folded into one push at its end carrying the newest generation. A page
+# refetches on a push, so a burst of holds costs each page one refetch, not one per hold.
+PUSH_WINDOW_SECONDS = 0.25
 
 _REDIS_GONE = (RedisConnectionError, RedisTimeoutError, OSError)
 
@@ -41,6 +45,8 @@ class SeatMapHub:
         self.redis = redis
         self.sockets: defaultdict[int, set[ServerConnection]] = defaultdict(set)
         self.subscribed = asyncio.Event()
+        self._quiet: set[int] = set()  # showtimes pushed to within the current window
+        self._pending: dict[int, str] = {}  # the newest message held back, per showtime
 
     def check_request(self, connection: ServerConnection, request: Request) -> Response | None:
         """Answer the health check, refuse paths that name no showtime; None lets the
@@ -69,8 +75,23 @@ class SeatMapHub:
 
     def relay(self, channel: str, data: str) -> None:
         showtime = channel.rpartition(":")[2]
-        if showtime.isdigit():
-            broadcast(self.sockets.get(int(showtime), ()), data)
+        if not showtime.isdigit() or int(showtime) not in self.sockets:
+            return
+        if int(showtime) in self._quiet:
+            self._pending[int(showtime)] = data
+        else:
+            self._push(int(showtime), data)
+
+    def _push(self, showtime_id: int, data: str) -> None:
+        broadcast(self.sockets.get(showtime_id, ()), data)
+        self._quiet.add(showtime_id)
+        asyncio.get_running_loop().call_later(PUSH_WINDOW_SECONDS, self._window_ends, showtime_id)
+
+    def _window_ends(self, showtime_id: int) -> None:
+        self._quiet.discard(showtime_id)
+        data = self._pending.pop(showtime_id, None)
+        if data is not None:
+            self._push(showtime_id, data)
 
     def nudge_everyone(self) -> None:
         """Tell every page to refetch: changes published while we were not subscribed are lost."""
