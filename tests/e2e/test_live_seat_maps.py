@@ -28,7 +28,7 @@ from websockets.asyncio.client import connect
 from app.bookings import keys
 from app.extensions import redis_client
 from tests.conftest import TEST_REDIS_URL
-from tests.e2e.conftest import BIN, ROOT, free_port, gunicorn_server, server_env, stop_process
+from tests.e2e.conftest import BIN, ROOT, free_port, gunicorn_server, nginx_proxy, server_env, stop_process
 
 PAGES = 20
 CROWD = 500
@@ -133,6 +133,50 @@ def test_the_service_answers_its_health_check_and_refuses_other_paths(realtime):
     assert httpx.get(f"{http}/ws/healthz").status_code == 200
     assert httpx.get(f"{http}/ws/seatmaps/x").status_code == 404
     assert httpx.get(f"{http}/api/showtimes").status_code == 404
+
+
+@pytest.mark.slow
+def test_a_page_behind_nginx_shows_a_hold_within_a_second_over_its_socket(server, realtime, factory,
+                                                                          tmp_path):
+    """The whole path as deployed: Chromium on the web export, nginx's /ws/ location (the
+    upgrade passed on), the realtime service, and the page's refetch through nginx's /api/."""
+    from playwright.sync_api import sync_playwright
+
+    subprocess.run(["make", "--no-print-directory", "web"], cwd=ROOT, check=True, timeout=900,
+                   capture_output=True)
+    screen = factory.screen(factory.cinema(), rows=2, seats_per_row=5)
+    showtime_id = factory.showtime(screen, factory.movie()).id
+    seat_id = factory.seats(screen)[3].id
+    token = factory.token(factory.user())
+    with nginx_proxy(tmp_path, server, realtime=realtime.removeprefix("ws://"),
+                     web_root=ROOT / "web" / "out") as (base, _), sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path="/usr/bin/chromium",
+                                         args=["--headless", "--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        console: list[str] = []
+        page.on("console", lambda message: console.append(message.text))
+        frames: list[str] = []
+        with page.expect_websocket() as opened:
+            page.goto(f"{base}/showtime?id={showtime_id}")
+        socket = opened.value
+        socket.on("framereceived", frames.append)
+        assert socket.url == f"{base.replace('http://', 'ws://')}/ws/seatmaps/{showtime_id}"
+        seat = page.locator(f'[data-seat-id="{seat_id}"]')
+        seat.wait_for()
+        page.wait_for_timeout(500)  # the catch-up read the open socket asks for is done
+
+        started = time.monotonic()
+        held = httpx.post(f"{base}/api/bookings/hold",
+                          json={"showtime_id": showtime_id, "seat_ids": [seat_id]},
+                          headers={"Authorization": f"Bearer {token}"})
+        assert held.status_code == 201, held.text
+        page.wait_for_function("el => el.getAttribute('aria-label').endsWith(', held')",
+                               arg=seat.element_handle(), timeout=5000)
+        shown_after = time.monotonic() - started
+        browser.close()
+    assert frames and all(json.loads(f)["showtime_id"] == showtime_id for f in frames)
+    assert shown_after < DELIVERY_SECONDS, shown_after
+    assert [line for line in console if "Content Security Policy" in line] == []
 
 
 def _request_mix(server: str, showtime_id: int, seat_ids: list[int], tokens: list[str]
