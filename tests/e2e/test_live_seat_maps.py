@@ -159,7 +159,7 @@ def test_a_page_behind_nginx_shows_a_hold_within_a_second_over_its_socket(server
         with page.expect_websocket() as opened:
             page.goto(f"{base}/showtime?id={showtime_id}")
         socket = opened.value
-        socket.on("framereceived", frames.append)
+        socket.on("framereceived", lambda payload: frames.append(payload))
         assert socket.url == f"{base.replace('http://', 'ws://')}/ws/seatmaps/{showtime_id}"
         seat = page.locator(f'[data-seat-id="{seat_id}"]')
         seat.wait_for()
