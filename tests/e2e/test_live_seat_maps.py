@@ -20,16 +20,26 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import httpx
 import pytest
+import redis
 from websockets.asyncio.client import connect
 
 from app.bookings import keys
 from app.extensions import redis_client
 from tests.conftest import TEST_REDIS_URL
-from tests.e2e.conftest import BIN, ROOT, free_port, gunicorn_server, nginx_proxy, server_env, stop_process
+from tests.e2e.conftest import (
+    BIN,
+    ROOT,
+    free_port,
+    gunicorn_server,
+    nginx_proxy,
+    own_redis,
+    server_env,
+    stop_process,
+)
 
 PAGES = 20
 CROWD = 500
@@ -52,13 +62,13 @@ def server(app, tmp_path):
         yield base
 
 
-@pytest.fixture
-def realtime() -> Iterator[str]:
-    """``python -m realtime`` on a spare port against the test Redis: its ws:// base address,
+@contextmanager
+def realtime_service(redis_url: str) -> Iterator[str]:
+    """``python -m realtime`` on a spare port against ``redis_url``: its ws:// base address,
     once its health check says it is subscribed."""
     port = free_port()
     process = subprocess.Popen([BIN / "python", "-m", "realtime"], cwd=ROOT,
-                               env=server_env(REDIS_URL=TEST_REDIS_URL, REALTIME_PORT=str(port)),
+                               env=server_env(REDIS_URL=redis_url, REALTIME_PORT=str(port)),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
     while True:
@@ -74,6 +84,35 @@ def realtime() -> Iterator[str]:
         yield f"ws://127.0.0.1:{port}"
     finally:
         stop_process(process, grace=10)
+
+
+@pytest.fixture
+def realtime() -> Iterator[str]:
+    with realtime_service(TEST_REDIS_URL) as base:
+        yield base
+
+
+def test_after_a_redis_restart_the_service_subscribes_again_and_pages_refetch():
+    """Changes published while the service had no subscription are lost, so once subscribed
+    again it tells every page to refetch (generation null), then relays as before."""
+    port = free_port()
+    with ExitStack() as stack:
+        first = stack.enter_context(own_redis(port))
+        base = stack.enter_context(realtime_service(f"redis://127.0.0.1:{port}/0"))
+
+        async def page_through_the_restart() -> list[dict]:
+            async with connect(f"{base}/ws/seatmaps/5") as page:
+                first.kill()
+                first.wait(timeout=10)
+                time.sleep(0.5)
+                stack.enter_context(own_redis(port))  # the same address, empty
+                told = [json.loads(await asyncio.wait_for(page.recv(), 15))]
+                redis.Redis(port=port).publish("seatmap:5", '{"showtime_id":5,"generation":1}')
+                told.append(json.loads(await asyncio.wait_for(page.recv(), 5)))
+                return told
+
+        assert asyncio.run(page_through_the_restart()) == [
+            {"showtime_id": 5, "generation": None}, {"showtime_id": 5, "generation": 1}]
 
 
 def _generation(showtime_id: int) -> int:
