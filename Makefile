@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: install run serve migrate seed test fuzz testdb lint worker scheduler bench clean web web-test
+.PHONY: install run serve migrate seed test fuzz testdb lint worker scheduler bench clean web web-test realtime
 
 # Installs with uv (from PyPI, several times faster than pip on a fresh clone); pip when uv
 # cannot be had. `make run` installs what running needs; `make test` adds the test tools.
@@ -55,6 +55,11 @@ run: seed
 	@($(MAKE) --no-print-directory web > instance/web-build.log 2>&1 && echo "web: the site is up to date" \
 	  || echo "web: the build failed, see instance/web-build.log") &
 	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
+## make realtime: live seat maps over WebSockets on $${REALTIME_HOST:-127.0.0.1}:$${REALTIME_PORT:-8001}
+## (needs REDIS_URL, the API's Redis; `make run`'s in-process Redis cannot be shared: pages poll)
+realtime: $(VENV)/.run-deps
+	$(BIN)/python -m realtime
 
 serve: $(VENV)/.run-deps
 	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app

@@ -22,12 +22,20 @@ from app.extensions import redis_client
 # Steps several scripts share, prepended to each of them (Lua cannot import).
 _HELPERS = """
 local function bump(generation_key)
-  redis.call('INCR', generation_key)
+  local generation = redis.call('INCR', generation_key)
   redis.call('EXPIRE', generation_key, 86400)
+  return generation
 end
+-- Open seat-map pages learn of the change from a PUBLISH on 'seatmap:<showtime id>' (the
+-- realtime service relays it to their sockets), sent here so a hold pays no extra round trip.
+-- Answers {new generation, 1 if a map was cached}.
 local function invalidate_seat_map(map_key, generation_key)
-  redis.call('DEL', map_key)
-  bump(generation_key)
+  local cached = redis.call('DEL', map_key)
+  local generation = bump(generation_key)
+  local showtime = string.match(map_key, '{(%d+)}')
+  redis.call('PUBLISH', 'seatmap:' .. showtime,
+    '{"showtime_id":' .. showtime .. ',"generation":' .. generation .. '}')
+  return {generation, cached}
 end
 local function delete_if_owned(key, owner)
   if redis.call('GET', key) == owner then
@@ -367,11 +375,17 @@ end
 return 0
 """
 
+# A change to a showtime's seats made outside the scripts above (prices, layout, cancellation).
+# KEYS: seat map, seat map generation   Returns {new generation, 1 if a map was cached}.
+INVALIDATE_SEAT_MAP = """
+return invalidate_seat_map(KEYS[1], KEYS[2])
+"""
+
 _SOURCES = {name: _HELPERS + body for name, body in {
     "hold": HOLD, "claim": CLAIM, "release": RELEASE, "sell": SELL, "unsell": UNSELL,
     "load_sold": LOAD_SOLD, "unpaid": UNPAID, "open_checkout": OPEN_CHECKOUT,
     "change_checkouts": CHANGE_CHECKOUTS, "load_checkouts": LOAD_CHECKOUTS,
-    "cache_if_unchanged": CACHE_IF_UNCHANGED,
+    "cache_if_unchanged": CACHE_IF_UNCHANGED, "invalidate_seat_map": INVALIDATE_SEAT_MAP,
 }.items()}
 
 

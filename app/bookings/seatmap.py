@@ -1,9 +1,9 @@
 """The seat map of a showtime: sold (PostgreSQL) ∪ held (Redis), cached 30 s.
 
-Every hold, release, booking and cancellation invalidates the cache and bumps a generation
-counter; a map is cached only if the generation did not move while it was being built, so
-a map read just before a change can never be stored after it (a client never sees a seat it
-just took as free).
+Every hold, release, booking and cancellation invalidates the cache, bumps a generation
+counter and publishes it on ``seatmap:<showtime id>`` for open pages (``realtime/``). A map
+is cached only if the generation did not move while it was being built, so a map read just
+before a change can never be stored after it (a client never sees a seat it just took as free).
 """
 
 from __future__ import annotations
@@ -75,15 +75,14 @@ def rewarm_seat_maps(showtime_ids: Sequence[int]) -> None:
 
 
 def _invalidate(showtime_ids: Sequence[int]) -> list[tuple[int, bool]]:
-    """Bump the generation and drop the cached map of each showtime: (new generation, whether
-    a map was cached) per showtime."""
-    pipe = redis_client.client.pipeline(transaction=True)
-    for showtime_id in showtime_ids:
-        pipe.incr(keys.seat_map_generation_key(showtime_id))
-        pipe.expire(keys.seat_map_generation_key(showtime_id), 86400)
-        pipe.delete(keys.seat_map_key(showtime_id))
-    answers = pipe.execute()
-    return list(zip(answers[::3], (deleted > 0 for deleted in answers[2::3]), strict=True))
+    """Bump the generation and drop the cached map of each showtime, telling its open pages
+    (``lua.INVALIDATE_SEAT_MAP``): (new generation, whether a map was cached) per showtime."""
+    answers = lua.run_together([
+        lua.Call("invalidate_seat_map",
+                 [keys.seat_map_key(showtime_id), keys.seat_map_generation_key(showtime_id)], [])
+        for showtime_id in showtime_ids
+    ])
+    return [(int(generation), bool(cached)) for generation, cached in answers]
 
 
 def _document(showtime_id: int) -> str:

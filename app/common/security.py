@@ -132,6 +132,7 @@ def _web_policy(config: dict) -> ContentSecurityPolicy:
     stripe = bool(config.get("STRIPE_SECRET_KEY"))
     scripts = ("'self'", STRIPE_SCRIPT_HOST) if stripe else ("'self'",)
     frames = (STRIPE_SCRIPT_HOST,) if stripe else ("'none'",)
+    # 'self' also admits ws(s):// to this host (CSP Level 3), the live seat maps' /ws/ sockets.
     connect = ("'self'", STRIPE_API_HOST) if stripe else ("'self'",)
     return (
         ContentSecurityPolicy()

@@ -28,6 +28,7 @@ from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 # Generous: it only waits as long as the start takes, and a loaded CI machine is slow to import.
 STARTUP_SECONDS = 90
 
@@ -99,6 +100,67 @@ def _wait_until_healthy(base: str, process: subprocess.Popen, log: Path) -> None
         assert process.poll() is None, log.read_text(errors="replace")
         assert time.monotonic() < deadline, f"gunicorn did not start within {STARTUP_SECONDS} s"
         time.sleep(0.2)
+
+
+def nginx_config(tmp: Path, listen: int, upstream: str, realtime: str = "127.0.0.1:9",
+                 web_root: Path | None = None) -> Path:
+    """A main nginx.conf (pid, logs and temp files in ``tmp``) including the deployed site
+    (deploy/nginx.conf) with its upstreams replaced: Gunicorn at ``upstream``, the realtime
+    service at ``realtime`` (by default a port where nothing answers), and the web export's
+    folder by ``web_root`` when given."""
+    site = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "server api:8000;" in site and "listen 8080;" in site
+    site = site.replace("server api:8000;", f"server {upstream};")
+    site = site.replace("server realtime:8001;", f"server {realtime};")
+    if web_root is not None:
+        site = site.replace("root /srv/cinemaos/web;", f"root {web_root};")
+    site = site.replace("listen 8080;", f"listen 127.0.0.1:{listen};")
+    (tmp / "site.conf").write_text(site)
+    main = tmp / "nginx.conf"
+    main.write_text(f"""
+user root;
+daemon off;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    include {tmp}/site.conf;
+}}
+""")
+    return main
+
+
+@contextmanager
+def nginx_proxy(tmp: Path, upstream: str, **options) -> Iterator[tuple[str, int]]:
+    """nginx with the deployed site (``nginx_config``'s ``options``) on a free port in front of
+    the Gunicorn at ``upstream``: (base URL, port) once it answers /healthz."""
+    port = free_port()
+    config = nginx_config(tmp, port, upstream.removeprefix("http://"), **options)
+    nginx = subprocess.Popen([NGINX, "-c", str(config), "-p", str(tmp)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            assert nginx.poll() is None, nginx.stderr.read().decode()
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "nginx did not start"
+            time.sleep(0.1)
+        yield base, port
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
 
 
 @contextmanager

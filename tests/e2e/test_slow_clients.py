@@ -10,9 +10,7 @@ slow or silent connections, and checks ordinary requests meanwhile.
 
 from __future__ import annotations
 
-import shutil
 import socket
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -20,38 +18,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import ROOT, free_port, gunicorn_server, server_env
+from tests.e2e.conftest import NGINX, gunicorn_server, nginx_proxy, server_env
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SLOW_CLIENTS = 50
-
-
-def _nginx_config(tmp: Path, listen: int, upstream: str) -> Path:
-    """A main nginx.conf (pid, logs and temp files in ``tmp``) including the deployed site."""
-    site = (ROOT / "deploy" / "nginx.conf").read_text()
-    assert "server api:8000;" in site and "listen 8080;" in site
-    site = site.replace("server api:8000;", f"server {upstream};")
-    site = site.replace("listen 8080;", f"listen 127.0.0.1:{listen};")
-    (tmp / "site.conf").write_text(site)
-    main = tmp / "nginx.conf"
-    main.write_text(f"""
-user root;
-daemon off;
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {tmp}/site.conf;
-}}
-""")
-    return main
 
 
 @pytest.fixture
@@ -60,27 +29,8 @@ def proxied(app, tmp_path):
     assert Path(NGINX).exists(), "nginx is missing: `apt-get install nginx-light` (.ci/run does)"
     env = server_env(SECRET_KEY="slow-secret", JWT_SECRET_KEY="slow-jwt-secret-key-of-sufficient-length",
                      WEB_CONCURRENCY="1", GUNICORN_THREADS="4", RQ_ASYNC="false")
-    with gunicorn_server(env) as upstream:
-        port = free_port()
-        config = _nginx_config(tmp_path, port, upstream.removeprefix("http://"))
-        nginx = subprocess.Popen([NGINX, "-c", str(config), "-p", str(tmp_path)],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 10
-            while True:
-                assert nginx.poll() is None, nginx.stderr.read().decode()
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, "nginx did not start"
-                time.sleep(0.1)
-            yield base, port
-        finally:
-            nginx.terminate()
-            nginx.wait(timeout=10)
+    with gunicorn_server(env) as upstream, nginx_proxy(tmp_path, upstream) as proxy:
+        yield proxy
 
 
 def _slow_client(port: int, stop: threading.Event, trickle: bool) -> None:

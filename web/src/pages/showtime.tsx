@@ -1,4 +1,4 @@
-// A showtime: its seat map (refreshed every few seconds while open), choose seats and ticket
+// A showtime: its seat map (kept live while open: lib/liveSeatMap), choose seats and ticket
 // types, the quote, hold with the API's countdown, pay, and the booking with its invoice.
 import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
@@ -10,12 +10,11 @@ import SeatMap from "@/components/SeatMap";
 import { type Choice, type HeldSeats, type Paid, Refusal, SANDBOX_CARDS, TICKET_TYPES, type TicketType, bookAndPay, hold, invoiceLink, quote, release } from "@/lib/checkout";
 import { dateTimeOf } from "@/lib/dates";
 import { sentence } from "@/lib/errors";
+import { watchSeatMap } from "@/lib/liveSeatMap";
 import { formatMoney } from "@/lib/money";
 import { useSession } from "@/lib/session";
 import { useQueryParam } from "@/lib/useQueryParam";
 
-// How often an open map asks for the seats' states (the API caches a map for a few seconds).
-const POLL_MS = 3000;
 const REFRESH_REASONS = new Set(["seats_taken", "seats_sold", "seats_blocked", "hold_expired"]);
 
 type Seat = Schemas["ShowtimeSeat"];
@@ -48,8 +47,7 @@ export default function ShowtimePage() {
     api.GET("/api/showtimes/{showtime_id}", { params: { path: { showtime_id: id } } })
       .then(({ data, error: problem }) => (data ? setShowtime(data) : setError(sentence(problem))));
     loadMap();
-    const timer = setInterval(() => { if (!document.hidden) loadMap(); }, POLL_MS);
-    return () => clearInterval(timer);
+    return watchSeatMap(id, loadMap);
   }, [id, loadMap]);
 
   useEffect(() => {

@@ -1,0 +1,60 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { COALESCE_MS, POLL_MS, RETRY_MS, type SocketLike, seatMapSocketUrl, watchSeatMap } from "./liveSeatMap";
+
+class FakeSocket implements SocketLike {
+  onopen: ((event: Event) => void) | null = null;
+  onmessage: ((event: MessageEvent) => void) | null = null;
+  onclose: ((event: CloseEvent) => void) | null = null;
+  closed = false;
+  constructor(readonly url: string) {}
+  close() { this.closed = true; }
+  open() { this.onopen?.(new Event("open")); }
+  send(data: string) { this.onmessage?.(new MessageEvent("message", { data })); }
+  drop() { this.onclose?.(new CloseEvent("close")); }
+}
+
+let sockets: FakeSocket[];
+const openSocket = (url: string) => { const s = new FakeSocket(url); sockets.push(s); return s; };
+
+beforeEach(() => { vi.useFakeTimers(); sockets = []; });
+afterEach(() => { vi.useRealTimers(); });
+
+describe("live seat map", () => {
+  it("opens the socket on this host, wss behind https", () => {
+    expect(seatMapSocketUrl(7, { protocol: "https:", host: "tickets.example.com" })).toBe("wss://tickets.example.com/ws/seatmaps/7");
+    expect(seatMapSocketUrl(7, { protocol: "http:", host: "127.0.0.1:8000" })).toBe("ws://127.0.0.1:8000/ws/seatmaps/7");
+  });
+
+  it("refetches on a message, once per burst, and does not poll while the socket is open", () => {
+    const refetch = vi.fn();
+    const stop = watchSeatMap(7, refetch, openSocket);
+    sockets[0].open();
+    vi.advanceTimersByTime(COALESCE_MS);
+    expect(refetch).toHaveBeenCalledTimes(1); // the catch-up read on opening
+    sockets[0].send('{"showtime_id":7,"generation":3}');
+    sockets[0].send('{"showtime_id":7,"generation":4}');
+    vi.advanceTimersByTime(COALESCE_MS);
+    expect(refetch).toHaveBeenCalledTimes(2);
+    vi.advanceTimersByTime(POLL_MS * 5);
+    expect(refetch).toHaveBeenCalledTimes(2);
+    stop();
+    expect(sockets[0].closed).toBe(true);
+  });
+
+  it("polls while the socket fails and goes live again when it comes back", () => {
+    const refetch = vi.fn();
+    const stop = watchSeatMap(7, refetch, openSocket);
+    sockets[0].drop(); // refused: no live service (the embedded default)
+    vi.advanceTimersByTime(POLL_MS);
+    expect(refetch).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(RETRY_MS[0] - POLL_MS + RETRY_MS[0]);
+    expect(sockets).toHaveLength(2);
+    sockets[1].open();
+    const calls = refetch.mock.calls.length;
+    vi.advanceTimersByTime(POLL_MS * 3);
+    expect(refetch).toHaveBeenCalledTimes(calls + 1); // the catch-up read only
+    stop();
+    vi.advanceTimersByTime(POLL_MS * 3);
+    expect(refetch).toHaveBeenCalledTimes(calls + 1);
+  });
+});
