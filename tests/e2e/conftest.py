@@ -77,6 +77,20 @@ def gunicorn_server(env: Mapping[str, str]) -> Iterator[str]:
             stop_process(process)
 
 
+@contextmanager
+def plain_api_server(folder: Path, name: str) -> Iterator[str]:
+    """Gunicorn x2 on the test database and Redis with jobs in-process, no rate limits and no
+    outside service (Stripe, S3, SMTP): the server that browser and client tests call."""
+    env = server_env(SECRET_KEY=f"{name}-secret", JWT_SECRET_KEY=f"{name}-jwt-secret-of-sufficient-length",
+                     WEB_CONCURRENCY="2", RQ_ASYNC="false", RATELIMIT_ENABLED="false",
+                     MEDIA_DIR=str(folder / "media"), INSTANCE_DIR=str(folder))
+    for setting in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE", "S3_BUCKET",
+                    "SMTP_HOST"):
+        env.pop(setting, None)
+    with gunicorn_server(env) as base:
+        yield base
+
+
 def stop_process(process: subprocess.Popen, grace: float = 30) -> None:
     """SIGTERM, and SIGKILL if it is still there after ``grace`` seconds (a loaded machine can
     take longer than Gunicorn's graceful timeout to wind its workers down)."""

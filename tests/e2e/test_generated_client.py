@@ -17,7 +17,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.e2e.conftest import BIN, gunicorn_server, server_env
+from tests.e2e.conftest import BIN, plain_api_server
 
 PASSWORD = "Generated-pass-2026"
 PACKAGE = "cinemaos_client"
@@ -27,13 +27,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def server(app, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("server")
-    env = server_env(SECRET_KEY="client-secret", JWT_SECRET_KEY="client-jwt-secret-of-sufficient-length",
-                     WEB_CONCURRENCY="2", RQ_ASYNC="false", RATELIMIT_ENABLED="false",
-                     MEDIA_DIR=str(folder / "media"), INSTANCE_DIR=str(folder))
-    for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE", "S3_BUCKET", "SMTP_HOST"):
-        env.pop(name, None)
-    with gunicorn_server(env) as base:
+    with plain_api_server(tmp_path_factory.mktemp("server"), "client") as base:
         yield base
 
 

@@ -29,7 +29,7 @@ import pytest
 from playwright import sync_api as playwright_api
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, gunicorn_server, server_env
+from tests.e2e.conftest import ROOT, plain_api_server
 from tests.factories import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -51,13 +51,7 @@ def server(app, tmp_path_factory):
     # The export the server serves: built now if missing or stale (a no-op after `make test`'s).
     subprocess.run(["make", "--no-print-directory", "web"], cwd=ROOT, check=True, timeout=900,
                    capture_output=True)
-    folder = tmp_path_factory.mktemp("web-server")
-    env = server_env(SECRET_KEY="web-secret", JWT_SECRET_KEY="web-jwt-secret-of-sufficient-length",
-                     WEB_CONCURRENCY="2", RQ_ASYNC="false", RATELIMIT_ENABLED="false",
-                     MEDIA_DIR=str(folder / "media"), INSTANCE_DIR=str(folder))
-    for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE", "S3_BUCKET", "SMTP_HOST"):
-        env.pop(name, None)
-    with gunicorn_server(env) as base:
+    with plain_api_server(tmp_path_factory.mktemp("web-server"), "web") as base:
         yield base
 
 

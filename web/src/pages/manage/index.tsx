@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { api } from "@/api/client";
 import type { Schemas } from "@/api/types";
+import CinemaSelect, { useChosenCinema } from "@/components/CinemaSelect";
 import Notice from "@/components/Notice";
 import ShowtimeEditor from "@/components/ShowtimeEditor";
 import Timeline, { type Closure } from "@/components/Timeline";
@@ -19,7 +20,8 @@ export default function Dashboard() {
   const session = useSession();
   const cinemas = useCinemas();
   const movies = useMovies();
-  const [cinemaId, setCinemaId] = useState<number>();
+  const chosen = useChosenCinema();
+  const { cinemaId } = chosen;
   const [day, setDay] = useState("");
   const [days, setDays] = useState(1);
   const [schedule, setSchedule] = useState<Schemas["Schedule"]>();
@@ -32,8 +34,6 @@ export default function Dashboard() {
   // Today once the page runs in the browser (a static export has no request time), unless a day
   // was already chosen.
   useEffect(() => setDay((chosen) => chosen || isoDay(new Date())), []);
-  const allowed = cinemas.data?.filter((c) => session?.user.role === "admin" || session?.user.cinema_ids?.includes(c.id as number));
-  useEffect(() => { if (!cinemaId && allowed?.length) setCinemaId(allowed[0].id as number); }, [allowed, cinemaId]);
 
   const load = useCallback(async () => {
     if (!cinemaId || !day) return;
@@ -80,11 +80,7 @@ export default function Dashboard() {
       <h1>Dashboard</h1>
       <Notice error={error ?? cinemas.error} message={message} />
       <div className="filters">
-        <label>Cinema{" "}
-          <select value={cinemaId ?? ""} onChange={(e) => setCinemaId(Number(e.target.value))}>
-            {allowed?.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-          </select>
-        </label>
+        <CinemaSelect {...chosen} />
         <label>Day <input type="date" value={day} onChange={(e) => setDay(e.target.value)} /></label>
       </div>
       {schedule && <Timeline schedule={schedule} proposal={proposal} closures={closures} />}

@@ -3,25 +3,23 @@ import { useEffect, useState } from "react";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { api } from "@/api/client";
 import type { Schemas } from "@/api/types";
+import CinemaSelect, { useChosenCinema } from "@/components/CinemaSelect";
 import Notice from "@/components/Notice";
 import { useApi, useCinemas } from "@/lib/catalogue";
 import { isoDay } from "@/lib/dates";
 import { formatMoney } from "@/lib/money";
-import { useSession } from "@/lib/session";
 
 type GroupBy = Schemas["SalesReport"]["group_by"];
 const none = () => Promise.resolve({ data: undefined, error: undefined, response: new Response(null) });
 
 export default function Reports() {
-  const session = useSession();
   const cinemas = useCinemas();
-  const [cinemaId, setCinemaId] = useState<number>();
+  const chosen = useChosenCinema();
+  const { cinemaId } = chosen;
   const [start, setStart] = useState("");
   const [days, setDays] = useState(7);
   const [groupBy, setGroupBy] = useState<GroupBy>("day");
-  useEffect(() => setStart(isoDay(new Date())), []);
-  const allowed = cinemas.data?.filter((c) => session?.user.role === "admin" || session?.user.cinema_ids?.includes(c.id as number));
-  useEffect(() => { if (!cinemaId && allowed?.length) setCinemaId(allowed[0].id as number); }, [allowed, cinemaId]);
+  useEffect(() => setStart((chosen) => chosen || isoDay(new Date())), []);
   const report = useApi(() => (cinemaId && start
     ? api.GET("/api/reports/sales", { params: { query: { cinema_id: cinemaId, start_date: start, days, group_by: groupBy } } })
     : none()), [cinemaId, start, days, groupBy]);
@@ -33,11 +31,7 @@ export default function Reports() {
       <h1>Reports</h1>
       <Notice error={report.error ?? cinemas.error} />
       <div className="filters">
-        <label>Cinema{" "}
-          <select value={cinemaId ?? ""} onChange={(e) => setCinemaId(Number(e.target.value))}>
-            {allowed?.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-          </select>
-        </label>
+        <CinemaSelect {...chosen} />
         <label>From <input type="date" value={start} onChange={(e) => setStart(e.target.value)} /></label>
         <label>Days <input type="number" min={1} max={92} value={days} onChange={(e) => setDays(Number(e.target.value))} /></label>
         <label>By{" "}
