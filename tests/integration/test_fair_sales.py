@@ -248,11 +248,13 @@ class TestOpenCheckouts:
 
         def attempt(showtime):
             with app.test_client() as racer:
-                return hold(racer, headers, showtime[0], showtime[1][:1]).status_code
+                answer = hold(racer, headers, showtime[0], showtime[1][:1])
+                return answer.status_code, (answer.json or {}).get("reason")
 
         with ThreadPoolExecutor(max_workers=4) as pool:
-            codes = sorted(pool.map(attempt, showtimes[1:]))
-        assert codes == [201, 201, 409, 409]
+            answers = sorted(pool.map(attempt, showtimes[1:]), key=lambda answer: answer[0])
+        assert [code for code, _ in answers] == [201, 201, 409, 409], answers
+        assert {reason for code, reason in answers if code == 409} == {"pending_limit_reached"}, answers
 
 
 class TestCheckoutsScripts:
