@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app import audit
 from app.bookings.cancellation_rights import ACTIVE_STATUSES
@@ -184,6 +184,11 @@ def _schedule_fields(showtime: Showtime) -> dict:
             "ends_at": showtime.ends_at, "format": showtime.format}
 
 
+# PostgreSQL's code for a transaction it chose to break a deadlock with.
+DEADLOCK = "40P01"
+_DEADLOCK_ATTEMPTS = 3
+
+
 def _write_schedule_change(principal: Principal, showtime: Showtime, slot: _Slot, language: str | None,
                            subtitles: str | None, action: str, before: dict | None) -> None:
     """Put ``showtime`` in ``slot`` and write it with its audit entry; a lost race against another
@@ -194,10 +199,19 @@ def _write_schedule_change(principal: Principal, showtime: Showtime, slot: _Slot
     """
     ignore = showtime.id
     try:
-        with db.session.begin_nested():
-            _place(showtime, slot, language, subtitles)
-            db.session.add(showtime)
-            db.session.flush()  # the constraint decides here; a new showtime gets its id
+        for attempt in range(_DEADLOCK_ATTEMPTS):
+            try:
+                with db.session.begin_nested():
+                    _place(showtime, slot, language, subtitles)
+                    db.session.add(showtime)
+                    db.session.flush()  # the constraint decides here; a new showtime gets its id
+                break
+            except OperationalError as exc:
+                # Managers writing overlapping slots at once wait on each other's rows and
+                # PostgreSQL may break such a wait as a deadlock: write again, and the exclusion
+                # constraint then names the winner (a lost race is a 409, not "unavailable").
+                if getattr(exc.orig, "sqlstate", None) != DEADLOCK or attempt == _DEADLOCK_ATTEMPTS - 1:
+                    raise
     except IntegrityError as exc:
         if violated_constraint(exc) != OVERLAP_CONSTRAINT:
             raise
