@@ -3,8 +3,8 @@ offline, and the reconciliation of the scans they made meanwhile.
 
 The list names each ticket by the hashes of its codes (one per listed key, so a ticket sold
 before a key rotation is found too), never by a code: a lost scanner leaks nothing that could be
-shown at a door. It is signed (HMAC-SHA256 with the current ticket key, over its canonical JSON)
-so the server can tell a list it issued, unaltered, when one is presented back.
+shown at a door. It is signed with Ed25519 (``list_signing``), so a scanner holding only the
+public key can tell a list we issued, unaltered, without the network and without a secret.
 
 Uploaded scans are reconciled in the order they were made: the first scan of a ticket wins,
 wherever it happened (an offline scan earlier than the admission on record takes its place),
@@ -12,11 +12,6 @@ and every later scan of the same ticket is reported as a conflict beside the one
 """
 
 from __future__ import annotations
-
-import base64
-import hashlib
-import hmac
-import json
 
 from flask import current_app
 from sqlalchemy import select
@@ -37,15 +32,7 @@ from app.tickets.checkin import (
     verified_ticket,
 )
 from app.tickets.codes import code_hash, ticket_code
-
-
-def list_signature(body: dict) -> str:
-    """The signature of a check-in list's body (everything but the signature itself)."""
-    key_id = body["key_id"]
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
-    secret = current_app.config["TICKET_SIGNING_KEYS"][key_id]
-    digest = hmac.new(f"checkin-list:{secret}".encode(), canonical.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+from app.tickets.list_signing import sign_list
 
 
 def checkin_list(principal: Principal, showtime_id: int) -> dict:
@@ -74,7 +61,7 @@ def checkin_list(principal: Principal, showtime_id: int) -> dict:
         "generated_at": now().isoformat(), "key_id": current_app.config["TICKET_SIGNING_KEY_ID"],
         "tickets": tickets,
     }
-    return {**body, "signature": list_signature(body)}
+    return {**body, "signature": sign_list(body)}
 
 
 @use_case

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, current_app
 from flask.views import MethodView
 
 from app.common.access import ANY_USER, STAFF_ROLES, current_principal
 from app.common.blueprint import ServiceBlueprint
 from app.tickets.checkin import Scan, admission_counts, admit, undo_admission
+from app.tickets.list_signing import public_keys
 from app.tickets.offline import checkin_list, reconcile_scans
 from app.tickets.pdf import render_tickets_pdf
 from app.tickets.schemas import (
     AdmissionCountsSchema,
     AdmissionSchema,
+    CheckinListKeysSchema,
     CheckinListSchema,
     OfflineScansSchema,
     ReconciliationSchema,
@@ -109,6 +111,15 @@ class ShowtimeCheckinList(MethodView):
     def get(self, showtime_id: int):
         """The signed list of a showtime's tickets, for a scanner to check against offline"""
         return checkin_list(current_principal(), showtime_id)
+
+
+@door_blp.route("/checkin-list-keys")
+class CheckinListKeys(MethodView):
+    @door_blp.access(*STAFF_ROLES)
+    @door_blp.response(200, CheckinListKeysSchema)
+    def get(self):
+        """The public keys that verify check-in lists, for scanners to keep offline"""
+        return {"current_key_id": current_app.config["TICKET_SIGNING_KEY_ID"], "keys": public_keys()}
 
 
 @door_blp.route("/showtimes/<int:showtime_id>/offline-scans")

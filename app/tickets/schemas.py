@@ -99,8 +99,19 @@ class CheckinListSchema(ma.Schema):
     tickets = ma.fields.List(ma.fields.Nested(ListedTicketSchema), metadata={
         "description": "Every ticket of the showtime"})
     signature = ma.fields.String(metadata={
-        "description": "HMAC-SHA256 (base64url) over the canonical JSON of every other field",
-        "example": "u2Xz0k3Q9m1cVb7LhA4pD8sN6tRw5yE2oJ1iF0gHqKc"})
+        "description": "Ed25519 signature (base64url) over the canonical JSON of every other field "
+                       "(keys sorted, no spaces), by the public key of `key_id` from "
+                       "`GET /api/checkin-list-keys`",
+        "example": "Q2l0ZWQgYnkgbm8gb25lLCBhIGRlbW8gc2lnbmF0dXJlIG9mIDY0IGJ5dGVzIGxvbmcgZm9yIHRoZSBkb2NzLg"})
+
+
+class CheckinListKeysSchema(ma.Schema):
+    current_key_id = ma.fields.String(metadata={"description": "Key id that signs new lists",
+                                                "example": "k1"})
+    keys = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), metadata={
+        "description": "Public Ed25519 key (raw 32 bytes, base64url) of each key id in use: keep "
+                       "them on the scanner to verify lists offline",
+        "example": {"k1": "dGhpcnR5LXR3byBieXRlcyBvZiBhIHB1YmxpYyBrZXk"}})
 
 
 class OfflineScanSchema(ma.Schema):

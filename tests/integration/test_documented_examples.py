@@ -44,7 +44,7 @@ VISIT = [
     "processPayment", "getPayment", "getPaymentInvoice", "getPaymentInvoiceLink",
     # its tickets, scanned at the door (and the scan undone) before the refund
     "listBookingTickets", "getBookingTicketsPdf", "checkInTicket", "getShowtimeAdmissions",
-    "getShowtimeCheckinList", "uploadOfflineScans", "undoCheckin", "refundPayment",
+    "getCheckinListKeys", "getShowtimeCheckinList", "uploadOfflineScans", "undoCheckin", "refundPayment",
     "holdSeats", "createBooking", "cancelBooking",
     # the back office
     "listUsers", "getUser", "updateUser", "getCinemaSchedule", "getSalesReport",

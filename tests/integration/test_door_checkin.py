@@ -12,7 +12,7 @@ from app.common.clock import now
 from app.extensions import db
 from app.models import AuditEntry, Booking
 from app.tickets.codes import code_hash, read_code
-from app.tickets.offline import list_signature
+from app.tickets.list_signing import verify_list
 from tests.payments_support import paid_booking, pending_booking
 
 
@@ -177,9 +177,13 @@ def test_the_offline_list_and_uploaded_scans_with_a_double_scan_reported(client,
     by_hash = {h: t for t in listing["tickets"] for h in t["code_hashes"]}
     assert [by_hash[code_hash(c)]["status"] for c in (first, second, third)] == ["valid", "valid", "admitted"]
     assert code_hash("CT1.x.1-2-3-4.forged") not in by_hash
-    unsigned = {name: value for name, value in listing.items() if name != "signature"}
-    assert list_signature(unsigned) == listing["signature"]
-    assert list_signature({**unsigned, "tickets": unsigned["tickets"][:2]}) != listing["signature"]
+    # the scanner verifies the list with the public key alone; an altered list fails
+    keys = client.get("/api/checkin-list-keys", headers=staff).json
+    public_key = keys["keys"][listing["key_id"]]
+    assert verify_list(listing, public_key)
+    assert not verify_list({**listing, "tickets": listing["tickets"][:2]}, public_key)
+    assert not verify_list({**listing, "signature": "AAAA"}, public_key)
+    assert client.get("/api/checkin-list-keys", headers=factory.headers(customer)).status_code == 403
 
     clock.advance(timedelta(minutes=5))
     at = now()

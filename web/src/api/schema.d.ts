@@ -1248,6 +1248,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/checkin-list-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public keys that verify check-in lists, for scanners to keep offline */
+        get: operations["getCheckinListKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/showtimes/{showtime_id}/offline-scans": {
         parameters: {
             query?: never;
@@ -3540,8 +3557,16 @@ export interface components {
             key_id?: string;
             /** @description Every ticket of the showtime */
             tickets?: components["schemas"]["ListedTicket"][];
-            /** @description HMAC-SHA256 (base64url) over the canonical JSON of every other field */
+            /** @description Ed25519 signature (base64url) over the canonical JSON of every other field (keys sorted, no spaces), by the public key of `key_id` from `GET /api/checkin-list-keys` */
             signature?: string;
+        };
+        CheckinListKeys: {
+            /** @description Key id that signs new lists */
+            current_key_id?: string;
+            /** @description Public Ed25519 key (raw 32 bytes, base64url) of each key id in use: keep them on the scanner to verify lists offline */
+            keys?: {
+                [key: string]: string;
+            };
         };
         OfflineScan: {
             /** @description The code the scanner read */
@@ -7264,6 +7289,29 @@ export interface operations {
             401: components["responses"]["UNAUTHORIZED"];
             403: components["responses"]["FORBIDDEN"];
             404: components["responses"]["NOT_FOUND"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    getCheckinListKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinListKeys"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
             503: components["responses"]["SERVICE_UNAVAILABLE"];
         };
     };
