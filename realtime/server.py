@@ -2,7 +2,8 @@
 
 A socket only listens: the messages carry a showtime id and its seat-map generation, nothing
 private, so a socket needs no login (the map itself is public at ``/api/showtimes/<id>/seats``).
-A slow socket never holds up the others: ``broadcast`` writes without waiting and skips a
+Frames go uncompressed: a message is some 40 bytes, and per-socket deflate contexts cost
+the service 40 % of its CPU and every page its inflating for nothing. A slow socket never holds up the others: ``broadcast`` writes without waiting and skips a
 socket whose buffer is full (that page misses one nudge and catches up on the next, or on its
 polling fallback).
 """
@@ -123,5 +124,5 @@ async def start(redis_url: str, host: str, port: int) -> tuple[Server, asyncio.T
     hub = SeatMapHub(Redis.from_url(redis_url, decode_responses=True))
     relay = asyncio.create_task(hub.listen())
     server = await serve(hub.handle, host, port, process_request=hub.check_request,
-                         ping_interval=20, ping_timeout=20, max_size=1024)
+                         ping_interval=20, ping_timeout=20, max_size=1024, compression=None)
     return server, relay
