@@ -2,10 +2,10 @@
 
 A socket only listens: the messages carry a showtime id and its seat-map generation, nothing
 private, so a socket needs no login (the map itself is public at ``/api/showtimes/<id>/seats``).
-Frames go uncompressed: a message is some 40 bytes, and per-socket deflate contexts cost
-the service 40 % of its CPU and every page its inflating for nothing. A slow socket never holds up the others: ``broadcast`` writes without waiting and skips a
-socket whose buffer is full (that page misses one nudge and catches up on the next, or on its
-polling fallback).
+Frames go uncompressed: a message is some 40 bytes, and per-socket deflate contexts cost the
+service 40 % of its CPU and every page its inflating for nothing. A slow socket never holds up
+the others: ``broadcast`` writes without waiting and skips a socket whose buffer is full (that
+page misses one nudge and catches up on the next, or on its polling fallback).
 """
 
 from __future__ import annotations
