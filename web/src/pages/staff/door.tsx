@@ -1,6 +1,8 @@
 // The door: choose a showtime, then scan. A USB scanner types the code into the input and presses
 // Enter; a camera reads it where the browser can. Each scan is admitted or refused with the reason
 // as a sentence; the last admission can be undone; admitted against sold is kept up to date.
+// Before the network goes, the show's signed list can be downloaded: scans are then decided on
+// this device and uploaded later (lib/useOfflineDoor).
 import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
 import { api } from "@/api/client";
 import type { Schemas } from "@/api/types";
@@ -8,6 +10,8 @@ import CameraScanner from "@/components/CameraScanner";
 import Notice from "@/components/Notice";
 import ShowtimePicker from "@/components/ShowtimePicker";
 import { timeOf } from "@/lib/dates";
+import { uploadSentence } from "@/lib/offlineDoor";
+import { useOfflineDoor } from "@/lib/useOfflineDoor";
 import { refusalSentence } from "@/lib/door";
 import { sentence } from "@/lib/errors";
 import { isStaff, useSession } from "@/lib/session";
@@ -26,6 +30,8 @@ export default function DoorPage() {
   const [message, setMessage] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const busy = useRef(false);
+  const localTime = useCallback((iso: string) => timeOf(iso, timeZone), [timeZone]);
+  const offline = useOfflineDoor(showtime?.id, localTime);
 
   const loadCounts = useCallback(async () => {
     if (!showtime) return;
@@ -42,6 +48,11 @@ export default function DoorPage() {
     setError(null);
     setMessage(null);
     try {
+      if (offline.state) {
+        const decision = await offline.scan(value);
+        setOutcome({ admitted: decision.admitted, text: decision.text, code: value });
+        return;
+      }
       const { data, error: problem, response } = await api.POST("/api/showtimes/{showtime_id}/checkin", {
         params: { path: { showtime_id: showtime.id } }, body: { code: value, device: "web-door", override_too_early: false },
       });
@@ -61,7 +72,27 @@ export default function DoorPage() {
       setCode("");
       input.current?.focus();
     }
-  }, [showtime, timeZone, loadCounts]);
+  }, [showtime, timeZone, loadCounts, offline]);
+
+  async function goOffline() {
+    setError(null);
+    try {
+      setMessage(await offline.goOffline());
+    } catch (problem) {
+      setError((problem as Error).message);
+    }
+    input.current?.focus();
+  }
+
+  async function upload() {
+    setError(null);
+    const { report, error: problem } = await offline.upload();
+    if (report) {
+      setMessage(uploadSentence(report, localTime));
+      setOutcome(undefined);
+      await loadCounts();
+    } else setError(problem ?? null);
+  }
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -111,7 +142,18 @@ export default function DoorPage() {
               </p>
             )}
           </div>
-          {lastAdmitted && <button type="button" className="secondary" onClick={undo}>Undo the last scan</button>}
+          {lastAdmitted && !offline.state && <button type="button" className="secondary" onClick={undo}>Undo the last scan</button>}
+          <div className="offline-door" data-testid="offline-door">
+            {offline.state ? (
+              <>
+                <p><strong>Scanning offline</strong> from the list made at {localTime(offline.state.listing.generated_at ?? "")}:
+                  {" "}{offline.state.scans.length} admitted on this device, waiting to upload.</p>
+                <button type="button" onClick={upload}>Upload {offline.state.scans.length} offline scans</button>
+              </>
+            ) : (
+              <button type="button" className="secondary" onClick={goOffline}>Download the list to scan offline</button>
+            )}
+          </div>
         </section>
       )}
     </>
