@@ -6,6 +6,11 @@ Frames go uncompressed: a message is some 40 bytes, and per-socket deflate conte
 service 40 % of its CPU and every page its inflating for nothing. A slow socket never holds up
 the others: ``broadcast`` writes without waiting and skips a socket whose buffer is full (that
 page misses one nudge and catches up on the next, or on its polling fallback).
+
+One client may hold ``max_per_client`` sockets at most (a page holds one; a tab per showtime a
+few): more are closed with 1008 at once, so one machine cannot pin the service's memory and
+file descriptors. The client is the peer, or behind ``trusted_proxy_hops`` proxies (nginx in
+docker-compose.yml) the address they put in X-Forwarded-For, as the API counts its rate limits.
 """
 
 from __future__ import annotations
@@ -14,13 +19,14 @@ import asyncio
 import json
 import logging
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from http import HTTPStatus
 
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
+from websockets.frames import CloseCode
 from websockets.http11 import Request, Response
 
 CHANNEL_PATTERN = "seatmap:*"
@@ -33,6 +39,7 @@ RESUBSCRIBE_SECONDS = 1.0
 # the window are folded into one push at its end carrying the newest generation. A page
 # refetches on a push, so a burst of holds costs each page one refetch, not one per hold.
 PUSH_WINDOW_SECONDS = 0.25
+MAX_SOCKETS_PER_CLIENT = 32
 
 _REDIS_GONE = (RedisConnectionError, RedisTimeoutError, OSError)
 
@@ -42,9 +49,13 @@ log = logging.getLogger("realtime")
 class SeatMapHub:
     """The open sockets of each showtime, and the relay from Redis to them."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, *, max_per_client: int = MAX_SOCKETS_PER_CLIENT,
+                 trusted_proxy_hops: int = 0) -> None:
         self.redis = redis
         self.sockets: defaultdict[int, set[ServerConnection]] = defaultdict(set)
+        self.max_per_client = max_per_client
+        self.trusted_proxy_hops = trusted_proxy_hops
+        self.per_client: Counter[str] = Counter()
         self.subscribed = asyncio.Event()
         self._quiet: set[int] = set()  # showtimes pushed to within the current window
         self._pending: dict[int, str] = {}  # the newest message held back, per showtime
@@ -60,8 +71,24 @@ class SeatMapHub:
             return connection.respond(HTTPStatus.NOT_FOUND, "Not Found\n")
         return None
 
+    def client_of(self, connection: ServerConnection) -> str:
+        """Who opened the socket: the address ``trusted_proxy_hops`` proxies from the end of
+        X-Forwarded-For, or the peer's when none is trusted (a header anyone may forge)."""
+        if self.trusted_proxy_hops:
+            forwarded = [part.strip() for part in
+                         connection.request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+            if len(forwarded) >= self.trusted_proxy_hops:
+                return forwarded[-self.trusted_proxy_hops]
+        peer = connection.remote_address
+        return str(peer[0]) if peer else "unknown"
+
     async def handle(self, connection: ServerConnection) -> None:
         """Keep the socket in its showtime's group until it closes; what it sends is ignored."""
+        client = self.client_of(connection)
+        if self.per_client[client] >= self.max_per_client:
+            await connection.close(CloseCode.POLICY_VIOLATION, "too many open seat maps from one client")
+            return
+        self.per_client[client] += 1
         match = _PATH.match(connection.request.path.split("?", 1)[0])
         showtime_id = int(match.group(1))
         group = self.sockets[showtime_id]
@@ -73,6 +100,9 @@ class SeatMapHub:
             group.discard(connection)
             if not group:
                 self.sockets.pop(showtime_id, None)
+            self.per_client[client] -= 1
+            if not self.per_client[client]:
+                del self.per_client[client]
 
     def relay(self, channel: str, data: str) -> None:
         showtime = channel.rpartition(":")[2]
@@ -119,9 +149,11 @@ class SeatMapHub:
                 await asyncio.sleep(RESUBSCRIBE_SECONDS)
 
 
-async def start(redis_url: str, host: str, port: int) -> tuple[Server, asyncio.Task]:
+async def start(redis_url: str, host: str, port: int, *, max_per_client: int = MAX_SOCKETS_PER_CLIENT,
+                trusted_proxy_hops: int = 0) -> tuple[Server, asyncio.Task]:
     """Start serving on ``host``:``port`` (0 picks a free port) and relaying from ``redis_url``."""
-    hub = SeatMapHub(Redis.from_url(redis_url, decode_responses=True))
+    hub = SeatMapHub(Redis.from_url(redis_url, decode_responses=True), max_per_client=max_per_client,
+                     trusted_proxy_hops=trusted_proxy_hops)
     relay = asyncio.create_task(hub.listen())
     server = await serve(hub.handle, host, port, process_request=hub.check_request,
                          ping_interval=20, ping_timeout=20, max_size=1024, compression=None)

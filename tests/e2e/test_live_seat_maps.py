@@ -68,7 +68,9 @@ def realtime_service(redis_url: str) -> Iterator[str]:
     once its health check says it is subscribed."""
     port = free_port()
     process = subprocess.Popen([BIN / "python", "-m", "realtime"], cwd=ROOT,
-                               env=server_env(REDIS_URL=redis_url, REALTIME_PORT=str(port)),
+                               env=server_env(REDIS_URL=redis_url, REALTIME_PORT=str(port),
+                                              # the crowd's 500 sockets all come from this machine
+                                              REALTIME_MAX_SOCKETS_PER_CLIENT=str(CROWD + PAGES)),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
     while True:

@@ -1,5 +1,5 @@
-"""The live seat-map service's relay (realtime.server.SeatMapHub), without sockets or Redis:
-which group a message goes to, and how a burst is folded into two pushes."""
+"""The live seat-map service's hub (realtime.server.SeatMapHub), without Redis: which group a
+message goes to, how a burst is folded into two pushes, and how many sockets one client may hold."""
 
 from __future__ import annotations
 
@@ -44,3 +44,48 @@ def test_after_losing_redis_every_page_is_told_to_refetch(pushed):
         (frozenset({"page-1"}), '{"showtime_id": 7, "generation": null}'),
         (frozenset({"page-2"}), '{"showtime_id": 8, "generation": null}'),
     ]
+
+
+def test_one_client_holds_at_most_its_share_of_sockets():
+    """Over a real loopback socket, no Redis: the third socket of a client allowed two is closed
+    with 1008 at once, and a place freed is a place for the next."""
+    from websockets.asyncio.client import connect
+    from websockets.asyncio.server import serve
+    from websockets.exceptions import ConnectionClosed
+
+    async def scenario() -> None:
+        hub = SeatMapHub(redis=None, max_per_client=2)
+        async with serve(hub.handle, "127.0.0.1", 0, process_request=hub.check_request) as listening:
+            url = f"ws://127.0.0.1:{listening.sockets[0].getsockname()[1]}/ws/seatmaps/7"
+            first, second = await connect(url), await connect(url)
+            third = await connect(url)
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(third.recv(), 5)
+            assert closed.value.rcvd.code == 1008
+            assert hub.per_client == {"127.0.0.1": 2}
+            await first.close()
+            await asyncio.sleep(0.05)
+            fourth = await connect(url)
+            await asyncio.sleep(0.05)
+            assert len(hub.sockets[7]) == 2 and hub.per_client == {"127.0.0.1": 2}
+            await second.close()
+            await fourth.close()
+            await asyncio.sleep(0.05)
+            assert hub.per_client == {} and 7 not in hub.sockets
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize(("hops", "forwarded", "client"), [
+    (0, "203.0.113.9", "10.0.0.2"),  # no proxy trusted: the header is anyone's to forge
+    (1, "203.0.113.9", "203.0.113.9"),
+    (1, "198.51.100.1, 203.0.113.9", "203.0.113.9"),  # what the client wrote itself is not trusted
+    (2, "198.51.100.1, 203.0.113.9", "198.51.100.1"),
+    (2, "203.0.113.9", "10.0.0.2"),  # fewer hops than trusted: the peer
+])
+def test_the_client_is_the_address_the_trusted_proxies_saw(hops, forwarded, client):
+    from types import SimpleNamespace
+
+    connection = SimpleNamespace(request=SimpleNamespace(headers={"X-Forwarded-For": forwarded}),
+                                 remote_address=("10.0.0.2", 50000))
+    assert SeatMapHub(redis=None, trusted_proxy_hops=hops).client_of(connection) == client

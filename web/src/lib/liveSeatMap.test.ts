@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { COALESCE_MS, POLL_MS, RETRY_MS, type SocketLike, seatMapSocketUrl, watchSeatMap } from "./liveSeatMap";
+import { COALESCE_MS, POLL_MS, RETRY_MS, type SocketLike, TOO_MANY_SOCKETS, seatMapSocketUrl, watchSeatMap } from "./liveSeatMap";
 
 class FakeSocket implements SocketLike {
   onopen: ((event: Event) => void) | null = null;
@@ -10,7 +10,7 @@ class FakeSocket implements SocketLike {
   close() { this.closed = true; }
   open() { this.onopen?.(new Event("open")); }
   send(data: string) { this.onmessage?.(new MessageEvent("message", { data })); }
-  drop() { this.onclose?.(new CloseEvent("close")); }
+  drop(code = 1006) { this.onclose?.(new CloseEvent("close", { code })); }
 }
 
 let sockets: FakeSocket[];
@@ -56,5 +56,20 @@ describe("live seat map", () => {
     stop();
     vi.advanceTimersByTime(POLL_MS * 3);
     expect(refetch).toHaveBeenCalledTimes(calls + 1);
+  });
+
+  it("backs off when the service turns it away for holding too many sockets, and polls meanwhile", () => {
+    const refetch = vi.fn();
+    const stop = watchSeatMap(7, refetch, openSocket);
+    for (const [i, wait] of RETRY_MS.slice(0, 3).entries()) {
+      sockets[i].open();
+      sockets[i].drop(TOO_MANY_SOCKETS);
+      vi.advanceTimersByTime(wait - 1);
+      expect(sockets).toHaveLength(i + 1);
+      vi.advanceTimersByTime(1);
+      expect(sockets).toHaveLength(i + 2);
+    }
+    expect(refetch.mock.calls.length).toBeGreaterThanOrEqual(Math.floor((2000 + 5000 + 15000) / POLL_MS));
+    stop();
   });
 });

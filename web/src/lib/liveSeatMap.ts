@@ -8,6 +8,8 @@
 export const POLL_MS = 3000;
 /** Waits before opening a closed socket again: doubled after each failure, up to the last. */
 export const RETRY_MS = [2000, 5000, 15000, 60000];
+/** The close code the service sends a client holding too many sockets already. */
+export const TOO_MANY_SOCKETS = 1008;
 /** Several changes in a row (a hold replacing another) cost one refetch. */
 export const COALESCE_MS = 150;
 
@@ -34,6 +36,7 @@ export function watchSeatMap(
   let retry: ReturnType<typeof setTimeout> | null = null;
   let pending: ReturnType<typeof setTimeout> | null = null;
   let failures = 0;
+  let turnedAway = 0;
 
   const poll = (on: boolean) => {
     if (on && poller === null) poller = setInterval(() => { if (!document.hidden) refetch(); }, POLL_MS);
@@ -60,12 +63,15 @@ export function watchSeatMap(
       soon(); // a change between the first load and this moment was not announced here
     };
     socket.onmessage = soon;
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       socket = null;
       if (stopped) return;
       poll(true);
+      // Turned away (this client holds too many maps open): back off as after failures, though it opened.
+      turnedAway = event.code === TOO_MANY_SOCKETS ? turnedAway + 1 : 0;
       if (!opened) failures += 1;
-      retry = setTimeout(connect, opened ? RETRY_MS[0] : RETRY_MS[Math.min(failures, RETRY_MS.length) - 1]);
+      const backoff = Math.max(opened ? 0 : failures, turnedAway);
+      retry = setTimeout(connect, backoff ? RETRY_MS[Math.min(backoff, RETRY_MS.length) - 1] : RETRY_MS[0]);
     };
   };
 
