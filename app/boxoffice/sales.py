@@ -18,6 +18,7 @@ from app.bookings.holds import hold_seats
 from app.bookings.service import WalkIn, cancel_booking, confirm_booking
 from app.boxoffice.cash_up import change_due
 from app.boxoffice.shifts import till_of
+from app.boxoffice.till_guard import counter_action
 from app.common.access import Principal
 from app.common.errors import ConflictError, NotFoundError, PaymentRequiredError, ValidationError
 from app.common.unit_of_work import unit_of_work
@@ -46,6 +47,7 @@ class Sale:
     entry: ShiftEntry
 
 
+@counter_action
 def sell_to_walk_in(principal: Principal, shift_id: int, *, showtime_id: int, seat_ids: list[int],
                     ticket_types: dict[int, str], tender: Tender, customer_email: str | None = None,
                     id_checked: bool = False) -> Sale:
@@ -112,6 +114,7 @@ def _take_payment(principal: Principal, booking: Booking, tender: Tender) -> int
     return payment.id
 
 
+@counter_action
 def refund_at_counter(principal: Principal, shift_id: int, booking_id: int,
                       booking_seat_ids: list[int] | None = None) -> ShiftEntry:
     """Give a booking of the till's cinema back, whole or some seats, by the way it was paid:
@@ -121,6 +124,7 @@ def refund_at_counter(principal: Principal, shift_id: int, booking_id: int,
     return _give_back(principal, shift, booking_id, "refund", booking_seat_ids)
 
 
+@counter_action
 def void_sale(principal: Principal, shift_id: int, booking_id: int) -> ShiftEntry:
     """Undo a sale made on this shift (a mistake at the counter): everything paid goes back the
     way it came and the seats are free again."""

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from app import audit
 from app.bookings.integrity import violated_constraint
 from app.boxoffice.cash_up import summarise
+from app.boxoffice.till_guard import wait_for_counter_actions
 from app.common.access import MANAGERS, Principal, ensure_cinema_access
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError, PermissionDeniedError
@@ -83,6 +84,7 @@ def till_of(principal: Principal, shift_id: int, *, lock: bool = False) -> BoxOf
 def close_shift(principal: Principal, shift_id: int, counted_cash_minor: int) -> BoxOfficeShift:
     """Cash up: compare the counted cash with what the drawer should hold, record the
     difference (counted - expected) and close the shift."""
+    wait_for_counter_actions(shift_id)
     shift = till_of(principal, shift_id, lock=True)
     entries = db.session.scalars(select(ShiftEntry).where(ShiftEntry.shift_id == shift.id)).all()
     expected = summarise(shift.opening_float_minor, entries).expected_cash_minor

@@ -197,3 +197,63 @@ def test_a_sale_retried_with_its_idempotency_key_sells_once(client, factory, til
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.json["booking"]["id"] == first.json["booking"]["id"]
     assert db.session.query(Booking).count() == 1
+
+
+def test_a_cash_up_waits_for_a_sale_in_progress_so_its_cash_is_counted(app, client, factory, till,
+                                                                      monkeypatch):
+    """The sale's payment is slow (a terminal, a gateway): a cash-up asked for meanwhile waits
+    for it and counts its cash, instead of closing the drawer with the sale outside it."""
+    import threading
+
+    from app.boxoffice import sales
+
+    staff = till["staff"]
+    shift_id = open_shift(client, factory, staff, till["cinema"].id).json["id"]
+    paying, go_on = threading.Event(), threading.Event()
+    take_payment = sales._take_payment
+
+    def slow_payment(*args, **kwargs):
+        paying.set()
+        assert go_on.wait(10)
+        return take_payment(*args, **kwargs)
+
+    monkeypatch.setattr(sales, "_take_payment", slow_payment)
+    answers, headers = {}, factory.headers(staff)
+    showtime_id, seat_ids = till["showtime"].id, till["seats"][:1]
+
+    def sale():
+        answers["sale"] = app.test_client().post(
+            f"/api/box-office/shifts/{shift_id}/sales", headers=headers,
+            json={"showtime_id": showtime_id, "seat_ids": seat_ids,
+                  "tender": {"method": "cash", "tendered_minor": 1000}})
+
+    def cash_up():
+        answers["cash_up"] = app.test_client().post(f"/api/box-office/shifts/{shift_id}/close",
+                                                    headers=headers, json={"counted_cash_minor": 11000})
+
+    seller = threading.Thread(target=sale)
+    seller.start()
+    assert paying.wait(10), answers
+    counter = threading.Thread(target=cash_up)
+    counter.start()
+    counter.join(0.5)
+    assert counter.is_alive(), "the cash-up closed the drawer while a sale was being paid"
+    go_on.set()
+    seller.join(10)
+    counter.join(10)
+    assert answers["sale"].status_code == 201, answers["sale"].json
+    assert answers["cash_up"].status_code == 200, answers["cash_up"].json
+    assert answers["cash_up"].json["expected_cash_minor"] == 11000
+    assert answers["cash_up"].json["difference_minor"] == 0
+
+
+def test_a_sale_after_the_cash_up_is_refused_before_any_money_is_taken(client, factory, till):
+    staff = till["staff"]
+    shift_id = open_shift(client, factory, staff, till["cinema"].id).json["id"]
+    closed = client.post(f"/api/box-office/shifts/{shift_id}/close", headers=factory.headers(staff),
+                         json={"counted_cash_minor": 10000})
+    assert closed.status_code == 200, closed.json
+    late = sell(client, factory, staff, shift_id, till["showtime"].id, till["seats"][:1],
+                {"method": "cash", "tendered_minor": 1000})
+    assert late.status_code == 409 and late.json["reason"] == "shift_closed"
+    assert db.session.scalar(db.select(db.func.count(Payment.id))) == 0
