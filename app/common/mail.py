@@ -12,11 +12,19 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
+from rq import Retry
 
 from app.common.logging import redact_link_secrets
 from app.common.tasks import launch_task
 
 log = logging.getLogger("cinemaos.mail")
+
+# A message's job holds its address and body (a reset link's token among them) in Redis: gone
+# as soon as it is delivered, and a day after its last failed try, long enough for an operator
+# to see the failure, not to keep personal data or live tokens. A mail server that is down for
+# a moment gets three more tries over six minutes first.
+FAILED_MAIL_KEPT_SECONDS = 24 * 3600
+MAIL_RETRIES = Retry(max=3, interval=[10, 60, 300])
 
 
 def queue_email(to: str, subject: str, body: str) -> None:
@@ -24,7 +32,8 @@ def queue_email(to: str, subject: str, body: str) -> None:
     # RQ logs each job's description, by default its call with the arguments: the body (which
     # may hold a one-time token) and the address stay out of the worker's log.
     launch_task("default", "app.common.mail.deliver_email", to, subject, body,
-                description=f"e-mail: {subject}")
+                description=f"e-mail: {subject}", result_ttl=0, failure_ttl=FAILED_MAIL_KEPT_SECONDS,
+                retry=MAIL_RETRIES)
 
 
 def deliver_email(to: str, subject: str, body: str) -> None:
