@@ -38,6 +38,11 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+def _under_frontend(url: str | None, frontend_url: str) -> str | None:
+    """``url`` as is, or under ``frontend_url`` when it is a path ("/media-store")."""
+    return frontend_url.rstrip("/") + url if url and url.startswith("/") else url
+
+
 def _env_int(name: str, default: int) -> int:
     raw = _env(name)
     if raw is None:
@@ -300,6 +305,9 @@ class Config:
             "S3_ENDPOINT_URL": _env("S3_ENDPOINT_URL"),
             "S3_REGION": _env("S3_REGION", "us-east-1"),
             "S3_PUBLIC_URL": _env("S3_PUBLIC_URL"),
+            # Where browsers reach the bucket's endpoint, when not at S3_ENDPOINT_URL (a path
+            # such as /media-store is taken under FRONTEND_URL): app/common/storage.py says why.
+            "S3_BROWSER_URL": _under_frontend(_env("S3_BROWSER_URL"), _env("FRONTEND_URL", "http://127.0.0.1:8000")),
             "MEDIA_DIR": _env("MEDIA_DIR", str(instance_dir / "media")),
             # Lifetime of a link to a private file (invoice, credit note): long enough to open it.
             "SIGNED_LINK_TTL_SECONDS": _env_int("SIGNED_LINK_TTL_SECONDS", 300),

@@ -38,6 +38,7 @@ from secure import (
 )
 
 from app.common.docs import SWAGGER_UI_ENDPOINT, swagger_ui_policy
+from app.common.storage import media_origins
 from config import ConfigError
 
 # The web client's pages (web/'s static export, app/common/site.py) are served by the blueprint
@@ -140,7 +141,7 @@ def _web_policy(config: dict) -> ContentSecurityPolicy:
         .script_src(*scripts)
         .frame_src(*frames)
         .connect_src(*connect)
-        .img_src("'self'", "data:")
+        .img_src("'self'", "data:", *media_origins(config))
         .object_src("'none'")
         .base_uri("'none'")
         .form_action("'self'")

@@ -8,6 +8,11 @@ Only keys under :data:`PUBLIC_FOLDERS` (posters) have a public URL. Everything e
 credit notes) is private: it is reached through its authorised endpoint or a short-lived
 signed link, a presigned GET with a bucket, else a link to /media signed with ``SECRET_KEY``
 (itsdangerous) that names its own expiry.
+
+A presigned link names the endpoint the app reaches the bucket at. Where browsers reach it
+elsewhere (docker-compose.yml: MinIO at ``http://minio:9000`` inside, nginx's ``/media-store/``
+outside), ``S3_BROWSER_URL`` replaces the endpoint in the links given out. The signature still
+holds: it covers the path and the Host header, and the proxy passes the endpoint's host on.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import posixpath
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import current_app
 from itsdangerous import Signer
@@ -87,10 +92,37 @@ def public_url(key: str, expires_in: int = 24 * 3600) -> str:
     if config["S3_BUCKET"]:
         if config["S3_PUBLIC_URL"]:
             return f"{config['S3_PUBLIC_URL'].rstrip('/')}/{key}"
-        return _s3_client().generate_presigned_url(
+        return _for_browsers(_s3_client().generate_presigned_url(
             "get_object", Params={"Bucket": config["S3_BUCKET"], "Key": key}, ExpiresIn=expires_in
-        )
+        ))
     return f"/media/{key}"
+
+
+def _for_browsers(url: str) -> str:
+    """A presigned ``url`` as browsers reach it: ``S3_BROWSER_URL`` in place of the endpoint."""
+    config = current_app.config
+    endpoint, browser = config["S3_ENDPOINT_URL"], config["S3_BROWSER_URL"]
+    if endpoint and browser and url.startswith(endpoint.rstrip("/") + "/"):
+        return browser.rstrip("/") + url[len(endpoint.rstrip("/")):]
+    return url
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def media_origins(config: dict) -> tuple[str, ...]:
+    """Origins other than the app's own that serve posters, for the pages' ``img-src``."""
+    if not config.get("S3_BUCKET"):
+        return ()
+    if config.get("S3_PUBLIC_URL"):
+        return (_origin(config["S3_PUBLIC_URL"]),)
+    if config.get("S3_BROWSER_URL") or config.get("S3_ENDPOINT_URL"):
+        return (_origin(config.get("S3_BROWSER_URL") or config["S3_ENDPOINT_URL"]),)
+    # AWS itself: boto3 presigns virtual-hosted URLs, or path-style ones for dotted bucket names.
+    bucket, region = config["S3_BUCKET"], config["S3_REGION"]
+    return (f"https://{bucket}.s3.{region}.amazonaws.com", f"https://s3.{region}.amazonaws.com")
 
 
 @dataclass(frozen=True)
@@ -109,7 +141,7 @@ def signed_url(key: str) -> SignedLink:
     if config["S3_BUCKET"]:
         url = _s3_client().generate_presigned_url(
             "get_object", Params={"Bucket": config["S3_BUCKET"], "Key": key}, ExpiresIn=ttl)
-        return SignedLink(url, expires_at)
+        return SignedLink(_for_browsers(url), expires_at)
     expires = int(expires_at.timestamp())
     signature = _link_signer().get_signature(f"{key}:{expires}").decode()
     return SignedLink(f"/media/{key}?{urlencode({'expires': expires, 'signature': signature})}",

@@ -117,15 +117,16 @@ def _wait_until_healthy(base: str, process: subprocess.Popen, log: Path) -> None
 
 
 def nginx_config(tmp: Path, listen: int, upstream: str, realtime: str = "127.0.0.1:9",
-                 web_root: Path | None = None) -> Path:
+                 web_root: Path | None = None, media_store: str = "127.0.0.1:9") -> Path:
     """A main nginx.conf (pid, logs and temp files in ``tmp``) including the deployed site
     (deploy/nginx.conf) with its upstreams replaced: Gunicorn at ``upstream``, the realtime
-    service at ``realtime`` (by default a port where nothing answers), and the web export's
-    folder by ``web_root`` when given."""
+    service at ``realtime`` and the bucket's endpoint (MinIO) at ``media_store`` (by default a
+    port where nothing answers), and the web export's folder by ``web_root`` when given."""
     site = (ROOT / "deploy" / "nginx.conf").read_text()
-    assert "server api:8000;" in site and "listen 8080;" in site
+    assert "server api:8000;" in site and "listen 8080;" in site and "minio:9000" in site
     site = site.replace("server api:8000;", f"server {upstream};")
     site = site.replace("server realtime:8001;", f"server {realtime};")
+    site = site.replace("minio:9000", media_store)
     if web_root is not None:
         site = site.replace("root /srv/cinemaos/web;", f"root {web_root};")
     site = site.replace("listen 8080;", f"listen 127.0.0.1:{listen};")

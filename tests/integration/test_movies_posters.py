@@ -141,3 +141,54 @@ def test_embedded_default_serves_posters_from_the_media_folder(client, factory, 
     assert url.startswith("/media/posters/")
     served = client.get(url)
     assert served.status_code == 200 and served.data == data
+
+
+def test_behind_the_deployed_nginx_a_poster_link_is_reached_at_the_browser_url(app, factory, admin, s3,
+                                                                              s3_endpoint, tmp_path,
+                                                                              monkeypatch):
+    """docker-compose.yml: MinIO is minio:9000 inside, which no browser can reach. The links the
+    API gives out name S3_BROWSER_URL instead (nginx's /media-store/), which passes them on with
+    the endpoint's host, and the pages' policy lets them load."""
+    import subprocess
+    import time
+
+    import httpx
+
+    from tests.e2e.conftest import NGINX, free_port, nginx_config
+
+    port = free_port()
+    config = nginx_config(tmp_path, port, "127.0.0.1:9", media_store=s3_endpoint.removeprefix("http://"))
+    nginx = subprocess.Popen([NGINX, "-c", str(config), "-p", str(tmp_path)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
+    try:
+        monkeypatch.setitem(app.config, "S3_BROWSER_URL", f"http://127.0.0.1:{port}/media-store")
+        movie = factory.movie()
+        data = image_bytes("PNG")
+        url = upload(app.test_client(), movie.id, data, admin).json["poster_url"]
+        assert url.startswith(f"http://127.0.0.1:{port}/media-store/{BUCKET}/posters/{movie.id}/")
+        deadline = time.monotonic() + 10
+        while True:
+            assert nginx.poll() is None, nginx.stderr.read().decode()
+            try:
+                served = httpx.get(url, timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "nginx did not start"
+                time.sleep(0.1)
+        assert served.status_code == 200 and served.content == data
+        assert httpx.put(url, content=b"x", timeout=2).status_code == 403  # nothing uploaded from outside
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+
+
+def test_the_pages_may_load_posters_from_where_the_links_point(app):
+    from app.common.storage import media_origins
+
+    assert media_origins({"S3_BUCKET": None}) == ()
+    assert media_origins({"S3_BUCKET": "b", "S3_PUBLIC_URL": "https://cdn.example.com/posters"}) \
+        == ("https://cdn.example.com",)
+    assert media_origins({"S3_BUCKET": "b", "S3_BROWSER_URL": "https://tickets.example.com/media-store",
+                          "S3_ENDPOINT_URL": "http://minio:9000"}) == ("https://tickets.example.com",)
+    assert media_origins({"S3_BUCKET": "b", "S3_REGION": "eu-west-2"}) == (
+        "https://b.s3.eu-west-2.amazonaws.com", "https://s3.eu-west-2.amazonaws.com")
