@@ -55,10 +55,10 @@ class Shifts(MethodView):
     @blp.paginate()
     def get(self, filters: dict, pagination_parameters):
         """Shifts at your cinemas (every cinema for admins), newest first"""
-        items, total = shifts.list_shifts(current_principal(), **filters, page=pagination_parameters.page,
-                                          page_size=pagination_parameters.page_size)
-        pagination_parameters.item_count = total
-        return items
+        page = shifts.list_shifts(current_principal(), **filters, page=pagination_parameters.page,
+                                  page_size=pagination_parameters.page_size)
+        pagination_parameters.item_count = page.total
+        return page.items
 
 
 @blp.route("/shifts/<int:shift_id>")
