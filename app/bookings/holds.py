@@ -21,7 +21,7 @@ from app.bookings.age_rules import ensure_age_allowed
 from app.bookings.context import SalesContext, SeatFacts, forget_sales_context, remembered_sales_context
 from app.bookings.epoch import EPOCH_KEY, current_epoch
 from app.bookings.gaps import script_layout
-from app.bookings.held_prices import SeatQuote, quote_basket_with_promo
+from app.bookings.held_prices import quote_basket_with_promo
 from app.bookings.hold_lifecycle import release_locks
 from app.bookings.hold_record import HeldSeat, Hold
 from app.bookings.inventory import load_sold_mirror
@@ -145,9 +145,7 @@ def _prepare_hold(principal: Principal, context: SalesContext, seat_ids: list[in
     return Hold(
         hold_id=keys.new_hold_id(showtime_id), showtime_id=showtime_id, user_id=principal.id,
         currency=context.currency, expires_at=now() + timedelta(seconds=ttl),
-        seats=[HeldSeat(seat_id=i, label=seats[i].label, category=quotes[i].category,
-                        price_minor=quotes[i].price_minor, ticket_type=quotes[i].ticket_type,
-                        trace=quotes[i].trace) for i in seat_ids],
+        seats=[quotes[i] for i in seat_ids],
         promo_code_id=promo_code_id, discount_minor=discount, id_checked=id_checked,
     )
 
@@ -230,13 +228,13 @@ def ensure_on_sale(showtime: SaleState) -> None:
 
 
 def _quote_from_context(context: SalesContext, seats: list[SeatFacts],
-                        ticket_types: dict[int, str]) -> list[SeatQuote]:
+                        ticket_types: dict[int, str]) -> list[HeldSeat]:
     quotes = []
     for seat in seats:
         ticket_type = ticket_types.get(seat.id, "adult")
         price = context.price(seat.category, ticket_type)
-        quotes.append(SeatQuote(seat_id=seat.id, category=seat.category, price_minor=price.price_minor,
-                                ticket_type=ticket_type, trace=price.trace))
+        quotes.append(HeldSeat(seat_id=seat.id, label=seat.label, category=seat.category,
+                               price_minor=price.price_minor, ticket_type=ticket_type, trace=price.trace))
     return quotes
 
 
