@@ -2,7 +2,8 @@
 
 The Redis Lua script ``lua.HOLD`` is the judge between competing customers; it also refuses
 seats already sold, which it reads from Redis's mirror of PostgreSQL (``app.bookings.inventory``),
-and holds that would strand a single seat where the cinema forbids it (``app.bookings.gaps``).
+holds that would strand a single seat where the cinema forbids it (``app.bookings.gaps``), and
+holds past a customer's limits (``app.bookings.hold_limits``).
 Everything else a hold checks comes from the worker's sales context (``app.bookings.context``),
 so a hold costs no database query. Holds expire by themselves (key TTL), so an abandoned
 checkout frees its seats without any job.
@@ -23,6 +24,7 @@ from app.bookings.epoch import EPOCH_KEY, current_epoch
 from app.bookings.gaps import script_layout
 from app.bookings.held_prices import quote_basket_with_promo
 from app.bookings.hold_lifecycle import release_locks
+from app.bookings.hold_limits import COUNTDOWN_ENDING, SEAT_LIMIT
 from app.bookings.hold_record import HeldSeat, Hold
 from app.bookings.inventory import load_sold_mirror
 from app.bookings.unpaid import (
@@ -44,12 +46,9 @@ from app.common.errors import (
 from app.extensions import db
 from app.models import Showtime
 
-# The hold script's answers when the sold-seat mirror must be loaded first, when the
-# customer's countdown for the showtime is too close to its end for a new hold, and when the
-# hold would pass the customer's unpaid seats for the showtime, or strand single seats (``lua.HOLD``).
+# The hold script's answers (``lua.HOLD``) when the sold-seat mirror must be loaded first, and
+# when the hold would strand single seats; the hold limits' are ``hold_limits``'.
 MIRROR_MISSING = 2
-COUNTDOWN_ENDING = 3
-SEAT_LIMIT = 4
 SINGLE_SEAT_GAP = 5
 # No hold shorter than this tenth of the hold TTL (10 s of the default 5 minutes) is given.
 _SHORTEST_HOLD_SHARE = 10
