@@ -24,7 +24,8 @@ from flask_jwt_extended.exceptions import (
     WrongTokenError,
 )
 from jwt import ExpiredSignatureError, PyJWTError
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import Select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from app.common.api import error_response
 from app.common.bounded_memory import app_memory
@@ -222,7 +223,7 @@ def ensure_cinema_access(principal: Principal, cinema_id: int) -> None:
         )
 
 
-def within_cinemas(stmt: Select, cinema_column: ColumnElement[int], principal: Principal,
+def within_cinemas(stmt: Select, cinema_column: InstrumentedAttribute[int], principal: Principal,
                    cinema_id: int | None = None) -> Select:
     """Narrow a list query to the cinemas the caller :func:`works_at`: the one named (403 if
     not theirs), else all of theirs (every cinema for admins; rows of no cinema, like role
