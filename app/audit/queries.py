@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app.common.access import Principal, ensure_cinema_access
+from app.common.access import Principal, within_cinemas
 from app.common.pagination import PageResult, paginate
 from app.models.audit import AuditEntry
 
@@ -16,13 +16,8 @@ def list_entries(principal: Principal, *, action: str | None = None, cinema_id: 
                  subject_id: str | None = None, since: datetime | None = None,
                  until: datetime | None = None, page: int = 1, page_size: int = 20) -> PageResult:
     """One page of entries, newest first, filtered; a manager naming another cinema gets 403."""
-    stmt = select(AuditEntry)
-    if cinema_id is not None:
-        ensure_cinema_access(principal, cinema_id)
-        stmt = stmt.where(AuditEntry.cinema_id == cinema_id)
-    elif not principal.is_admin:
-        # Entries of no cinema (role changes) are the admins' business only.
-        stmt = stmt.where(AuditEntry.cinema_id.in_(principal.cinema_ids))
+    # Entries of no cinema (role changes) are the admins' business only.
+    stmt = within_cinemas(select(AuditEntry), AuditEntry.cinema_id, principal, cinema_id)
     if action:
         stmt = stmt.where(AuditEntry.action.startswith(action, autoescape=True) if action.endswith(".")
                           else AuditEntry.action == action)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.bookings.references import normalise_reference
-from app.common.access import STAFF_ROLES, Principal, ensure_cinema_access, ensure_owner
+from app.common.access import (
+    STAFF_ROLES,
+    Principal,
+    ensure_cinema_access,
+    ensure_owner,
+    within_cinemas,
+    works_at,
+)
 from app.common.errors import NotFoundError
 from app.common.lookups import get_or_404
+from app.common.pagination import PageResult, paginate
 from app.extensions import db
 from app.models import Booking, Showtime
 
@@ -22,7 +30,7 @@ def get_booking(principal: Principal, booking_id: int) -> Booking:
 
 def list_bookings(principal: Principal, *, showtime_id: int | None = None, status: str | None = None,
                   reference: str | None = None, page: int = 1,
-                  page_size: int = 20) -> tuple[list[Booking], int]:
+                  page_size: int = 20) -> PageResult:
     """The caller's bookings; staff with a showtime or a reference see every customer's there."""
     query = select(Booking)
     staff_view = principal.role in STAFF_ROLES and (showtime_id is not None or reference)
@@ -35,17 +43,12 @@ def list_bookings(principal: Principal, *, showtime_id: int | None = None, statu
         query = query.where(Booking.showtime_id == showtime_id)
     if reference:
         query = query.where(Booking.reference == normalise_reference(reference))
-        if staff_view and not principal.is_admin:
-            query = query.join(Showtime, Showtime.id == Booking.showtime_id).where(
-                Showtime.cinema_id.in_(principal.cinema_ids))
+        if staff_view:
+            query = within_cinemas(query.join(Showtime, Showtime.id == Booking.showtime_id),
+                                   Showtime.cinema_id, principal)
     if status:
         query = query.where(Booking.status == status)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = list(db.session.scalars(
-        query.order_by(Booking.created_at.desc(), Booking.id.desc())
-        .limit(page_size).offset((page - 1) * page_size)
-    ))
-    return items, total
+    return paginate(query.order_by(Booking.created_at.desc(), Booking.id.desc()), page, page_size)
 
 
 def relation_to(principal: Principal, booking: Booking) -> str:
@@ -55,7 +58,7 @@ def relation_to(principal: Principal, booking: Booking) -> str:
     are told they are not assigned there (403).
     """
     cinema_id = booking.showtime.cinema_id
-    if principal.role in STAFF_ROLES and (principal.is_admin or cinema_id in principal.cinema_ids):
+    if works_at(principal, cinema_id):
         return "staff"
     if principal.role in STAFF_ROLES and booking.user_id != principal.id:
         ensure_cinema_access(principal, cinema_id)

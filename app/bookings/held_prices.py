@@ -8,9 +8,10 @@ agree to the minor unit.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
+from app.bookings.hold_record import HeldSeat
 from app.common.errors import ValidationError
 from app.extensions import db
 from app.models import TICKET_TYPES, Cinema, Showtime
@@ -20,6 +21,7 @@ from app.pricing.tariffs import category_base_prices
 
 class PricedSeat(Protocol):
     id: int
+    label: str
     category: str
 
 
@@ -27,19 +29,9 @@ class PricedSeat(Protocol):
 class BasketQuote:
     """Seat quotes of a hold with a promo code: each seat carries its share of the discount."""
 
-    seats: list[SeatQuote]
+    seats: list[HeldSeat]
     discount_minor: int
     promo_code_id: int | None
-
-
-@dataclass(frozen=True)
-class SeatQuote:
-    seat_id: int
-    category: str
-    price_minor: int
-    ticket_type: str = "adult"
-    # How the price came about, step by step (kept on the booking seat for the invoice).
-    trace: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -84,8 +76,10 @@ def quote_basket_with_promo(showtime: Showtime, seats: Iterable[PricedSeat], tic
         raise ValidationError(f"Promo code {priced.promo.code} does not apply: {priced.promo.message}",
                               reason=f"promo_{priced.promo.reason}")
     lines = priced.to_dict()["lines"]
+    labels = {seat.id: seat.label for seat in priced_seats}
     return BasketQuote(
-        seats=[SeatQuote(seat_id=line["seat_id"], category=line["category"], price_minor=line["final_minor"],
-                         ticket_type=line["ticket_type"], trace=line["trace"]) for line in lines],
+        seats=[HeldSeat(seat_id=line["seat_id"], label=labels[line["seat_id"]], category=line["category"],
+                        price_minor=line["final_minor"], ticket_type=line["ticket_type"], trace=line["trace"])
+               for line in lines],
         discount_minor=priced.quote.discount_minor, promo_code_id=priced.promo.promo_code_id,
     )

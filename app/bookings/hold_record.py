@@ -10,11 +10,15 @@ from typing import Any
 
 @dataclass(frozen=True)
 class HeldSeat:
+    """A seat of a hold at the price quoted when it was held, which the booking honours
+    (``app.bookings.held_prices`` quotes it)."""
+
     seat_id: int
     label: str
     category: str
     price_minor: int
     ticket_type: str = "adult"
+    # How the price came about, step by step (kept on the booking seat for the invoice).
     trace: list[dict[str, Any]] = field(default_factory=list)
 
 

@@ -2,7 +2,8 @@
 
 The Redis Lua script ``lua.HOLD`` is the judge between competing customers; it also refuses
 seats already sold, which it reads from Redis's mirror of PostgreSQL (``app.bookings.inventory``),
-and holds that would strand a single seat where the cinema forbids it (``app.bookings.gaps``).
+holds that would strand a single seat where the cinema forbids it (``app.bookings.gaps``), and
+holds past a customer's limits (``app.bookings.hold_limits``).
 Everything else a hold checks comes from the worker's sales context (``app.bookings.context``),
 so a hold costs no database query. Holds expire by themselves (key TTL), so an abandoned
 checkout frees its seats without any job.
@@ -21,8 +22,9 @@ from app.bookings.age_rules import ensure_age_allowed
 from app.bookings.context import SalesContext, SeatFacts, forget_sales_context, remembered_sales_context
 from app.bookings.epoch import EPOCH_KEY, current_epoch
 from app.bookings.gaps import script_layout
-from app.bookings.held_prices import SeatQuote, quote_basket_with_promo
+from app.bookings.held_prices import quote_basket_with_promo
 from app.bookings.hold_lifecycle import release_locks
+from app.bookings.hold_limits import COUNTDOWN_ENDING, SEAT_LIMIT
 from app.bookings.hold_record import HeldSeat, Hold
 from app.bookings.inventory import load_sold_mirror
 from app.bookings.unpaid import (
@@ -44,12 +46,9 @@ from app.common.errors import (
 from app.extensions import db
 from app.models import Showtime
 
-# The hold script's answers when the sold-seat mirror must be loaded first, when the
-# customer's countdown for the showtime is too close to its end for a new hold, and when the
-# hold would pass the customer's unpaid seats for the showtime, or strand single seats (``lua.HOLD``).
+# The hold script's answers (``lua.HOLD``) when the sold-seat mirror must be loaded first, and
+# when the hold would strand single seats; the hold limits' are ``hold_limits``'.
 MIRROR_MISSING = 2
-COUNTDOWN_ENDING = 3
-SEAT_LIMIT = 4
 SINGLE_SEAT_GAP = 5
 # No hold shorter than this tenth of the hold TTL (10 s of the default 5 minutes) is given.
 _SHORTEST_HOLD_SHARE = 10
@@ -145,9 +144,7 @@ def _prepare_hold(principal: Principal, context: SalesContext, seat_ids: list[in
     return Hold(
         hold_id=keys.new_hold_id(showtime_id), showtime_id=showtime_id, user_id=principal.id,
         currency=context.currency, expires_at=now() + timedelta(seconds=ttl),
-        seats=[HeldSeat(seat_id=i, label=seats[i].label, category=quotes[i].category,
-                        price_minor=quotes[i].price_minor, ticket_type=quotes[i].ticket_type,
-                        trace=quotes[i].trace) for i in seat_ids],
+        seats=[quotes[i] for i in seat_ids],
         promo_code_id=promo_code_id, discount_minor=discount, id_checked=id_checked,
     )
 
@@ -230,13 +227,13 @@ def ensure_on_sale(showtime: SaleState) -> None:
 
 
 def _quote_from_context(context: SalesContext, seats: list[SeatFacts],
-                        ticket_types: dict[int, str]) -> list[SeatQuote]:
+                        ticket_types: dict[int, str]) -> list[HeldSeat]:
     quotes = []
     for seat in seats:
         ticket_type = ticket_types.get(seat.id, "adult")
         price = context.price(seat.category, ticket_type)
-        quotes.append(SeatQuote(seat_id=seat.id, category=seat.category, price_minor=price.price_minor,
-                                ticket_type=ticket_type, trace=price.trace))
+        quotes.append(HeldSeat(seat_id=seat.id, label=seat.label, category=seat.category,
+                               price_minor=price.price_minor, ticket_type=ticket_type, trace=price.trace))
     return quotes
 
 

@@ -17,6 +17,7 @@ from flask import current_app
 from redis.exceptions import NoScriptError
 
 from app.bookings.gaps import STRANDED_SEATS_LUA
+from app.bookings.hold_limits import HOLD_LIMITS_LUA
 from app.extensions import redis_client
 
 # Steps several scripts share, prepended to each of them (Lua cannot import).
@@ -66,12 +67,12 @@ local function remove_unpaid(key, entry)
 end
 """
 
-# A customer's hold ends at their deadline for the showtime when one runs: the countdown started
-# by their first hold runs on through replacements and releases, so changing seats or releasing
-# them does not restart it. It ends when they book (SELL). Staff holding for walk-in customers
-# pass ARGV[8] = '0' and get no deadline and no seat limit. A customer's seats of this hold
-# plus their unpaid seats of the showtime (bookings awaiting payment, and being written) may not
-# pass ARGV[10]; the hold being replaced does not count, as it is about to go.
+# The hold limits (app.bookings.hold_limits.judge_hold) are judged first: a customer's hold ends
+# at their deadline for the showtime when one runs (the countdown started by their first hold
+# runs on through replacements and releases, so changing seats or releasing them does not
+# restart it; it ends when they book, SELL), and their seats of this hold plus their unpaid
+# seats of the showtime (bookings awaiting payment, and being written) may not pass ARGV[10].
+# Staff holding for walk-in customers pass ARGV[8] = '0' and have no limits.
 # Where the cinema refuses single empty seats, ARGV[11] lists the seats around the hold
 # (app.bookings.gaps.script_layout) and the rule is judged here, on the seats taken at this
 # very moment, so two holds side by side cannot strand a seat between them. The seats of the
@@ -85,27 +86,20 @@ end
 # sold-seat mirror is missing (Redis restarted, or its periodic reload is due: load it, retry),
 # {3, ms left} when the deadline is too close for a hold worth having, {4, unpaid seats}
 # when the seat limit would be passed, or {5, stranded seat id...}.
-HOLD = STRANDED_SEATS_LUA + """
+HOLD = STRANDED_SEATS_LUA + HOLD_LIMITS_LUA + """
 if redis.call('EXISTS', KEYS[5], KEYS[7]) < 2 then
   return {2}
 end
 local hold_id = ARGV[1]
 local previous = redis.call('GET', KEYS[1])
-local ttl = tonumber(ARGV[2])
 local counted = ARGV[8] == '1'
-if counted then
-  local remaining = redis.call('PTTL', KEYS[6])
-  if remaining > 0 and remaining < ttl then
-    if remaining < tonumber(ARGV[9]) then
-      return {3, remaining}
-    end
-    ttl = remaining
-  end
-  local unpaid = tonumber(redis.call('HGET', KEYS[7], 'u:' .. ARGV[7]) or '0')
-  if unpaid + #KEYS - 7 > tonumber(ARGV[10]) then
-    return {4, unpaid}
-  end
+local unpaid = tonumber(redis.call('HGET', KEYS[7], 'u:' .. ARGV[7]) or '0')
+local limits = judge_hold(counted, #KEYS - 7, unpaid, redis.call('PTTL', KEYS[6]), tonumber(ARGV[2]),
+                          tonumber(ARGV[9]), tonumber(ARGV[10]))
+if limits[1] ~= 1 then
+  return limits
 end
+local ttl = limits[2]
 local function taken_by_others(seat)
   local owner = redis.call('GET', ARGV[6] .. seat)
   return redis.call('SISMEMBER', KEYS[5], seat) == 1 or (owner and owner ~= previous and owner ~= hold_id)

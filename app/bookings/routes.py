@@ -120,12 +120,12 @@ class Bookings(MethodView):
     @blp.paginate()
     def get(self, filters: dict, pagination_parameters):
         """Your bookings; staff filtering by showtime or reference see every customer's"""
-        items, total = booking_reads.list_bookings(
+        page = booking_reads.list_bookings(
             current_principal(), **filters,
             page=pagination_parameters.page, page_size=pagination_parameters.page_size,
         )
-        pagination_parameters.item_count = total
-        return items
+        pagination_parameters.item_count = page.total
+        return page.items
 
 
 @blp.route("/bookings/<int:booking_id>")

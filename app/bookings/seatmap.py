@@ -16,9 +16,11 @@ from sqlalchemy import select
 
 from app.bookings import keys, lua
 from app.bookings.context import sales_context
+from app.cinemas.events import ScreenSeatingChanged
 from app.common.clock import now
 from app.extensions import db, redis_client
-from app.models import BookingSeat
+from app.models import BookingSeat, Showtime
+from app.pricing.events import ShowtimePricesChanged
 
 SEAT_MAP_TTL_SECONDS = 30
 REWARM_CHUNK = 200
@@ -72,6 +74,19 @@ def rewarm_seat_maps(showtime_ids: Sequence[int]) -> None:
         ]  # fmt: skip
         if calls:
             lua.run_together(calls)
+
+
+def rewarm_changed_prices(event: ShowtimePricesChanged) -> None:
+    """Show the showtimes' new prices (``rewarm_seat_maps``)."""
+    rewarm_seat_maps(event.showtime_ids)
+
+
+def forget_screen_seat_maps(event: ScreenSeatingChanged) -> None:
+    """Upcoming showtimes on the screen show its new seats from now on."""
+    upcoming = list(db.session.scalars(select(Showtime.id).where(
+        Showtime.screen_id == event.screen_id, Showtime.ends_at > now())))
+    if upcoming:
+        _invalidate(upcoming)
 
 
 def _invalidate(showtime_ids: Sequence[int]) -> list[tuple[int, bool]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify
 from flask.views import MethodView
 
 from app.boxoffice import sales, shifts
@@ -20,8 +19,7 @@ from app.boxoffice.schemas import (
 )
 from app.common.access import STAFF_ROLES, current_principal
 from app.common.blueprint import ServiceBlueprint
-from app.payments.idempotency import answer_once
-from app.payments.schemas import IdempotencyHeaderSchema
+from app.payments.idempotency import idempotent
 
 blp = ServiceBlueprint(
     "box_office", __name__, url_prefix="/api/box-office",
@@ -32,6 +30,8 @@ blp = ServiceBlueprint(
 _NOT_YOURS = ("Staff of another cinema (`cinema_not_assigned`), or another staff member's till "
               "(`shift_not_yours`; managers of the cinema may work on any)")
 _CLOSED = "The shift is closed (`shift_closed`)"
+_KEY_BUSY = "a request with this Idempotency-Key still running (`idempotency_key_in_progress`)"
+_KEY_REUSED = "this Idempotency-Key used for another request (`idempotency_key_reused`)"
 
 
 @blp.route("/shifts")
@@ -55,10 +55,10 @@ class Shifts(MethodView):
     @blp.paginate()
     def get(self, filters: dict, pagination_parameters):
         """Shifts at your cinemas (every cinema for admins), newest first"""
-        items, total = shifts.list_shifts(current_principal(), **filters, page=pagination_parameters.page,
-                                          page_size=pagination_parameters.page_size)
-        pagination_parameters.item_count = total
-        return items
+        page = shifts.list_shifts(current_principal(), **filters, page=pagination_parameters.page,
+                                  page_size=pagination_parameters.page_size)
+        pagination_parameters.item_count = page.total
+        return page.items
 
 
 @blp.route("/shifts/<int:shift_id>")
@@ -77,22 +77,23 @@ class Sales(MethodView):
     @blp.access(*STAFF_ROLES)
     @blp.doc(operationId="sellToWalkIn")
     @blp.arguments(SaleRequestSchema)
-    @blp.arguments(IdempotencyHeaderSchema, location="headers")
+    @idempotent(blp, "box_office_sale_{shift_id}")
     @blp.response(201, SaleSchema)
     @blp.alt_response(402, description=(
         "The online gateway declined the card, or it needs authentication the counter cannot give: "
         "the booking is cancelled and its seats free again"))
     @blp.alt_response(403, description=_NOT_YOURS)
     @blp.alt_response(404, description="No such shift or showtime")
-    @blp.alt_response(409, description=f"{_CLOSED}; or seats taken, showtime cancelled or started")
+    @blp.alt_response(409, description=(
+        f"{_CLOSED}; seats taken, showtime cancelled or started; or {_KEY_BUSY}"))
     @blp.alt_response(422, description=(
         "Unknown seats, a tender lacking what its method needs (`tender_incomplete`), cash that does "
         "not cover the price (`tender_too_small`), a showtime of another cinema "
-        "(`showtime_of_other_cinema`), or a child ticket for a film rated above the child age "
-        "(`child_ticket_age_rating`, `id_check_not_allowed`)"))
+        "(`showtime_of_other_cinema`), a child ticket for a film rated above the child age "
+        f"(`child_ticket_age_rating`, `id_check_not_allowed`), or {_KEY_REUSED}"))
     @blp.alt_response(502, description="The online gateway could not be reached")
     @blp.alt_response(503, description="Seat sales for the showtime are too busy to check (`sales_busy`)")
-    def post(self, body: dict, headers: dict, shift_id: int):
+    def post(self, body: dict, shift_id: int):
         """Sell seats to a walk-in customer and take their tender
 
         The seats are held and booked as online (every sales rule applies) for a customer
@@ -104,15 +105,10 @@ class Sales(MethodView):
         cinema allows ID checks; the check is recorded on the booking. Send an Idempotency-Key
         so that a retry after a lost answer never sells the seats twice.
         """
-        principal = current_principal()
-
-        def run() -> Response:
-            fields = {name: value for name, value in body.items() if name != "tender"}
-            sale = sales.sell_to_walk_in(principal, shift_id, tender=sales.Tender(**body["tender"]), **fields)
-            return _created(SaleSchema().dump({"booking": sale.booking, "entry": sale.entry}))
-
-        return answer_once(principal.id, headers.get("idempotency_key"), f"box_office_sale_{shift_id}",
-                           body, run)
+        fields = {name: value for name, value in body.items() if name != "tender"}
+        sale = sales.sell_to_walk_in(current_principal(), shift_id, tender=sales.Tender(**body["tender"]),
+                                     **fields)
+        return {"booking": sale.booking, "entry": sale.entry}
 
 
 @blp.route("/shifts/<int:shift_id>/refunds")
@@ -120,13 +116,14 @@ class CounterRefunds(MethodView):
     @blp.access(*STAFF_ROLES)
     @blp.doc(operationId="refundAtCounter")
     @blp.arguments(CounterRefundSchema)
-    @blp.arguments(IdempotencyHeaderSchema, location="headers")
+    @idempotent(blp, "box_office_refund_{shift_id}")
     @blp.response(201, EntrySchema)
     @blp.alt_response(403, description=_NOT_YOURS)
     @blp.alt_response(404, description="No such shift, or no such booking at the till's cinema")
-    @blp.alt_response(409, description=f"{_CLOSED}; nothing left to refund, or the show has started")
-    @blp.alt_response(422, description="Seats not of the booking (`unknown_seats`)")
-    def post(self, body: dict, headers: dict, shift_id: int):
+    @blp.alt_response(409, description=(
+        f"{_CLOSED}; nothing left to refund, the show has started, or {_KEY_BUSY}"))
+    @blp.alt_response(422, description=f"Seats not of the booking (`unknown_seats`), or {_KEY_REUSED}")
+    def post(self, body: dict, shift_id: int):
         """Refund a booking at the counter, whole or some seats
 
         The money goes back the way it came: cash from this drawer, a terminal payment on the
@@ -134,20 +131,8 @@ class CounterRefunds(MethodView):
         without seats is cancelled. A cash-paid booking is refunded only here, including what
         its cancellation left due. Send an Idempotency-Key so that a retry never pays twice.
         """
-        principal = current_principal()
-
-        def run() -> Response:
-            return _created(EntrySchema().dump(sales.refund_at_counter(
-                principal, shift_id, body["booking_id"], body["booking_seat_ids"])))
-
-        return answer_once(principal.id, headers.get("idempotency_key"), f"box_office_refund_{shift_id}",
-                           body, run)
-
-
-def _created(answer: dict) -> Response:
-    response = jsonify(answer)
-    response.status_code = 201
-    return response
+        return sales.refund_at_counter(current_principal(), shift_id, body["booking_id"],
+                                       body["booking_seat_ids"])
 
 
 @blp.route("/shifts/<int:shift_id>/voids")

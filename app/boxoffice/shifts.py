@@ -7,17 +7,18 @@ index in PostgreSQL keeps it so).
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.bookings.integrity import violated_constraint
 from app.boxoffice.cash_up import summarise
 from app.boxoffice.till_guard import wait_for_counter_actions
-from app.common.access import MANAGERS, Principal, ensure_cinema_access
+from app.common.access import MANAGERS, Principal, ensure_cinema_access, within_cinemas
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError, PermissionDeniedError
 from app.common.lookups import get_or_404
+from app.common.pagination import PageResult, paginate
 from app.common.unit_of_work import unit_of_work, use_case
 from app.extensions import db
 from app.models import BoxOfficeShift, Cinema, ShiftEntry
@@ -50,20 +51,13 @@ def read_shift(principal: Principal, shift_id: int) -> BoxOfficeShift:
 
 
 def list_shifts(principal: Principal, *, cinema_id: int | None = None, status: str | None = None,
-                page: int = 1, page_size: int = 20) -> tuple[list[BoxOfficeShift], int]:
+                page: int = 1, page_size: int = 20) -> PageResult:
     """Shifts at the caller's cinemas (every cinema for admins), newest first."""
-    query = select(BoxOfficeShift)
-    if cinema_id is not None:
-        ensure_cinema_access(principal, cinema_id)
-        query = query.where(BoxOfficeShift.cinema_id == cinema_id)
-    elif not principal.is_admin:
-        query = query.where(BoxOfficeShift.cinema_id.in_(principal.cinema_ids))
+    query = within_cinemas(select(BoxOfficeShift), BoxOfficeShift.cinema_id, principal, cinema_id)
     if status:
         query = query.where(BoxOfficeShift.status == status)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    items = list(db.session.scalars(query.order_by(BoxOfficeShift.opened_at.desc(), BoxOfficeShift.id.desc())
-                                    .limit(page_size).offset((page - 1) * page_size)))
-    return items, total
+    return paginate(query.order_by(BoxOfficeShift.opened_at.desc(), BoxOfficeShift.id.desc()),
+                    page, page_size)
 
 
 def till_of(principal: Principal, shift_id: int, *, lock: bool = False) -> BoxOfficeShift:

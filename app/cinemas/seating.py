@@ -13,16 +13,17 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
-from app.bookings.seatmap import invalidate_seat_map
+from app.cinemas.events import ScreenSeatingChanged
 from app.cinemas.layout import LayoutError, build_layout, describe_layout
 from app.cinemas.retirement import LIVE_BOOKING_STATUSES
 from app.cinemas.screens import get_screen, lock_screen
+from app.common import events
 from app.common.access import Principal
 from app.common.clock import now
 from app.common.errors import ConflictError, ValidationError
-from app.common.unit_of_work import after_commit, unit_of_work
+from app.common.unit_of_work import unit_of_work
 from app.extensions import db
-from app.models import Booking, BookingSeat, Screen, Seat, Showtime
+from app.models import Booking, BookingSeat, Seat, Showtime
 
 
 def read_seat_map(screen_id: int) -> dict[str, Any]:
@@ -82,7 +83,8 @@ def _replace_seats(principal: Principal, screen_id: int, expected_version: int |
     screen.capacity = sum(1 for spec in specs if not spec.is_blocked)
     # Touching the row bumps its version even when the capacity stays the same.
     screen.updated_at = now()
-    _forget_seat_maps(screen)
+    # Upcoming showtimes on this screen show the new seats once they are committed.
+    events.record(ScreenSeatingChanged(screen.id))
 
 
 def _active_seats(screen_id: int) -> list[Seat]:
@@ -116,15 +118,3 @@ def _referenced(seat_ids: set[int]) -> set[int]:
         return set()
     return set(db.session.scalars(select(Seat.id).where(
         Seat.id.in_(seat_ids), exists().where(BookingSeat.seat_id == Seat.id))))
-
-
-def _forget_seat_maps(screen: Screen) -> None:
-    """Upcoming showtimes on this screen show the new seats as soon as they are committed."""
-    upcoming = list(db.session.scalars(
-        select(Showtime.id).where(Showtime.screen_id == screen.id, Showtime.ends_at > now())))
-
-    def forget() -> None:
-        for showtime_id in upcoming:
-            invalidate_seat_map(showtime_id)
-
-    after_commit(forget)

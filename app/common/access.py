@@ -1,7 +1,8 @@
 """Who may call what: JWT validation, the principal of a request, role and cinema checks.
 
 Every view declares its audience with ``@blp.access(...)`` (see ``app.common.blueprint``);
-services then check resources with :func:`ensure_cinema_access` / :func:`ensure_owner`.
+services then check resources with :func:`ensure_cinema_access` / :func:`ensure_owner`, and
+narrow lists to the caller's cinemas with :func:`within_cinemas`.
 Who a valid token's caller is (revoked or not, role, cinemas) is read by
 ``app.common.principals``.
 """
@@ -23,6 +24,8 @@ from flask_jwt_extended.exceptions import (
     WrongTokenError,
 )
 from jwt import ExpiredSignatureError, PyJWTError
+from sqlalchemy import Select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from app.common.api import error_response
 from app.common.bounded_memory import app_memory
@@ -202,15 +205,35 @@ def allow_anonymous(func):
     return wrapper
 
 
+def _assigned_cinemas(principal: Principal) -> list[int]:
+    return principal.cinema_ids if principal.role in ("staff", "manager") else []
+
+
+def works_at(principal: Principal, cinema_id: int) -> bool:
+    """The cinema rule: admins act everywhere; staff and managers only at the cinemas they are
+    assigned to; customers at none."""
+    return principal.is_admin or cinema_id in _assigned_cinemas(principal)
+
+
 def ensure_cinema_access(principal: Principal, cinema_id: int) -> None:
-    """Admins act everywhere; staff and managers only at the cinemas they are assigned to."""
+    """403 unless the caller :func:`works_at` the cinema."""
+    if not works_at(principal, cinema_id):
+        raise PermissionDeniedError(
+            f"You are not assigned to cinema {cinema_id}", reason="cinema_not_assigned"
+        )
+
+
+def within_cinemas(stmt: Select, cinema_column: InstrumentedAttribute[int], principal: Principal,
+                   cinema_id: int | None = None) -> Select:
+    """Narrow a list query to the cinemas the caller :func:`works_at`: the one named (403 if
+    not theirs), else all of theirs (every cinema for admins; rows of no cinema, like role
+    changes in the audit trail, for admins only)."""
+    if cinema_id is not None:
+        ensure_cinema_access(principal, cinema_id)
+        return stmt.where(cinema_column == cinema_id)
     if principal.is_admin:
-        return
-    if principal.role in ("staff", "manager") and cinema_id in principal.cinema_ids:
-        return
-    raise PermissionDeniedError(
-        f"You are not assigned to cinema {cinema_id}", reason="cinema_not_assigned"
-    )
+        return stmt
+    return stmt.where(cinema_column.in_(_assigned_cinemas(principal)))
 
 
 def ensure_owner(principal: Principal, owner_id: int, what: str) -> None:

@@ -12,13 +12,19 @@ without the bus's class):
 
 A commit outside a unit of work still writes the rows (the listener is on the session); only
 the immediate hand-over waits for the sweep. A rollback drops what was recorded.
+
+Work that may be lost, because it heals by itself (a cache dropped), is no outbox row: the
+handlers ``app.handlers`` lists for after the commit run in the process, through the unit of
+work's ``after_commit``, once it has committed (never after a rollback). Such an event is
+recorded inside a unit of work.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from flask import Flask
 from sqlalchemy import event as sa_event
@@ -47,10 +53,24 @@ class Event:
 
 def record(event: Event, session: Session | None = None) -> None:
     """Note that ``event`` happened in the current unit of work."""
+    from app.common.unit_of_work import after_commit
+    from app.handlers import AFTER_COMMIT_HANDLERS
+
     session = session or db.session()
     if not session.in_transaction():
         session.begin()  # so that a rollback, even before any SQL, forgets the event
     session.info.setdefault(_RECORDED, []).append(event)
+    for handler in AFTER_COMMIT_HANDLERS.get(type(event), ()):
+        after_commit(_answer(handler, event))
+
+
+def _answer(handler: Callable[[Any], None], event: Event) -> Callable[[], None]:
+    def answer() -> None:
+        handler(event)
+
+    # Named for the log when the answer is lost (``unit_of_work``'s follow-ups).
+    answer.__qualname__ = f"{handler.__qualname__}({event.name})"
+    return answer
 
 
 def dispatch_committed() -> None:

@@ -9,6 +9,7 @@ is still running. Keys belong to one attempt: a new card is a new key. Records a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -18,15 +19,18 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Response, current_app, jsonify
+from flask_smorest import Blueprint
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.common.access import current_principal
 from app.common.api import error_response
 from app.common.clock import now
 from app.common.errors import ConflictError, DomainError, ValidationError
 from app.common.unit_of_work import unit_of_work, use_case
 from app.extensions import db
 from app.models import IdempotencyRecord
+from app.payments.schemas import IdempotencyHeaderSchema
 
 _POLL_SECONDS = 0.05
 # A request is cut off by Gunicorn after 30 s (GUNICORN_TIMEOUT); a claim unanswered for twice
@@ -167,3 +171,27 @@ def answer_once(user_id: int, key: str | None, operation: str, body: dict,
     finally:
         if not answered:
             release_key(user_id, key)
+
+
+def idempotent(blp: Blueprint, operation: str, *, pass_key: bool = False) -> Callable:
+    """Make a view answer each Idempotency-Key once (:func:`answer_once`), the caller's key.
+
+    Put it where the view's ``Idempotency-Key`` header argument would go: under the body's
+    ``@blp.arguments`` and above ``@blp.response``, whose serialised answer is what a retry
+    gets again. It documents and reads the header; the view takes the body and its path
+    arguments, plus ``idempotency_key`` with ``pass_key`` (for a gateway that wants the key
+    too). ``operation`` names what a key was used for; path arguments may fill it
+    (``"box_office_sale_{shift_id}"``), so one key cannot serve two tills.
+    """
+
+    def decorator(view: Callable[..., Response]) -> Callable:
+        @functools.wraps(view)
+        def once(self, body: dict, headers: dict, **path: Any) -> Response:
+            key = headers.get("idempotency_key")
+            extra = {"idempotency_key": key} if pass_key else {}
+            return answer_once(current_principal().id, key, operation.format(**path), body,
+                               lambda: view(self, body, **path, **extra))
+
+        return blp.arguments(IdempotencyHeaderSchema, location="headers")(once)
+
+    return decorator

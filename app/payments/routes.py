@@ -7,12 +7,11 @@ from flask.views import MethodView
 
 from app.common.access import ANY_USER, current_principal
 from app.common.blueprint import ServiceBlueprint
-from app.payments.idempotency import answer_once
+from app.payments.idempotency import idempotent
 from app.payments.invoices import invoice_link, invoice_pdf, read_invoice
 from app.payments.refunds import refund_booking
 from app.payments.schemas import (
     DocumentLinkSchema,
-    IdempotencyHeaderSchema,
     InvoiceQuerySchema,
     InvoiceSchema,
     PaymentSchema,
@@ -35,14 +34,14 @@ blp = ServiceBlueprint(
 class ProcessPayment(MethodView):
     @blp.access(*ANY_USER)
     @blp.arguments(ProcessPaymentSchema)
-    @blp.arguments(IdempotencyHeaderSchema, location="headers")
+    @idempotent(blp, "process", pass_key=True)
     @blp.response(200, ProcessedPaymentSchema)
     @blp.alt_response(402, response="PAYMENT_REQUIRED", description="Declined: reason and retry advice")
     @blp.alt_response(404, response="NOT_FOUND", description="No such booking of yours")
     @blp.alt_response(409, response="CONFLICT", description="Paid, cancelled, expired or in progress")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     @blp.alt_response(502, response="BAD_GATEWAY", description="Gateway unreachable: retry, same key")
-    def post(self, body: dict, headers: dict):
+    def post(self, body: dict, idempotency_key: str | None):
         """Pay for a booking awaiting payment (its owner only)
 
         Success confirms the booking, sends the confirmation e-mail and issues the invoice.
@@ -50,17 +49,11 @@ class ProcessPayment(MethodView):
         card with a new Idempotency-Key. `requires_action` means 3-D Secure: finish it with
         `client_secret`; the outcome then arrives by webhook.
         """
-        principal = current_principal()
-
-        def run() -> Response:
-            payment, client_secret = process_payment(
-                user_id=principal.id, booking_id=body["booking_id"],
-                payment_method=body["payment_method"],
-                idempotency_key=headers.get("idempotency_key"),
-            )
-            return jsonify(ProcessedPaymentSchema().dump(payment) | {"client_secret": client_secret})
-
-        return answer_once(principal.id, headers.get("idempotency_key"), "process", body, run)
+        payment, client_secret = process_payment(
+            user_id=current_principal().id, booking_id=body["booking_id"],
+            payment_method=body["payment_method"], idempotency_key=idempotency_key,
+        )
+        return jsonify(ProcessedPaymentSchema().dump(payment) | {"client_secret": client_secret})
 
 
 @blp.route("/<int:payment_id>")
@@ -78,7 +71,7 @@ class PaymentDetail(MethodView):
 class RefundPayment(MethodView):
     @blp.access(*ANY_USER)
     @blp.arguments(RefundRequestSchema)
-    @blp.arguments(IdempotencyHeaderSchema, location="headers")
+    @idempotent(blp, "refund", pass_key=True)
     @blp.response(201, RefundSchema)
     @blp.alt_response(403, description=(
         "Staff of another cinema (`cinema_not_assigned`), or a customer asking for a partial "
@@ -89,7 +82,7 @@ class RefundPayment(MethodView):
                                   "a booking paid in cash (`refund_at_counter`: give it back from a till)")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY",
                       description="More than was paid, or this key was used for another request")
-    def post(self, body: dict, headers: dict):
+    def post(self, body: dict, idempotency_key: str | None):
         """Refund a booking, some of its seats, or an amount
 
         Customers refund their own whole booking as the cinema's policy allows (full until
@@ -101,20 +94,11 @@ class RefundPayment(MethodView):
         Send an Idempotency-Key to make a retry (a double click) safe: it refunds once and
         gets the first answer again.
         """
-        principal = current_principal()
-        key = headers.get("idempotency_key")
-
-        def run() -> Response:
-            refund = refund_booking(
-                body["booking_id"], actor=principal, reason=body["reason"],
-                amount_minor=body.get("amount_minor"), booking_seat_ids=body.get("booking_seat_ids"),
-                request_key=key,
-            )
-            response = jsonify(RefundSchema().dump(refund))
-            response.status_code = 201
-            return response
-
-        return answer_once(principal.id, key, "refund", body, run)
+        return refund_booking(
+            body["booking_id"], actor=current_principal(), reason=body["reason"],
+            amount_minor=body.get("amount_minor"), booking_seat_ids=body.get("booking_seat_ids"),
+            request_key=idempotency_key,
+        )
 
 
 @blp.route("/<int:payment_id>/invoice")

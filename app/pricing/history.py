@@ -7,13 +7,14 @@ from decimal import Decimal
 from sqlalchemy import select, update
 
 from app import audit
-from app.bookings.seatmap import invalidate_seat_map
+from app.common import events
 from app.common.access import Principal
 from app.common.clock import now
 from app.common.errors import ValidationError
-from app.common.unit_of_work import after_commit, unit_of_work
+from app.common.unit_of_work import unit_of_work
 from app.extensions import db
 from app.models import Cinema, PriceChange, Showtime
+from app.pricing.events import ShowtimePricesChanged
 from app.pricing.guard_rails import ensure_within_price_bounds
 from app.scheduling.queries import get_showtime_for_staff
 
@@ -56,4 +57,4 @@ def _freeze(principal: Principal, showtime_id: int, frozen: bool, multiplier: De
                  showtime.cinema_id, ("showtime", showtime.id),
                  {"price_frozen": showtime.price_frozen, "dynamic_multiplier": showtime.dynamic_multiplier},
                  values)
-    after_commit(lambda: invalidate_seat_map(showtime_id))
+    events.record(ShowtimePricesChanged((showtime_id,)))

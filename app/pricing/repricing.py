@@ -9,8 +9,8 @@ model the scheduler uses); each showtime's exposure to it is advanced and stored
 (``app.pricing.exposure``); each cinema's guard rails apply (``app.pricing.rail_inputs``).
 ``pricing_engine.reprice`` chooses every multiplier in one vectorised call, and the changes,
 the price-change log (which signal moved each price, in words) and the exposures are written
-in one transaction. Seat-map caches of changed showtimes are cleared, and those being read are
-rebuilt at once (``rewarm_seat_maps``), so the next read shows the new prices.
+in one transaction, which records the showtimes whose prices changed: the bookings service then
+clears their seat-map caches and rebuilds those being read, so the next read shows the new prices.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import numpy as np
 from sqlalchemy import BigInteger, Float, Numeric, Subquery, and_, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from app.bookings.seatmap import rewarm_seat_maps
+from app.common import events
 from app.common.clock import now
 from app.common.localtime import local_parts, with_local_parts
 from app.common.unit_of_work import unit_of_work
@@ -37,6 +37,7 @@ from app.models import (
     SeatCategoryPrice,
     Showtime,
 )
+from app.pricing.events import ShowtimePricesChanged
 from app.pricing.exposure import exposure_after_run
 from app.pricing.rail_inputs import guard_rails_for
 from optimizer.demand import prior_profile
@@ -197,7 +198,7 @@ def _write(rows: list, result: RepriceResult, changed: np.ndarray, exposure: np.
                  "details": _details(result, int(i), int(result.batch.sold[i])), "created_at": at}
                 for i, multiplier in zip(changed, multipliers, strict=True)
             ])
-    rewarm_seat_maps([rows[i].id for i in changed])
+            events.record(ShowtimePricesChanged(tuple(rows[i].id for i in changed)))
 
 
 _ARRAY_TYPES = {"ids": ARRAY(BigInteger), "exposure": ARRAY(Float), "multiplier": ARRAY(Numeric(4, 3))}

@@ -6,12 +6,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 
 from app.common.access import Principal, ensure_cinema_access
 from app.common.cache import cached_json, invalidate
 from app.common.clock import now
 from app.common.lookups import get_or_404
+from app.common.pagination import PageResult, paginate
 from app.extensions import db
 from app.models import Cinema, Screen, Showtime
 from app.scheduling.schemas import ScheduleSchema
@@ -30,7 +31,7 @@ def get_showtime_for_staff(principal: Principal, showtime_id: int) -> Showtime:
 
 
 def list_showtimes(*, movie_id: int | None = None, cinema_id: int | None = None, date: date | None = None,
-                   page: int = 1, page_size: int = 10) -> tuple[list[Showtime], int]:
+                   page: int = 1, page_size: int = 10) -> PageResult:
     """Scheduled showtimes, by start; a ``date`` is each cinema's local day, else upcoming ones."""
     query = select(Showtime).where(Showtime.status == "scheduled")
     if movie_id is not None:
@@ -46,11 +47,7 @@ def list_showtimes(*, movie_id: int | None = None, cinema_id: int | None = None,
             and_(Cinema.timezone == zone, Showtime.starts_at >= start, Showtime.starts_at < end)
             for zone in zones for start, end in [local_day_bounds(date, zone)]
         ), False))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    items = db.session.scalars(
-        query.order_by(Showtime.starts_at, Showtime.id).limit(page_size).offset((page - 1) * page_size)
-    ).all()
-    return list(items), total
+    return paginate(query.order_by(Showtime.starts_at, Showtime.id), page, page_size)
 
 
 def cinema_schedule(principal: Principal, cinema_id: int, day: date) -> dict[str, Any]:

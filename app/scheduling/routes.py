@@ -107,10 +107,10 @@ class Showtimes(MethodView):
     @blp.paginate()
     def get(self, filters: dict, pagination_parameters):
         """Browse scheduled showtimes by film, cinema and local day"""
-        items, total = queries.list_showtimes(
+        page = queries.list_showtimes(
             **filters, page=pagination_parameters.page, page_size=pagination_parameters.page_size)
-        pagination_parameters.item_count = total
-        return items
+        pagination_parameters.item_count = page.total
+        return page.items
 
 
 @blp.route("/showtimes/<int:showtime_id>")

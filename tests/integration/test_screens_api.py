@@ -212,3 +212,15 @@ def test_retiring_a_screen(client, factory, setup):
     assert len(client.get(f"{url}/seats").json["seats"]) == 34  # kept for past bookings
     assert client.get(f"/api/cinemas/{setup['cinema'].id}/screens").json["total"] == 0
     assert client.put(f"{url}/seats", json=LAYOUT, headers=setup["manager"]).status_code == 409
+
+
+def test_a_layout_change_shows_on_the_seat_maps_of_upcoming_showtimes(client, factory, setup):
+    screen = _new_screen(client, setup)
+    url = f"/api/screens/{screen['id']}/seats"
+    client.put(url, json={"rows": [{"label": "A", "seats": 4}]}, headers=setup["manager"])
+    showtime = factory.showtime(db.session.get(Screen, screen["id"]), factory.movie())
+    seat_map = f"/api/showtimes/{showtime.id}/seats"
+    assert len(client.get(seat_map).json["seats"]) == 4  # now cached
+
+    client.put(url, json={"rows": [{"label": "A", "seats": 6}]}, headers=setup["manager"])
+    assert len(client.get(seat_map).json["seats"]) == 6

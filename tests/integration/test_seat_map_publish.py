@@ -14,7 +14,8 @@ import pytest
 
 from app.bookings import keys
 from app.bookings.seatmap import invalidate_seat_map, rewarm_seat_maps
-from app.extensions import redis_client
+from app.extensions import db, redis_client
+from app.models import Cinema
 
 
 @pytest.fixture
@@ -72,3 +73,12 @@ def test_changes_made_outside_the_hold_scripts_are_published_too(app, showtime, 
     messages = published()
     assert {"showtime_id": screening.id, "generation": first} in messages
     assert {"showtime_id": screening.id, "generation": second} in messages
+
+
+def test_a_price_freeze_is_published_once_committed(client, factory, showtime, published):
+    screening, _ = showtime
+    manager = factory.user("manager", cinemas=[db.session.get(Cinema, screening.cinema_id)])
+    frozen = client.put(f"/api/pricing/showtimes/{screening.id}/freeze",
+                        json={"frozen": True, "multiplier": "1.2"}, headers=factory.headers(manager))
+    assert frozen.status_code == 200, frozen.json
+    assert {"showtime_id": screening.id, "generation": _generation(screening.id)} in published()

@@ -3,6 +3,8 @@ after a rollback."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 from sqlalchemy import event, select
 
@@ -70,6 +72,26 @@ def test_a_handler_run_during_the_hand_over_does_not_take_the_follow_ups(app, mo
         _add_genre("Noir")
         after_commit(lambda: done.append("follow-up"))
     assert done == ["handler", "follow-up"]
+
+
+@dataclass(frozen=True)
+class Seen(events.Event):
+    number: int
+
+
+def test_an_event_is_answered_in_the_process_once_committed_and_never_after_a_rollback(app, monkeypatch):
+    from app import handlers
+
+    answered: list[int] = []
+    monkeypatch.setitem(handlers.AFTER_COMMIT_HANDLERS, Seen, (lambda event: answered.append(event.number),))
+    with unit_of_work():
+        events.record(Seen(1))
+        assert answered == []  # not before the commit
+    assert answered == [1]
+    with pytest.raises(LookupError), unit_of_work():
+        events.record(Seen(2))
+        raise LookupError("the use case fails")
+    assert answered == [1]
 
 
 def test_a_credit_note_and_the_invoice_it_credits_are_issued_in_one_commit(client, factory, commits):
