@@ -7510,7 +7510,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The shift is closed (`shift_closed`); or seats taken, showtime cancelled or started */
+            /** @description The shift is closed (`shift_closed`); seats taken, showtime cancelled or started; or a request with this Idempotency-Key still running (`idempotency_key_in_progress`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7520,7 +7520,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-            /** @description Unknown seats, a tender lacking what its method needs (`tender_incomplete`), cash that does not cover the price (`tender_too_small`), a showtime of another cinema (`showtime_of_other_cinema`), or a child ticket for a film rated above the child age (`child_ticket_age_rating`, `id_check_not_allowed`) */
+            /** @description Unknown seats, a tender lacking what its method needs (`tender_incomplete`), cash that does not cover the price (`tender_too_small`), a showtime of another cinema (`showtime_of_other_cinema`), a child ticket for a film rated above the child age (`child_ticket_age_rating`, `id_check_not_allowed`), or this Idempotency-Key used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7588,7 +7588,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The shift is closed (`shift_closed`); nothing left to refund, or the show has started */
+            /** @description The shift is closed (`shift_closed`); nothing left to refund, the show has started, or a request with this Idempotency-Key still running (`idempotency_key_in_progress`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7598,7 +7598,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-            /** @description Seats not of the booking (`unknown_seats`) */
+            /** @description Seats not of the booking (`unknown_seats`), or this Idempotency-Key used for another request (`idempotency_key_reused`) */
             422: {
                 headers: {
                     [name: string]: unknown;
