@@ -39,7 +39,8 @@ export default function Timeline({ schedule, proposal = [], closures = new Map()
   const hours = Array.from({ length: (last - first) / 60 + 1 }, (_, i) => first + i * 60);
 
   return (
-    <div className="timeline-wrap">
+    // Wider than a phone: a region that scrolls, reachable with the keyboard.
+    <div className="timeline-wrap" tabIndex={0} role="region" aria-label="Timeline of the day, scrolls sideways">
       <svg className="timeline" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`Schedule of ${schedule.date}: ${schedule.screens.map((s) => `${s.name}, ${s.showtimes.filter((t) => t.status !== "cancelled").length} showtimes`).join("; ")}`}>
         {hours.map((h) => (
           <g key={h}>
