@@ -7,7 +7,8 @@ import Notice from "./Notice";
 type Props = {
   initial: RuleFields;
   editing: boolean;
-  cinemaId: number;
+  /** The cinema the rule belongs to; null for a rule of every cinema (admins). */
+  cinemaId: number | null;
   onSave: (body: Rule) => Promise<void>;
   onCancel: () => void;
 };

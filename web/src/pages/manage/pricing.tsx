@@ -102,7 +102,7 @@ export default function PricingPage() {
         )}
         {rule && cinemaId ? (
           <RuleForm key={rule.editing?.item.id ?? "new"} initial={rule.editing ? ruleFields(rule.editing.item) : NEW_RULE}
-                    editing={!!rule.editing} cinemaId={rule.editing ? (rule.editing.item.cinema_id as number) : cinemaId}
+                    editing={!!rule.editing} cinemaId={rule.editing ? rule.editing.item.cinema_id : cinemaId}
                     onCancel={() => setRule(null)}
                     onSave={async (body) => {
                       const saved = await saveRule(body, rule.editing);
