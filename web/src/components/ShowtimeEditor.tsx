@@ -4,7 +4,7 @@
 // before anything is saved; the save's own refusal, if the slot was taken meanwhile, is a sentence too.
 import { type FormEvent, useEffect, useState } from "react";
 import type { Schemas } from "@/api/types";
-import { timeOf } from "@/lib/dates";
+import { dateTimeOf, timeOf } from "@/lib/dates";
 import { formatMoney } from "@/lib/money";
 import { zonedInstant } from "@/lib/localClock";
 import { type SlotCheck, slotSummary } from "@/lib/slotCheck";
@@ -101,15 +101,17 @@ export default function ShowtimeEditor({ schedule, movies, currency, onChange, o
     event.preventDefault();
     if (!slot) return;
     const body = { ...slot, language: moving?.showtime.language ?? null, subtitles: moving?.showtime.subtitles ?? null };
+    // Another day than the one shown is named with its date.
+    const when = (iso: string) => (fields.day === schedule.date ? timeOf(iso, zone) : dateTimeOf(iso, zone));
     act(async () => {
       if (moving) {
         const moved = await moveShowtime(moving, body);
         stopMoving();
-        return `${moved.movie_title} now starts at ${timeOf(moved.starts_at, zone)} on ${moved.screen_name}.`;
+        return `${moved.movie_title} now starts at ${when(moved.starts_at)} on ${moved.screen_name}.`;
       }
       const created = await scheduleShowtime(body);
       setFields({ ...fields, time: "" });
-      return `${created.movie_title} is scheduled at ${timeOf(created.starts_at, zone)}.`;
+      return `${created.movie_title} is scheduled at ${when(created.starts_at)}.`;
     });
   }
 
