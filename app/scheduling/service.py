@@ -1,6 +1,7 @@
 """Manual schedule edits: create, move and cancel showtimes without ever overlapping.
 
-The service checks the slot with :mod:`app.scheduling.availability`; when two managers write
+The service checks the slot with :mod:`app.scheduling.availability` (:func:`check_slot` runs the
+same checks without writing, for an editor to show conflicts before saving); when two managers write
 at the same instant, PostgreSQL's exclusion constraint refuses the second and the refusal
 becomes the same 409, naming the showtime that won.
 """
