@@ -320,6 +320,8 @@ class Config:
             "PAYMENTS_SANDBOX_ALLOWED": sandbox_opt_in,
             "STRIPE_WEBHOOK_SECRET": _env("STRIPE_WEBHOOK_SECRET"),
             "STRIPE_API_BASE": _env("STRIPE_API_BASE"),
+            # Stripe.js in the checkout page collects the card with it (public by design).
+            "STRIPE_PUBLISHABLE_KEY": _env("STRIPE_PUBLISHABLE_KEY"),
             # A retry with the same Idempotency-Key waits this long for the first attempt's answer.
             "IDEMPOTENCY_WAIT_SECONDS": _env_int("IDEMPOTENCY_WAIT_SECONDS", 10),
             # Clients retry within minutes; a day of answers covers that, then the rows are purged.

@@ -363,6 +363,9 @@ _EXAMPLES: dict[str, Callable[[Demo], Request]] = {
     "scheduleShowtime": lambda d: {"body": {
         "movie_id": d.showtime.movie_id, "screen_id": d.showtime.screen_id,
         "starts_at": d.next_free_start.isoformat(), "format": d.showtime.format}},
+    "checkShowtimeSlot": lambda d: {"body": {
+        "movie_id": d.showtime.movie_id, "screen_id": d.showtime.screen_id,
+        "starts_at": d.next_free_start.isoformat(), "format": d.showtime.format, "showtime_id": None}},
     "getScheduledShowtime": lambda d: _edit_showtime(d),
     "updateShowtime": lambda d: _edit_showtime(d),
     "cancelShowtime": lambda d: _edit_showtime(d),

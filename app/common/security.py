@@ -47,8 +47,10 @@ WEB_BLUEPRINT = "web"
 # Blueprints whose every answer is kept out of caches: tokens, refresh cookies, account data.
 NO_STORE_BLUEPRINTS = frozenset({"auth"})
 
-# Stripe.js and the payment frames it opens come from Stripe's hosts (Stripe's documented CSP).
+# Stripe.js and the payment frames it opens come from Stripe's hosts (Stripe's documented CSP):
+# the Payment Element's frames from js.stripe.com, a 3-D Secure challenge's from hooks.stripe.com.
 STRIPE_SCRIPT_HOST = "https://js.stripe.com"
+STRIPE_HOOKS_HOST = "https://hooks.stripe.com"
 STRIPE_API_HOST = "https://api.stripe.com"
 
 CORS_PATH = "/api/"
@@ -132,7 +134,7 @@ def _web_policy(config: dict) -> ContentSecurityPolicy:
     payments (with no Stripe key the sandbox gateway runs and no page loads Stripe.js)."""
     stripe = bool(config.get("STRIPE_SECRET_KEY"))
     scripts = ("'self'", STRIPE_SCRIPT_HOST) if stripe else ("'self'",)
-    frames = (STRIPE_SCRIPT_HOST,) if stripe else ("'none'",)
+    frames = (STRIPE_SCRIPT_HOST, STRIPE_HOOKS_HOST) if stripe else ("'none'",)
     # 'self' also admits ws(s):// to this host (CSP Level 3), the live seat maps' /ws/ sockets.
     connect = ("'self'", STRIPE_API_HOST) if stripe else ("'self'",)
     return (

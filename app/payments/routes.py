@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, request
 from flask.views import MethodView
 
 from app.common.access import ANY_USER, current_principal
 from app.common.blueprint import ServiceBlueprint
+from app.payments.gateways import online_gateway_name
 from app.payments.idempotency import idempotent
 from app.payments.invoices import invoice_link, invoice_pdf, read_invoice
 from app.payments.refunds import refund_booking
 from app.payments.schemas import (
+    CheckoutSettingsSchema,
     DocumentLinkSchema,
     InvoiceQuerySchema,
     InvoiceSchema,
@@ -28,6 +30,23 @@ blp = ServiceBlueprint(
     "payments", __name__, url_prefix="/api/payments",
     description="Payments, refunds, gateway webhooks and invoices.",
 )
+
+
+@blp.route("/checkout-settings")
+class CheckoutSettings(MethodView):
+    @blp.access()
+    @blp.response(200, CheckoutSettingsSchema)
+    def get(self):
+        """How a checkout collects the card: the gateway, and Stripe's publishable key
+
+        With `stripe`, the page loads Stripe.js with `publishable_key`, collects the card in
+        Stripe's Payment Element, creates a PaymentMethod and sends its id to
+        `POST /api/payments/process`; a `requires_action` answer is finished with Stripe.js
+        (`handleNextAction` with its `client_secret`). With `sandbox` no Stripe host is contacted.
+        """
+        gateway = online_gateway_name()
+        key = current_app.config["STRIPE_PUBLISHABLE_KEY"] if gateway == "stripe" else None
+        return {"gateway": gateway, "publishable_key": key}
 
 
 @blp.route("/process")

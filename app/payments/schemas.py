@@ -25,6 +25,15 @@ class ProcessPaymentSchema(ma.Schema):
                       "`pm_card_authenticationRequired` needs 3-D Secure", "pm_card_visa"))
 
 
+class CheckoutSettingsSchema(ma.Schema):
+    gateway = fields.String(required=True, metadata=_doc(
+        "Who takes online payments: `stripe` (collect the card with Stripe.js and send its "
+        "PaymentMethod id) or `sandbox` (send one of the sandbox's test cards)", "stripe"))
+    publishable_key = fields.String(required=True, allow_none=True, metadata=_doc(
+        "Stripe's publishable key for Stripe.js (`STRIPE_PUBLISHABLE_KEY`); null with the sandbox, "
+        "or when it is not configured", "pk_test_51H..."))
+
+
 class IdempotencyHeaderSchema(ma.Schema):
     idempotency_key = Text(
         data_key="Idempotency-Key", min_length=1, max_length=100,

@@ -22,6 +22,8 @@ from app.scheduling.schemas import (
     ShowtimeQueryArgsSchema,
     ShowtimeSchema,
     ShowtimeWriteSchema,
+    SlotCheckRequestSchema,
+    SlotCheckSchema,
 )
 
 blp = ServiceBlueprint(
@@ -49,6 +51,31 @@ class ShowtimeCreate(MethodView):
         showtime = service.create_showtime(current_principal(), **body)
         blp.set_etag(row_tag("showtime", showtime.id, showtime.version))
         return showtime
+
+
+@blp.route("/schedule/showtime/check")
+class ShowtimeCheck(MethodView):
+    @blp.access(*MANAGERS)
+    @blp.doc(operationId="checkShowtimeSlot")
+    @blp.arguments(SlotCheckRequestSchema)
+    @blp.response(200, SlotCheckSchema)
+    @blp.alt_response(404, description="No such screen, film or showtime")
+    @blp.alt_response(409, description="The showtime being moved may not move: cancelled "
+                      "(`showtime_cancelled`), started (`showtime_started`), or sold seats and a new "
+                      "screen or film (`showtime_has_bookings`)")
+    def post(self, body: dict):
+        """Ask what scheduling (or moving) a showtime would meet, without writing anything
+
+        The same checks as `POST /api/schedule/showtime` and `PUT /api/schedule/showtime/{showtime_id}`
+        (managers of the screen's cinema, admins): every obstacle that would make the write a
+        409 is listed, so an editor can show conflicts before saving. What would make it a 422
+        (a start in the past, a format the film lacks, an archived film) answers 422 here too.
+        Nothing is held: another manager may still take the slot before the write.
+        """
+        principal = current_principal()
+        showtime_id = body.pop("showtime_id")
+        moving = queries.get_showtime_for_staff(principal, showtime_id) if showtime_id else None
+        return service.check_slot(principal, showtime=moving, **body)
 
 
 @blp.route("/schedule/showtime/<int:showtime_id>")

@@ -27,8 +27,8 @@ from app.models import FORMATS
 MAX_FILMS_PER_RUN = 200
 
 
-class ShowtimeWriteSchema(ma.Schema):
-    """Body of POST and PUT: PUT replaces the showtime's editable fields with these."""
+class ShowtimeSlotSchema(ma.Schema):
+    """Where and when a showtime runs: what decides whether its screen is free."""
 
     movie_id = Id(required=True, metadata=_meta("Film to show", 5))
     screen_id = Id(required=True, metadata=_meta("Screen to show it on", 3))
@@ -37,10 +37,47 @@ class ShowtimeWriteSchema(ma.Schema):
         "2026-12-05T19:30:00+00:00"))
     format = Choice(FORMATS, load_default=None, metadata=_meta(
         "2D, 3D, IMAX or 4DX; default: 2D when film and screen have it, else a format both have", "2D"))
+
+
+class ShowtimeWriteSchema(ShowtimeSlotSchema):
+    """Body of POST and PUT: PUT replaces the showtime's editable fields with these."""
+
     language = Text(max_length=8, load_default=None, allow_none=True,
                     metadata=_meta("Audio language (default: the film's)", "en"))
     subtitles = Text(max_length=8, load_default=None, allow_none=True,
                      metadata=_meta("Subtitle language, if any", "fr"))
+
+
+class SlotCheckRequestSchema(ShowtimeSlotSchema):
+    """Body of the check: a showtime as POST or PUT would take it, and the one being moved."""
+
+    showtime_id = Id(load_default=None, allow_none=True, metadata=_meta(
+        "The showtime being moved (checked as its PUT would be; it never conflicts with "
+        "itself); null for a new showtime", 42))
+
+
+class ObstacleSchema(ma.Schema):
+    reason = ma.fields.String(required=True, metadata=_meta(
+        "showtime_overlap, screen_closed, outside_opening_hours, format_not_supported or "
+        "screen_archived: the reason the write would answer with", "showtime_overlap"))
+    message = ma.fields.String(required=True, metadata=_meta(
+        "The obstacle in words", "Screen 1 is busy with showtime 41 until 2026-12-05T20:15:00+00:00 "
+        "(cleaning included)"))
+    details = ma.fields.Dict(required=True, metadata=_meta(
+        "What the 409 would carry in `errors`: e.g. `conflicting_showtime` (id, movie_title, "
+        "starts_at, blocked_until) or `closure`"))
+
+
+class SlotCheckSchema(ma.Schema):
+    free = ma.fields.Boolean(required=True, metadata=_meta(
+        "True when the write would succeed as far as the slot goes (no obstacle)", False))
+    starts_at = ma.fields.AwareDateTime(required=True, metadata=_meta("Start (UTC)"))
+    ends_at = ma.fields.AwareDateTime(required=True, metadata=_meta("End of the film (UTC)"))
+    blocked_until = ma.fields.AwareDateTime(required=True, metadata=_meta(
+        "End of the cleaning buffer the showtime would hold the screen until"))
+    format = ma.fields.String(required=True, metadata=_meta("The format it would have", "2D"))
+    obstacles = ma.fields.List(ma.fields.Nested(ObstacleSchema), required=True, metadata=_meta(
+        "Every obstacle, the first being the one a write's 409 names; empty when free"))
 
 
 class ShowtimeSchema(ma.Schema):

@@ -1,6 +1,7 @@
 """Manual schedule edits: create, move and cancel showtimes without ever overlapping.
 
-The service checks the slot with :mod:`app.scheduling.availability`; when two managers write
+The service checks the slot with :mod:`app.scheduling.availability` (:func:`check_slot` runs the
+same checks without writing, for an editor to show conflicts before saving); when two managers write
 at the same instant, PostgreSQL's exclusion constraint refuses the second and the refusal
 becomes the same 409, naming the showtime that won.
 """
@@ -28,11 +29,32 @@ from app.common.lookups import get_or_404
 from app.common.unit_of_work import after_commit, use_case
 from app.extensions import db
 from app.models import Booking, BookingSeat, Cinema, Movie, Screen, Showtime
-from app.scheduling.availability import describe, ensure_screen_free, overlapping_showtime
+from app.scheduling.availability import (
+    Obstacle,
+    describe,
+    ensure_screen_free,
+    find_obstacles,
+    overlapping_showtime,
+)
 from app.scheduling.events import ShowtimeCancelled
 from app.scheduling.queries import invalidate_schedule
 
 OVERLAP_CONSTRAINT = "ex_showtimes_screen_no_overlap"
+
+
+@dataclass(frozen=True)
+class SlotCheck:
+    """What scheduling a film in a slot would meet: its times and every obstacle (none: free)."""
+
+    starts_at: datetime
+    ends_at: datetime
+    blocked_until: datetime
+    format: str
+    obstacles: list[Obstacle]
+
+    @property
+    def free(self) -> bool:
+        return not self.obstacles
 
 
 @dataclass(frozen=True)
@@ -62,13 +84,7 @@ def update_showtime(principal: Principal, showtime: Showtime, *, movie_id: int, 
 
     A showtime with sold seats keeps its screen and film: the seats and tickets refer to them.
     """
-    if showtime.status != "scheduled":
-        raise ConflictError("A cancelled showtime cannot be edited", reason="showtime_cancelled")
-    if showtime.starts_at <= now():
-        raise ConflictError("This showtime has already started", reason="showtime_started")
-    if (screen_id != showtime.screen_id or movie_id != showtime.movie_id) and _has_sold_seats(showtime.id):
-        raise ConflictError("This showtime has bookings: its screen and film cannot change",
-                            reason="showtime_has_bookings")
+    _ensure_movable(showtime, screen_id=screen_id, movie_id=movie_id)
     old_cinema = db.session.get(Cinema, showtime.cinema_id)
     old_start = showtime.starts_at
     before = _schedule_fields(showtime)
@@ -79,6 +95,21 @@ def update_showtime(principal: Principal, showtime: Showtime, *, movie_id: int, 
     after_commit(lambda: (invalidate_schedule(old_cinema, old_start),
                           invalidate_schedule(cinema, slot.starts_at), invalidate_seat_map(showtime_id)))
     return showtime
+
+
+def check_slot(principal: Principal, *, movie_id: int, screen_id: int, starts_at: datetime,
+               format: str | None = None, showtime: Showtime | None = None) -> SlotCheck:
+    """What :func:`create_showtime` (or :func:`update_showtime` of ``showtime``) would meet in
+    this slot, without writing: the same checks, every obstacle listed instead of the first
+    raised. Refusals that are not about the slot (an invalid film or format, a start in the
+    past, a showtime that may not move) raise as the write would."""
+    if showtime is not None:
+        _ensure_movable(showtime, screen_id=screen_id, movie_id=movie_id)
+    screen, cinema, movie = _load_slot_parts(principal, screen_id, movie_id)
+    slot = _slot(screen, cinema, movie, starts_at, format)
+    obstacles = find_obstacles(screen, cinema, slot.starts_at, slot.ends_at, slot.blocked_until, slot.format,
+                               ignore_showtime_id=showtime.id if showtime else None)
+    return SlotCheck(slot.starts_at, slot.ends_at, slot.blocked_until, slot.format, obstacles)
 
 
 @use_case
@@ -116,6 +147,18 @@ def cancel_showtime(principal: Principal, showtime_id: int) -> CancelledShowtime
                              refund_due_minor=refund_total)
 
 
+def _ensure_movable(showtime: Showtime, *, screen_id: int, movie_id: int) -> None:
+    """A showtime may move while scheduled and not started; with sold seats it keeps its screen
+    and film (the seats and tickets refer to them)."""
+    if showtime.status != "scheduled":
+        raise ConflictError("A cancelled showtime cannot be edited", reason="showtime_cancelled")
+    if showtime.starts_at <= now():
+        raise ConflictError("This showtime has already started", reason="showtime_started")
+    if (screen_id != showtime.screen_id or movie_id != showtime.movie_id) and _has_sold_seats(showtime.id):
+        raise ConflictError("This showtime has bookings: its screen and film cannot change",
+                            reason="showtime_has_bookings")
+
+
 def _load_slot_parts(principal: Principal, screen_id: int, movie_id: int) -> tuple[Screen, Cinema, Movie]:
     screen = get_or_404(Screen, screen_id)
     ensure_cinema_access(principal, screen.cinema_id)
@@ -144,6 +187,15 @@ def _free_slot(screen: Screen, cinema: Cinema, movie: Movie, starts_at: datetime
     Nothing is changed before this check: a showtime half-moved in the session would be
     autoflushed by the check's own queries into the exclusion constraint.
     """
+    slot = _slot(screen, cinema, movie, starts_at, fmt)
+    ensure_screen_free(screen, cinema, slot.starts_at, slot.ends_at, slot.blocked_until, slot.format,
+                       ignore_showtime_id=ignore_showtime_id)
+    return slot
+
+
+def _slot(screen: Screen, cinema: Cinema, movie: Movie, starts_at: datetime, fmt: str | None) -> _Slot:
+    """The times and format of ``movie`` on ``screen`` from ``starts_at`` (422 when it cannot
+    be shown then at all), not yet checked free."""
     if starts_at <= now():
         raise ValidationError("A showtime must start in the future", reason="starts_in_past",
                               details={"starts_at": ["in the past"]})
@@ -155,8 +207,6 @@ def _free_slot(screen: Screen, cinema: Cinema, movie: Movie, starts_at: datetime
                                        "movie_formats": movie.formats})
     ends_at = starts_at + timedelta(minutes=movie.trailer_minutes + movie.runtime_minutes)
     blocked_until = ends_at + timedelta(minutes=cinema.cleaning_buffer_minutes)
-    ensure_screen_free(screen, cinema, starts_at, ends_at, blocked_until, fmt,
-                       ignore_showtime_id=ignore_showtime_id)
     return _Slot(screen, cinema, movie, starts_at, ends_at, blocked_until, fmt)
 
 

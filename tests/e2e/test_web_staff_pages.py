@@ -4,15 +4,19 @@ PostgreSQL and Redis as tests/e2e/test_web_in_browser.py, whose server and brows
 A staff member opens a till with a float, sells two seats to a walk-in for cash and sees the
 change, prints the tickets; at the door page the first ticket's code is admitted, then refused
 with the first scan's time; the scan is undone; the till is cashed up short and the report shows
-the difference; a manager's audit log lists the cash-up and the undone scan. Every page: no
+the difference; a manager's audit log lists the cash-up and the undone scan. A manager creates,
+edits and deletes a pricing rule and a promo code, freezes a showtime's price and sets guard
+rails; and moves a showtime on the dashboard, told of the clash before saving. Every page: no
 serious or critical axe-core violation, no request leaving 127.0.0.1, screenshots at 1280 and
 390 px.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 
 import httpx
@@ -147,4 +151,124 @@ def test_a_cashier_sells_scans_and_cashes_up_and_the_audit_log_shows_it(server, 
     manager.page.get_by_label("Action").fill("checkin.")
     manager.page.get_by_role("button", name="Show").click()
     manager.page.get_by_text("1 entries, page 1 of 1.").wait_for()
+    assert manager.outside_requests() == [] and manager.policy_violations() == []
+
+
+@pytest.fixture
+def pricing_world(server, factory):
+    """A cinema with tomorrow's showtimes at 14:00 and 18:00 on one screen, and its manager."""
+    cinema = factory.cinema("Pricing Picturehouse", city="London")
+    screen = factory.screen(cinema, name="Screen 1", layout=LAYOUT)
+    early, late = factory.movie("The Early Show", runtime=100), factory.movie("The Late Show", runtime=100)
+    tomorrow = datetime.now(LONDON).date() + timedelta(days=1)
+    factory.showtime(screen, early, starts_at=datetime.combine(tomorrow, dt_time(14), LONDON))
+    factory.showtime(screen, late, starts_at=datetime.combine(tomorrow, dt_time(18), LONDON))
+    manager = factory.user("manager", email=f"pricer-{uuid.uuid4().hex[:6]}@example.org", cinemas=[cinema])
+    return {"manager": manager.email, "day": tomorrow.isoformat()}
+
+
+def test_a_manager_manages_rules_promo_codes_a_price_freeze_and_guard_rails(server, browser, pricing_world):
+    manager = Watched(browser, viewport=WIDTHS["desktop"])
+    page = manager.page
+    _log_in(page, server, pricing_world["manager"])
+
+    # A rule: the form names a wrong multiplier before sending; created, edited, deleted.
+    page.get_by_role("link", name="Pricing", exact=True).click()
+    rules = page.get_by_test_id("rules-table")
+    rules.get_by_text("No rules yet").wait_for()
+    check_page(page, "pricing")
+    page.get_by_role("button", name="New pricing rule").click()
+    page.get_by_label("Rule name").fill("Cheap Tuesday")
+    page.get_by_label("Multiplier").fill("12")
+    page.get_by_label("Tuesday").check()
+    page.get_by_role("button", name="Create the rule").click()
+    page.get_by_role("alert").filter(has_text="The multiplier must be a number above 0").wait_for()
+    page.get_by_label("Multiplier").fill("0.8")
+    page.get_by_label("Shows starting before").fill("17:00")
+    check_page(page, "pricing-rule-form")
+    page.get_by_role("button", name="Create the rule").click()
+    page.get_by_role("status").filter(has_text="The rule Cheap Tuesday is created.").wait_for()
+    rules.get_by_role("cell", name="Tuesday; starting before 17:00").wait_for()
+    page.get_by_role("button", name="Edit rule Cheap Tuesday").click()
+    page.get_by_label("Multiplier").fill("0.75")
+    page.get_by_role("button", name="Save the rule").click()
+    page.get_by_role("status").filter(has_text="The rule Cheap Tuesday is saved.").wait_for()
+    rules.get_by_role("cell", name=re.compile(r"^×0\.750*$")).wait_for()
+    page.get_by_role("button", name="Delete rule Cheap Tuesday").click()
+    page.get_by_role("status").filter(has_text="The rule Cheap Tuesday is deleted.").wait_for()
+    rules.get_by_text("No rules yet").wait_for()
+
+    # A promo code; the same code again is the API's refusal, as a sentence.
+    for attempt in range(2):
+        page.get_by_role("button", name="New promo code").click()
+        page.get_by_label("Code", exact=True).fill("welcome10")
+        page.get_by_label("Percent off").fill("10")
+        page.get_by_role("button", name="Create the code").click()
+        if attempt == 0:
+            page.get_by_role("status").filter(has_text="The promo code WELCOME10 is created.").wait_for()
+    page.get_by_role("alert").filter(has_text="A promo code with these letters already exists.").wait_for()
+    page.get_by_role("button", name="Cancel", exact=True).click()
+    page.get_by_test_id("promos-table").get_by_role("cell", name="10% off the booking").wait_for()
+    check_page(page, "pricing-promo-codes")
+
+    # The 18:00 show's price frozen at x1.1: the change is logged.
+    page.get_by_role("link", name="Dynamic prices").click()
+    picker = page.get_by_role("group", name="Showtime")
+    picker.get_by_label("Show day").fill(pricing_world["day"])
+    show = picker.get_by_label("Show", exact=True)
+    show.locator("option", has_text="The Late Show").wait_for(state="attached")
+    show.select_option(label=show.locator("option", has_text="The Late Show").inner_text())
+    page.get_by_test_id("price-state").filter(has_text="the pricing job may move it").wait_for()
+    page.get_by_label("Freeze at multiplier").fill("1.1")
+    page.get_by_role("button", name="Freeze the price").click()
+    page.get_by_role("status").filter(has_text="The price is frozen at ×1.100.").wait_for()
+    page.get_by_test_id("price-changes").get_by_role("cell", name="×1.000 → ×1.100").wait_for()
+
+    # Guard rails: a floor above its ceiling is named before sending; then saved.
+    page.get_by_label("Floor of standard seats").fill("20")
+    page.get_by_label("Ceiling of standard seats").fill("15")
+    page.get_by_role("button", name="Save the guard rails").click()
+    page.get_by_role("alert").filter(has_text="The floor of standard seats is above its ceiling.").wait_for()
+    page.get_by_label("Floor of standard seats").fill("5.00")
+    page.get_by_label("Largest change of a price in 24 hours").fill("15")
+    page.get_by_role("button", name="Save the guard rails").click()
+    page.get_by_role("status").filter(has_text="The guard rails are saved").wait_for()
+    assert page.get_by_label("Floor of standard seats").input_value() == "5.00"
+    check_page(page, "dynamic-prices")
+    assert manager.outside_requests() == [] and manager.policy_violations() == []
+
+
+def test_a_manager_moves_a_showtime_told_of_the_clash_before_saving(server, browser, pricing_world):
+    manager = Watched(browser, viewport=WIDTHS["phone"])
+    page = manager.page
+    writes: list[str] = []
+    page.on("request", lambda r: writes.append(f"{r.method} {r.url}") if r.method in ("POST", "PUT", "DELETE")
+            and "/api/schedule/showtime" in r.url and not r.url.endswith("/check") else None)
+    _log_in(page, server, pricing_world["manager"])
+    day = pricing_world["day"]
+    page.goto(server + "/manage")
+    # The page sets today once it runs (hydrated): choose the day after that, or it is overwritten.
+    page.get_by_role("img", name=re.compile(r"^Schedule of .*: Screen 1, ")).wait_for()
+    page.get_by_label("Day", exact=True).fill(day)
+    page.get_by_role("img", name=f"Schedule of {day}: Screen 1, 2 showtimes").wait_for()
+
+    # 18:00 moved to 15:00 would run into the 14:00 show and its cleaning: said before saving.
+    page.get_by_role("button", name="Move 18:00 The Late Show").click()
+    page.get_by_role("heading", name="Move the 18:00 showing of The Late Show").wait_for()
+    page.get_by_label("Starts at").fill("15:00")
+    verdict = page.get_by_test_id("slot-check")
+    verdict.filter(has_text="Saving would be refused").wait_for()
+    assert "It overlaps The Early Show at 14:00 on this screen" in verdict.inner_text(), verdict.inner_text()
+    page.locator(".timeline .pending.would-clash").wait_for(state="attached")
+    assert writes == []
+    check_page(page, "dashboard-move-clash")
+
+    # 20:30 is free: said so, then saved.
+    page.get_by_label("Starts at").fill("20:30")
+    verdict.filter(has_text="The slot is free").wait_for()
+    page.get_by_role("button", name="Move the showtime").click()
+    page.get_by_role("status").filter(has_text="The Late Show now starts at 20:30 on Screen 1.").wait_for()
+    page.get_by_role("button", name="Move 20:30 The Late Show").wait_for()
+    assert len(writes) == 1 and writes[0].startswith("PUT "), writes
+    check_page(page, "dashboard-moved")
     assert manager.outside_requests() == [] and manager.policy_violations() == []

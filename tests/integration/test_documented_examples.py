@@ -41,7 +41,7 @@ VISIT = [
     "getSeatMap", "listPricingRules", "getPriceHistory", "calculatePrices", "validatePromoCode",
     # buying: hold, let go, hold again, book, pay, the invoice, a refund; then book and cancel
     "holdSeats", "releaseHold", "holdSeats", "createBooking", "listBookings", "getBooking",
-    "processPayment", "getPayment", "getPaymentInvoice", "getPaymentInvoiceLink",
+    "getCheckoutSettings", "processPayment", "getPayment", "getPaymentInvoice", "getPaymentInvoiceLink",
     # its tickets, scanned at the door (and the scan undone) before the refund
     "listBookingTickets", "getBookingTicketsPdf", "checkInTicket", "getShowtimeAdmissions",
     "getCheckinListKeys", "getShowtimeCheckinList", "uploadOfflineScans", "undoCheckin", "refundPayment",
@@ -50,7 +50,7 @@ VISIT = [
     "listUsers", "getUser", "updateUser", "getCinemaSchedule", "getSalesReport",
     "createMovie", "updateMovie", "deleteMoviePoster", "createGenre", "updateGenre", "createAgeRating",
     "updateAgeRating", "createCinema", "updateCinema", "createCinemaScreen", "updateScreen",
-    "replaceSeatLayout", "scheduleShowtime", "getScheduledShowtime", "updateShowtime",
+    "replaceSeatLayout", "checkShowtimeSlot", "scheduleShowtime", "getScheduledShowtime", "updateShowtime",
     "listScreenClosures", "createScreenClosure", "deleteScreenClosure", "generateSchedule",
     "getScheduleJob", "listJobQueues", "createPricingRule", "getPricingRule", "updatePricingRule",
     "createPromoCode",

@@ -130,3 +130,13 @@ def test_an_unreachable_stripe_is_502_and_the_same_key_retries_safely(
     assert db.session.scalar(db.select(db.func.count(Payment.id))) == 1
     (call,) = stripe_api.calls("/v1/payment_intents")
     assert call.headers["idempotency-key"] == f"cinemaos-payment-{customer.id}-flaky"
+
+
+def test_the_checkout_is_told_the_gateway_and_the_publishable_key(app, client, monkeypatch):
+    sandbox = client.get("/api/payments/checkout-settings")
+    assert sandbox.status_code == 200
+    assert sandbox.json == {"gateway": "sandbox", "publishable_key": None}
+    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_cinemaos")
+    monkeypatch.setitem(app.config, "STRIPE_PUBLISHABLE_KEY", "pk_test_cinemaos")
+    stripe = client.get("/api/payments/checkout-settings")
+    assert stripe.json == {"gateway": "stripe", "publishable_key": "pk_test_cinemaos"}

@@ -121,7 +121,7 @@ def test_web_pages_have_their_own_policy_and_stripe_only_when_stripe_takes_payme
     assert "frame-ancestors 'none'" in sandbox
     stripe = bare_app(STRIPE_SECRET_KEY="sk_test_x").test_client().get("/").headers
     assert "script-src 'self' https://js.stripe.com;" in stripe["Content-Security-Policy"]
-    assert "frame-src https://js.stripe.com;" in stripe["Content-Security-Policy"]
+    assert "frame-src https://js.stripe.com https://hooks.stripe.com;" in stripe["Content-Security-Policy"]
     api = bare_app(STRIPE_SECRET_KEY="sk_test_x").test_client().get("/api/thing").headers
     assert api["Content-Security-Policy"] == API_POLICY
 

@@ -13,9 +13,14 @@ from app.payments.gateways.stripe_gateway import StripeGateway
 from config import ConfigError, payments_sandbox_allowed
 
 
+def online_gateway_name() -> str:
+    """The gateway that takes online payments: ``stripe`` or ``sandbox``."""
+    return StripeGateway.name if current_app.config["STRIPE_SECRET_KEY"] else SandboxGateway.name
+
+
 def get_gateway() -> PaymentGateway:
     config = current_app.config
-    if config["STRIPE_SECRET_KEY"]:
+    if online_gateway_name() == StripeGateway.name:
         return StripeGateway(
             secret_key=config["STRIPE_SECRET_KEY"],
             webhook_secret=config["STRIPE_WEBHOOK_SECRET"],

@@ -509,6 +509,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/schedule/showtime/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask what scheduling (or moving) a showtime would meet, without writing anything
+         * @description The same checks as `POST /api/schedule/showtime` and `PUT /api/schedule/showtime/{showtime_id}`
+         *     (managers of the screen's cinema, admins): every obstacle that would make the write a
+         *     409 is listed, so an editor can show conflicts before saving. What would make it a 422
+         *     (a start in the past, a format the film lacks, an archived film) answers 422 here too.
+         *     Nothing is held: another manager may still take the slot before the write.
+         */
+        post: operations["checkShowtimeSlot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/schedule/showtime/{showtime_id}": {
         parameters: {
             query?: never;
@@ -977,6 +1001,29 @@ export interface paths {
          *     ceiling. The price-change log names the rail that held a price.
          */
         put: operations["updateCinemaGuardRails"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/checkout-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How a checkout collects the card: the gateway, and Stripe's publishable key
+         * @description With `stripe`, the page loads Stripe.js with `publishable_key`, collects the card in
+         *     Stripe's Payment Element, creates a PaymentMethod and sends its id to
+         *     `POST /api/payments/process`; a `requires_action` answer is finished with Stripe.js
+         *     (`handleNextAction` with its `client_secret`). With `sandbox` no Stripe host is contacted.
+         */
+        get: operations["getCheckoutSettings"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -2366,6 +2413,61 @@ export interface components {
             /** @description Edit version (the ETag follows it) */
             version: number;
         };
+        SlotCheckRequest: {
+            /** @description Film to show */
+            movie_id: number;
+            /** @description Screen to show it on */
+            screen_id: number;
+            /**
+             * Format: date-time
+             * @description Start, with a UTC offset; the end follows from trailers + runtime, then the cleaning buffer
+             */
+            starts_at: string;
+            /**
+             * @description 2D, 3D, IMAX or 4DX; default: 2D when film and screen have it, else a format both have
+             * @default null
+             * @enum {string|null}
+             */
+            format: "2D" | "3D" | "IMAX" | "4DX" | null;
+            /**
+             * @description The showtime being moved (checked as its PUT would be; it never conflicts with itself); null for a new showtime
+             * @default null
+             */
+            showtime_id: number | null;
+        };
+        Obstacle: {
+            /** @description showtime_overlap, screen_closed, outside_opening_hours, format_not_supported or screen_archived: the reason the write would answer with */
+            reason: string;
+            /** @description The obstacle in words */
+            message: string;
+            /** @description What the 409 would carry in `errors`: e.g. `conflicting_showtime` (id, movie_title, starts_at, blocked_until) or `closure` */
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        SlotCheck: {
+            /** @description True when the write would succeed as far as the slot goes (no obstacle) */
+            free: boolean;
+            /**
+             * Format: date-time
+             * @description Start (UTC)
+             */
+            starts_at: string;
+            /**
+             * Format: date-time
+             * @description End of the film (UTC)
+             */
+            ends_at: string;
+            /**
+             * Format: date-time
+             * @description End of the cleaning buffer the showtime would hold the screen until
+             */
+            blocked_until: string;
+            /** @description The format it would have */
+            format: string;
+            /** @description Every obstacle, the first being the one a write's 409 names; empty when free */
+            obstacles: components["schemas"]["Obstacle"][];
+        };
         CancelledShowtime: {
             /** @description The cancelled showtime */
             showtime: components["schemas"]["Showtime"];
@@ -3183,6 +3285,12 @@ export interface components {
              * @description Last change; null while the cinema has set none
              */
             readonly updated_at?: string | null;
+        };
+        CheckoutSettings: {
+            /** @description Who takes online payments: `stripe` (collect the card with Stripe.js and send its PaymentMethod id) or `sandbox` (send one of the sandbox's test cards) */
+            gateway: string;
+            /** @description Stripe's publishable key for Stripe.js (`STRIPE_PUBLISHABLE_KEY`); null with the sandbox, or when it is not configured */
+            publishable_key: string | null;
         };
         ProcessPayment: {
             /** @description Booking to pay; must be yours and awaiting payment */
@@ -5393,6 +5501,54 @@ export interface operations {
             503: components["responses"]["SERVICE_UNAVAILABLE"];
         };
     };
+    checkShowtimeSlot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlotCheckRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlotCheck"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description No such screen, film or showtime */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The showtime being moved may not move: cancelled (`showtime_cancelled`), started (`showtime_started`), or sold seats and a new screen or film (`showtime_has_bookings`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
     getScheduledShowtime: {
         parameters: {
             query?: never;
@@ -6748,6 +6904,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    getCheckoutSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutSettings"];
                 };
             };
             503: components["responses"]["SERVICE_UNAVAILABLE"];

@@ -26,6 +26,8 @@ export default function Layout({ children }: { children: ReactNode }) {
             {isStaff(session) && <li><Link href="/manage">Dashboard</Link></li>}
             {isStaff(session) && <li><Link href="/staff/door">Door</Link></li>}
             {isStaff(session) && <li><Link href="/staff/box-office">Box office</Link></li>}
+            {isManager(session) && <li><Link href="/manage/pricing">Pricing</Link></li>}
+            {isManager(session) && <li><Link href="/manage/dynamic-prices">Dynamic prices</Link></li>}
             {isManager(session) && <li><Link href="/manage/reports">Reports</Link></li>}
             {isManager(session) && <li><Link href="/manage/audit">Audit log</Link></li>}
             {session ? (

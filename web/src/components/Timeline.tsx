@@ -1,8 +1,11 @@
 // A day's schedule as one lane per screen: each show from start to end, its cleaning buffer,
-// closures, and (when comparing) the optimiser's proposed shows beneath, on an hour grid.
+// closures, (when comparing) the optimiser's proposed shows beneath, and the slot being edited
+// (dashed red when saving it would be refused, with the show it clashes with), on an hour grid.
 import type { Schemas } from "@/api/types";
 import { localMinutes } from "@/lib/localClock";
 import { timeOf } from "@/lib/dates";
+import { clashingShowtimeId } from "@/lib/slotCheck";
+import type { PendingSlot } from "./ShowtimeEditor";
 
 export type Proposed = Schemas["ProposedShow"] & { title?: string; minutes?: number };
 export type Closure = Schemas["Closure"];
@@ -11,18 +14,23 @@ type Props = {
   schedule: Schemas["Schedule"];
   proposal?: Proposed[];
   closures?: Map<number, Closure[]>;
+  pending?: PendingSlot;
 };
 
 const LANE = 56;
 const LABEL = 110;
 const PER_MINUTE = 1.1;
 
-export default function Timeline({ schedule, proposal = [], closures = new Map() }: Props) {
+export default function Timeline({ schedule, proposal = [], closures = new Map(), pending }: Props) {
   const zone = schedule.timezone;
   const at = (iso: string) => localMinutes(iso, schedule.date, zone);
+  // The edited slot is drawn when it starts on this day.
+  const slot = pending && at(pending.check.starts_at) >= 0 && at(pending.check.starts_at) < 1440 ? pending : undefined;
+  const clash = clashingShowtimeId(slot?.check);
   const starts = schedule.screens.flatMap((s) => s.showtimes.map((t) => at(t.starts_at as string)));
   const ends = schedule.screens.flatMap((s) => s.showtimes.map((t) => at(t.blocked_until as string)));
   proposal.forEach((p) => starts.push(at(p.starts_at as string)));
+  if (slot) { starts.push(at(slot.check.starts_at)); ends.push(at(slot.check.blocked_until)); }
   const first = Math.min(9 * 60, ...starts.map((m) => Math.floor(m / 60) * 60));
   const last = Math.max(24 * 60, ...ends.map((m) => Math.ceil(m / 60) * 60));
   const x = (minutes: number) => LABEL + (minutes - first) * PER_MINUTE;
@@ -31,7 +39,8 @@ export default function Timeline({ schedule, proposal = [], closures = new Map()
   const hours = Array.from({ length: (last - first) / 60 + 1 }, (_, i) => first + i * 60);
 
   return (
-    <div className="timeline-wrap">
+    // Wider than a phone: a region that scrolls, reachable with the keyboard.
+    <div className="timeline-wrap" tabIndex={0} role="region" aria-label="Timeline of the day, scrolls sideways">
       <svg className="timeline" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`Schedule of ${schedule.date}: ${schedule.screens.map((s) => `${s.name}, ${s.showtimes.filter((t) => t.status !== "cancelled").length} showtimes`).join("; ")}`}>
         {hours.map((h) => (
           <g key={h}>
@@ -55,7 +64,8 @@ export default function Timeline({ schedule, proposal = [], closures = new Map()
                 const end = at(show.ends_at as string);
                 const blocked = at(show.blocked_until as string);
                 return (
-                  <g key={show.id} className={`show ${show.status === "cancelled" ? "cancelled" : ""}`} data-showtime-id={show.id}>
+                  <g key={show.id} data-showtime-id={show.id}
+                     className={`show ${show.status === "cancelled" ? "cancelled" : ""} ${show.id === slot?.movingId ? "moving" : ""} ${show.id === clash ? "clashing" : ""}`}>
                     <title>{`${show.movie_title}, ${timeOf(show.starts_at as string, zone)}–${timeOf(show.ends_at as string, zone)}${show.status === "cancelled" ? " (cancelled)" : ""}`}</title>
                     <rect x={x(start)} y={top + 4} width={(end - start) * PER_MINUTE} height={proposal.length ? 22 : 40} rx={3} />
                     <rect className="buffer" x={x(end)} y={top + 4} width={(blocked - end) * PER_MINUTE} height={proposal.length ? 22 : 40} />
@@ -63,6 +73,13 @@ export default function Timeline({ schedule, proposal = [], closures = new Map()
                   </g>
                 );
               })}
+              {slot?.screenId === screen.screen_id && (
+                <g className={`show pending ${slot.check.free ? "free" : "would-clash"}`} data-testid="pending-slot">
+                  <title>{`${slot.check.free ? "Free" : "Refused"}: ${timeOf(slot.check.starts_at, zone)}–${timeOf(slot.check.blocked_until, zone)}, cleaning included`}</title>
+                  <rect x={x(at(slot.check.starts_at))} y={top + 2} rx={3} height={LANE - 8}
+                        width={(at(slot.check.blocked_until) - at(slot.check.starts_at)) * PER_MINUTE} />
+                </g>
+              )}
               {proposal.filter((p) => p.screen_id === screen.screen_id).map((p, i) => {
                 const start = at(p.starts_at as string);
                 return (

@@ -1,4 +1,6 @@
 // The steps after choosing seats, each one call of the API: quote, hold, book and pay, invoice.
+// The card comes from the gateway the API names (GET /api/payments/checkout-settings): one of the
+// sandbox's test cards, or a PaymentMethod that Stripe's Payment Element made (components/StripeCard).
 import { api, serverSkew } from "@/api/client";
 import type { Schemas } from "@/api/types";
 import { sentence } from "./errors";
@@ -54,8 +56,33 @@ export async function release(holdId: string): Promise<void> {
 }
 
 export type Paid = { booking: Schemas["Booking"]; payment: Schemas["ProcessedPayment"] };
+export type CheckoutSettings = Schemas["CheckoutSettings"];
+/** Finishes 3-D Secure in the browser with the payment's client secret (Stripe.js handleNextAction). */
+export type Authenticate = (clientSecret: string) => Promise<void>;
 
-export async function bookAndPay(holdId: string, card: string, earlier?: Schemas["Booking"]): Promise<Paid> {
+// After 3-D Secure the outcome arrives at the API by webhook: ask for it this often, this long.
+const OUTCOME_POLL_MS = 1500;
+const OUTCOME_WAIT_MS = 60_000;
+const UNSETTLED = new Set(["pending", "requires_action"]);
+
+export async function checkoutSettings(): Promise<CheckoutSettings> {
+  const { data, error } = await api.GET("/api/payments/checkout-settings", {});
+  if (!data) throw refused(error);
+  return data;
+}
+
+/** The payment once the webhook settled it after 3-D Secure, or as it stands when time is up. */
+async function settledPayment(paymentId: number): Promise<Schemas["Payment"]> {
+  const deadline = Date.now() + OUTCOME_WAIT_MS;
+  for (;;) {
+    const { data, error } = await api.GET("/api/payments/{payment_id}", { params: { path: { payment_id: paymentId } } });
+    if (!data) throw refused(error);
+    if (!UNSETTLED.has(data.status as string) || Date.now() > deadline) return data;
+    await new Promise((resolve) => setTimeout(resolve, OUTCOME_POLL_MS));
+  }
+}
+
+export async function bookAndPay(holdId: string, card: string, earlier?: Schemas["Booking"], authenticate?: Authenticate): Promise<Paid> {
   let booking = earlier;
   if (!booking) {
     const created = await api.POST("/api/bookings", { body: { hold_id: holdId, id_checked: false } });
@@ -67,10 +94,22 @@ export async function bookAndPay(holdId: string, card: string, earlier?: Schemas
     body: { booking_id: booking.id as number, payment_method: card },
   });
   if (!data) throw Object.assign(refused(error), { booking });
-  if (data.status === "failed") {
-    throw Object.assign(new Refusal(data.failure_code ?? undefined, sentence({ reason: data.failure_code, message: data.failure_message } as never)), { booking });
+  let payment: Schemas["ProcessedPayment"] = data;
+  if (payment.status === "requires_action" && payment.client_secret && authenticate) {
+    try {
+      await authenticate(payment.client_secret);
+    } catch (e) {
+      throw Object.assign(new Refusal("payment_declined", (e as Error).message), { booking });
+    }
+    payment = { ...(await settledPayment(payment.id as number)), client_secret: null };
   }
-  return { booking, payment: data };
+  if (payment.status === "failed") {
+    throw Object.assign(new Refusal(payment.failure_code ?? undefined, sentence({ reason: payment.failure_code, message: payment.failure_message } as never)), { booking });
+  }
+  if (payment.status !== "succeeded") {
+    throw Object.assign(new Refusal(undefined, "Your bank has not confirmed the payment yet. Your booking will show as paid under My bookings once it does."), { booking });
+  }
+  return { booking, payment };
 }
 
 export async function invoiceLink(paymentId: number): Promise<string> {

@@ -41,6 +41,10 @@ const SENTENCES: Partial<Record<Reason, string>> = {
   tender_too_small: "The cash tendered does not cover the total.",
   tender_incomplete: "Enter the amount tendered for cash, or the terminal's reference for a card payment.",
   not_found: "We could not find what you asked for.",
+  precondition_failed: "Someone else changed this while you were editing it. Open it again to see their change, then make yours.",
+  promo_exists: "A promo code with these letters already exists. Choose another code or edit the existing one.",
+  showtime_has_bookings: "This showing has bookings, so it keeps its screen and film. You may still change its time.",
+  starts_in_past: "A showing must start in the future.",
   database_unavailable: "CinemaOS is briefly unavailable. Please try again in a moment.",
   redis_unavailable: "CinemaOS is briefly unavailable. Please try again in a moment.",
 };

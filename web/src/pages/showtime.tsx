@@ -1,5 +1,6 @@
 // A showtime: its seat map (kept live while open: lib/liveSeatMap), choose seats and ticket
 // types, the quote, hold with the API's countdown, pay, and the booking with its invoice.
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
 import { api } from "@/api/client";
@@ -7,13 +8,16 @@ import type { Schemas } from "@/api/types";
 import Countdown from "@/components/Countdown";
 import Notice from "@/components/Notice";
 import SeatMap from "@/components/SeatMap";
-import { type Choice, type HeldSeats, type Paid, Refusal, SANDBOX_CARDS, TICKET_TYPES, type TicketType, bookAndPay, hold, invoiceLink, quote, release } from "@/lib/checkout";
+import { type Authenticate, type CheckoutSettings, type Choice, type HeldSeats, type Paid, Refusal, SANDBOX_CARDS, TICKET_TYPES, type TicketType, bookAndPay, checkoutSettings, hold, invoiceLink, quote, release } from "@/lib/checkout";
 import { dateTimeOf } from "@/lib/dates";
 import { sentence } from "@/lib/errors";
 import { watchSeatMap } from "@/lib/liveSeatMap";
 import { formatMoney } from "@/lib/money";
 import { useSession } from "@/lib/session";
 import { useQueryParam } from "@/lib/useQueryParam";
+
+// Its own chunk, fetched (with Stripe.js) only when Stripe takes the payments.
+const StripeCard = dynamic(() => import("@/components/StripeCard"), { ssr: false });
 
 const REFRESH_REASONS = new Set(["seats_taken", "seats_sold", "seats_blocked", "hold_expired"]);
 
@@ -29,6 +33,7 @@ export default function ShowtimePage() {
   const [priced, setPriced] = useState<Schemas["Quote"]>();
   const [held, setHeld] = useState<HeldSeats>();
   const [card, setCard] = useState<string>(SANDBOX_CARDS[0].id);
+  const [gateway, setGateway] = useState<CheckoutSettings>();
   const [booking, setBooking] = useState<Schemas["Booking"]>();
   const [paid, setPaid] = useState<Paid>();
   const [invoice, setInvoice] = useState<string>();
@@ -66,6 +71,11 @@ export default function ShowtimePage() {
     setChoice(next);
   }
 
+  useEffect(() => {
+    if (!held || gateway) return;
+    checkoutSettings().then(setGateway, (e: Refusal) => setError(e.message));
+  }, [held, gateway]);
+
   async function onHold() {
     setBusy(true);
     setError(null);
@@ -97,12 +107,12 @@ export default function ShowtimePage() {
     loadMap();
   }, [loadMap]);
 
-  async function onPay() {
+  async function onPay(paymentMethod: string, authenticate?: Authenticate) {
     if (!held) return;
     setBusy(true);
     setError(null);
     try {
-      const result = await bookAndPay(held.hold.hold_id as string, card, booking);
+      const result = await bookAndPay(held.hold.hold_id as string, paymentMethod, booking, authenticate);
       setPaid(result);
       setHeld(undefined);
       setInvoice(await invoiceLink(result.payment.id as number));
@@ -177,14 +187,22 @@ export default function ShowtimePage() {
           <h2 id="pay">Pay</h2>
           <Countdown expiresAt={held.hold.expires_at as string} skewMs={held.skewMs} onExpire={onExpire} />
           <p>Total to pay: <strong>{formatMoney(held.hold.total_minor as number, held.hold.currency as string)}</strong></p>
-          <label>
-            Card{" "}
-            <select value={card} onChange={(e) => setCard(e.target.value)}>
-              {SANDBOX_CARDS.map((c) => <option key={c.id} value={c.id}>{c.label}</option>)}
-            </select>
-          </label>
+          {gateway?.gateway === "stripe" && (gateway.publishable_key ? (
+            <StripeCard publishableKey={gateway.publishable_key} amountMinor={held.hold.total_minor as number}
+                        currency={held.hold.currency as string} busy={busy} onPay={onPay} onError={setError} />
+          ) : <p>Card payments are not available at the moment. Please pay at the box office, or try again later.</p>)}
+          {gateway?.gateway === "sandbox" && (
+            <>
+              <label>
+                Card{" "}
+                <select value={card} onChange={(e) => setCard(e.target.value)}>
+                  {SANDBOX_CARDS.map((c) => <option key={c.id} value={c.id}>{c.label}</option>)}
+                </select>
+              </label>
+              <div className="actions"><button type="button" onClick={() => onPay(card)} disabled={busy}>Pay now</button></div>
+            </>
+          )}
           <div className="actions">
-            <button type="button" onClick={onPay} disabled={busy}>Pay now</button>
             <button type="button" className="secondary" onClick={onRelease} disabled={busy}>Release the seats</button>
           </div>
         </section>

@@ -5,7 +5,7 @@ import { api } from "@/api/client";
 import type { Schemas } from "@/api/types";
 import CinemaSelect, { useChosenCinema } from "@/components/CinemaSelect";
 import Notice from "@/components/Notice";
-import ShowtimeEditor from "@/components/ShowtimeEditor";
+import ShowtimeEditor, { type PendingSlot } from "@/components/ShowtimeEditor";
 import Timeline, { type Closure } from "@/components/Timeline";
 import { useCinemas, useMovies } from "@/lib/catalogue";
 import { isoDay } from "@/lib/dates";
@@ -27,6 +27,7 @@ export default function Dashboard() {
   const [schedule, setSchedule] = useState<Schemas["Schedule"]>();
   const [closures, setClosures] = useState(new Map<number, Closure[]>());
   const [job, setJob] = useState<Job>();
+  const [pending, setPending] = useState<PendingSlot>();
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -83,10 +84,10 @@ export default function Dashboard() {
         <CinemaSelect {...chosen} />
         <label>Day <input type="date" value={day} onChange={(e) => setDay(e.target.value)} /></label>
       </div>
-      {schedule && <Timeline schedule={schedule} proposal={proposal} closures={closures} />}
-      {schedule && <p className="muted">{current.length} showtimes on this day. Blue: a show; amber: its cleaning buffer; red: a closure; green: proposed.</p>}
+      {schedule && <Timeline schedule={schedule} proposal={proposal} closures={closures} pending={pending} />}
+      {schedule && <p className="muted">{current.length} showtimes on this day. Blue: a show; amber: its cleaning buffer; red: a closure; green: proposed; purple: the show being moved; dashed: the slot being edited (red when saving it would be refused).</p>}
       {schedule && isManager(session) && (
-        <ShowtimeEditor schedule={schedule} movies={[...(movies.data?.values() ?? [])]} currency={currency} onChange={load} />
+        <ShowtimeEditor schedule={schedule} movies={[...(movies.data?.values() ?? [])]} currency={currency} onChange={load} onPending={setPending} />
       )}
 
       {isManager(session) && (
