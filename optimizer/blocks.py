@@ -30,6 +30,7 @@ from optimizer.model import Show
 from optimizer.polish import polish
 from optimizer.sequence_search import Column, enumerate_columns, longest_paths
 from optimizer.space import Space
+from optimizer.validate import violations
 from optimizer.wording import Names
 
 PROVEN_GAP = 1e-6
@@ -147,9 +148,12 @@ class Block:
                     if v > 0.5})
 
     def _keep(self, schedule: dict[int, Column]) -> None:
-        """Keep ``schedule`` if it beats the incumbent (its columns join the master)."""
+        """Keep ``schedule`` if it beats the incumbent and breaks no rule (its columns join
+        the master). The rules are checked here, by ``optimizer.validate``, whichever
+        heuristic proposed it: a schedule is never kept on a heuristic's word."""
         objective = self.evaluate(schedule)
-        if objective >= self.objective:
+        if objective >= self.objective and not violations(
+                self.space.instance, self.shows(schedule), complete=self.days):
             self.schedule, self.objective = schedule, objective
             for k, column in schedule.items():
                 self.master.add(k, column)
@@ -192,13 +196,13 @@ class Block:
         banned: list[int] = []
         last: list[int] = []
         try:
-            while not frozen.all():
+            while True:
                 if time.perf_counter() >= deadline:
                     return
                 try:
                     *_, lp = generate_columns(master, solver, deadline, 0.0, frozen=frozen,
                                               rounds=DIVE_ROUNDS)
-                except RuntimeError:  # the last fixing left a distributor minimum unmet
+                except RuntimeError:  # the last fixing broke a row: a minimum or a maximum
                     if not last:
                         return
                     master.set_bounds(last, 0.0, 0.0)
@@ -208,6 +212,8 @@ class Block:
                         frozen[master.columns[j][0] - ks.start] = False
                     last = []
                     continue
+                if frozen.all():  # every screen-day fixed, and the LP says they fit together
+                    break
                 open_ = ~frozen[[k - ks.start for k, _ in master.columns[:len(lp.lam)]]]
                 lam = np.where(open_, lp.lam, 0.0)
                 if lam.max(initial=0.0) <= 1e-6:  # the rest is best left idle
