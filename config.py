@@ -146,11 +146,17 @@ def production_refusals() -> list[str]:
                 "STRIPE_SECRET_KEY is missing: the sandbox gateway would confirm bookings paid with "
                 "test cards (a staging deployment may set PAYMENTS_SANDBOX_ALLOWED=true)"
             )
-    elif _env("STRIPE_WEBHOOK_SECRET") is None:
-        refusals.append(
-            "STRIPE_WEBHOOK_SECRET is missing: Stripe's events (3-D Secure outcomes, refunds) "
-            "could not be verified, so those payments would never settle"
-        )
+    else:
+        if _env("STRIPE_WEBHOOK_SECRET") is None:
+            refusals.append(
+                "STRIPE_WEBHOOK_SECRET is missing: Stripe's events (3-D Secure outcomes, refunds) "
+                "could not be verified, so those payments would never settle"
+            )
+        if _env("STRIPE_PUBLISHABLE_KEY") is None:
+            refusals.append(
+                "STRIPE_PUBLISHABLE_KEY is missing: the checkout page could not show Stripe's card "
+                "form, so no customer could pay online"
+            )
     if _env("SMTP_HOST") is None:
         refusals.append(
             "SMTP_HOST is missing: e-mails, with their password-reset and verification links, "

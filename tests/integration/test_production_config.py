@@ -26,6 +26,7 @@ SAFE = {
     "JWT_SECRET_KEY": "Zp4Hs9QwE2tLx7VbN1cKr6MjY3uFg8DaO5iWe0Ty",
     "STRIPE_SECRET_KEY": "sk_live_51Hx0",
     "STRIPE_WEBHOOK_SECRET": "whsec_9fA2",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_51Hx0",
     "SMTP_HOST": "smtp.example.com",
     "S3_BUCKET": "cinemaos-media",
     "TICKET_SIGNING_KEYS": "k2:Vh8rT3mQx6LpZ1wNc9KjB4sYd7GfE2aU5oRi0Hn,"
@@ -77,6 +78,7 @@ def test_a_safe_production_environment_starts(production_env):
     ({"REDIS_URL": None}, "REDIS_URL is missing"),
     ({"STRIPE_SECRET_KEY": None}, "STRIPE_SECRET_KEY is missing: the sandbox gateway would confirm"),
     ({"STRIPE_WEBHOOK_SECRET": None}, "STRIPE_WEBHOOK_SECRET is missing"),
+    ({"STRIPE_PUBLISHABLE_KEY": None}, "STRIPE_PUBLISHABLE_KEY is missing: the checkout page"),
     ({"SMTP_HOST": None}, "SMTP_HOST is missing: e-mails, with their password-reset"),
     ({"S3_BUCKET": None}, "S3_BUCKET and MEDIA_DIR are both missing"),
     ({"S3_BUCKET": ""}, "S3_BUCKET and MEDIA_DIR are both missing"),
