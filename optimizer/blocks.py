@@ -28,6 +28,7 @@ from optimizer.greedy import priced
 from optimizer.master import Master
 from optimizer.model import Show
 from optimizer.polish import polish
+from optimizer.pool_cuts import separate
 from optimizer.sequence_search import Column, enumerate_columns, longest_paths
 from optimizer.space import Space
 from optimizer.wording import Names
@@ -40,6 +41,7 @@ DIVE_FRACTION = 3  # a dive fixes at least 1/3 of the open screen-days per round
 DIVE_ROUNDS = 25  # LP solves of column generation per dive round
 LNS_SCREENS = 4  # screens re-planned together by ``Block.neighbourhood``
 COMPACT_SHARE = 0.5  # of a block's share of the budget, once every block has a bound
+CUT_ROUNDS = 10  # of pool cuts (``optimizer.pool_cuts``), each followed by column generation
 
 
 class Block:
@@ -100,7 +102,6 @@ class Block:
             except RuntimeError as exc:
                 self.status, self.message = "error", str(exc)
                 return
-            self.root_bound = self.bound
             self.tree = Tree(self.master, self.bound)
         elif stage == "integer":
             self.integer(solver, by(0.25), rel_gap)
@@ -165,7 +166,18 @@ class Block:
                 return False
             for k, column in first.columns:
                 self.master.add(k, column)
-        self.bound, self.duals, _ = generate_columns(self.master, solver, deadline, tolerance)
+        self.bound, self.duals, lp = generate_columns(self.master, solver, deadline,
+                                                      tolerance)
+        self.root_bound = self.bound
+        for _ in range(CUT_ROUNDS):
+            if time.perf_counter() >= deadline or not separate(self.master, lp):
+                break
+            bound, duals, lp = generate_columns(self.master, solver, deadline, tolerance)
+            if bound < self.bound:
+                self.bound, self.duals = bound, duals
+            elif self.duals is not None:  # the new rows' duals 0: the same bound
+                self.duals = np.append(self.duals,
+                                       np.zeros(len(self.master.rhs) - len(self.duals)))
         return True
 
     def integer(self, solver: str, deadline: float, gap: float) -> None:
