@@ -1,9 +1,10 @@
 """One block of days (a day, or a week when weekly limits link its days), solved alone.
 
 A ``Block`` is worked on in steps (``Block.step``) so that the solver can share the time
-budget between blocks and keep going until it is spent: column generation for the bound;
-the MIP over the generated columns started from greedy's schedule, and local search
-(``optimizer.polish``), for a first good schedule; a dive from the LP for another; a proof
+budget between blocks and keep going until it is spent: column generation and cuts on the
+sharing pools (``optimizer.pool_cuts``) for the bound; a dive from the LP and local search
+(``optimizer.polish``) for a first good schedule; the MIP over the generated columns
+started from it for a better one; a proof
 of optimality when the remaining gap is small enough; then, for as long as there is time,
 HiGHS's branch-and-cut on the compact model once where it fits (``optimizer.compact``),
 and branch-and-price (``optimizer.branching``) lower the bound while exact re-planning of
@@ -25,9 +26,10 @@ from optimizer.colgen import generate_columns
 from optimizer.compact import branch_and_cut
 from optimizer.diagnosis import minimum_shortfalls
 from optimizer.greedy import priced
-from optimizer.master import Master
+from optimizer.master import Master, MasterSolution
 from optimizer.model import Show
 from optimizer.polish import polish
+from optimizer.pool_cuts import separate
 from optimizer.sequence_search import Column, enumerate_columns, longest_paths
 from optimizer.space import Space
 from optimizer.validate import violations
@@ -36,11 +38,16 @@ from optimizer.wording import Names
 PROVEN_GAP = 1e-6
 ENUMERATION_STEPS = 50_000  # search steps per screen-day when proving optimality
 ENUMERATION_COLUMNS = 20_000
-STAGES = ("generate", "integer", "dive", "prove", "search")
+# The dive before the MIP over the columns: on 14-screen days priced under the pool cuts
+# the MIP often finds nothing better than greedy's schedule in its time, the dive always does.
+STAGES = ("generate", "dive", "integer", "prove", "search")
 DIVE_FRACTION = 3  # a dive fixes at least 1/3 of the open screen-days per round
 DIVE_ROUNDS = 25  # LP solves of column generation per dive round
+DIVE_FINISH_SECONDS = 1.0  # for the MIP that completes a dive cut short by the deadline
 LNS_SCREENS = 4  # screens re-planned together by ``Block.neighbourhood``
+LNS_MOVES = 1000  # seeds of one ``Block.replan``'s moves: its seed * LNS_MOVES + move
 COMPACT_SHARE = 0.5  # of a block's share of the budget, once every block has a bound
+CUT_ROUNDS = 10  # of pool cuts (``optimizer.pool_cuts``), each followed by column generation
 
 
 class Block:
@@ -94,19 +101,18 @@ class Block:
         self.stage = min(self.stage + 1, len(STAGES) - 1)
         if stage == "generate":
             try:
-                if not self.generate(solver, by(0.3), rel_gap / 4):
+                if not self.generate(solver, by(0.4), rel_gap / 4):
                     self.status = "infeasible"
                     self.message = minimum_shortfalls(self.space, self.days)
                     return
             except RuntimeError as exc:
                 self.status, self.message = "error", str(exc)
                 return
-            self.root_bound = self.bound
             self.tree = Tree(self.master, self.bound)
-        elif stage == "integer":
-            self.integer(solver, by(0.25), rel_gap)
-            if self.objective == -math.inf:  # greedy missed a minimum and so did the MIP
-                self.dive(solver, by(0.5))
+        elif stage == "dive":
+            self.dive(solver, by(0.35))
+            if self.objective == -math.inf:  # greedy missed a minimum and so did the dive
+                self.integer(solver, by(0.5), rel_gap)
             if self.objective == -math.inf:
                 names = Names(self.space.instance)
                 self.status = "error"
@@ -115,9 +121,9 @@ class Block:
                                 f"{names.day(self.days.stop - 1)}")
                 return
             self.polish(by(0.5))
-        elif stage == "dive":
-            self.dive(solver, by(0.15))
-            self.polish(by(0.25))
+        elif stage == "integer":
+            self.integer(solver, by(0.15), rel_gap)
+            self.replan(solver, by(0.25), 0)
         elif stage == "prove":
             self.prove(solver, by(0.1))
         else:
@@ -126,11 +132,14 @@ class Block:
                                                  COMPACT_SHARE * share):
                 return
             self.tree.step(solver, by(0.1), lambda: self.objective, self._offer)
-            if self.rounds % 2:
-                self.neighbourhood(solver, by(0.2), self.rounds)
+            if self.rounds % 3:
+                # Exact re-planning of a few screens, move after move: on 14-screen days
+                # it earned 0.5 % in 15 s where local search earned 0.2 % and the MIP
+                # over the columns 0.1 %.
+                self.replan(solver, by(0.3), self.rounds)
             else:  # the columns branching and search generated, recombined
                 self.integer(solver, by(0.2), rel_gap)
-            self.polish(by(0.3), seed=self.rounds)
+            self.polish(by(0.35), seed=self.rounds)
 
     def shows(self, schedule: dict[int, Column]) -> list[Show]:
         sp = self.space
@@ -169,8 +178,33 @@ class Block:
                 return False
             for k, column in first.columns:
                 self.master.add(k, column)
-        self.bound, self.duals, _ = generate_columns(self.master, solver, deadline, tolerance)
+        began = time.perf_counter()
+        self.bound, self.duals, lp = generate_columns(self.master, solver, deadline,
+                                                      tolerance)
+        self.root_bound = self.bound
+        self.cut_pools(solver, deadline, tolerance, lp, time.perf_counter() - began)
         return True
+
+    def cut_pools(self, solver: str, deadline: float, tolerance: float, lp: MasterSolution,
+                  round_seconds: float) -> None:
+        """Rounds of pool cuts (``optimizer.pool_cuts``) on the LP solution ``lp``, each
+        followed by column generation, while a round (``round_seconds``) fits before
+        ``deadline``. The cuts stay in the master: valid for every schedule, they tighten
+        every later bound, and the columns priced under them suit the MIP better."""
+        for i in range(CUT_ROUNDS):
+            # The first round is worth most (about 1 % of a 14-screen day's bound): it
+            # runs whenever time is left at all.
+            if (time.perf_counter() + (round_seconds if i else 0.0) > deadline
+                    or not separate(self.master, lp)):
+                break
+            try:
+                bound, duals, lp = generate_columns(self.master, solver, deadline, tolerance)
+            except RuntimeError:  # the LP did not finish in time: the bound stands
+                break
+            if bound < self.bound:
+                self.bound, self.duals = bound, duals
+        if self.duals is not None:  # rows added since: their duals 0 give the same bound
+            self.duals = np.append(self.duals, np.zeros(len(self.master.rhs) - len(self.duals)))
 
     def integer(self, solver: str, deadline: float, gap: float) -> None:
         """MIP over the generated columns, started from the incumbent if there is one."""
@@ -198,6 +232,11 @@ class Block:
         try:
             while True:
                 if time.perf_counter() >= deadline:
+                    if fixed:  # out of time: the MIP over the columns settles the rest
+                        mip = master.solve(solver, integer=True, gap=1e-3,
+                                           time_limit=DIVE_FINISH_SECONDS)
+                        if mip.found:
+                            self._offer(mip.lam)
                     return
                 try:
                     *_, lp = generate_columns(master, solver, deadline, 0.0, frozen=frozen,
@@ -271,6 +310,13 @@ class Block:
             master.set_bounds(kept, 0.0, 1.0)
             for row in idle:
                 master.set_rhs(row, 1.0)
+
+    def replan(self, solver: str, deadline: float, seed: int) -> None:
+        """``neighbourhood`` moves until ``deadline``, seeded from ``seed``."""
+        moves = 0
+        while time.perf_counter() < deadline and self.objective > -math.inf:
+            self.neighbourhood(solver, deadline, seed * LNS_MOVES + moves)
+            moves += 1
 
     def compact(self, solver: str, deadline: float, seconds: float) -> bool:
         """HiGHS on the block's compact model where it fits in ``seconds``

@@ -30,6 +30,7 @@ class Solved:
     objective: float
     values: np.ndarray  # of the columns added with ``add_columns``, in order
     duals: np.ndarray
+    fixed_values: np.ndarray  # of the fixed columns (attendance first)
 
 
 def _silent(threads: int = 1) -> highspy.Highs:
@@ -105,7 +106,8 @@ class PersistentModel:
         n_cols, n_rows = self.h.getNumCol(), self.h.getNumRow()
         n_free = n_cols - self.first
         if self._unservable(n_rows):
-            return Solved(False, False, -np.inf, np.zeros(n_free), np.zeros(n_rows))
+            return Solved(False, False, -np.inf, np.zeros(n_free), np.zeros(n_rows),
+                          np.zeros(self.first))
         h = self.h
         if integer:
             h = _silent()
@@ -123,10 +125,11 @@ class PersistentModel:
         info = h.getInfo()
         found = info.primal_solution_status == 2  # feasible
         if not found:
-            return Solved(False, False, -np.inf, np.zeros(n_free), np.zeros(n_rows))
+            return Solved(False, False, -np.inf, np.zeros(n_free), np.zeros(n_rows),
+                          np.zeros(self.first))
         solution = h.getSolution()
-        values = np.asarray(solution.col_value)[self.first:]
+        values = np.asarray(solution.col_value)
         duals = np.zeros(n_rows) if integer else np.maximum(np.asarray(solution.row_dual), 0.0)
         return Solved(found=True, proven=status == highspy.HighsModelStatus.kOptimal,
-                      objective=float(info.objective_function_value), values=values,
-                      duals=duals)
+                      objective=float(info.objective_function_value),
+                      values=values[self.first:], duals=duals, fixed_values=values[:self.first])

@@ -57,17 +57,20 @@ class MasterSolution:
     objective: float
     lam: np.ndarray
     duals: np.ndarray
+    y: np.ndarray | None = None  # attendance, per ``Master.y_cells`` (LP solutions)
 
 
 @dataclass(frozen=True)
 class ShowRow:
     """A row on one film-day's shows, ``sum alpha[s, p] * [show of the film on screen s at
-    point p] <= rhs``: a branching decision of ``optimizer.branching``."""
+    point p] (+ Y[y_cells[y]] if y >= 0) <= rhs``: a branching decision of
+    ``optimizer.branching``, or a cut on a sharing pool (``optimizer.pool_cuts``)."""
 
     film: int
     day: int
     row: int
     alpha: np.ndarray  # (screens, points) of the day
+    y: int = -1  # the attendance variable the row also holds (coefficient 1), if any
 
 
 def make_solver(name: str, time_limit: float | None, gap: float | None,
@@ -275,8 +278,10 @@ class Master:
         return np.where(allowed, value.reshape(allowed.shape), -np.inf)
 
     # ----------------------------------------------------------------- branching rows
-    def add_show_row(self, film: int, day: int, alpha: np.ndarray, rhs: float) -> int:
-        """Add a ``ShowRow`` to every column and the HiGHS model; returns its row."""
+    def add_show_row(self, film: int, day: int, alpha: np.ndarray, rhs: float,
+                     y: int = -1) -> int:
+        """Add a ``ShowRow`` to every column and the HiGHS model; returns its row. ``y``:
+        the attendance variable (index of ``y_cells``) the row also holds, if any."""
         sp = self.space
         if self._model is not None:
             self._highs_model()  # sync the columns first: they get the new row below
@@ -290,10 +295,13 @@ class Master:
             if coef:
                 self.col_rows[j][row] = coef
                 touched.append((j, coef))
+        held = [] if y < 0 else [y]
+        if y >= 0:
+            self.y_rows[y].append(row)
         if self._model is not None:
-            self._model.add_row(rhs, [self._model.first + j for j, _ in touched],
-                                [c for _, c in touched])
-        show_row = ShowRow(film, day, row, alpha)
+            self._model.add_row(rhs, held + [self._model.first + j for j, _ in touched],
+                                [1.0] * len(held) + [c for _, c in touched])
+        show_row = ShowRow(film, day, row, alpha, y)
         self.show_rows.append(show_row)
         self._rows_of.setdefault((film, day), []).append(show_row)
         return row
@@ -346,6 +354,9 @@ class Master:
         m, d, b = self.y_cells.T
         weight = np.zeros(len(m)) if self.phase_one else sp.weight[m, d]
         reduced = weight - ext[self.link[m, d, b]] - pool[m, d, b]
+        for show_row in self.show_rows:
+            if show_row.y >= 0:
+                reduced[show_row.y] -= duals[show_row.row]
         total += float(np.maximum(reduced, 0.0) @ self.y_ub)
         if self.phase_one and np.any(duals[self._minimum_rows()] > 1.0 + 1e-9):
             return math.inf
@@ -397,7 +408,8 @@ class Master:
         out = model.solve(integer=integer, time_limit=UNLIMITED if time_limit is None
                           else time_limit, gap=gap, start=values)
         return MasterSolution(found=out.found, proven=out.proven, objective=out.objective,
-                              lam=out.values, duals=out.duals)
+                              lam=out.values, duals=out.duals,
+                              y=out.fixed_values[:len(self.y_cells)])
 
     def _solve_pulp(self, solver: str, integer: bool, time_limit: float | None,
                     gap: float | None, start: list[int] | None) -> MasterSolution:
@@ -409,9 +421,10 @@ class Master:
         for var, coef in zip(lam, self.col_rows, strict=True):
             for r, c in coef.items():
                 terms[r].append((var, c))
-        objective = []
+        objective, ys = [], []
         for i, ub in enumerate(self.y_ub):
             var = pulp.LpVariable(f"y{i}", 0, float(ub))
+            ys.append(var)
             m, d, _ = self.y_cells[i]
             weight = 0.0 if self.phase_one else float(self.space.weight[m, d])
             objective.append((var, weight))
@@ -450,4 +463,5 @@ class Master:
             objective=float(pulp.value(prob.objective) or 0.0) if found else -math.inf,
             lam=np.array([v.varValue or 0.0 for v in lam]),
             duals=np.maximum(duals, 0.0),
+            y=np.array([v.varValue or 0.0 for v in ys]),
         )
