@@ -13,9 +13,9 @@ from app.models.mixins import TimestampMixin, VersionedMixin
 from app.models.types import JSONType, UTCDateTime, utcnow
 from app.models.venues import SEAT_CATEGORIES
 
-# ticket_type and format rules set a cinema's multipliers for one ticket type / format;
+# format rules set a cinema's multiplier for one format (ticket types are rows of their own);
 # the time kinds are conditional multipliers (see pricing_engine's order of application).
-RULE_KINDS = ("ticket_type", "format", "weekday", "holiday", "matinee", "late_night")
+RULE_KINDS = ("format", "weekday", "holiday", "matinee", "late_night")
 
 
 class SeatCategoryPrice(TimestampMixin, db.Model):

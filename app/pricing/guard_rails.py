@@ -18,7 +18,7 @@ from app.common.unit_of_work import use_case
 from app.extensions import db
 from app.models import CategoryPriceBound, Cinema, PricingGuardRails, Showtime
 from app.pricing import tariffs
-from app.pricing.price_bounds import categories_out_of_bounds, par_prices
+from app.pricing.price_bounds import FULL_PRICE, categories_out_of_bounds, par_prices
 from pricing_engine import NO_CEILING, bp_from_multiplier
 
 
@@ -71,7 +71,7 @@ def ensure_within_price_bounds(showtime: Showtime, cinema: Cinema, multiplier: D
              tariffs.category_base_prices(cinema.id, showtime.screen_id).items()
              if category in sold_here and category in limits}  # fmt: skip
     rules = tariffs.active_rules(cinema.id)
-    tariff = tariffs.build_tariff(cinema, rules)
+    tariff = tariffs.build_tariff(cinema, rules, (FULL_PRICE,))
     pars = par_prices(tariff, tariffs.showtime_context(showtime, cinema, tariffs.holidays_of(rules)), bases)
     outside = categories_out_of_bounds(pars, limits, bp_from_multiplier(multiplier), tariff.price_step_minor)
     if outside:
