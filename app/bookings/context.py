@@ -4,9 +4,9 @@ Holds are the hottest write of the system and seat maps its hottest read. Both n
 showtime's status and start, its cinema's currency, gap rule, ticket types and booking
 fees, every seat of the screen and the price of each (category, ticket type): facts that
 change a few times a day. Each worker keeps them per showtime and trusts them only under
-the current sales epoch (``app.bookings.epoch``), which every committed change to those facts replaces: seat maps
-ask for it first, holds read it in the same round trip as their Lua script and decide again
-if it moved.
+the current sales epoch (``app.bookings.epoch``), which every committed change to those
+facts replaces: seat maps ask for it first, holds read it in the same round trip as their
+Lua script and decide again if it moved.
 So a hold reads no table but ``booking_seats``, and a price change, a cancelled showtime or
 an edited seat layout is seen by every worker on its very next request.
 
