@@ -40,6 +40,7 @@ OVERRIDES = {
     "RuleById.put": "updatePricingRule",
     "RuleById.delete": "deletePricingRule",
     "PriceFreeze.put": "freezePrice",
+    "TaxClasses.post": "createTaxClass",
     "ProcessPayment.post": "processPayment",
     "RefundPayment.post": "refundPayment",
     "PaymentDetail.get": "getPayment",

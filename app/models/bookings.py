@@ -138,7 +138,9 @@ class BookingFeeLine(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False)
-    fee_id: Mapped[int | None] = mapped_column(ForeignKey("booking_fees.id", ondelete="SET NULL"))
+    # The fee it was charged under, for reference only (no foreign key): a fee deleted while a
+    # hold quoting it is still live must not fail that hold's booking; the line keeps its terms.
+    fee_id: Mapped[int | None] = mapped_column()
     name: Mapped[str] = mapped_column(String(60), nullable=False)
     # Tickets it was charged for (1 for a fee per order), and the amount for all of them.
     quantity: Mapped[int] = mapped_column(nullable=False, default=1)

@@ -114,7 +114,6 @@ def upgrade():
         sa.CheckConstraint("amount_minor > 0", name=op.f("ck_booking_fee_lines_amount_positive")),
         sa.CheckConstraint("quantity > 0", name=op.f("ck_booking_fee_lines_quantity_positive")),
         _fk("booking_fee_lines", "booking_id", "bookings", "CASCADE"),
-        _fk("booking_fee_lines", "fee_id", "booking_fees", "SET NULL"),
         _fk("booking_fee_lines", "tax_class_id", "tax_classes", "RESTRICT"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_booking_fee_lines")),
     )
