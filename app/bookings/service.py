@@ -19,6 +19,7 @@ from app import audit
 from app.bookings.age_rules import ensure_age_allowed
 from app.bookings.booking_reads import relation_to
 from app.bookings.cancellation_rights import cancellation_refusal
+from app.bookings.context import sales_context
 from app.bookings.events import BookingCancelled, BookingConfirmedFree
 from app.bookings.hold_lifecycle import claim_hold, find_hold, release_locks
 from app.bookings.hold_record import Hold
@@ -73,8 +74,12 @@ def confirm_booking(principal: Principal, hold_id: str, *, id_checked: bool = Fa
     if walk_in is not None and hold.sales_channel != "box_office":
         raise ConflictError("This hold was quoted for an online sale; hold the seats at the box office",
                             reason="hold_of_other_channel")
-    ensure_age_allowed(principal, _age_facts(hold.showtime_id), [seat.ticket_type for seat in hold.seats],
-                       id_checked)
+    tickets = [seat.ticket_type for seat in hold.seats]
+    # Checked again against the film's rating now, where the hold's tickets have an age limit
+    # (as the worker's sales facts know them: most bookings need no query for it).
+    limits = sales_context(hold.showtime_id).max_ages
+    if id_checked or any(limits.get(ticket) is not None for ticket in tickets):
+        ensure_age_allowed(principal, _age_facts(hold.showtime_id), tickets, id_checked)
     lost = claim_hold(hold, CLAIM_SECONDS)
     if lost:
         # A concurrent confirmation of this very hold may have sold its seats between our
