@@ -50,6 +50,7 @@ from app.models import (
     PromoCode,
     Screen,
     ScreenClosure,
+    SeatCategory,
     Showtime,
     TaxClass,
     TicketCheckin,
@@ -292,6 +293,19 @@ def _cinema_row(demo: Demo, model, name: str, **request) -> Request:
     return {"path": {"cinema_id": demo.cinema.id, name: row.id}, **request} if row else {}
 
 
+def _newest_seat_category() -> Request:
+    """The category added last (the demo's own come first): deleting it leaves the six."""
+    code = db.session.scalar(select(SeatCategory.code).order_by(SeatCategory.sort_order.desc(),
+                                                                SeatCategory.code.desc()).limit(1))
+    return {"path": {"category_code": code}}
+
+
+def _free_seat_category() -> str:
+    taken = set(db.session.scalars(select(SeatCategory.code)))
+    return next(code for code in ("recliner", *(f"recliner_{n}" for n in range(2, 1000)))
+                if code not in taken)
+
+
 def _free_code(model, demo: Demo, code: str) -> str:
     """``code``, or ``code_2``... when the demo cinema has it already (a second try creates again)."""
     taken = set(db.session.scalars(select(model.code).where(model.cinema_id == demo.cinema.id)))
@@ -427,7 +441,12 @@ _EXAMPLES: dict[str, Callable[[Demo], Request]] = {
     "updateCinemaGuardRails": lambda d: {"path": {"cinema_id": d.cinema.id}, "body": {
         "category_bounds": [], "max_daily_change_bp": 1500, "no_rise_hours": 4, "only_fall": False}},
     "freezePrice": lambda d: {"path": {"showtime_id": d.showtime.id}, "body": {"frozen": False}},
-    # a cinema's ticket types, booking fees and tax classes
+    # seat categories, and a cinema's ticket types, booking fees and tax classes
+    "createSeatCategory": lambda d: {"body": {"code": _free_seat_category(), "name": "Recliner",
+                                              "sort_order": 10}},
+    "getSeatCategory": lambda d: _newest_seat_category(),
+    "updateSeatCategory": lambda d: {**_newest_seat_category(), "body": {"name": "Recliner seat"}},
+    "deleteSeatCategory": lambda d: _newest_seat_category(),
     "listTicketTypes": lambda d: {"path": {"cinema_id": d.cinema.id}},
     "createTicketType": lambda d: {"path": {"cinema_id": d.cinema.id}, "body": {
         "code": _free_code(TicketType, d, "member"), "name": "Member", "multiplier": "0.8",

@@ -41,6 +41,7 @@ OVERRIDES = {
     "RuleById.delete": "deletePricingRule",
     "PriceFreeze.put": "freezePrice",
     "TaxClasses.post": "createTaxClass",
+    "SeatCategories.post": "createSeatCategory",
     "ProcessPayment.post": "processPayment",
     "RefundPayment.post": "refundPayment",
     "PaymentDetail.get": "getPayment",

@@ -36,7 +36,7 @@ CATALOGUE = (
 )
 VENUES = (
     "cinema_archived", "cinema_exists", "has_booked_showtimes", "screen_archived", "screen_exists",
-    "seats_sold",
+    "seat_category_in_use", "seats_sold",
 )
 SCHEDULING = (
     "closure_ends_before_start", "closure_over_booked_showtime", "format_not_distributed",

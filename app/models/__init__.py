@@ -42,18 +42,27 @@ from app.models.ticketing import (
 )
 from app.models.tickets import TicketCheckin
 from app.models.users import ROLES, OneTimeToken, RefreshTokenFamily, User, UserCinema
-from app.models.venues import SEAT_CATEGORIES, Cinema, Screen, ScreenClosure, Seat
+from app.models.venues import (
+    SEAT_CATEGORIES,
+    STRUCTURAL_CATEGORIES,
+    Cinema,
+    Screen,
+    ScreenClosure,
+    Seat,
+    SeatCategory,
+)
 
 __all__ = [
     "BOOKING_STATUSES", "ENTRY_KINDS", "FEE_CHANNELS", "FEE_PER", "FORMATS", "ROLES", "SALES_CHANNELS",
-    "SEAT_CATEGORIES", "TENDERS",
+    "SEAT_CATEGORIES", "STRUCTURAL_CATEGORIES", "TENDERS",
     "AgeRating", "AuditEntry", "Booking", "BookingFee", "BookingFeeLine", "BookingSeat", "BoxOfficeShift",
     "CategoryPriceBound", "Cinema",
     "Genre", "IdempotencyRecord", "Invoice",
     "InvoiceCounter", "Movie", "MovieFormat", "OneTimeToken", "OptimisationRun", "OutboxMessage",
     "Payment",
     "PaymentEvent", "PriceChange", "PricingGuardRails", "PricingRule", "PromoCode", "PromoRedemption",
-    "RefreshTokenFamily", "Refund", "SandboxCharge", "Screen", "ScreenClosure", "Seat", "SeatCategoryPrice",
+    "RefreshTokenFamily", "Refund", "SandboxCharge", "Screen", "ScreenClosure", "Seat", "SeatCategory",
+    "SeatCategoryPrice",
     "ShiftEntry", "Showtime", "TaxClass", "TicketCheckin", "TicketType", "User", "UserCinema", "film_details",
     "movie_genres",
 ]

@@ -12,7 +12,7 @@ from app.models.mixins import TimestampMixin, VersionedMixin
 from app.models.scheduling import Showtime
 from app.models.ticketing import SALES_CHANNELS
 from app.models.types import JSONType, UTCDateTime
-from app.models.venues import Seat
+from app.models.venues import Seat, category_column
 
 BOOKING_STATUSES = ("pending_payment", "confirmed", "cancelled", "expired")
 
@@ -111,7 +111,7 @@ class BookingSeat(db.Model):
         ForeignKey("showtimes.id", ondelete="RESTRICT"), nullable=False
     )
     seat_id: Mapped[int] = mapped_column(ForeignKey("seats.id", ondelete="RESTRICT"), nullable=False)
-    category: Mapped[str] = mapped_column(String(12), nullable=False)
+    category: Mapped[str] = category_column()
     # The code of one of the cinema's ticket types (app.models.ticketing), as it was sold.
     ticket_type: Mapped[str] = mapped_column(String(20), nullable=False, default="adult")
     price_minor: Mapped[int] = mapped_column(nullable=False)

@@ -21,7 +21,27 @@ from app.models.mixins import TimestampMixin, VersionedMixin
 from app.models.ticketing import TicketType, default_ticket_types
 from app.models.types import JSONType, UTCDateTime, utcnow
 
+# The seat categories CinemaOS starts with (rows of ``seat_categories``; admins add more).
 SEAT_CATEGORIES = ("standard", "premium", "vip", "wheelchair", "companion", "love_seat")
+# Categories a screen layout gives by itself (its default row, wheelchair spaces and their
+# companion seats): they stay.
+STRUCTURAL_CATEGORIES = ("standard", "wheelchair", "companion")
+
+
+class SeatCategory(db.Model):
+    """A kind of seat sold at its own base price (``seat_category_prices``)."""
+
+    __tablename__ = "seat_categories"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), nullable=False)
+    sort_order: Mapped[int] = mapped_column(nullable=False, default=0)
+
+
+def category_column(**options) -> Mapped[str]:
+    """A column naming a seat category; a category something names cannot be deleted."""
+    return mapped_column(String(12), ForeignKey("seat_categories.code", ondelete="RESTRICT"), nullable=False,
+                         **options)
 
 
 class Cinema(TimestampMixin, VersionedMixin, db.Model):
@@ -127,7 +147,6 @@ class Seat(db.Model):
 
     __tablename__ = "seats"
     __table_args__ = (
-        CheckConstraint(f"category IN {SEAT_CATEGORIES}", name="category_known"),
         CheckConstraint("number > 0", name="number_positive"),
         Index(
             "uq_seats_active_label", "screen_id", "row_label", "number", unique=True,
@@ -144,7 +163,7 @@ class Seat(db.Model):
     number: Mapped[int] = mapped_column(nullable=False)
     grid_row: Mapped[int] = mapped_column(nullable=False)
     grid_col: Mapped[int] = mapped_column(nullable=False)
-    category: Mapped[str] = mapped_column(String(12), nullable=False, default="standard")
+    category: Mapped[str] = category_column(default="standard")
     is_wheelchair: Mapped[bool] = mapped_column(nullable=False, default=False)
     is_companion: Mapped[bool] = mapped_column(nullable=False, default=False)
     is_blocked: Mapped[bool] = mapped_column(nullable=False, default=False)

@@ -12,6 +12,7 @@ from decimal import Decimal
 import marshmallow as ma
 from marshmallow import validate
 
+from app.cinemas.seat_schemas import category_code
 from app.common.fields import (
     AwareDateTime,
     Boolean,
@@ -24,7 +25,7 @@ from app.common.fields import (
     Text,
 )
 from app.common.fields import Decimal as DecimalField
-from app.models import FORMATS, SALES_CHANNELS, SEAT_CATEGORIES
+from app.models import FORMATS, SALES_CHANNELS
 from app.models.pricing import DAILY_CHANGE_BP_RANGE, NO_RISE_HOURS_MAX, RULE_KINDS
 
 HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="use HH:MM, 24-hour clock")
@@ -290,9 +291,13 @@ class FreezeRequestSchema(ma.Schema):
         "description": "Optional multiplier to freeze at (within the cinema's range)", "example": "1.000"})
 
 
+# Bounds a cinema may set at once: more than there are seat categories in any cinema.
+MAX_CATEGORY_BOUNDS = 100
+
+
 class CategoryBoundSchema(ma.Schema):
-    category = Choice(SEAT_CATEGORIES, required=True, metadata={
-        "description": "Seat category", "example": "standard"})
+    category = category_code(required=True, metadata={
+        "description": "Seat category (GET /api/seat-categories)", "example": "standard"})
     floor_minor = Integer(minimum=0, maximum=MAX_PRICE_MINOR, allow_none=True, load_default=None, metadata={
         "description": "Lowest full (adult) price of this category the pricing job may set, minor "
                        "units; null = none", "example": 800})
@@ -310,7 +315,7 @@ class CategoryBoundSchema(ma.Schema):
 class GuardRailsSchema(ma.Schema):
     cinema_id = ma.fields.Integer(dump_only=True, metadata={"description": "Cinema"})
     category_bounds = List(
-        ma.fields.Nested(CategoryBoundSchema), max_items=len(SEAT_CATEGORIES), load_default=list,
+        ma.fields.Nested(CategoryBoundSchema), max_items=MAX_CATEGORY_BOUNDS, load_default=list,
         metadata={"description": "Floor and ceiling per seat category (each category at most once); a "
                                  "category left out has neither. They bound a seat's full (adult) price, "
                                  "time rules applied; manual freezes respect them too"})

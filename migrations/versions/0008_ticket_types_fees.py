@@ -1,4 +1,4 @@
-"""ticket types, booking fees and tax classes as data each cinema keeps
+"""ticket types, booking fees, tax classes and seat categories as data
 
 Revision ID: 0008_ticket_types_fees
 Revises: 0007_box_office
@@ -10,6 +10,10 @@ and student at the multiplier it priced them at (its own rule, else a global rul
 code's default), and the child ticket keeps the cinema's ``child_ticket_max_age`` as its
 ``max_age``; the ``ticket_type`` rules and that column then go. No tax class is made: a ticket
 type or fee without one is taxed at ``cinemas.tax_rate``, as everything was before.
+
+Seat categories were a CHECK constraint too; they become rows of ``seat_categories`` (the six
+known ones, and any other a price row named) which seats, prices, price bounds and booked
+seats refer to by foreign key.
 """
 from decimal import Decimal
 
@@ -29,6 +33,14 @@ _DEFAULTS = (("adult", "Adult", Decimal("1")), ("child", "Child", Decimal("0.75"
 _OLD_RULE_KINDS = "('ticket_type', 'format', 'weekday', 'holiday', 'matinee', 'late_night')"
 _NEW_RULE_KINDS = "('format', 'weekday', 'holiday', 'matinee', 'late_night')"
 _OLD_TICKET_TYPES = "('adult', 'child', 'senior', 'student')"
+_SEAT_CATEGORIES = (("standard", "Standard"), ("premium", "Premium"), ("vip", "VIP"),
+                    ("wheelchair", "Wheelchair space"), ("companion", "Companion seat"),
+                    ("love_seat", "Love seat"))
+_OLD_CATEGORIES = "('standard', 'premium', 'vip', 'wheelchair', 'companion', 'love_seat')"
+# Tables naming a seat category: (table, its check constraint on it, if any).
+_CATEGORY_COLUMNS = (("seats", "ck_seats_category_known"), ("seat_category_prices", None),
+                     ("pricing_category_bounds", "ck_pricing_category_bounds_category_known"),
+                     ("booking_seats", None))
 
 
 def _timestamps():
@@ -46,6 +58,7 @@ def _fk(table, column, target, ondelete):
 
 
 def upgrade():
+    _seat_categories()
     op.create_table(
         "tax_classes",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -140,6 +153,29 @@ def upgrade():
         batch_op.drop_column("child_ticket_max_age")
 
 
+def _seat_categories():
+    categories = op.create_table(
+        "seat_categories",
+        sa.Column("code", sa.String(length=12), nullable=False),
+        sa.Column("name", sa.String(length=60), nullable=False),
+        sa.Column("sort_order", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("code", name=op.f("pk_seat_categories")),
+    )
+    known = dict(_SEAT_CATEGORIES)
+    named = op.get_bind().execute(sa.text(
+        "SELECT category FROM seat_category_prices UNION SELECT category FROM booking_seats")).scalars()
+    others = sorted(set(named) - set(known))
+    rows = [*_SEAT_CATEGORIES, *((code, code.replace("_", " ").title()) for code in others)]
+    op.bulk_insert(categories, [{"code": code, "name": name, "sort_order": order}
+                                for order, (code, name) in enumerate(rows)])
+    for table, check in _CATEGORY_COLUMNS:
+        with op.batch_alter_table(table) as batch_op:
+            if check:
+                batch_op.drop_constraint(op.f(check), type_="check")
+            batch_op.create_foreign_key(op.f(f"fk_{table}_category_seat_categories"), "seat_categories",
+                                        ["category"], ["code"], ondelete="RESTRICT")
+
+
 def _migrate_ticket_types():
     connection = op.get_bind()
     rules = connection.execute(sa.text(
@@ -205,3 +241,10 @@ def downgrade():
     op.drop_table("booking_fees")
     op.drop_table("ticket_types")
     op.drop_table("tax_classes")
+    # Seats of categories added since cannot go back under the old check: the downgrade refuses.
+    for table, check in _CATEGORY_COLUMNS:
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_constraint(op.f(f"fk_{table}_category_seat_categories"), type_="foreignkey")
+            if check:
+                batch_op.create_check_constraint(op.f(check), f"category IN {_OLD_CATEGORIES}")
+    op.drop_table("seat_categories")

@@ -57,12 +57,14 @@ VISIT = [
     "listPromoCodes", "getPromoCode", "updatePromoCode", "getCinemaGuardRails", "updateCinemaGuardRails",
     "freezePrice", "listTicketTypes", "createTicketType", "getTicketType", "updateTicketType",
     "listBookingFees", "createBookingFee", "getBookingFee", "updateBookingFee", "listTaxClasses",
-    "createTaxClass", "getTaxClass", "updateTaxClass", "listAuditEntries",
+    "createTaxClass", "getTaxClass", "updateTaxClass", "listSeatCategories", "createSeatCategory",
+    "getSeatCategory", "updateSeatCategory", "listAuditEntries",
     # the box office: a till, a walk-in sale voided, another refunded, the cash-up and its report
     "openShift", "listShifts", "getShift", "sellToWalkIn", "voidSale", "sellToWalkIn", "refundAtCounter",
     "cashUpShift", "getShiftReport",
     # and what was made goes again
     "deletePromoCode", "deletePricingRule", "deleteTicketType", "deleteBookingFee", "deleteTaxClass",
+    "deleteSeatCategory",
     "cancelShowtime", "deleteScreen", "deleteCinema",
     "deleteMovie", "deleteGenre", "deleteAgeRating",
 ]

@@ -80,7 +80,7 @@ def world(client, factory):
            "showtime_id": showtime.id, "booking_id": booking.id, "payment_id": payment.id,
            "rule_id": rule.json["id"], "promo_id": promo.json["id"], "job_id": "0" * 32,
            "shift_id": shift.id, "ticket_type_id": ticket_type_id, "fee_id": fee.id,
-           "tax_class_id": tax_class.id}
+           "tax_class_id": tax_class.id, "category_code": "standard"}
     return ids, headers, credit_note, unissued_payment.id, showtime.starts_at.date().isoformat()
 
 
