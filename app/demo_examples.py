@@ -447,6 +447,10 @@ _EXAMPLES: dict[str, Callable[[Demo], Request]] = {
     "getSeatCategory": lambda d: _newest_seat_category(),
     "updateSeatCategory": lambda d: {**_newest_seat_category(), "body": {"name": "Recliner seat"}},
     "deleteSeatCategory": lambda d: _newest_seat_category(),
+    "listSeatPrices": lambda d: {"path": {"cinema_id": d.cinema.id}},
+    "updateSeatPrice": lambda d: {"path": {"cinema_id": d.cinema.id, **_newest_seat_category()["path"]},
+                                  "body": {"amount_minor": 1800}},
+    "deleteSeatPrice": lambda d: {"path": {"cinema_id": d.cinema.id, **_newest_seat_category()["path"]}},
     "listTicketTypes": lambda d: {"path": {"cinema_id": d.cinema.id}},
     "createTicketType": lambda d: {"path": {"cinema_id": d.cinema.id}, "body": {
         "code": _free_code(TicketType, d, "member"), "name": "Member", "multiplier": "0.8",

@@ -1,7 +1,8 @@
-"""HTTP routes of a cinema's ticket types, booking fees and tax classes.
+"""HTTP routes of a cinema's ticket types, booking fees, tax classes and seat prices.
 
-Ticket types and fees are public to read (the booking site shows them); tax classes are for
-the cinema's managers. Managers change those of their cinemas, admins everyone's.
+Ticket types, fees and seat prices are public to read (the booking site shows them); tax
+classes are for the cinema's managers. Managers change those of their cinemas, admins
+everyone's.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from flask.views import MethodView
 from app.common.access import MANAGERS, current_principal
 from app.common.blueprint import ServiceBlueprint
 from app.models import BookingFee, TaxClass, TicketType
-from app.pricing import ticketing
+from app.pricing import seat_category_prices, ticketing
 from app.pricing.ticketing_schemas import (
     BookingFeeSchema,
     BookingFeeUpdateSchema,
+    SeatPriceSchema,
     TaxClassSchema,
     TaxClassUpdateSchema,
     TicketTypeSchema,
@@ -186,3 +188,34 @@ class TaxClassById(MethodView):
     def delete(self, cinema_id, tax_class_id):
         """Delete a tax class (audited; bookings keep what they were sold at)"""
         ticketing.delete_row(current_principal(), ticketing.get_row(TaxClass, cinema_id, tax_class_id))
+
+
+@blp.route("/<int:cinema_id>/seat-prices")
+class SeatPrices(MethodView):
+    @blp.access()
+    @blp.response(200, SeatPriceSchema(many=True))
+    @blp.alt_response(404, description="No such cinema")
+    def get(self, cinema_id):
+        """List a cinema's base price per seat category (and its screens' overrides)"""
+        return seat_category_prices.list_prices(cinema_id)
+
+
+@blp.route("/<int:cinema_id>/seat-prices/<string:category_code>")
+class SeatPriceByCategory(MethodView):
+    @blp.access(*MANAGERS)
+    @blp.arguments(SeatPriceSchema)
+    @blp.response(200, SeatPriceSchema)
+    @blp.alt_response(403, description=_NOT_MANAGER)
+    @blp.alt_response(404, description="No such cinema or seat category")
+    def put(self, data, cinema_id, category_code):
+        """Set the base price of a seat category at a cinema (audited; from the next hold on)"""
+        return seat_category_prices.set_price(current_principal(), cinema_id, category_code,
+                                              data["amount_minor"])
+
+    @blp.access(*MANAGERS)
+    @blp.response(204)
+    @blp.alt_response(403, description=_NOT_MANAGER)
+    @blp.alt_response(404, description="No such cinema, or no price of this category there")
+    def delete(self, cinema_id, category_code):
+        """Remove a seat category's price at a cinema: its seats are no longer sold (audited)"""
+        seat_category_prices.delete_price(current_principal(), cinema_id, category_code)

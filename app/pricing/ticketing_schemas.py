@@ -9,7 +9,7 @@ import marshmallow as ma
 from app.common.fields import Boolean, Choice, Id, Integer, List, Text
 from app.common.fields import Decimal as DecimalField
 from app.models import FEE_CHANNELS, FEE_PER, SALES_CHANNELS
-from app.pricing.schemas import ticket_type_code
+from app.pricing.schemas import MAX_PRICE_MINOR, ticket_type_code
 
 
 def _meta(description: str, example=None) -> dict:
@@ -90,3 +90,12 @@ class TicketTypeUpdateSchema(TicketTypeSchema):
 
 class BookingFeeUpdateSchema(BookingFeeSchema):
     """New values of a booking fee; fields left out keep their value."""
+
+
+class SeatPriceSchema(ma.Schema):
+    category = ma.fields.String(dump_only=True, metadata=_meta("Seat category", "premium"))
+    screen_id = ma.fields.Integer(dump_only=True, allow_none=True, metadata=_meta(
+        "The screen this price overrides the cinema's at; null = the cinema's own price"))
+    amount_minor = Integer(required=True, minimum=0, maximum=MAX_PRICE_MINOR, metadata=_meta(
+        "Base price, tax included, minor units, before ticket type, format, time rules and dynamic "
+        "pricing", 1400))

@@ -58,7 +58,8 @@ VISIT = [
     "freezePrice", "listTicketTypes", "createTicketType", "getTicketType", "updateTicketType",
     "listBookingFees", "createBookingFee", "getBookingFee", "updateBookingFee", "listTaxClasses",
     "createTaxClass", "getTaxClass", "updateTaxClass", "listSeatCategories", "createSeatCategory",
-    "getSeatCategory", "updateSeatCategory", "listAuditEntries",
+    "getSeatCategory", "updateSeatCategory", "listSeatPrices", "updateSeatPrice", "deleteSeatPrice",
+    "listAuditEntries",
     # the box office: a till, a walk-in sale voided, another refunded, the cash-up and its report
     "openShift", "listShifts", "getShift", "sellToWalkIn", "voidSale", "sellToWalkIn", "refundAtCounter",
     "cashUpShift", "getShiftReport",

@@ -26,6 +26,16 @@ def test_admins_add_a_seat_category_layouts_then_use_which_stays_while_seats_nam
     assert sorted(db.session.scalars(db.select(Seat.category).where(Seat.screen_id == screen.id,
                                                                     Seat.active))) == [
         "recliner", "recliner", "standard", "standard"]
+    recliner_seat = db.session.scalar(db.select(Seat.id).where(Seat.screen_id == screen.id, Seat.active,
+                                                                Seat.category == "recliner").limit(1))
+    showtime = factory.showtime(screen, factory.movie())
+    quote = {"showtime_id": showtime.id, "seats": [{"seat_id": recliner_seat}]}
+    assert client.post("/api/pricing/calculate", json=quote).json["reason"] == "price_missing"
+    priced = client.put(f"/api/cinemas/{cinema.id}/seat-prices/recliner", json={"amount_minor": 1800},
+                        headers=factory.headers(manager))
+    assert priced.status_code == 200 and priced.json == {"category": "recliner", "screen_id": None,
+                                                         "amount_minor": 1800}
+    assert client.post("/api/pricing/calculate", json=quote).json["total_minor"] == 1800
     unknown = client.put(f"/api/screens/{screen.id}/seats", headers=factory.headers(manager),
                          json={"rows": [{"label": "A", "seats": 4, "category": "hammock"}]})
     assert unknown.status_code == 422 and "hammock" in unknown.json["message"]
@@ -33,6 +43,8 @@ def test_admins_add_a_seat_category_layouts_then_use_which_stays_while_seats_nam
         "category_bounds": [{"category": "hammock", "floor_minor": 500}]})
     assert bounds.status_code == 422 and bounds.json["errors"]["category_bounds"]["0"]["category"]
 
+    assert client.delete(f"/api/cinemas/{cinema.id}/seat-prices/recliner",
+                         headers=factory.headers(manager)).status_code == 204
     in_use = client.delete("/api/seat-categories/recliner", headers=factory.headers(admin))
     assert in_use.status_code == 409 and in_use.json["reason"] == "seat_category_in_use"
     structural = client.delete("/api/seat-categories/wheelchair", headers=factory.headers(admin))
