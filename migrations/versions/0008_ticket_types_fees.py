@@ -178,19 +178,25 @@ def _seat_categories():
 
 def _migrate_ticket_types():
     connection = op.get_bind()
-    rules = connection.execute(sa.text(
-        "SELECT cinema_id, conditions, multiplier FROM pricing_rules WHERE kind = 'ticket_type' AND active "
-        "ORDER BY cinema_id IS NULL DESC, id")).all()
+    # Typed columns, so the conditions come back as JSON on SQLite too.
+    rule_table = sa.table("pricing_rules", sa.column("id"), sa.column("cinema_id"), sa.column("kind"),
+                          sa.column("active", sa.Boolean()), sa.column("conditions", _JSON),
+                          sa.column("multiplier", sa.Numeric(6, 4)))
+    rules = connection.execute(
+        sa.select(rule_table.c.cinema_id, rule_table.c.conditions, rule_table.c.multiplier)
+        .where(rule_table.c.kind == "ticket_type", rule_table.c.active)
+        .order_by(rule_table.c.cinema_id.is_(None).desc(), rule_table.c.id)).all()
     cinemas = connection.execute(sa.text("SELECT id, child_ticket_max_age FROM cinemas")).all()
     ticket_types = sa.table(
-        "ticket_types", sa.column("cinema_id"), sa.column("code"), sa.column("name"), sa.column("multiplier"),
+        "ticket_types", sa.column("cinema_id"), sa.column("code"), sa.column("name"),
+        sa.column("multiplier", sa.Numeric(6, 4)),
         sa.column("max_age"), sa.column("channels", _JSON), sa.column("active"), sa.column("sort_order"))
     rows = []
     for cinema_id, child_max_age in cinemas:
         multipliers = {code: multiplier for code, _, multiplier in _DEFAULTS}
         # Global rules first, so the cinema's own rule wins, as the tariff applied them.
         for rule_cinema, conditions, multiplier in rules:
-            code = (conditions or {}).get("ticket_type") if isinstance(conditions, dict) else None
+            code = conditions.get("ticket_type") if isinstance(conditions, dict) else None
             if code in multipliers and rule_cinema in (None, cinema_id):
                 multipliers[code] = Decimal(multiplier)
         rows += [{"cinema_id": cinema_id, "code": code, "name": name, "multiplier": multipliers[code],
@@ -218,7 +224,7 @@ def downgrade():
     types = connection.execute(sa.text(
         f"SELECT cinema_id, code, name, multiplier FROM ticket_types WHERE code IN {_OLD_TICKET_TYPES}")).all()
     rules = sa.table("pricing_rules", sa.column("cinema_id"), sa.column("name"), sa.column("kind"),
-                     sa.column("multiplier"), sa.column("conditions", _JSON), sa.column("priority"),
+                     sa.column("multiplier", sa.Numeric(6, 4)), sa.column("conditions", _JSON), sa.column("priority"),
                      sa.column("active"), sa.column("version"))
     if types:
         op.bulk_insert(rules, [{"cinema_id": cinema_id, "name": name, "kind": "ticket_type",

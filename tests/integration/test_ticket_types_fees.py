@@ -173,3 +173,37 @@ def test_the_child_ticket_keeps_the_cinemas_age_limit_as_its_own(client, factory
     venue["cinema"].child_ticket_max_age = 11
     db.session.commit()
     assert db.session.get(TicketType, child.id).max_age == 11
+
+
+def test_the_migration_turns_each_cinemas_ticket_type_rules_and_child_age_into_ticket_types(app):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    db.session.remove()
+    downgrade(revision="0007_box_office")
+    try:
+        with db.engine.begin() as conn:
+            for name, child_age in (("Old Rex", 12), ("Old Plaza", 14)):
+                conn.execute(text(
+                    "INSERT INTO cinemas (name, address_line, city, postal_code, country, timezone, currency,"
+                    " tax_rate, cleaning_buffer_minutes, opening_hours, prevent_single_seat_gaps,"
+                    " refund_cutoff_hours, child_ticket_max_age, id_check_allowed, price_multiplier_min,"
+                    " price_multiplier_max) VALUES (:name, '', '', '', 'GB', 'Europe/London', 'GBP', 0.2, 20,"
+                    " '{}', false, 2, :age, false, 0.8, 1.3)"), {"name": name, "age": child_age})
+            conn.execute(text(
+                "INSERT INTO pricing_rules (cinema_id, name, kind, multiplier, conditions, priority, active)"
+                " VALUES (NULL, 'Seniors', 'ticket_type', 0.7, '{\"ticket_type\": \"senior\"}', 0, true),"
+                " ((SELECT id FROM cinemas WHERE name = 'Old Rex'), 'Kids', 'ticket_type', 0.5,"
+                "  '{\"ticket_type\": \"child\"}', 0, true)"))
+    finally:
+        upgrade()  # the later tests need the schema whatever happened here
+
+    rows = db.session.execute(text(
+        "SELECT c.name, t.code, t.multiplier, t.max_age FROM ticket_types t"
+        " JOIN cinemas c ON c.id = t.cinema_id ORDER BY c.name, t.sort_order")).all()
+    assert [(name, code, str(multiplier), max_age) for name, code, multiplier, max_age in rows] == [
+        ("Old Plaza", "adult", "1.0000", None), ("Old Plaza", "child", "0.7500", 14),
+        ("Old Plaza", "senior", "0.7000", None), ("Old Plaza", "student", "0.9000", None),
+        ("Old Rex", "adult", "1.0000", None), ("Old Rex", "child", "0.5000", 12),
+        ("Old Rex", "senior", "0.7000", None), ("Old Rex", "student", "0.9000", None)]
+    assert db.session.execute(text("SELECT count(*) FROM pricing_rules")).scalar() == 0
