@@ -81,7 +81,13 @@ def delete_row(principal: Principal, row: Row) -> None:
 
 
 def _check(row: Row) -> None:
-    """Refuse what a sale could not apply, naming the field."""
+    """Refuse what a sale could not apply, naming the field (before the changed row is
+    flushed: the checks' own queries must not write it first)."""
+    with db.session.no_autoflush:
+        _check_fields(row)
+
+
+def _check_fields(row: Row) -> None:
     if isinstance(row, TaxClass | TicketType):
         taken = db.session.scalar(select(type(row).id).where(
             type(row).cinema_id == row.cinema_id, type(row).code == row.code, type(row).id != row.id))
