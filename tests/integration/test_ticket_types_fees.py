@@ -152,10 +152,15 @@ def test_managers_manage_their_cinemas_ticket_types_with_an_audit_trail(client, 
     bad = client.post(f"/api/cinemas/{cinema_id}/ticket-types", headers=factory.headers(venue["manager"]),
                       json={"code": "Not A Code", "name": "x", "multiplier": "11"})
     assert bad.status_code == 422 and {"code", "multiplier"} <= set(bad.json["errors"])
-    foreign_class = client.post(f"/api/cinemas/{cinema_id}/fees", headers=factory.headers(venue["manager"]),
+    unknown_class = client.post(f"/api/cinemas/{cinema_id}/fees", headers=factory.headers(venue["manager"]),
                                 json={"name": "Fee", "amount_minor": 10, "tax_class_id": 999})
-    assert foreign_class.status_code == 422 and "tax_class_id" in foreign_class.json["errors"]
+    assert unknown_class.status_code == 422 and "tax_class_id" in unknown_class.json["errors"]
     url = f"/api/cinemas/{cinema_id}/ticket-types/{created['id']}"
+    renamed_onto_adult = client.patch(url, json={"code": "adult"}, headers=factory.headers(venue["manager"]))
+    assert renamed_onto_adult.status_code == 409 and renamed_onto_adult.json["reason"] == "code_taken"
+    foreign_class = client.patch(url, json={"tax_class_id": 2147483646},
+                                 headers=factory.headers(venue["manager"]))
+    assert foreign_class.status_code == 422 and "tax_class_id" in foreign_class.json["errors"]
     patched = client.patch(url, json={"active": False}, headers=factory.headers(venue["manager"]))
     assert patched.status_code == 200 and patched.json["active"] is False
     assert client.delete(url, headers=factory.headers(venue["manager"])).status_code == 204
