@@ -39,6 +39,7 @@ from app.extensions import api, db, redis_client
 from app.models import (
     AgeRating,
     Booking,
+    BookingFee,
     BoxOfficeShift,
     Cinema,
     Genre,
@@ -49,8 +50,11 @@ from app.models import (
     PromoCode,
     Screen,
     ScreenClosure,
+    SeatCategory,
     Showtime,
+    TaxClass,
     TicketCheckin,
+    TicketType,
     User,
     movie_genres,
 )
@@ -283,6 +287,32 @@ def _new_cinema_body() -> dict:
                               for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}}
 
 
+def _cinema_row(demo: Demo, model, name: str, **request) -> Request:
+    """The demo cinema's newest row of ``model`` (a ticket type, fee or tax class)."""
+    row = _newest(model, model.cinema_id == demo.cinema.id)
+    return {"path": {"cinema_id": demo.cinema.id, name: row.id}, **request} if row else {}
+
+
+def _newest_seat_category() -> Request:
+    """The category added last (the demo's own come first): deleting it leaves the six."""
+    code = db.session.scalar(select(SeatCategory.code).order_by(SeatCategory.sort_order.desc(),
+                                                                SeatCategory.code.desc()).limit(1))
+    return {"path": {"category_code": code}}
+
+
+def _free_seat_category() -> str:
+    taken = set(db.session.scalars(select(SeatCategory.code)))
+    return next(code for code in ("recliner", *(f"recliner_{n}" for n in range(2, 1000)))
+                if code not in taken)
+
+
+def _free_code(model, demo: Demo, code: str) -> str:
+    """``code``, or ``code_2``... when the demo cinema has it already (a second try creates again)."""
+    taken = set(db.session.scalars(select(model.code).where(model.cinema_id == demo.cinema.id)))
+    return next(candidate for candidate in (code, *(f"{code}_{n}" for n in range(2, 1000)))
+                if candidate not in taken)
+
+
 def _shift(demo: Demo, **request) -> Request:
     shift = _newest(BoxOfficeShift, BoxOfficeShift.cinema_id == demo.cinema.id)
     return {"path": {"shift_id": shift.id}, **request} if shift else {}
@@ -414,6 +444,35 @@ _EXAMPLES: dict[str, Callable[[Demo], Request]] = {
     "updateCinemaGuardRails": lambda d: {"path": {"cinema_id": d.cinema.id}, "body": {
         "category_bounds": [], "max_daily_change_bp": 1500, "no_rise_hours": 4, "only_fall": False}},
     "freezePrice": lambda d: {"path": {"showtime_id": d.showtime.id}, "body": {"frozen": False}},
+    # seat categories, and a cinema's ticket types, booking fees and tax classes
+    "createSeatCategory": lambda d: {"body": {"code": _free_seat_category(), "name": "Recliner",
+                                              "sort_order": 10}},
+    "getSeatCategory": lambda d: _newest_seat_category(),
+    "updateSeatCategory": lambda d: {**_newest_seat_category(), "body": {"name": "Recliner seat"}},
+    "deleteSeatCategory": lambda d: _newest_seat_category(),
+    "listSeatPrices": lambda d: {"path": {"cinema_id": d.cinema.id}},
+    "updateSeatPrice": lambda d: {"path": {"cinema_id": d.cinema.id, **_newest_seat_category()["path"]},
+                                  "body": {"amount_minor": 1800}},
+    "deleteSeatPrice": lambda d: {"path": {"cinema_id": d.cinema.id, **_newest_seat_category()["path"]}},
+    "listTicketTypes": lambda d: {"path": {"cinema_id": d.cinema.id}},
+    "createTicketType": lambda d: {"path": {"cinema_id": d.cinema.id}, "body": {
+        "code": _free_code(TicketType, d, "member"), "name": "Member", "multiplier": "0.8",
+        "proof_required": "Membership card", "channels": ["online"]}},
+    "getTicketType": lambda d: _cinema_row(d, TicketType, "ticket_type_id"),
+    "updateTicketType": lambda d: _cinema_row(d, TicketType, "ticket_type_id", body={"multiplier": "0.75"}),
+    "deleteTicketType": lambda d: _cinema_row(d, TicketType, "ticket_type_id"),
+    "listBookingFees": lambda d: {"path": {"cinema_id": d.cinema.id}},
+    "createBookingFee": lambda d: {"path": {"cinema_id": d.cinema.id}, "body": {
+        "name": "Online booking fee", "amount_minor": 75, "per": "order", "channel": "online"}},
+    "getBookingFee": lambda d: _cinema_row(d, BookingFee, "fee_id"),
+    "updateBookingFee": lambda d: _cinema_row(d, BookingFee, "fee_id", body={"amount_minor": 80}),
+    "deleteBookingFee": lambda d: _cinema_row(d, BookingFee, "fee_id"),
+    "listTaxClasses": lambda d: {"path": {"cinema_id": d.cinema.id}},
+    "createTaxClass": lambda d: {"path": {"cinema_id": d.cinema.id}, "body": {
+        "code": _free_code(TaxClass, d, "reduced"), "name": "Reduced rate", "rate": "0.0500"}},
+    "getTaxClass": lambda d: _cinema_row(d, TaxClass, "tax_class_id"),
+    "updateTaxClass": lambda d: _cinema_row(d, TaxClass, "tax_class_id", body={"rate": "0.0550"}),
+    "deleteTaxClass": lambda d: _cinema_row(d, TaxClass, "tax_class_id"),
     # payments
     "processPayment": _pay,
     "getPayment": _payment_request,

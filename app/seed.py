@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.auth.passwords import hash_password
 from app.cinemas.layout import build_layout
+from app.cinemas.seat_categories import known_categories
 from app.common.clock import now
 from app.common.unit_of_work import use_case
 from app.demo_schedule import seed_showtimes
@@ -175,7 +176,7 @@ def _seed_cinema(spec: dict) -> Cinema:
         screen = Screen(cinema_id=cinema.id, name=name, formats=formats, hearing_loop=True)
         db.session.add(screen)
         db.session.flush()
-        specs = build_layout(_demo_layout(rows, per_row))
+        specs = build_layout(_demo_layout(rows, per_row), known_categories())
         db.session.add_all(Seat(screen_id=screen.id, **vars(s)) for s in specs)
         screen.capacity = sum(1 for s in specs if not s.is_blocked)
     return cinema

@@ -5,6 +5,7 @@ plus an ISO 4217 code. Quote multipliers are ``Decimal``; dynamic-pricing multip
 int basis points (10000 = x1.00) because they travel in numpy arrays.
 """
 
+from pricing_engine.charges import Fee, FeeLine, FeePer, TaxLine, order_fees, tax_by_rate
 from pricing_engine.demand import (
     DEFAULT_BOOKING_TAU_HOURS,
     default_booking_fraction,
@@ -51,6 +52,9 @@ __all__ = [
     "Basket",
     "DemandEstimate",
     "Driver",
+    "Fee",
+    "FeeLine",
+    "FeePer",
     "GuardRails",
     "PricingInputError",
     "PricingRule",
@@ -71,6 +75,7 @@ __all__ = [
     "ShowtimeContext",
     "StepKind",
     "Tariff",
+    "TaxLine",
     "TicketType",
     "TimeCondition",
     "TraceStep",
@@ -83,6 +88,8 @@ __all__ = [
     "expected_remaining_demand",
     "format_minor",
     "multiplier_from_bp",
+    "order_fees",
     "quote",
     "reprice",
+    "tax_by_rate",
 ]

@@ -2,7 +2,8 @@
 
 Integration tests run against the real PostgreSQL and Redis on 127.0.0.1. The schema is
 built once per session from the Alembic migrations (never ``create_all``); every test then
-starts from empty tables and an empty Redis database.
+starts from empty tables (but the seat categories the migrations made) and an empty Redis
+database.
 
 ``TEST_DATABASE_URL`` / ``TEST_REDIS_URL`` choose other servers or databases (so several
 suites can run side by side); the defaults are the local ``cinemaos_test`` database and
@@ -14,7 +15,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.engine import make_url
 
 TEST_DATABASE_URL = os.environ.get(
@@ -83,20 +84,24 @@ def app(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_state(request):
-    """Empty every table and the Redis test database after each test that used the app."""
+    """Empty every table and the Redis test database after each test that used the app; the
+    seat categories go back to those the migrations made (reference data every test relies on)."""
     yield
     if "app" not in request.fixturenames:
         return
     from app.common import clock
     from app.extensions import db, redis_client
+    from app.models import SEAT_CATEGORIES
 
     clock.reset()
     db.session.remove()
     tables = ", ".join(
-        f'"{t.name}"' for t in db.metadata.sorted_tables
+        f'"{t.name}"' for t in db.metadata.sorted_tables if t.name != "seat_categories"
     )
     with db.engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(text("DELETE FROM seat_categories WHERE code NOT IN :kept")
+                     .bindparams(bindparam("kept", expanding=True)), {"kept": list(SEAT_CATEGORIES)})
     redis_client.client.flushdb()
 
 

@@ -13,6 +13,7 @@ from app.cinemas.layout import build_layout
 from app.common.clock import now
 from app.extensions import db
 from app.models import (
+    SEAT_CATEGORIES,
     AgeRating,
     Cinema,
     Genre,
@@ -101,7 +102,7 @@ class Factory:
         layout = layout or {"rows": [
             {"label": chr(ord("A") + r), "seats": seats_per_row} for r in range(rows)
         ]}
-        specs = build_layout(layout)
+        specs = build_layout(layout, SEAT_CATEGORIES)
         db.session.add_all(Seat(screen_id=screen.id, **vars(s)) for s in specs)
         screen.capacity = sum(1 for s in specs if not s.is_blocked)
         db.session.commit()

@@ -1,12 +1,12 @@
 """What selling seats of a showtime relies on, kept in each worker's memory.
 
 Holds are the hottest write of the system and seat maps its hottest read. Both need the
-showtime's status and start, its cinema's currency and gap rule, every seat of the screen
-and the price of each (category, ticket type): facts that change a few times a day. Each
-worker keeps them per showtime and trusts them only under the current sales epoch
-(``app.bookings.epoch``), which every committed change to those facts replaces: seat maps
-ask for it first, holds read it in the same round trip as their Lua script and decide again
-if it moved.
+showtime's status and start, its cinema's currency, gap rule, ticket types and booking
+fees, every seat of the screen and the price of each (category, ticket type): facts that
+change a few times a day. Each worker keeps them per showtime and trusts them only under
+the current sales epoch (``app.bookings.epoch``), which every committed change to those
+facts replaces: seat maps ask for it first, holds read it in the same round trip as their
+Lua script and decide again if it moved.
 So a hold reads no table but ``booking_seats``, and a price change, a cancelled showtime or
 an edited seat layout is seen by every worker on its very next request.
 
@@ -16,7 +16,7 @@ the moment), and after ``MAX_AGE`` at the latest, for changes made behind the ap
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -32,6 +32,7 @@ from app.common.clock import now
 from app.common.errors import NotFoundError
 from app.extensions import db
 from app.models import AgeRating, Cinema, Movie, Seat, Showtime
+from app.pricing.sale_terms import SaleTerms, sale_terms
 from app.pricing.tariffs import next_rule_change
 
 MAX_AGE = timedelta(minutes=1)
@@ -63,10 +64,11 @@ class SalesContext:
     starts_at: datetime
     currency: str
     prevent_single_seat_gaps: bool
-    # The age facts of a sale (app.bookings.age_rules): the film's rating and the cinema's rules.
+    # The age facts of a sale (app.bookings.age_rules): the film's rating and the cinema's rule.
     film_min_age: int
-    child_ticket_max_age: int
     id_check_allowed: bool
+    # The cinema's ticket types and booking fees.
+    terms: SaleTerms
     # Active seats of the screen by id, in drawing order (front row first, left to right).
     seats: dict[int, SeatFacts]
     # Price per (category, ticket type); a category without a base price is missing.
@@ -76,6 +78,10 @@ class SalesContext:
 
     def price(self, category: str, ticket_type: str) -> SeatPrice | None:
         return self.prices.get((category, ticket_type))
+
+    @cached_property
+    def max_ages(self) -> Mapping[str, int | None]:
+        return {code: terms.max_age for code, terms in self.terms.ticket_types.items()}
 
     @cached_property
     def seat_runs(self) -> SeatRuns:
@@ -122,8 +128,7 @@ def _load_and_remember(showtime_id: int, epoch: str) -> SalesContext:
 def _load(showtime_id: int, epoch: str) -> SalesContext:
     row = db.session.execute(
         select(Showtime.cinema_id, Showtime.screen_id, Showtime.status, Showtime.starts_at,
-               Cinema.currency, Cinema.prevent_single_seat_gaps, Cinema.child_ticket_max_age,
-               Cinema.id_check_allowed, AgeRating.min_age)
+               Cinema.currency, Cinema.prevent_single_seat_gaps, Cinema.id_check_allowed, AgeRating.min_age)
         .join(Cinema, Cinema.id == Showtime.cinema_id)
         .join(Movie, Movie.id == Showtime.movie_id)
         .join(AgeRating, AgeRating.code == Movie.age_rating)
@@ -132,15 +137,15 @@ def _load(showtime_id: int, epoch: str) -> SalesContext:
     if row is None:
         raise NotFoundError(f"Showtime {showtime_id} not found")
     seats = _seats_of_screen(row.screen_id)
+    terms = sale_terms(row.cinema_id)
     loaded_at = now()
     rule_change = next_rule_change(row.cinema_id, loaded_at)
     fresh_until = min(loaded_at + MAX_AGE, rule_change) if rule_change else loaded_at + MAX_AGE
     return SalesContext(
         showtime_id=showtime_id, cinema_id=row.cinema_id, screen_id=row.screen_id, status=row.status,
         starts_at=row.starts_at, currency=row.currency, prevent_single_seat_gaps=row.prevent_single_seat_gaps,
-        film_min_age=row.min_age, child_ticket_max_age=row.child_ticket_max_age,
-        id_check_allowed=row.id_check_allowed,
-        seats=seats, prices=_prices(showtime_id, (seat.category for seat in seats.values())),
+        film_min_age=row.min_age, id_check_allowed=row.id_check_allowed, terms=terms,
+        seats=seats, prices=_prices(showtime_id, (seat.category for seat in seats.values()), terms),
         epoch=epoch, fresh_until=fresh_until,
     )
 
@@ -155,6 +160,7 @@ def _seats_of_screen(screen_id: int) -> dict[int, SeatFacts]:
     return {row.id: SeatFacts(*row) for row in rows}
 
 
-def _prices(showtime_id: int, categories: Iterable[str]) -> dict[tuple[str, str], SeatPrice]:
+def _prices(showtime_id: int, categories: Iterable[str],
+            terms: SaleTerms) -> dict[tuple[str, str], SeatPrice]:
     showtime = db.session.get(Showtime, showtime_id)
-    return price_table(showtime, categories)
+    return price_table(showtime, categories, terms)

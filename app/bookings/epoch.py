@@ -23,7 +23,7 @@ from app.extensions import db, redis_client
 EPOCH_KEY = "sales:epoch"
 # Everything a hold or a seat map reads besides bookings and locks.
 WATCHED_TABLES = frozenset({"showtimes", "cinemas", "screens", "seats", "seat_category_prices",
-                            "pricing_rules"})
+                            "pricing_rules", "ticket_types", "booking_fees"})
 _STALE = "sales_epoch_stale"
 
 

@@ -20,6 +20,19 @@ class HeldSeat:
     ticket_type: str = "adult"
     # How the price came about, step by step (kept on the booking seat for the invoice).
     trace: list[dict[str, Any]] = field(default_factory=list)
+    # The ticket type's tax class (None: the cinema's standard rate).
+    tax_class_id: int | None = None
+
+
+@dataclass(frozen=True)
+class HeldFee:
+    """A booking fee quoted on the hold (``pricing_engine.charges``), charged by its booking."""
+
+    fee_id: int
+    name: str
+    quantity: int
+    amount_minor: int
+    tax_class_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -34,12 +47,23 @@ class Hold:
     # A promo code quoted into the seat prices; its use is counted when the booking is paid.
     promo_code_id: int | None = None
     discount_minor: int = 0
-    # Staff confirmed the age of a child ticket's holder from an ID (app.bookings.age_rules).
+    # Staff confirmed the age of a ticket holder from an ID (app.bookings.age_rules).
     id_checked: bool = False
+    # Where it is sold (online, box_office): the fees quoted are that channel's.
+    sales_channel: str = "online"
+    fees: list[HeldFee] = field(default_factory=list)
+
+    @property
+    def seats_minor(self) -> int:
+        return sum(seat.price_minor for seat in self.seats)
+
+    @property
+    def fees_minor(self) -> int:
+        return sum(fee.amount_minor for fee in self.fees)
 
     @property
     def total_minor(self) -> int:
-        return sum(seat.price_minor for seat in self.seats)
+        return self.seats_minor + self.fees_minor
 
     @property
     def seat_ids(self) -> list[int]:
@@ -57,6 +81,10 @@ class Hold:
             "seats": [{"seat_id": seat.seat_id, "label": seat.label, "category": seat.category,
                        "price_minor": seat.price_minor, "ticket_type": seat.ticket_type}
                       for seat in self.seats],
+            "fees": [{"fee_id": fee.fee_id, "name": fee.name, "quantity": fee.quantity,
+                      "amount_minor": fee.amount_minor, "tax_class_id": fee.tax_class_id}
+                     for fee in self.fees],
+            "fees_minor": self.fees_minor, "sales_channel": self.sales_channel,
             "total_minor": self.total_minor, "discount_minor": self.discount_minor,
             "replaced_hold_id": self.replaced_hold_id,
         }, separators=(",", ":"))
@@ -75,4 +103,5 @@ class Hold:
         data = json.loads(raw)
         data["expires_at"] = datetime.fromisoformat(data["expires_at"])
         data["seats"] = [HeldSeat(**seat) for seat in data["seats"]]
+        data["fees"] = [HeldFee(**fee) for fee in data.get("fees", [])]
         return cls(**data)

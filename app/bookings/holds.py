@@ -25,7 +25,7 @@ from app.bookings.gaps import script_layout
 from app.bookings.held_prices import quote_basket_with_promo
 from app.bookings.hold_lifecycle import release_locks
 from app.bookings.hold_limits import COUNTDOWN_ENDING, SEAT_LIMIT
-from app.bookings.hold_record import HeldSeat, Hold
+from app.bookings.hold_record import HeldFee, HeldSeat, Hold
 from app.bookings.inventory import load_sold_mirror
 from app.bookings.unpaid import (
     checkout_count,
@@ -45,6 +45,7 @@ from app.common.errors import (
 )
 from app.extensions import db
 from app.models import Showtime
+from app.pricing.sale_terms import fee_tax_class
 
 # The hold script's answers (``lua.HOLD``) when the sold-seat mirror must be loaded first, and
 # when the hold would strand single seats; the hold limits' are ``hold_limits``'.
@@ -59,17 +60,18 @@ _ATTEMPTS = 3
 
 def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
                ticket_types: dict[int, str] | None = None, promo_code: str | None = None,
-               id_checked: bool = False) -> Hold:
+               id_checked: bool = False, sales_channel: str = "online") -> Hold:
     """Hold every seat of ``seat_ids`` or none; a new hold replaces the user's previous one.
 
     A customer's first hold for the showtime starts a countdown that later holds keep, even
     after a release, until they book (changing seats does not restart it); close to its end no
     new hold is given (409 ``hold_time_up``). Staff holding for walk-in customers have none.
 
-    ``ticket_types`` (seat id -> adult/child/senior/student, adult by default) are chosen now
-    because the quote they produce is the price the booking and the payment honour. A child
-    ticket for a film rated above the child age is refused unless staff confirm an ID check
-    (``id_checked``) where the cinema allows it (``app.bookings.age_rules``).
+    ``ticket_types`` (seat id -> one of the cinema's ticket type codes; its first type, adult,
+    by default) are chosen now because the quote they produce is the price the booking and the
+    payment honour, with the booking fees of ``sales_channel``. A ticket type whose age limit is
+    below the film's rating is refused unless staff confirm an ID check (``id_checked``) where
+    the cinema allows it (``app.bookings.age_rules``).
     """
     ticket_types = ticket_types or {}
     strays = sorted(set(ticket_types) - set(seat_ids))
@@ -87,7 +89,8 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
     for _ in range(_ATTEMPTS):
         context = remembered_sales_context(showtime_id)
         try:
-            hold = _prepare_hold(principal, context, seat_ids, ticket_types, promo_code, ttl, id_checked)
+            hold = _prepare_hold(principal, context, seat_ids, ticket_types, promo_code, ttl, id_checked,
+                                 sales_channel)
         except DomainError:
             if current_epoch() == context.epoch:
                 raise
@@ -115,12 +118,16 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
 
 
 def _prepare_hold(principal: Principal, context: SalesContext, seat_ids: list[int],
-                  ticket_types: dict[int, str], promo_code: str | None, ttl: int, id_checked: bool) -> Hold:
+                  ticket_types: dict[int, str], promo_code: str | None, ttl: int, id_checked: bool,
+                  sales_channel: str) -> Hold:
     """Check the request against the showtime's sales facts and price it: the hold to take."""
     showtime_id = context.showtime_id
     if principal.role in STAFF_ROLES:
         ensure_cinema_access(principal, context.cinema_id)
     ensure_on_sale(context)
+    terms = context.terms
+    ticket_types = {i: ticket_types.get(i) or terms.default_ticket_type for i in seat_ids}
+    terms.ensure_sold(ticket_types.values(), sales_channel)
     ensure_age_allowed(principal, context, ticket_types.values(), id_checked)
     seats = context.seats
     unknown = sorted(set(seat_ids) - set(seats))
@@ -129,14 +136,14 @@ def _prepare_hold(principal: Principal, context: SalesContext, seat_ids: list[in
                               reason="unknown_seats", details={"seat_ids": unknown})
     _refuse_if_taken(sorted(i for i in seat_ids if seats[i].blocked), seats)
     unpriced = sorted({seats[i].category for i in seat_ids
-                       if context.price(seats[i].category, ticket_types.get(i, "adult")) is None})
+                       if context.price(seats[i].category, ticket_types[i]) is None})
     if unpriced:
         raise ConflictError(f"No price is set for {', '.join(unpriced)} seats at this cinema",
                             reason="price_missing", details={"categories": unpriced})
     held = [seats[i] for i in seat_ids]
     if promo_code:
         basket = quote_basket_with_promo(db.session.get(Showtime, showtime_id), held, ticket_types,
-                                         promo_code, principal.id)
+                                         terms, promo_code, principal.id)
         quoted, promo_code_id, discount = basket.seats, basket.promo_code_id, basket.discount_minor
     else:
         quoted, promo_code_id, discount = _quote_from_context(context, held, ticket_types), None, 0
@@ -146,6 +153,10 @@ def _prepare_hold(principal: Principal, context: SalesContext, seat_ids: list[in
         currency=context.currency, expires_at=now() + timedelta(seconds=ttl),
         seats=[quotes[i] for i in seat_ids],
         promo_code_id=promo_code_id, discount_minor=discount, id_checked=id_checked,
+        sales_channel=sales_channel,
+        fees=[HeldFee(fee_id=int(fee.fee_id), name=fee.name, quantity=fee.quantity,
+                      amount_minor=fee.amount_minor, tax_class_id=fee_tax_class(fee))
+              for fee in terms.fees_for(len(seat_ids), sales_channel)],
     )
 
 
@@ -230,10 +241,11 @@ def _quote_from_context(context: SalesContext, seats: list[SeatFacts],
                         ticket_types: dict[int, str]) -> list[HeldSeat]:
     quotes = []
     for seat in seats:
-        ticket_type = ticket_types.get(seat.id, "adult")
+        ticket_type = ticket_types[seat.id]
         price = context.price(seat.category, ticket_type)
         quotes.append(HeldSeat(seat_id=seat.id, label=seat.label, category=seat.category,
-                               price_minor=price.price_minor, ticket_type=ticket_type, trace=price.trace))
+                               price_minor=price.price_minor, ticket_type=ticket_type, trace=price.trace,
+                               tax_class_id=context.terms.tax_class_of(ticket_type)))
     return quotes
 
 

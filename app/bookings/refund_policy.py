@@ -1,7 +1,14 @@
 """The refund policy: how much of what was paid goes back when a booking is cancelled.
 
 One pure function for every path that cancels (a customer, staff, a cancelled showtime, a
-refund request). It lives with bookings, the lowest service that cancels, so that scheduling
+refund request).
+
+Booking fees are part of what was paid (``held_minor``): a whole booking's refund gives them
+back with the seats, whenever the seats' price goes back (the customer cancelled within the
+cut-off, or the cinema or its staff cancelled) - a cancelled sale owes nothing for having been
+sold. A refund of some seats gives back those seats' prices only; the fees stay with the seats
+still booked, until the rest is refunded (the credit note then credits them,
+``app.payments.invoices``). It lives with bookings, the lowest service that cancels, so that scheduling
 and payments above it read the same rule.
 """
 

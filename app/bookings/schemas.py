@@ -7,7 +7,8 @@ from marshmallow import validate
 
 from app.common.fields import Boolean, Choice, Dict, Id, List, QueryArgsSchema, Text
 from app.common.schemas import field_meta as _meta
-from app.models import BOOKING_STATUSES, SALES_CHANNELS, TICKET_TYPES
+from app.models import BOOKING_STATUSES, SALES_CHANNELS
+from app.pricing.schemas import ticket_type_code
 
 SEAT_STATUSES = ("available", "held", "sold", "blocked")
 # Ceiling of one request, counted before any seat is read; the hold limit itself is the
@@ -67,9 +68,10 @@ class HoldRequestSchema(ma.Schema):
         metadata=_meta("Seats to hold, all or none (at most MAX_SEATS_PER_HOLD, 10 by default)", [17, 18]),
     )
     ticket_types = Dict(
-        keys=Id(), values=Choice(TICKET_TYPES), max_items=MAX_SEATS_PER_REQUEST, load_default=dict,
-        metadata=_meta("Ticket type per seat id (adult when a seat is not listed); priced into the quote",
-                       {"18": "child"}),
+        keys=Id(), values=ticket_type_code(), max_items=MAX_SEATS_PER_REQUEST, load_default=dict,
+        metadata=_meta("Ticket type code per seat id, one the cinema sells online (GET /api/cinemas/"
+                       "{cinema_id}/ticket-types; its first, adult, when a seat is not listed); priced "
+                       "into the quote", {"18": "child"}),
     )
     promo_code = Text(
         load_default=None, allow_none=True, min_length=1, max_length=40,
@@ -87,6 +89,16 @@ class HoldSeatSchema(ma.Schema):
     ticket_type = ma.fields.String(required=True, metadata=_meta("Ticket type the price is for", "adult"))
 
 
+class HeldFeeSchema(ma.Schema):
+    fee_id = ma.fields.Integer(required=True, metadata=_meta("Booking fee id", 3))
+    name = ma.fields.String(required=True, metadata=_meta("Fee name", "Online booking fee"))
+    quantity = ma.fields.Integer(required=True, metadata=_meta("Tickets it is charged for (1: per order)", 1))
+    amount_minor = ma.fields.Integer(required=True, metadata=_meta(
+        "Amount for all of them, tax included", 75))
+    tax_class_id = ma.fields.Integer(allow_none=True, metadata=_meta(
+        "Its tax class; null = the cinema's standard rate", None))
+
+
 class HoldSchema(ma.Schema):
     hold_id = ma.fields.String(required=True, metadata=_meta(
         "Hold id; send it to POST /api/bookings to book", "42-9f86d081884c7d659a2feaa0"))
@@ -97,7 +109,12 @@ class HoldSchema(ma.Schema):
     currency = ma.fields.String(required=True, metadata=_meta("ISO 4217 currency", "GBP"))
     seats = ma.fields.List(ma.fields.Nested(HoldSeatSchema), required=True,
                            metadata=_meta("Held seats and their quoted prices"))
-    total_minor = ma.fields.Integer(required=True, metadata=_meta("Sum of the quoted prices", 2000))
+    fees = ma.fields.List(ma.fields.Nested(HeldFeeSchema), required=True, metadata=_meta(
+        "Booking fees of the order on its sales channel, charged by the booking"))
+    fees_minor = ma.fields.Integer(required=True, metadata=_meta("Sum of the fees", 75))
+    sales_channel = ma.fields.String(required=True, metadata=_meta("online or box_office", "online"))
+    total_minor = ma.fields.Integer(required=True, metadata=_meta(
+        "Sum of the quoted seat prices and the fees: what the booking charges", 2075))
     discount_minor = ma.fields.Integer(required=True, metadata=_meta(
         "Promo discount already taken off the seat prices", 0))
     replaced_hold_id = ma.fields.String(allow_none=True, metadata=_meta(
@@ -114,7 +131,7 @@ class BookingSeatSchema(ma.Schema):
     seat_id = ma.fields.Integer(required=True, metadata=_meta("Seat id", 17))
     label = ma.fields.String(required=True, attribute="seat.label", metadata=_meta("Row and number", "C7"))
     category = ma.fields.String(required=True, metadata=_meta("Seat category when booked", "standard"))
-    ticket_type = ma.fields.String(required=True, metadata=_meta("adult, child, senior or student", "adult"))
+    ticket_type = ma.fields.String(required=True, metadata=_meta("Code of the cinema's ticket type", "adult"))
     price_minor = ma.fields.Integer(required=True, metadata=_meta("Price paid for the seat", 1000))
     active = ma.fields.Boolean(required=True, metadata=_meta(
         "False once the booking is cancelled or expired (the seat is free again)", True))
@@ -148,14 +165,17 @@ class BookingSchema(ma.Schema):
     customer_email = ma.fields.String(allow_none=True, metadata=_meta(
         "A walk-in customer's e-mail, when they gave one", "guest@example.com"))
     id_checked_by_id = ma.fields.Integer(allow_none=True, metadata=_meta(
-        "Staff member who checked the ID of a child ticket's holder"))
+        "Staff member who checked the ID of the holder of a ticket with an age limit"))
     id_checked_at = ma.fields.AwareDateTime(allow_none=True, metadata=_meta("When the ID was checked"))
     showtime = ma.fields.Nested(BookingShowtimeSchema, required=True, metadata=_meta("The screening"))
     seats = ma.fields.List(ma.fields.Nested(BookingSeatSchema), required=True, metadata=_meta("Booked seats"))
     currency = ma.fields.String(required=True, metadata=_meta("ISO 4217 currency", "GBP"))
-    subtotal_minor = ma.fields.Integer(required=True, metadata=_meta("Sum of seat prices", 2000))
+    fees = ma.fields.List(ma.fields.Nested(HeldFeeSchema), required=True, metadata=_meta(
+        "Booking fees charged, as quoted on the hold"))
+    subtotal_minor = ma.fields.Integer(required=True, metadata=_meta(
+        "Sum of the seats' list prices and the fees", 2075))
     discount_minor = ma.fields.Integer(required=True, metadata=_meta("Discount (promo codes)", 0))
-    total_minor = ma.fields.Integer(required=True, metadata=_meta("Amount to pay", 2000))
+    total_minor = ma.fields.Integer(required=True, metadata=_meta("Amount to pay, fees included", 2075))
     expires_at = ma.fields.AwareDateTime(allow_none=True, metadata=_meta(
         "Unpaid bookings expire then and free their seats"))
     confirmed_at = ma.fields.AwareDateTime(allow_none=True, metadata=_meta("When payment confirmed it"))

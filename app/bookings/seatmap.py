@@ -115,6 +115,8 @@ def build_seat_map(showtime_id: int) -> dict[str, Any]:
         redis_client.client.mget([keys.lock_key(showtime_id, seat.id) for seat in seats]) if seats else []
     )
     entries = []
+    # A seat's price on the cinema's first ticket type (adult unless its managers reorder them).
+    shown_ticket = context.terms.default_ticket_type
     for seat, lock_owner in zip(seats, lock_owners, strict=True):
         if seat.blocked:
             status = "blocked"
@@ -124,7 +126,7 @@ def build_seat_map(showtime_id: int) -> dict[str, Any]:
             status = "held"
         else:
             status = "available"
-        price = context.price(seat.category, "adult")
+        price = context.price(seat.category, shown_ticket) if shown_ticket else None
         entries.append({
             "id": seat.id, "row": seat.row, "number": seat.number, "label": seat.label,
             "category": seat.category, "x": seat.x, "y": seat.y, "wheelchair": seat.wheelchair,

@@ -11,14 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 from app import audit
-from app.bookings.age_rules import CHILD_TICKET, ensure_age_allowed
+from app.bookings.age_rules import ensure_age_allowed
 from app.bookings.booking_reads import relation_to
 from app.bookings.cancellation_rights import cancellation_refusal
+from app.bookings.context import sales_context
 from app.bookings.events import BookingCancelled, BookingConfirmedFree
 from app.bookings.hold_lifecycle import claim_hold, find_hold, release_locks
 from app.bookings.hold_record import Hold
@@ -34,7 +35,7 @@ from app.common.errors import ConflictError, NotFoundError
 from app.common.lost_steps import lost_step_is_logged
 from app.common.unit_of_work import after_commit, unit_of_work, use_case
 from app.extensions import db
-from app.models import AgeRating, Booking, BookingSeat, Cinema, Movie, Showtime
+from app.models import AgeRating, Booking, BookingFeeLine, BookingSeat, Cinema, Movie, Showtime, TicketType
 from app.pricing.promos import redeem_promo, release_promo
 
 # A confirmation stretches its locks to at least this, so they cannot lapse while the booking
@@ -70,8 +71,14 @@ def confirm_booking(principal: Principal, hold_id: str, *, id_checked: bool = Fa
     if hold.user_id != principal.id:
         raise NotFoundError("Hold not found")
     id_checked = id_checked or hold.id_checked
+    if walk_in is not None and hold.sales_channel != "box_office":
+        raise ConflictError("This hold was quoted for an online sale; hold the seats at the box office",
+                            reason="hold_of_other_channel")
     tickets = [seat.ticket_type for seat in hold.seats]
-    if id_checked or CHILD_TICKET in tickets:
+    # Checked again against the film's rating now, where the hold's tickets have an age limit
+    # (as the worker's sales facts know them: most bookings need no query for it).
+    limits = sales_context(hold.showtime_id).max_ages
+    if id_checked or any(limits.get(ticket) is not None for ticket in tickets):
         ensure_age_allowed(principal, _age_facts(hold.showtime_id), tickets, id_checked)
     lost = claim_hold(hold, CLAIM_SECONDS)
     if lost:
@@ -98,14 +105,24 @@ def _booking_of_hold(principal: Principal, hold_id: str) -> Booking | None:
     return booking if booking is not None and principal.id in (booking.user_id, booking.sold_by_id) else None
 
 
-def _age_facts(showtime_id: int) -> Row:
-    """The film's rating and the cinema's age rules for a showtime, as they are now."""
-    return db.session.execute(
-        select(AgeRating.min_age.label("film_min_age"), Cinema.child_ticket_max_age, Cinema.id_check_allowed)
+@dataclass(frozen=True)
+class _AgeFacts:
+    film_min_age: int
+    id_check_allowed: bool
+    max_ages: dict[str, int | None]
+
+
+def _age_facts(showtime_id: int) -> _AgeFacts:
+    """The film's rating, the cinema's ID-check rule and its ticket types' age limits, as they are now."""
+    row = db.session.execute(
+        select(AgeRating.min_age, Cinema.id_check_allowed, Cinema.id)
         .select_from(Showtime).join(Movie, Movie.id == Showtime.movie_id)
         .join(AgeRating, AgeRating.code == Movie.age_rating).join(Cinema, Cinema.id == Showtime.cinema_id)
         .where(Showtime.id == showtime_id)
     ).one()
+    max_ages = dict(db.session.execute(
+        select(TicketType.code, TicketType.max_age).where(TicketType.cinema_id == row.id)).all())
+    return _AgeFacts(film_min_age=row.min_age, id_check_allowed=row.id_check_allowed, max_ages=max_ages)
 
 
 def _write_booking(hold: Hold, id_checked_by: Principal | None, walk_in: WalkIn | None) -> int:
@@ -126,7 +143,7 @@ def _write_booking(hold: Hold, id_checked_by: Principal | None, walk_in: WalkIn 
         ensure_on_sale(showtime)
         booking = Booking(
             reference=new_reference(), user_id=None if walk_in else hold.user_id,
-            sales_channel="box_office" if walk_in else "online",
+            sales_channel=hold.sales_channel,
             sold_by_id=walk_in.sold_by_id if walk_in else None,
             customer_email=walk_in.customer_email if walk_in else None,
             id_checked_by_id=id_checked_by.id if id_checked_by else None,
@@ -138,8 +155,11 @@ def _write_booking(hold: Hold, id_checked_by: Principal | None, walk_in: WalkIn 
             confirmed_at=now() if free else None, expires_at=None if free else now() + window,
             seats=[BookingSeat(showtime_id=hold.showtime_id, seat_id=seat.seat_id, category=seat.category,
                                ticket_type=seat.ticket_type, price_minor=seat.price_minor,
-                               price_trace=seat.trace, active=True)
+                               price_trace=seat.trace, tax_class_id=seat.tax_class_id, active=True)
                    for seat in hold.seats],
+            fees=[BookingFeeLine(fee_id=fee.fee_id, name=fee.name, quantity=fee.quantity,
+                                 amount_minor=fee.amount_minor, tax_class_id=fee.tax_class_id)
+                  for fee in hold.fees],
         )
         try:
             with unit_of_work():

@@ -62,7 +62,8 @@ def sell_to_walk_in(principal: Principal, shift_id: int, *, showtime_id: int, se
     if showtime is not None and showtime.cinema_id != shift.cinema_id:
         raise ValidationError("This showtime is at another cinema than this till",
                               reason="showtime_of_other_cinema")
-    hold = hold_seats(principal, showtime_id, seat_ids, ticket_types, None, id_checked)
+    hold = hold_seats(principal, showtime_id, seat_ids, ticket_types, None, id_checked,
+                      sales_channel="box_office")
     change = change_due(hold.total_minor, tender.tendered_minor) if tender.method == "cash" else None
     if tender.method == "cash" and change is None:
         release_locks(hold.showtime_id, hold.hold_id, hold.user_id, hold.seat_ids)

@@ -8,8 +8,9 @@ from app.auth.schemas import EmailField
 from app.bookings.schemas import MAX_SEATS_PER_REQUEST, BookingSchema, id_checked_field
 from app.common.fields import Choice, Dict, Id, Integer, List, QueryArgsSchema, Text
 from app.common.schemas import field_meta as _meta
-from app.models import ENTRY_KINDS, TENDERS, TICKET_TYPES
+from app.models import ENTRY_KINDS, TENDERS
 from app.models.boxoffice import SHIFT_STATUSES
+from app.pricing.schemas import ticket_type_code
 
 # The largest sum of money a till is asked about at once (a float, a count, a banknote).
 MAX_CASH_MINOR = 10_000_000
@@ -67,9 +68,11 @@ class SaleRequestSchema(ma.Schema):
     showtime_id = Id(required=True, metadata=_meta("Showtime at this till's cinema", 42))
     seat_ids = List(Id(), required=True, min_items=1, max_items=MAX_SEATS_PER_REQUEST,
                     metadata=_meta("Seats to sell, all or none", [17, 18]))
-    ticket_types = Dict(keys=Id(), values=Choice(TICKET_TYPES), max_items=MAX_SEATS_PER_REQUEST,
-                        load_default=dict, metadata=_meta("Ticket type per seat id (adult by default)",
-                                                          {"18": "child"}))
+    ticket_types = Dict(keys=Id(), values=ticket_type_code(), max_items=MAX_SEATS_PER_REQUEST,
+                        load_default=dict, metadata=_meta(
+                            "Ticket type code per seat id, one the cinema sells at the box office "
+                            "(its first, adult, by default); the box office's booking fees apply",
+                            {"18": "child"}))
     customer_email = EmailField(load_default=None, metadata=_meta(
         "The customer's e-mail, if they want the confirmation and invoice (no account is made)",
         "guest@example.com"))

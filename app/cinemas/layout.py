@@ -18,12 +18,10 @@ one. :func:`describe_layout` turns seats back into the shortest description that
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, Protocol
-
-from app.models import SEAT_CATEGORIES
 
 MAX_ROWS = 60
 MAX_SEATS_PER_ROW = 80
@@ -49,7 +47,9 @@ class SeatSpec:
         return f"{self.row_label}{self.number}"
 
 
-def build_layout(description: dict[str, Any]) -> list[SeatSpec]:
+def build_layout(description: dict[str, Any], categories: Collection[str]) -> list[SeatSpec]:
+    """The seats of a layout description; ``categories`` are the seat categories that exist
+    (``app.cinemas.seat_categories.known_categories``)."""
     rows = description.get("rows") or []
     if not rows:
         raise LayoutError("a layout needs at least one row")
@@ -64,11 +64,11 @@ def build_layout(description: dict[str, Any]) -> list[SeatSpec]:
         if label in seen_labels:
             raise LayoutError(f"row {label} appears twice")
         seen_labels.add(label)
-        seats.extend(_build_row(row, label, grid_row))
+        seats.extend(_build_row(row, label, grid_row, categories))
     return seats
 
 
-def _build_row(row: dict[str, Any], label: str, grid_row: int) -> list[SeatSpec]:
+def _build_row(row: dict[str, Any], label: str, grid_row: int, categories: Collection[str]) -> list[SeatSpec]:
     count = row.get("seats")
     if not isinstance(count, int) or not 1 <= count <= MAX_SEATS_PER_ROW:
         raise LayoutError(f"row {label}: seats must be a number from 1 to {MAX_SEATS_PER_ROW}")
@@ -96,9 +96,9 @@ def _build_row(row: dict[str, Any], label: str, grid_row: int) -> list[SeatSpec]
             category = "wheelchair"
         elif number in companion:
             category = "companion"
-        if category not in SEAT_CATEGORIES:
+        if category not in categories:
             raise LayoutError(f"seat {label}{number}: unknown category {category!r}; "
-                              f"use one of {', '.join(SEAT_CATEGORIES)}")
+                              f"use one of {', '.join(sorted(categories))}")
         specs.append(SeatSpec(
             row_label=label, number=number, grid_row=grid_row, grid_col=col, category=category,
             is_wheelchair=number in wheelchair, is_companion=number in companion,

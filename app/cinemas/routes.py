@@ -8,7 +8,7 @@ that cinema (403 for managers of other cinemas).
 from flask import request
 from flask.views import MethodView
 
-from app.cinemas import screens, seating, service
+from app.cinemas import screens, seat_categories, seating, service
 from app.cinemas.schemas import (
     CinemaPageSchema,
     CinemaQueryArgsSchema,
@@ -19,7 +19,12 @@ from app.cinemas.schemas import (
     ScreenSchema,
     ScreenUpdateSchema,
 )
-from app.cinemas.seat_schemas import ScreenSeatMapSchema, SeatLayoutSchema
+from app.cinemas.seat_schemas import (
+    ScreenSeatMapSchema,
+    SeatCategorySchema,
+    SeatCategoryUpdateSchema,
+    SeatLayoutSchema,
+)
 from app.common.access import ADMIN, MANAGERS, current_principal
 from app.common.blueprint import ServiceBlueprint
 from app.common.etags import row_tag
@@ -209,3 +214,48 @@ class ScreenSeats(MethodView):
             blp.check_etag(row_tag("screen", screen_id, screen.version))
             expected = screen.version
         return seating.replace_layout(principal, screen_id, expected, description)
+
+
+@blp.route("/seat-categories")
+class SeatCategories(MethodView):
+    @blp.access()
+    @blp.response(200, SeatCategorySchema(many=True))
+    def get(self):
+        """List the seat categories layouts and base prices may name"""
+        return seat_categories.list_categories()
+
+    @blp.access(*ADMIN)
+    @blp.arguments(SeatCategorySchema)
+    @blp.response(201, SeatCategorySchema)
+    @blp.alt_response(409, description="A category has this code (`code_taken`)")
+    def post(self, data: dict):
+        """Add a seat category (admin; audited)"""
+        return seat_categories.create_category(current_principal(), data)
+
+
+@blp.route("/seat-categories/<string:category_code>")
+class SeatCategoryByCode(MethodView):
+    @blp.access()
+    @blp.response(200, SeatCategorySchema)
+    @blp.alt_response(404, description="No such seat category")
+    def get(self, category_code: str):
+        """One seat category"""
+        return seat_categories.get_category(category_code)
+
+    @blp.access(*ADMIN)
+    @blp.arguments(SeatCategoryUpdateSchema(partial=True))
+    @blp.response(200, SeatCategorySchema)
+    @blp.alt_response(404, description="No such seat category")
+    def patch(self, data: dict, category_code: str):
+        """Rename or reorder a seat category (admin; audited; its code stays)"""
+        category = seat_categories.get_category(category_code)
+        return seat_categories.update_category(current_principal(), category, data)
+
+    @blp.access(*ADMIN)
+    @blp.response(204)
+    @blp.alt_response(404, description="No such seat category")
+    @blp.alt_response(409, description="Seats, prices or bookings name it, or every layout may "
+                                       "(`seat_category_in_use`)")
+    def delete(self, category_code: str):
+        """Delete a seat category nothing names (admin; audited)"""
+        seat_categories.delete_category(current_principal(), seat_categories.get_category(category_code))

@@ -108,12 +108,13 @@ class CinemaSchema(ResourceSchema):
     refund_cutoff_hours = Integer(minimum=0, maximum=MAX_REFUND_CUTOFF_HOURS, load_default=2,
                                   metadata={"description": "Full refunds until this many hours "
                                             "before the show (at most a year)", "example": 2})
-    child_ticket_max_age = Integer(minimum=0, maximum=21, load_default=14, metadata={
-        "description": "A child ticket is for someone this old at most: films rated above it refuse one",
-        "example": 14})
+    child_ticket_max_age = Integer(minimum=0, maximum=21, load_default=14, allow_none=True, metadata={
+        "description": "The max_age of the cinema's `child` ticket type (its home: "
+                       "/api/cinemas/{cinema_id}/ticket-types): films rated above it refuse one; "
+                       "null: no age limit, or no child ticket", "example": 14})
     id_check_allowed = Boolean(load_default=False, metadata={
-        "description": "Staff may sell a child ticket for a film rated above the child age after "
-                       "checking an ID (recorded on the booking)", "example": False})
+        "description": "Staff may sell a ticket with an age limit (a child ticket) for a film rated "
+                       "above it after checking an ID (recorded on the booking)", "example": False})
     price_multiplier_min = DecimalField(places=3, minimum=Decimal(0), maximum=Decimal(9),
                                         min_inclusive=False, trailing_zeros=False,
                                         load_default=Decimal("0.8"),

@@ -5,8 +5,15 @@ from __future__ import annotations
 import marshmallow as ma
 
 from app.cinemas.layout import MAX_ROWS, MAX_SEATS_PER_ROW
-from app.common.fields import Choice, Dict, Integer, List, Text
-from app.models import SEAT_CATEGORIES
+from app.common.fields import Dict, Integer, List, Text
+
+# A seat category's code: lower-case letters, digits and underscores, as the column holds it.
+_CODE = ma.validate.Regexp(r"^[a-z][a-z0-9_]*$", error="Use lower-case letters, digits and _, from a letter")
+
+
+def category_code(**kwargs) -> Text:
+    """A field naming a seat category (which exist: GET /api/seat-categories)."""
+    return Text(min_length=1, max_length=12, validate=_CODE, **kwargs)
 
 
 def _numbers(description: str, example: list[int]) -> List:
@@ -27,11 +34,11 @@ class SeatRowSchema(ma.Schema):
                      metadata={"description": "Empty columns before the first seat "
                                               "(staggered or shorter rows)", "example": 0})
     aisles_after = _numbers("An aisle (one empty column) runs after these seats", [3, 9])
-    category = Choice(SEAT_CATEGORIES, load_default="standard",
-                      metadata={"description": "Category of the row's seats", "example": "standard"})
+    category = category_code(load_default="standard", metadata={
+        "description": "Category of the row's seats (GET /api/seat-categories)", "example": "standard"})
     categories = Dict(
         keys=Text(max_length=3, validate=ma.validate.Regexp(r"^[1-9]\d*$", error="a seat number")),
-        values=Choice(SEAT_CATEGORIES), max_items=MAX_SEATS_PER_ROW, load_default=dict,
+        values=category_code(), max_items=MAX_SEATS_PER_ROW, load_default=dict,
         metadata={"description": "Per-seat categories overriding the row's",
                   "example": {"6": "vip", "7": "vip"}})
     wheelchair = _numbers("Wheelchair spaces (category `wheelchair`)", [1, 2])
@@ -88,3 +95,19 @@ class ScreenSeatMapSchema(ma.Schema):
         "description": "Seats, front row first, left to right"})
     layout = ma.fields.Nested(SeatLayoutOutputSchema, metadata={
         "description": "The compact description this map is built from"})
+
+
+class SeatCategorySchema(ma.Schema):
+    code = category_code(required=True, metadata={"description": "Code layouts and prices name it by",
+                                                  "example": "recliner"})
+    name = Text(required=True, min_length=1, max_length=60, metadata={"description": "Name shown",
+                                                                      "example": "Recliner"})
+    sort_order = Integer(minimum=-1000, maximum=1000, load_default=0, metadata={
+        "description": "Order shown", "example": 6})
+
+
+class SeatCategoryUpdateSchema(SeatCategorySchema):
+    """New name or order of a seat category (its code stays)."""
+
+    class Meta:
+        exclude = ("code",)

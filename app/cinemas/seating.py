@@ -17,6 +17,7 @@ from app.cinemas.events import ScreenSeatingChanged
 from app.cinemas.layout import LayoutError, build_layout, describe_layout
 from app.cinemas.retirement import LIVE_BOOKING_STATUSES
 from app.cinemas.screens import get_screen, lock_screen
+from app.cinemas.seat_categories import known_categories
 from app.common import events
 from app.common.access import Principal
 from app.common.clock import now
@@ -57,7 +58,7 @@ def _replace_seats(principal: Principal, screen_id: int, expected_version: int |
     if screen.archived_at is not None:
         raise ConflictError(f"Screen {screen_id} is archived", reason="screen_archived")
     try:
-        specs = build_layout(description)
+        specs = build_layout(description, known_categories())
     except LayoutError as exc:
         raise ValidationError(f"The layout is invalid: {exc}", details={"rows": [str(exc)]}) from exc
     current = {(s.row_label, s.number): s for s in _active_seats(screen_id)}

@@ -40,6 +40,8 @@ OVERRIDES = {
     "RuleById.put": "updatePricingRule",
     "RuleById.delete": "deletePricingRule",
     "PriceFreeze.put": "freezePrice",
+    "TaxClasses.post": "createTaxClass",
+    "SeatCategories.post": "createSeatCategory",
     "ProcessPayment.post": "processPayment",
     "RefundPayment.post": "refundPayment",
     "PaymentDetail.get": "getPayment",

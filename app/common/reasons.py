@@ -36,7 +36,7 @@ CATALOGUE = (
 )
 VENUES = (
     "cinema_archived", "cinema_exists", "has_booked_showtimes", "screen_archived", "screen_exists",
-    "seats_sold",
+    "seat_category_in_use", "seats_sold",
 )
 SCHEDULING = (
     "closure_ends_before_start", "closure_over_booked_showtime", "format_not_distributed",
@@ -45,16 +45,19 @@ SCHEDULING = (
     "unschedulable",
 )
 BOOKINGS = (
-    "booking_not_active", "child_ticket_age_rating", "duplicate_seats", "hold_expired", "hold_time_up",
+    "booking_not_active", "child_ticket_age_rating", "duplicate_seats", "hold_expired",
+    "hold_of_other_channel", "hold_time_up",
     "id_check_not_allowed", "id_check_staff_only", "pending_limit_reached", "price_missing",
     "reference_exhausted", "refund_cutoff_passed", "sales_busy",
     "seat_limit_reached", "seats_taken", "showtime_cancelled", "showtime_started", "single_seat_gap",
     "ticket_type_for_unknown_seat", "too_many_seats", "unknown_seats",
 )
 PRICING = (
-    "global_promo_admin_only", "global_rule_admin_only", "invalid_price_request", "invalid_promo",
+    "code_taken", "global_promo_admin_only", "global_rule_admin_only", "invalid_price_request",
+    "invalid_promo",
     "multiplier_out_of_range", "multiplier_outside_price_bounds", "no_seats", "promo_customer_limit",
-    "promo_exists", "seats_blocked", "seats_of_other_screen", "unknown_cinema", "unknown_ids",
+    "promo_exists", "seats_blocked", "seats_of_other_screen", "tax_class_in_use",
+    "ticket_type_not_on_channel", "unknown_cinema", "unknown_ids", "unknown_ticket_type",
     # a hold whose promo code does not apply: "promo_" + the outcome of check_promo
     "promo_unknown", "promo_inactive", "promo_not_yet_valid", "promo_expired", "promo_wrong_cinema",
     "promo_wrong_movie", "promo_wrong_currency", "promo_too_few_tickets", "promo_not_combinable",

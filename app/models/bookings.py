@@ -10,13 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.mixins import TimestampMixin, VersionedMixin
 from app.models.scheduling import Showtime
+from app.models.ticketing import SALES_CHANNELS
 from app.models.types import JSONType, UTCDateTime
-from app.models.venues import Seat
+from app.models.venues import Seat, category_column
 
 BOOKING_STATUSES = ("pending_payment", "confirmed", "cancelled", "expired")
-TICKET_TYPES = ("adult", "child", "senior", "student")
-# Where a booking was sold: online by its customer, or at a cinema's box office by staff.
-SALES_CHANNELS = ("online", "box_office")
 
 
 class Booking(TimestampMixin, VersionedMixin, db.Model):
@@ -77,6 +75,9 @@ class Booking(TimestampMixin, VersionedMixin, db.Model):
     seats: Mapped[list[BookingSeat]] = relationship(
         back_populates="booking", lazy="selectin", order_by="BookingSeat.id"
     )
+    fees: Mapped[list[BookingFeeLine]] = relationship(
+        lazy="selectin", order_by="BookingFeeLine.id", cascade="all, delete-orphan"
+    )
 
     @property
     def holder_id(self) -> int:
@@ -95,7 +96,6 @@ class BookingSeat(db.Model):
     __table_args__ = (
         CheckConstraint("price_minor >= 0", name="price_positive"),
         CheckConstraint("refunded_minor >= 0 AND refunded_minor <= price_minor", name="refund_bounded"),
-        CheckConstraint(f"ticket_type IN {TICKET_TYPES}", name="ticket_type_known"),
         Index(
             "uq_booking_seats_active", "showtime_id", "seat_id", unique=True,
             postgresql_where=text("active"), sqlite_where=text("active"),
@@ -111,9 +111,12 @@ class BookingSeat(db.Model):
         ForeignKey("showtimes.id", ondelete="RESTRICT"), nullable=False
     )
     seat_id: Mapped[int] = mapped_column(ForeignKey("seats.id", ondelete="RESTRICT"), nullable=False)
-    category: Mapped[str] = mapped_column(String(12), nullable=False)
-    ticket_type: Mapped[str] = mapped_column(String(10), nullable=False, default="adult")
+    category: Mapped[str] = category_column()
+    # The code of one of the cinema's ticket types (app.models.ticketing), as it was sold.
+    ticket_type: Mapped[str] = mapped_column(String(20), nullable=False, default="adult")
     price_minor: Mapped[int] = mapped_column(nullable=False)
+    # The ticket type's tax class when sold; none = the cinema's standard rate.
+    tax_class_id: Mapped[int | None] = mapped_column(ForeignKey("tax_classes.id", ondelete="RESTRICT"))
     # The pricing trace of the quote, kept so the invoice can explain the price.
     price_trace: Mapped[list | None] = mapped_column(JSONType)
     active: Mapped[bool] = mapped_column(nullable=False, default=True)
@@ -121,3 +124,25 @@ class BookingSeat(db.Model):
 
     booking: Mapped[Booking] = relationship(back_populates="seats")
     seat: Mapped[Seat] = relationship(lazy="joined")
+
+
+class BookingFeeLine(db.Model):
+    """A booking fee charged on a booking, as quoted on its hold (``app.models.ticketing.BookingFee``)."""
+
+    __tablename__ = "booking_fee_lines"
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="amount_positive"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        Index("ix_booking_fee_lines_booking", "booking_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False)
+    # The fee it was charged under, for reference only (no foreign key): a fee deleted while a
+    # hold quoting it is still live must not fail that hold's booking; the line keeps its terms.
+    fee_id: Mapped[int | None] = mapped_column()
+    name: Mapped[str] = mapped_column(String(60), nullable=False)
+    # Tickets it was charged for (1 for a fee per order), and the amount for all of them.
+    quantity: Mapped[int] = mapped_column(nullable=False, default=1)
+    amount_minor: Mapped[int] = mapped_column(nullable=False)
+    tax_class_id: Mapped[int | None] = mapped_column(ForeignKey("tax_classes.id", ondelete="RESTRICT"))

@@ -173,6 +173,8 @@ class Invoice(db.Model):
     tax_minor: Mapped[int] = mapped_column(nullable=False)
     lines: Mapped[list] = mapped_column(JSONType, nullable=False, default=list)
     seller: Mapped[dict] = mapped_column(JSONType, nullable=False, default=dict)
+    # Tax per rate in force when issued: [{"rate": "0.2000", "gross_minor", "tax_minor"}].
+    taxes: Mapped[list] = mapped_column(JSONType, nullable=False, default=list)
     storage_key: Mapped[str | None] = mapped_column(String(300))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     notes: Mapped[str | None] = mapped_column(Text)

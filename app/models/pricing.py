@@ -11,11 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.mixins import TimestampMixin, VersionedMixin
 from app.models.types import JSONType, UTCDateTime, utcnow
-from app.models.venues import SEAT_CATEGORIES
+from app.models.venues import category_column
 
-# ticket_type and format rules set a cinema's multipliers for one ticket type / format;
+# format rules set a cinema's multiplier for one format (ticket types are rows of their own);
 # the time kinds are conditional multipliers (see pricing_engine's order of application).
-RULE_KINDS = ("ticket_type", "format", "weekday", "holiday", "matinee", "late_night")
+RULE_KINDS = ("format", "weekday", "holiday", "matinee", "late_night")
 
 
 class SeatCategoryPrice(TimestampMixin, db.Model):
@@ -33,7 +33,7 @@ class SeatCategoryPrice(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cinema_id: Mapped[int] = mapped_column(ForeignKey("cinemas.id", ondelete="CASCADE"), nullable=False)
     screen_id: Mapped[int | None] = mapped_column(ForeignKey("screens.id", ondelete="CASCADE"))
-    category: Mapped[str] = mapped_column(String(12), nullable=False)
+    category: Mapped[str] = category_column()
     amount_minor: Mapped[int] = mapped_column(nullable=False)
 
 
@@ -165,7 +165,6 @@ class CategoryPriceBound(db.Model):
 
     __tablename__ = "pricing_category_bounds"
     __table_args__ = (
-        CheckConstraint(f"category IN {SEAT_CATEGORIES}", name="category_known"),
         CheckConstraint("floor_minor IS NULL OR floor_minor >= 0", name="floor_positive"),
         CheckConstraint("ceiling_minor IS NULL OR ceiling_minor > 0", name="ceiling_positive"),
         CheckConstraint("floor_minor IS NULL OR ceiling_minor IS NULL OR floor_minor <= ceiling_minor",
@@ -174,6 +173,6 @@ class CategoryPriceBound(db.Model):
 
     cinema_id: Mapped[int] = mapped_column(
         ForeignKey("pricing_guard_rails.cinema_id", ondelete="CASCADE"), primary_key=True)
-    category: Mapped[str] = mapped_column(String(12), primary_key=True)
+    category: Mapped[str] = category_column(primary_key=True)
     floor_minor: Mapped[int | None] = mapped_column()
     ceiling_minor: Mapped[int | None] = mapped_column()

@@ -18,9 +18,30 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.mixins import TimestampMixin, VersionedMixin
+from app.models.ticketing import TicketType, default_ticket_types
 from app.models.types import JSONType, UTCDateTime, utcnow
 
+# The seat categories CinemaOS starts with (rows of ``seat_categories``; admins add more).
 SEAT_CATEGORIES = ("standard", "premium", "vip", "wheelchair", "companion", "love_seat")
+# Categories a screen layout gives by itself (its default row, wheelchair spaces and their
+# companion seats): they stay.
+STRUCTURAL_CATEGORIES = ("standard", "wheelchair", "companion")
+
+
+class SeatCategory(db.Model):
+    """A kind of seat sold at its own base price (``seat_category_prices``)."""
+
+    __tablename__ = "seat_categories"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), nullable=False)
+    sort_order: Mapped[int] = mapped_column(nullable=False, default=0)
+
+
+def category_column(**options) -> Mapped[str]:
+    """A column naming a seat category; a category something names cannot be deleted."""
+    return mapped_column(String(12), ForeignKey("seat_categories.code", ondelete="RESTRICT"), nullable=False,
+                         **options)
 
 
 class Cinema(TimestampMixin, VersionedMixin, db.Model):
@@ -30,7 +51,6 @@ class Cinema(TimestampMixin, VersionedMixin, db.Model):
         CheckConstraint("tax_rate >= 0 AND tax_rate < 1", name="tax_rate_range"),
         CheckConstraint("length(currency) = 3", name="currency_iso"),
         CheckConstraint("refund_cutoff_hours >= 0", name="refund_cutoff_positive"),
-        CheckConstraint("child_ticket_max_age BETWEEN 0 AND 21", name="child_age_range"),
         CheckConstraint(
             "price_multiplier_min > 0 AND price_multiplier_min <= price_multiplier_max",
             name="multiplier_grid",
@@ -56,9 +76,8 @@ class Cinema(TimestampMixin, VersionedMixin, db.Model):
     prevent_single_seat_gaps: Mapped[bool] = mapped_column(nullable=False, default=False)
     # Customers get a full refund until this many hours before the show, none after.
     refund_cutoff_hours: Mapped[int] = mapped_column(nullable=False, default=2)
-    # A child ticket is for someone this old at most (films rated above it refuse one), and
-    # whether staff may sell one anyway after checking an ID (app.bookings.age_rules).
-    child_ticket_max_age: Mapped[int] = mapped_column(nullable=False, default=14, server_default="14")
+    # Whether staff may sell a ticket whose age limit is below the film's rating after checking
+    # an ID (app.bookings.age_rules); the limits are the ticket types'.
     id_check_allowed: Mapped[bool] = mapped_column(nullable=False, default=False, server_default="false")
     price_multiplier_min: Mapped[Decimal] = mapped_column(
         Numeric(4, 3), nullable=False, default=Decimal("0.8")
@@ -74,6 +93,29 @@ class Cinema(TimestampMixin, VersionedMixin, db.Model):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     screens: Mapped[list[Screen]] = relationship(back_populates="cinema", order_by="Screen.id")
+    ticket_types: Mapped[list[TicketType]] = relationship(
+        cascade="all, delete-orphan", order_by="(TicketType.sort_order, TicketType.id)")
+
+    def __init__(self, *, child_ticket_max_age: int = 14, **fields) -> None:
+        # A new cinema sells the default ticket types until its managers change them.
+        fields.setdefault("ticket_types", default_ticket_types(child_ticket_max_age))
+        super().__init__(**fields)
+
+    @property
+    def child_ticket_max_age(self) -> int | None:
+        """The age limit of the ``child`` ticket type, for clients of the cinema's settings;
+        the ticket type is its home (``PATCH /api/cinemas/{id}/ticket-types/{id}`` too)."""
+        child = self._child_ticket()
+        return child.max_age if child is not None else None
+
+    @child_ticket_max_age.setter
+    def child_ticket_max_age(self, age: int) -> None:
+        child = self._child_ticket()
+        if child is not None:
+            child.max_age = age
+
+    def _child_ticket(self) -> TicketType | None:
+        return next((t for t in self.ticket_types if t.code == "child"), None)
 
 
 class Screen(TimestampMixin, VersionedMixin, db.Model):
@@ -105,7 +147,6 @@ class Seat(db.Model):
 
     __tablename__ = "seats"
     __table_args__ = (
-        CheckConstraint(f"category IN {SEAT_CATEGORIES}", name="category_known"),
         CheckConstraint("number > 0", name="number_positive"),
         Index(
             "uq_seats_active_label", "screen_id", "row_label", "number", unique=True,
@@ -122,7 +163,7 @@ class Seat(db.Model):
     number: Mapped[int] = mapped_column(nullable=False)
     grid_row: Mapped[int] = mapped_column(nullable=False)
     grid_col: Mapped[int] = mapped_column(nullable=False)
-    category: Mapped[str] = mapped_column(String(12), nullable=False, default="standard")
+    category: Mapped[str] = category_column(default="standard")
     is_wheelchair: Mapped[bool] = mapped_column(nullable=False, default=False)
     is_companion: Mapped[bool] = mapped_column(nullable=False, default=False)
     is_blocked: Mapped[bool] = mapped_column(nullable=False, default=False)

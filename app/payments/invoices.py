@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -30,11 +30,13 @@ from app.common.errors import ConflictError, NotFoundError
 from app.common.storage import SignedLink, get_object, put_object, signed_url
 from app.common.unit_of_work import use_case
 from app.extensions import db
-from app.models import Booking, Cinema, Invoice, InvoiceCounter, Payment, Refund
+from app.models import Booking, BookingFeeLine, Cinema, Invoice, InvoiceCounter, Payment, Refund
 from app.payments.buyers import buyer_of
 from app.payments.pdf import render_invoice_pdf
 from app.payments.row_locks import CAPTURED, cinema_of, get_payment, lock_payment, seat_labels
 from app.payments.service import ensure_may_read
+from app.pricing.sale_terms import tax_rates
+from pricing_engine import tax_by_rate
 
 
 @use_case
@@ -50,13 +52,19 @@ def issue_invoice(payment_id: int) -> Invoice:
     cinema = cinema_of(booking)
     invoice = _numbered(cinema, "invoice", payment_id=payment.id)
     labels = seat_labels(booking)
-    invoice.lines = [_seat_line(booking, cinema, seat, labels[seat.id], seat.price_minor)
-                     for seat in booking.seats]
+    # The rates in force now are frozen into the lines: a credit note taxes at them later.
+    rates = tax_rates(cinema)
+    charged = [_seat_line(booking, cinema, seat, labels[seat.id], seat.price_minor, rates[seat.tax_class_id])
+               for seat in booking.seats]
+    charged += [_fee_line(fee, fee.amount_minor, rates[fee.tax_class_id]) for fee in booking.fees]
+    invoice.lines = list(charged)
     if booking.discount_minor:
-        invoice.lines.append({"description": "Discount", "amount_minor": -booking.discount_minor})
+        # Already taken off the seat prices above: shown, not counted again.
+        invoice.lines.append({"description": "Discount (included in the seat prices)",
+                              "amount_minor": -booking.discount_minor})
     invoice.currency = payment.currency
     invoice.total_minor = payment.amount_minor
-    invoice.tax_minor = tax_included(payment.amount_minor, cinema.tax_rate)
+    _tax(invoice, charged)
     invoice.notes = _billed_to(booking)
     db.session.add(invoice)
     return invoice
@@ -64,9 +72,11 @@ def issue_invoice(payment_id: int) -> Invoice:
 
 @use_case
 def issue_credit_note(refund_id: int) -> Invoice:
-    """The credit note of a succeeded refund: negative lines for the seats it gave back, taxed at
-    the rate of the invoice it credits (the tax was paid at that rate, whatever the rate is now).
-    The invoice it credits is issued first if need be, under the same payment lock."""
+    """The credit note of a succeeded refund: negative lines for the seats it gave back and, for
+    what it gave back beyond them, the booking fees (``app.bookings.refund_policy``), each taxed
+    at the rate of its line on the invoice it credits (the tax was paid at that rate, whatever
+    the rate is now). The invoice it credits is issued first if need be, under the same payment
+    lock."""
     refund = db.session.get(Refund, refund_id)
     if refund is None or refund.status != "succeeded":
         raise ConflictError("Only a completed refund has a credit note", reason="refund_not_settled")
@@ -78,28 +88,60 @@ def issue_credit_note(refund_id: int) -> Invoice:
     booking = payment.booking
     cinema = cinema_of(booking)
     note = _numbered(cinema, "credit_note", payment_id=payment.id, refund_id=refund.id)
-    rate = original.seller["tax_rate"]
-    note.seller = {**note.seller, "tax_rate": rate}
+    standard = original.seller["tax_rate"]
+    note.seller = {**note.seller, "tax_rate": standard}
+    invoiced_seats = {line["booking_seat_id"]: line for line in original.lines if "booking_seat_id" in line}
     labels = seat_labels(booking)
     seats = {str(s.id): s for s in booking.seats}
-    note.lines = [_seat_line(booking, cinema, seats[seat_id], labels[seats[seat_id].id], -share)
+    note.lines = [_seat_line(booking, cinema, seats[seat_id], labels[seats[seat_id].id], -share,
+                             _rate_of(invoiced_seats.get(int(seat_id)), standard))
                   for seat_id, share in refund.seat_amounts.items()]
     remainder = refund.amount_minor - sum(refund.seat_amounts.values())
+    note.lines += _credited_fees(original, remainder)
+    remainder += sum(line["amount_minor"] for line in note.lines if "booking_fee_line_id" in line)
     if remainder:
         note.lines.append({"description": f"Refund for booking {booking.reference} ({refund.reason})",
-                           "amount_minor": -remainder})
+                           "amount_minor": -remainder, "tax_rate": standard})
     note.currency = payment.currency
     note.total_minor = -refund.amount_minor
-    note.tax_minor = -tax_included(refund.amount_minor, Decimal(rate))
+    _tax(note, note.lines)
     note.notes = f"{_billed_to(booking)}\nCredits invoice {original.number}"
     db.session.add(note)
     return note
 
 
-def tax_included(gross_minor: int, rate: Decimal) -> int:
-    """The tax inside a tax-inclusive amount: gross - gross / (1 + rate), rounded half up."""
-    net = (Decimal(gross_minor) / (1 + Decimal(rate))).quantize(Decimal(1), ROUND_HALF_UP)
-    return gross_minor - int(net)
+def _credited_fees(invoice: Invoice, amount: int) -> list[dict]:
+    """Negative lines crediting up to ``amount`` of the invoice's fee lines, in order, each at
+    its invoiced rate and up to what earlier credit notes have not credited of it yet."""
+    credited: dict[int, int] = {}
+    for note in credit_notes_of(invoice):
+        for line in note.lines:
+            if "booking_fee_line_id" in line:
+                key = line["booking_fee_line_id"]
+                credited[key] = credited.get(key, 0) - line["amount_minor"]
+    lines = []
+    for line in invoice.lines:
+        if "booking_fee_line_id" not in line or amount <= 0:
+            continue
+        share = min(amount, line["amount_minor"] - credited.get(line["booking_fee_line_id"], 0))
+        if share > 0:
+            lines.append({**line, "amount_minor": -share})
+            amount -= share
+    return lines
+
+
+def _tax(document: Invoice, lines: list[dict]) -> None:
+    """The document's tax per rate (``pricing_engine.tax_by_rate``) from its taxed lines."""
+    taxes = tax_by_rate([(line["amount_minor"], Decimal(line["tax_rate"])) for line in lines])
+    document.taxes = [{"rate": str(tax.rate), "gross_minor": tax.gross_minor, "tax_minor": tax.tax_minor}
+                      for tax in taxes]
+    document.tax_minor = sum(tax.tax_minor for tax in taxes)
+
+
+def _rate_of(line: dict | None, standard: str) -> Decimal:
+    """The rate a line was invoiced at; invoices issued before lines carried one used the
+    cinema's standard rate for every line."""
+    return Decimal(line.get("tax_rate", standard) if line else standard)
 
 
 def read_invoice(payment_id: int, principal: Principal, number: str | None = None) -> Invoice:
@@ -211,13 +253,19 @@ def _seller(cinema: Cinema) -> dict:
     }
 
 
-def _seat_line(booking: Booking, cinema: Cinema, seat, label: str, amount_minor: int) -> dict:
+def _seat_line(booking: Booking, cinema: Cinema, seat, label: str, amount_minor: int, rate: Decimal) -> dict:
     starts = booking.showtime.starts_at.astimezone(ZoneInfo(cinema.timezone))
     return {
         "description": f"{booking.showtime.movie.title}, {starts:%d %b %Y %H:%M}",
         "booking_seat_id": seat.id, "seat": label, "category": seat.category,
-        "ticket_type": seat.ticket_type, "amount_minor": amount_minor,
+        "ticket_type": seat.ticket_type, "amount_minor": amount_minor, "tax_rate": str(rate),
     }
+
+
+def _fee_line(fee: BookingFeeLine, amount_minor: int, rate: Decimal) -> dict:
+    description = fee.name if fee.quantity == 1 else f"{fee.name} x {fee.quantity}"
+    return {"description": description, "booking_fee_line_id": fee.id, "amount_minor": amount_minor,
+            "tax_rate": str(rate)}
 
 
 def _billed_to(booking: Booking) -> str:

@@ -61,7 +61,7 @@ def render_invoice_pdf(invoice: Invoice, booking_reference: str) -> bytes:
     ]
     story += [Paragraph(escape(line), styles["Normal"]) for line in (invoice.notes or "").splitlines()]
     story += [Spacer(1, 6 * mm), _lines_table(invoice, document.width), Spacer(1, 6 * mm),
-              Paragraph("Prices include tax at the rate shown.", styles["Italic"])]
+              Paragraph("Prices include tax at the rates shown.", styles["Italic"])]
     document.build(story)
     return buffer.getvalue()
 
@@ -73,9 +73,11 @@ def _lines_table(invoice: Invoice, width: float) -> Table:
 
     lines = [[line["description"], line.get("seat") or "", line.get("category") or "",
               line.get("ticket_type") or "", money(line["amount_minor"])] for line in invoice.lines]
-    rate = Decimal(invoice.seller["tax_rate"]) * 100
+    # One tax row per rate (documents issued before rates per line: the seller's one rate).
+    taxes = invoice.taxes or [{"rate": invoice.seller["tax_rate"], "tax_minor": invoice.tax_minor}]
     totals = [("Net", money(invoice.total_minor - invoice.tax_minor)),
-              (f"Tax {rate.normalize():f} %", money(invoice.tax_minor)),
+              *((f"Tax {(Decimal(tax['rate']) * 100).normalize():f} %", money(tax["tax_minor"]))
+                for tax in taxes),
               ("Total", money(invoice.total_minor))]
     widths = _column_widths([list(HEADINGS), *lines], [amount for _, amount in totals], width)
 

@@ -117,7 +117,9 @@ class SellerSchema(ma.Schema):
     postal_code = fields.String(metadata=_doc("Postal code", "N1 9GU"))
     country = fields.String(metadata=_doc("ISO 3166 country code", "GB"))
     vat_number = fields.String(allow_none=True, metadata=_doc("Seller's VAT number", "GB123456789"))
-    tax_rate = fields.String(metadata=_doc("Tax rate as a fraction, prices include it", "0.2000"))
+    tax_rate = fields.String(metadata=_doc(
+        "Standard tax rate as a fraction when issued (a line may carry its own); prices include it",
+        "0.2000"))
 
 
 class InvoiceLineSchema(ma.Schema):
@@ -126,7 +128,17 @@ class InvoiceLineSchema(ma.Schema):
     seat = fields.String(metadata=_doc("Seat label", "C7"))
     category = fields.String(metadata=_doc("Seat category", "premium"))
     ticket_type = fields.String(metadata=_doc("Ticket type", "adult"))
+    booking_fee_line_id = fields.Integer(metadata=_doc("Booking fee of this line", 5))
     amount_minor = fields.Integer(metadata=_doc("Tax-inclusive amount; negative on credit notes", 1400))
+    tax_rate = fields.String(metadata=_doc(
+        "Rate the line is taxed at, in force when the invoice was issued (credit notes: the "
+        "invoice's); none on a discount line, already inside the seat prices", "0.2000"))
+
+
+class InvoiceTaxSchema(ma.Schema):
+    rate = fields.String(metadata=_doc("Tax rate (fraction)", "0.2000"))
+    gross_minor = fields.Integer(metadata=_doc("Tax-inclusive amount at this rate", 2400))
+    tax_minor = fields.Integer(metadata=_doc("Tax included in it", 400))
 
 
 class CreditNoteSummarySchema(ma.Schema):
@@ -149,7 +161,10 @@ class InvoiceSchema(ma.Schema):
     notes = fields.String(allow_none=True, metadata=_doc(
         "Buyer, and for credit notes the invoice credited",
         "Billed to: Ada Lovelace <ada@example.org>, booking K7Q-4MZ"))
-    lines = fields.List(fields.Nested(InvoiceLineSchema), metadata=_doc("One line per seat"))
+    lines = fields.List(fields.Nested(InvoiceLineSchema), metadata=_doc(
+        "One line per seat and per booking fee (and the discount, shown)"))
+    taxes = fields.List(fields.Nested(InvoiceTaxSchema), metadata=_doc(
+        "Tax per rate; tax_minor is their sum"))
     currency = fields.String(metadata=_doc("ISO 4217 currency", "GBP"))
     net_minor = fields.Method("get_net", metadata={**_doc("Total without tax", 2000), "type": "integer"})
     tax_minor = fields.Integer(metadata=_doc("Tax included in the total", 400))

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from app import audit
+from app.cinemas.seat_categories import known_categories
 from app.common.access import Principal, ensure_cinema_access
 from app.common.errors import ValidationError
 from app.common.lookups import get_or_404
@@ -18,7 +19,7 @@ from app.common.unit_of_work import use_case
 from app.extensions import db
 from app.models import CategoryPriceBound, Cinema, PricingGuardRails, Showtime
 from app.pricing import tariffs
-from app.pricing.price_bounds import categories_out_of_bounds, par_prices
+from app.pricing.price_bounds import FULL_PRICE, categories_out_of_bounds, par_prices
 from pricing_engine import NO_CEILING, bp_from_multiplier
 
 
@@ -44,6 +45,7 @@ def set_guard_rails(principal: Principal, cinema_id: int, fields: dict[str, Any]
     rails.only_fall = fields["only_fall"]
     wanted = {b["category"]: b for b in fields["category_bounds"]
               if b["floor_minor"] is not None or b["ceiling_minor"] is not None}
+    _ensure_known_categories(fields["category_bounds"])
     kept = {bound.category: bound for bound in rails.category_bounds if bound.category in wanted}
     for category, bound in wanted.items():
         row = kept.get(category) or CategoryPriceBound(category=category)
@@ -52,6 +54,15 @@ def set_guard_rails(principal: Principal, cinema_id: int, fields: dict[str, Any]
     rails.category_bounds = sorted(kept.values(), key=lambda b: b.category)
     audit.record(principal, "guard_rails.updated", cinema_id, ("cinema", cinema_id), None, fields)
     return rails
+
+
+def _ensure_known_categories(bounds: list[dict]) -> None:
+    known = known_categories()
+    unknown = {str(i): {"category": [f"no seat category {bound['category']!r} (GET /api/seat-categories)"]}
+               for i, bound in enumerate(bounds) if bound["category"] not in known}
+    if unknown:
+        raise ValidationError("A bound names a seat category that does not exist",
+                              details={"category_bounds": unknown})
 
 
 def _no_rails(cinema_id: int) -> PricingGuardRails:
@@ -71,7 +82,7 @@ def ensure_within_price_bounds(showtime: Showtime, cinema: Cinema, multiplier: D
              tariffs.category_base_prices(cinema.id, showtime.screen_id).items()
              if category in sold_here and category in limits}  # fmt: skip
     rules = tariffs.active_rules(cinema.id)
-    tariff = tariffs.build_tariff(cinema, rules)
+    tariff = tariffs.build_tariff(cinema, rules, (FULL_PRICE,))
     pars = par_prices(tariff, tariffs.showtime_context(showtime, cinema, tariffs.holidays_of(rules)), bases)
     outside = categories_out_of_bounds(pars, limits, bp_from_multiplier(multiplier), tariff.price_step_minor)
     if outside:

@@ -1,7 +1,8 @@
 """A seat category's floor and ceiling, held against the price a quote actually charges.
 
-Guard rails bound each category's full (adult) list price. What the dynamic multiplier
-scales is the category's *par price*: its base after ticket type, format and time rules,
+Guard rails bound each category's full list price: the price of a ticket at x1 of the base
+(``FULL_PRICE``; ticket types are each cinema's own, so none of them is assumed). What the
+dynamic multiplier scales is the category's *par price*: its base after format and time rules,
 the quote's exact product just before the dynamic step, often fractional (1250 x 0.85 =
 1062.5). A quote rounds ``par x m`` once, half up, to the cinema's price step, so
 
@@ -24,7 +25,16 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import numpy.typing as npt
 
-from pricing_engine import NO_CEILING, Basket, SeatRequest, ShowtimeContext, StepKind, Tariff, quote
+from pricing_engine import (
+    NO_CEILING,
+    Basket,
+    SeatRequest,
+    ShowtimeContext,
+    StepKind,
+    Tariff,
+    TicketType,
+    quote,
+)
 from pricing_engine.rails import price_band_bp
 
 IntArray = npt.NDArray[np.int64]
@@ -35,12 +45,14 @@ SCALE = 1000
 SLACK = 6
 # The largest multiplier a showtime stores (NUMERIC(4, 3)): a floor never asks for more.
 MAX_STORED_BP = 99_990
+# The ticket the bounds are about; tariffs built for guard rails sell it alone.
+FULL_PRICE = TicketType("full", "Full price", Decimal(1))
 
 
 def par_prices(tariff: Tariff, context: ShowtimeContext, bases: Mapping[str, int]) -> dict[str, Decimal]:
-    """Each category's full (adult) price at dynamic x1.00, unrounded: the quote's own product
-    after its dynamic step, so it follows every rule the quote applies."""
-    seats = tuple(SeatRequest(category, category, "adult", base) for category, base in bases.items())
+    """Each category's full price at dynamic x1.00, unrounded: the quote's own product after its
+    dynamic step, so it follows every rule the quote applies. ``tariff`` sells ``FULL_PRICE``."""
+    seats = tuple(SeatRequest(category, category, FULL_PRICE.code, base) for category, base in bases.items())
     if not seats:
         return {}
     priced = quote(Basket(tariff=tariff, showtime=replace(context, dynamic_multiplier=Decimal(1)),

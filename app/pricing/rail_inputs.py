@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models import Cinema, PricingGuardRails
 from app.pricing import tariffs
 from app.pricing.guard_rails import limits_of
-from app.pricing.price_bounds import engine_bounds, par_prices, scaled_par
+from app.pricing.price_bounds import FULL_PRICE, engine_bounds, par_prices, scaled_par
 from pricing_engine import NO_CEILING, GuardRails, ShowtimeContext
 from pricing_engine.basis_points import MAX_BP
 
@@ -84,7 +84,7 @@ class _CinemaPricing:
 
     def __init__(self, cinema: Cinema, at: datetime) -> None:
         rules = tariffs.active_rules(cinema.id, at)
-        self.tariff = tariffs.build_tariff(cinema, rules)
+        self.tariff = tariffs.build_tariff(cinema, rules, (FULL_PRICE,))
         self.holidays = tariffs.holidays_of(rules)
         self.zone = ZoneInfo(cinema.timezone)
         self.known: dict[tuple, dict[str, Decimal]] = {}

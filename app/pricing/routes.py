@@ -76,14 +76,16 @@ class Calculate(MethodView):
     @blp.alt_response(422, description="The showtime has already started (`showtime_started`), or the "
                       "seats or basket are invalid")
     def post(self, data):
-        """Price seats of a showtime: line items, total, tax and the trace of every rule applied
+        """Price seats of a showtime: line items, fees, total, tax and the trace of every rule applied
 
-        With a `promo_code`, anonymous callers learn only whether it applies; quotes with a code
-        count against `PROMO_CODE_RATE_LIMIT`, like `POST /api/pricing/promocode/validate`.
+        The booking fees are those of `sales_channel` (online by default); the tax is given per
+        rate, each ticket type and fee at its tax class's. With a `promo_code`, anonymous callers
+        learn only whether it applies; quotes with a code count against `PROMO_CODE_RATE_LIMIT`,
+        like `POST /api/pricing/promocode/validate`.
         """
         caller = _caller_if_signed_in()
         priced = quote_seats(data["showtime_id"], _choices(data), promo_code=data["promo_code"],
-                             customer_id=caller.id if caller else None)
+                             customer_id=caller.id if caller else None, sales_channel=data["sales_channel"])
         body = priced.to_dict()
         if priced.promo is not None:
             body["promo"] = priced.promo.told_to(signed_in=caller is not None)
@@ -111,11 +113,11 @@ class ValidatePromo(MethodView):
         """
         caller = _caller_if_signed_in()
         priced = quote_seats(data["showtime_id"], _choices(data), promo_code=data["promo_code"],
-                             customer_id=caller.id if caller else None)
+                             customer_id=caller.id if caller else None, sales_channel=data["sales_channel"])
         outcome = priced.promo.told_to(signed_in=caller is not None)
-        quote = priced.quote
-        return outcome | {"discount_minor": quote.discount_minor, "total_minor": quote.total_minor,
-                          "currency": quote.currency}
+        quote = priced.to_dict()
+        return outcome | {"discount_minor": quote["discount_minor"], "total_minor": quote["total_minor"],
+                          "currency": quote["currency"]}
 
 
 @blp.route("/rules")

@@ -12,7 +12,7 @@ from app.common.errors import PermissionDeniedError, ValidationError
 from app.common.lookups import get_or_404
 from app.common.unit_of_work import use_case
 from app.extensions import db
-from app.models import FORMATS, TICKET_TYPES, Cinema, PricingRule
+from app.models import FORMATS, Cinema, PricingRule
 from app.pricing.tariffs import TIME_RULE_KINDS, engine_rule
 from pricing_engine import PricingInputError
 
@@ -45,8 +45,6 @@ def _ensure_may_manage(principal: Principal, cinema_id: int | None) -> None:
 def _check_rule(rule: PricingRule) -> None:
     """Refuse rules the pricing engine could not apply, naming what is wrong."""
     conditions = rule.conditions or {}
-    if rule.kind == "ticket_type" and conditions.get("ticket_type") not in TICKET_TYPES:
-        raise ValidationError(f"A ticket_type rule needs conditions.ticket_type, one of {TICKET_TYPES}")
     if rule.kind == "format" and conditions.get("format") not in FORMATS:
         raise ValidationError(f"A format rule needs conditions.format, one of {FORMATS}")
     if rule.kind == "holiday" and not conditions.get("dates"):

@@ -12,6 +12,7 @@ from decimal import Decimal
 import marshmallow as ma
 from marshmallow import validate
 
+from app.cinemas.seat_schemas import category_code
 from app.common.fields import (
     AwareDateTime,
     Boolean,
@@ -24,7 +25,7 @@ from app.common.fields import (
     Text,
 )
 from app.common.fields import Decimal as DecimalField
-from app.models import FORMATS, SEAT_CATEGORIES, TICKET_TYPES
+from app.models import FORMATS, SALES_CHANNELS
 from app.models.pricing import DAILY_CHANGE_BP_RANGE, NO_RISE_HOURS_MAX, RULE_KINDS
 
 HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="use HH:MM, 24-hour clock")
@@ -47,9 +48,16 @@ def _hhmm(description: str, example: str) -> Text:
     return Text(max_length=5, validate=HHMM, metadata={"description": description, "example": example})
 
 
+# A ticket type's code: lower-case letters, digits and underscores ("adult", "member", "under_12").
+_CODE = ma.validate.Regexp(r"^[a-z][a-z0-9_]*$", error="Use lower-case letters, digits and _, from a letter")
+
+
+def ticket_type_code(**kwargs) -> Text:
+    """A field naming one of a cinema's ticket types by its code (which exist is the cinema's say)."""
+    return Text(min_length=1, max_length=20, validate=_CODE, **kwargs)
+
+
 class RuleConditionsSchema(ma.Schema):
-    ticket_type = Choice(TICKET_TYPES, metadata={
-        "description": "ticket_type rules: the ticket type whose multiplier this sets", "example": "child"})
     format = Choice(FORMATS, metadata={
         "description": "format rules: the format whose surcharge this sets", "example": "IMAX"})
     weekdays = List(Integer(minimum=0, maximum=6), max_items=7, metadata={
@@ -70,8 +78,9 @@ class PricingRuleSchema(ma.Schema):
     name = Text(required=True, min_length=1, max_length=80, metadata={
         "description": "Name shown in price traces", "example": "Cheap Tuesday"})
     kind = Choice(RULE_KINDS, required=True, metadata={
-        "description": "ticket_type / format set a multiplier; weekday, holiday, matinee, late_night "
-                       "are time rules (in each kind the highest-priority matching rule applies)",
+        "description": "format sets a format's multiplier; weekday, holiday, matinee, late_night "
+                       "are time rules (in each kind the highest-priority matching rule applies); "
+                       "ticket types have their own endpoints (/api/cinemas/{cinema_id}/ticket-types)",
         "example": "weekday"})
     multiplier = _multiplier(4, required=True, metadata={
         "description": "Factor applied to the price (0-10]", "example": "0.7"})
@@ -101,10 +110,9 @@ class RuleQueryArgsSchema(QueryArgsSchema):
 
 class SeatChoiceSchema(ma.Schema):
     seat_id = Id(required=True, metadata={"description": "Seat id", "example": 17})
-    ticket_type = Choice(
-        TICKET_TYPES, load_default="adult",
-        metadata={"description": "Ticket type for this seat", "example": "adult"},
-    )
+    ticket_type = ticket_type_code(load_default=None, metadata={
+        "description": "Code of one of the cinema's ticket types (GET /api/cinemas/{cinema_id}/"
+                       "ticket-types); its first one (adult) when left out", "example": "adult"})
 
 
 class CalculateRequestSchema(ma.Schema):
@@ -113,6 +121,8 @@ class CalculateRequestSchema(ma.Schema):
                  max_items=MAX_SEATS_PER_QUOTE, metadata={"description": "Seats to price"})
     promo_code = Text(load_default=None, allow_none=True, min_length=1, max_length=40,
                       metadata={"description": "Promo code to apply", "example": "WELCOME10"})
+    sales_channel = Choice(SALES_CHANNELS, load_default="online", metadata={
+        "description": "Where the order is sold: its booking fees are that channel's", "example": "online"})
 
 
 class TraceStepSchema(ma.Schema):
@@ -146,14 +156,37 @@ class PromoResultSchema(ma.Schema):
     message = ma.fields.String(metadata={"description": "Human explanation"})
 
 
+class FeeLineSchema(ma.Schema):
+    fee_id = ma.fields.Integer(metadata={"description": "Booking fee id", "example": 3})
+    name = ma.fields.String(metadata={"description": "Fee name", "example": "Online booking fee"})
+    quantity = ma.fields.Integer(metadata={"description": "Tickets it is charged for (1: per order)",
+                                           "example": 1})
+    amount_minor = ma.fields.Integer(metadata={"description": "Amount for all of them, tax included",
+                                               "example": 75})
+    tax_class_id = ma.fields.Integer(allow_none=True, metadata={
+        "description": "Its tax class; null = the cinema's standard rate"})
+
+
+class TaxLineSchema(ma.Schema):
+    rate = ma.fields.String(metadata={"description": "Tax rate (fraction)", "example": "0.2000"})
+    gross_minor = ma.fields.Integer(metadata={"description": "Amount taxed at this rate, tax included"})
+    tax_minor = ma.fields.Integer(metadata={"description": "Tax included in it"})
+
+
 class QuoteSchema(ma.Schema):
     showtime_id = ma.fields.Integer(metadata={"description": "Showtime"})
     currency = ma.fields.String(metadata={"description": "ISO 4217 currency", "example": "GBP"})
-    subtotal_minor = ma.fields.Integer(metadata={"description": "Sum of list prices, minor units"})
+    subtotal_minor = ma.fields.Integer(metadata={"description": "Sum of list prices and fees, minor units"})
     discount_minor = ma.fields.Integer(metadata={"description": "Total promo discount, minor units"})
-    total_minor = ma.fields.Integer(metadata={"description": "Amount to pay, tax included"})
-    tax_minor = ma.fields.Integer(metadata={"description": "Tax included in the total"})
-    tax_rate = ma.fields.String(metadata={"description": "Cinema tax rate (fraction)", "example": "0.2000"})
+    fees_minor = ma.fields.Integer(metadata={"description": "Booking fees (never discounted), minor units"})
+    total_minor = ma.fields.Integer(metadata={"description": "Amount to pay, tax and fees included"})
+    tax_minor = ma.fields.Integer(metadata={"description": "Tax included in the total (sum of taxes)"})
+    tax_rate = ma.fields.String(metadata={"description": "Cinema standard tax rate (fraction)",
+                                          "example": "0.2000"})
+    taxes = ma.fields.List(ma.fields.Nested(TaxLineSchema), metadata={
+        "description": "Tax per rate: each ticket type and fee is taxed at its tax class's rate"})
+    fees = ma.fields.List(ma.fields.Nested(FeeLineSchema), metadata={
+        "description": "Booking fees of the order on its sales channel"})
     promo_code = ma.fields.String(allow_none=True, metadata={"description": "Code applied, if any"})
     promo = ma.fields.Nested(PromoResultSchema, allow_none=True, metadata={
         "description": "Outcome of the promo code, when one was given"})
@@ -258,9 +291,13 @@ class FreezeRequestSchema(ma.Schema):
         "description": "Optional multiplier to freeze at (within the cinema's range)", "example": "1.000"})
 
 
+# Bounds a cinema may set at once: more than there are seat categories in any cinema.
+MAX_CATEGORY_BOUNDS = 100
+
+
 class CategoryBoundSchema(ma.Schema):
-    category = Choice(SEAT_CATEGORIES, required=True, metadata={
-        "description": "Seat category", "example": "standard"})
+    category = category_code(required=True, metadata={
+        "description": "Seat category (GET /api/seat-categories)", "example": "standard"})
     floor_minor = Integer(minimum=0, maximum=MAX_PRICE_MINOR, allow_none=True, load_default=None, metadata={
         "description": "Lowest full (adult) price of this category the pricing job may set, minor "
                        "units; null = none", "example": 800})
@@ -278,7 +315,7 @@ class CategoryBoundSchema(ma.Schema):
 class GuardRailsSchema(ma.Schema):
     cinema_id = ma.fields.Integer(dump_only=True, metadata={"description": "Cinema"})
     category_bounds = List(
-        ma.fields.Nested(CategoryBoundSchema), max_items=len(SEAT_CATEGORIES), load_default=list,
+        ma.fields.Nested(CategoryBoundSchema), max_items=MAX_CATEGORY_BOUNDS, load_default=list,
         metadata={"description": "Floor and ceiling per seat category (each category at most once); a "
                                  "category left out has neither. They bound a seat's full (adult) price, "
                                  "time rules applied; manual freezes respect them too"})

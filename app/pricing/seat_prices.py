@@ -2,13 +2,15 @@
 
 The hold stores the quote it was given; booking and payment charge that stored quote, so the
 hold, ``POST /api/pricing/calculate`` at the same moment, the booking and the invoice agree
-to the minor unit even if prices move afterwards.
+to the minor unit even if prices move afterwards. Booking fees are added on top of the seats
+(``pricing_engine.charges``), never discounted, and the tax is split by the rate of each
+line's tax class.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -20,13 +22,24 @@ from app.extensions import db
 from app.models import Cinema, Seat, Showtime
 from app.pricing import tariffs
 from app.pricing.promos import PromoOutcome, check_promo_code
-from pricing_engine import Basket, PricingInputError, Quote, SeatRequest, quote
+from app.pricing.sale_terms import SaleTerms, fee_tax_class, sale_terms, tax_rates
+from pricing_engine import (
+    Basket,
+    FeeLine,
+    PricingInputError,
+    Quote,
+    SeatRequest,
+    TaxLine,
+    quote,
+    tax_by_rate,
+)
 
 
 @dataclass(frozen=True)
 class SeatChoice:
     seat_id: int
-    ticket_type: str = "adult"
+    # None: the cinema's first ticket type (adult, unless its managers reordered them).
+    ticket_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -34,6 +47,9 @@ class PricedBasket:
     showtime: Showtime
     quote: Quote
     promo: PromoOutcome | None
+    # Booking fees of the order and the tax per rate, when the basket was priced as an order.
+    fees: tuple[FeeLine, ...] = ()
+    taxes: tuple[TaxLine, ...] = ()
 
     def to_dict(self) -> dict:
         body = self.quote.to_dict()
@@ -41,7 +57,22 @@ class PricedBasket:
         for line in body["lines"]:
             line["seat_id"] = int(line["seat_id"])
         body["promo"] = self.promo.to_dict() if self.promo else None
+        fees_minor = sum(fee.amount_minor for fee in self.fees)
+        body["fees"] = [fee_dict(fee) for fee in self.fees]
+        body["fees_minor"] = fees_minor
+        body["subtotal_minor"] += fees_minor
+        body["total_minor"] += fees_minor
+        if self.taxes:
+            body["tax_minor"] = sum(tax.tax_minor for tax in self.taxes)
+            body["taxes"] = [{"rate": str(tax.rate), "gross_minor": tax.gross_minor,
+                              "tax_minor": tax.tax_minor} for tax in self.taxes]
         return body
+
+
+def fee_dict(fee: FeeLine) -> dict:
+    """A fee line as quotes, holds and bookings show it."""
+    return {"fee_id": int(fee.fee_id), "name": fee.name, "quantity": fee.quantity,
+            "amount_minor": fee.amount_minor, "tax_class_id": fee_tax_class(fee)}
 
 
 def quote_seats(
@@ -50,11 +81,13 @@ def quote_seats(
     *,
     promo_code: str | None = None,
     customer_id: int | None = None,
+    sales_channel: str = "online",
     at: datetime | None = None,
 ) -> PricedBasket:
-    """Price ``choices`` for ``showtime_id`` now; refuses a cancelled or started showtime and
-    unknown, foreign or blocked seats (a started show's seats are no longer sold, so a quote
-    for them would promise a price nobody can pay)."""
+    """Price ``choices`` for ``showtime_id`` now, with the booking fees of ``sales_channel``;
+    refuses a cancelled or started showtime, unknown, foreign or blocked seats (a started
+    show's seats are no longer sold, so a quote for them would promise a price nobody can
+    pay) and ticket types the cinema does not sell on the channel."""
     showtime = get_or_404(Showtime, showtime_id)
     if showtime.status != "scheduled":
         raise ConflictError(f"Showtime {showtime_id} is cancelled", reason="showtime_cancelled")
@@ -67,9 +100,17 @@ def quote_seats(
     if missing:
         raise ValidationError(f"Cinema {cinema.id} has no base price for seat categories {missing}",
                               reason="price_missing")
-    return price_seats(showtime, cinema, [(c.seat_id, seats[c.seat_id].category, c.ticket_type)
-                                          for c in choices],
-                       base_prices, promo_code=promo_code, customer_id=customer_id, at=at)
+    terms = sale_terms(cinema.id)
+    tickets = [c.ticket_type or terms.default_ticket_type for c in choices]
+    terms.ensure_sold(tickets, sales_channel)
+    priced = price_seats(showtime, cinema, [(c.seat_id, seats[c.seat_id].category, ticket)
+                                            for c, ticket in zip(choices, tickets, strict=True)],
+                         base_prices, terms, promo_code=promo_code, customer_id=customer_id, at=at)
+    fees = terms.fees_for(len(choices), sales_channel)
+    rates = tax_rates(cinema)
+    taxed = [(line.final_minor, rates[terms.tax_class_of(line.ticket_type)]) for line in priced.quote.lines]
+    taxed += [(fee.amount_minor, rates[fee_tax_class(fee)]) for fee in fees]
+    return replace(priced, fees=fees, taxes=tax_by_rate(taxed))
 
 
 def price_seats(
@@ -77,6 +118,7 @@ def price_seats(
     cinema: Cinema,
     seats: Sequence[tuple[int, str, str]],
     base_prices: dict[str, int],
+    terms: SaleTerms,
     *,
     promo_code: str | None = None,
     customer_id: int | None = None,
@@ -91,7 +133,7 @@ def price_seats(
     rules = tariffs.active_rules(cinema.id, at)
     try:
         basket = Basket(
-            tariff=tariffs.build_tariff(cinema, rules),
+            tariff=tariffs.build_tariff(cinema, rules, terms.engine_ticket_types()),
             showtime=tariffs.showtime_context(showtime, cinema, tariffs.holidays_of(rules)),
             seats=tuple(SeatRequest(str(seat_id), category, ticket_type, base_prices[category])
                         for seat_id, category, ticket_type in seats),

@@ -1,8 +1,9 @@
-"""Turns a cinema's rows (category prices, pricing rules) into the pricing engine's inputs.
+"""Turns a cinema's rows (category prices, pricing rules, ticket types) into the pricing engine's inputs.
 
-Defaults below apply where a cinema (or a global rule) says nothing: a new cinema prices
-sensibly before anyone configures it, and a rule of kind ``ticket_type`` or ``format``
-replaces the default for that one code (a cinema's own rule beats a global one).
+Format defaults below apply where a cinema (or a global rule) says nothing: a new cinema
+prices sensibly before anyone configures it, and a rule of kind ``format`` replaces the
+default for that one format (a cinema's own rule beats a global one). Ticket types are the
+cinema's own rows (``app.pricing.sale_terms``).
 """
 
 from __future__ import annotations
@@ -28,9 +29,6 @@ from pricing_engine import (
 )
 from pricing_engine import PricingRule as EngineRule
 
-DEFAULT_TICKET_TYPES = {
-    "adult": Decimal("1"), "child": Decimal("0.75"), "senior": Decimal("0.85"), "student": Decimal("0.9"),
-}
 DEFAULT_FORMAT_SURCHARGES = {
     "2D": Decimal("1"), "3D": Decimal("1.2"), "IMAX": Decimal("1.4"), "4DX": Decimal("1.5"),
 }
@@ -93,19 +91,17 @@ def holidays_of(rules: list[PricingRule]) -> frozenset[date]:
     )
 
 
-def build_tariff(cinema: Cinema, rules: list[PricingRule]) -> Tariff:
-    ticket_types = dict(DEFAULT_TICKET_TYPES)
+def build_tariff(cinema: Cinema, rules: list[PricingRule], ticket_types: tuple[TicketType, ...]) -> Tariff:
+    """The cinema's tariff selling ``ticket_types`` (its own, ``SaleTerms.engine_ticket_types``)."""
     formats = dict(DEFAULT_FORMAT_SURCHARGES)
     # Global rules come first in ``rules``, so a cinema's own rule overwrites them.
     for rule in rules:
-        if rule.kind == "ticket_type":
-            ticket_types[rule.conditions["ticket_type"]] = Decimal(rule.multiplier)
-        elif rule.kind == "format":
+        if rule.kind == "format":
             formats[rule.conditions["format"]] = Decimal(rule.multiplier)
     try:
         return Tariff(
             cinema_id=str(cinema.id), currency=cinema.currency, tax_rate=Decimal(cinema.tax_rate),
-            ticket_types=tuple(TicketType(code, code.title(), m) for code, m in ticket_types.items()),
+            ticket_types=ticket_types,
             format_surcharges=formats,
             rules=tuple(engine_rule(r) for r in rules if r.kind in TIME_RULE_KINDS),
             floor_minor=cinema.price_floor_minor, cap_minor=cinema.price_cap_minor,

@@ -55,12 +55,18 @@ VISIT = [
     "getScheduleJob", "listJobQueues", "createPricingRule", "getPricingRule", "updatePricingRule",
     "createPromoCode",
     "listPromoCodes", "getPromoCode", "updatePromoCode", "getCinemaGuardRails", "updateCinemaGuardRails",
-    "freezePrice", "listAuditEntries",
+    "freezePrice", "listTicketTypes", "createTicketType", "getTicketType", "updateTicketType",
+    "listBookingFees", "createBookingFee", "getBookingFee", "updateBookingFee", "listTaxClasses",
+    "createTaxClass", "getTaxClass", "updateTaxClass", "listSeatCategories", "createSeatCategory",
+    "getSeatCategory", "updateSeatCategory", "listSeatPrices", "updateSeatPrice", "deleteSeatPrice",
+    "listAuditEntries",
     # the box office: a till, a walk-in sale voided, another refunded, the cash-up and its report
     "openShift", "listShifts", "getShift", "sellToWalkIn", "voidSale", "sellToWalkIn", "refundAtCounter",
     "cashUpShift", "getShiftReport",
     # and what was made goes again
-    "deletePromoCode", "deletePricingRule", "cancelShowtime", "deleteScreen", "deleteCinema",
+    "deletePromoCode", "deletePricingRule", "deleteTicketType", "deleteBookingFee", "deleteTaxClass",
+    "deleteSeatCategory",
+    "cancelShowtime", "deleteScreen", "deleteCinema",
     "deleteMovie", "deleteGenre", "deleteAgeRating",
 ]
 

@@ -10,7 +10,8 @@ from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import Invoice, Payment
-from app.payments.invoices import issue_invoice, tax_included
+from app.payments.invoices import issue_invoice
+from pricing_engine.rounding import tax_included
 from tests.payments_support import paid_booking, pending_booking
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from app.extensions import db
-from app.models import Booking, PriceChange, PricingRule, PromoCode, Showtime
+from app.models import Booking, PriceChange, PricingRule, PromoCode, Showtime, TicketType
 from app.pricing.promos import redeem_promo, release_promo
 from app.pricing.repricing import reprice_upcoming_showtimes
 
@@ -25,6 +25,11 @@ def venue(factory):
     return cinema, screen, movie, showtime, factory.seats(screen)
 
 
+def _ticket_type(cinema, code: str) -> TicketType:
+    return db.session.scalar(db.select(TicketType).where(TicketType.cinema_id == cinema.id,
+                                                         TicketType.code == code))
+
+
 def calculate(client, showtime, seats, promo=None, headers=None):
     body = {"showtime_id": showtime.id, "seats": seats}
     if promo:
@@ -34,9 +39,8 @@ def calculate(client, showtime, seats, promo=None, headers=None):
 
 def test_rules_apply_in_documented_order_with_trace(client, factory, venue):
     cinema, _screen, _movie, showtime, seats = venue
+    _ticket_type(cinema, "child").multiplier = Decimal("0.5")
     db.session.add_all([
-        PricingRule(cinema_id=cinema.id, name="Child", kind="ticket_type", multiplier=Decimal("0.5"),
-                    conditions={"ticket_type": "child"}),
         PricingRule(cinema_id=cinema.id, name="Cheap Tuesday", kind="weekday", multiplier=Decimal("0.8"),
                     conditions={"weekdays": [1]}),
         PricingRule(cinema_id=cinema.id, name="Cheap Wednesday", kind="weekday",
@@ -73,7 +77,9 @@ def test_bad_input_is_a_clear_4xx(client, factory, venue):
     twice = calculate(client, showtime, [{"seat_id": seats[0].id}, {"seat_id": seats[0].id}])
     assert twice.status_code == 422
     bad_type = calculate(client, showtime, [{"seat_id": seats[0].id, "ticket_type": "pensioner"}])
-    assert bad_type.status_code == 422 and "ticket_type" in bad_type.json["errors"]["seats"]["0"]
+    assert bad_type.status_code == 422 and bad_type.json["reason"] == "unknown_ticket_type"
+    malformed = calculate(client, showtime, [{"seat_id": seats[0].id, "ticket_type": "Pen sioner"}])
+    assert malformed.status_code == 422 and "ticket_type" in malformed.json["errors"]["seats"]["0"]
     assert client.post("/api/pricing/calculate", json={"showtime_id": 12345, "seats": [
         {"seat_id": seats[0].id}]}).status_code == 404
 
@@ -84,9 +90,10 @@ def test_bad_input_is_a_clear_4xx(client, factory, venue):
     absurd = client.post("/api/pricing/rules", headers=factory.headers(admin), json={
         "cinema_id": cinema.id, "name": "Absurd", "kind": "matinee", "multiplier": "1000"})
     assert absurd.status_code == 422
-    missing_condition = client.post("/api/pricing/rules", headers=factory.headers(admin), json={
+    # Ticket types are rows of their own (/api/cinemas/{id}/ticket-types), no longer rules.
+    ticket_rule = client.post("/api/pricing/rules", headers=factory.headers(admin), json={
         "cinema_id": cinema.id, "name": "Which type?", "kind": "ticket_type", "multiplier": "0.5"})
-    assert missing_condition.status_code == 422 and "ticket_type" in missing_condition.json["message"]
+    assert ticket_rule.status_code == 422 and "kind" in ticket_rule.json["errors"]
 
 
 def test_a_showtime_that_has_started_is_not_quoted(client, venue):
@@ -302,8 +309,7 @@ def test_hold_calculate_and_booking_agree_even_after_prices_move(client, factory
     showtime = factory.showtime(screen, movie, format="3D",
                                 starts_at=(now() + timedelta(days=2)).replace(second=0, microsecond=0))
     seats = factory.seats(screen)
-    db.session.add(PricingRule(cinema_id=cinema.id, name="Kids", kind="ticket_type",
-                               multiplier=Decimal("0.55"), conditions={"ticket_type": "child"}))
+    _ticket_type(cinema, "child").multiplier = Decimal("0.55")
     db.session.get(Showtime, showtime.id).dynamic_multiplier = Decimal("1.15")
     db.session.commit()
     customer = factory.user()

@@ -64,21 +64,22 @@ def test_a_seat_map_reads_only_the_sold_seats(client, sale):
 
 
 @pytest.mark.parametrize("seat_count", [1, 6])
-def test_a_confirmation_takes_five_statements_whatever_its_seats(client, sale, seat_count):
+def test_a_confirmation_takes_six_statements_whatever_its_seats(client, sale, seat_count):
     showtime_id, seat_ids, headers = sale
     held = hold(client, headers, showtime_id, seat_ids[:seat_count])
     with statements() as seen:
         booking = client.post("/api/bookings", headers=headers, json={"hold_id": held["hold_id"]})
     assert booking.status_code == 201 and len(booking.json["seats"]) == seat_count
-    # lock the showtime (FOR SHARE), write the booking and its seats, read back the answer
-    assert seen == ["SELECT", "INSERT", "INSERT", "SELECT", "SELECT"]
+    # lock the showtime (FOR SHARE), write the booking and its seats, read back the answer (the
+    # booking, its seats, its booking fees)
+    assert seen == ["SELECT", "INSERT", "INSERT", "SELECT", "SELECT", "SELECT"]
 
     with statements() as seen:
         assert client.get(f"/api/bookings/{booking.json['id']}", headers=headers).status_code == 200
-    assert seen == ["SELECT", "SELECT"]  # the booking with showtime, film and screen; its seats
+    assert seen == ["SELECT"] * 3  # the booking with showtime, film and screen; its seats; its fees
     with statements() as seen:
         assert client.get("/api/bookings", headers=headers).status_code == 200
-    assert seen == ["SELECT", "SELECT", "SELECT"]  # the count, a page of bookings, their seats
+    assert seen == ["SELECT"] * 4  # the count, a page of bookings, their seats, their fees
 
 
 def test_showtime_reads_load_the_film_without_its_genres_and_formats(client, factory):

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import event, select
 
 from app.extensions import db
-from app.models import BoxOfficeShift, Invoice, Payment
+from app.models import BookingFee, BoxOfficeShift, Invoice, Payment, TaxClass
 from app.payments.refunds import refund_booking
 from tests.payments_support import paid_booking, pending_booking
 
@@ -61,7 +62,10 @@ def world(client, factory):
                                currency="GBP", provider="sandbox", status="succeeded")
     db.session.add(unissued_payment)
     shift = BoxOfficeShift(cinema_id=cinema.id, opened_by_id=admin.id, currency="GBP", opening_float_minor=0)
-    db.session.add(shift)
+    tax_class = TaxClass(cinema_id=cinema.id, code="reduced", name="Reduced", rate=Decimal("0.05"))
+    fee = BookingFee(cinema_id=cinema.id, name="Online booking fee", amount_minor=75)
+    ticket_type_id = cinema.ticket_types[0].id
+    db.session.add_all([shift, tax_class, fee])
     db.session.commit()
     headers = {"admin": factory.headers(admin), "customer": factory.headers(customer)}
     rule = client.post("/api/pricing/rules", headers=headers["admin"], json={
@@ -75,7 +79,8 @@ def world(client, factory):
            "code": rating.code, "cinema_id": cinema.id, "screen_id": screen.id,
            "showtime_id": showtime.id, "booking_id": booking.id, "payment_id": payment.id,
            "rule_id": rule.json["id"], "promo_id": promo.json["id"], "job_id": "0" * 32,
-           "shift_id": shift.id}
+           "shift_id": shift.id, "ticket_type_id": ticket_type_id, "fee_id": fee.id,
+           "tax_class_id": tax_class.id, "category_code": "standard"}
     return ids, headers, credit_note, unissued_payment.id, showtime.starts_at.date().isoformat()
 
 

@@ -38,13 +38,13 @@ def layouts(draw) -> dict:
 @settings(max_examples=150, deadline=None)
 @given(layouts())
 def test_describe_then_build_gives_the_same_seats(layout):
-    seats = build_layout(layout)
+    seats = build_layout(layout, SEAT_CATEGORIES)
     description = describe_layout(seats)
-    assert build_layout(description) == seats
-    assert describe_layout(build_layout(description)) == description
+    assert build_layout(description, SEAT_CATEGORIES) == seats
+    assert describe_layout(build_layout(description, SEAT_CATEGORIES)) == description
 
 
 def test_defaults_are_left_out_of_the_description():
     layout = {"rows": [{"label": "A", "seats": 4}, {"label": "B", "seats": 6, "aisles_after": [3],
                                                      "categories": {"1": "vip"}}]}
-    assert describe_layout(build_layout(layout)) == layout
+    assert describe_layout(build_layout(layout, SEAT_CATEGORIES)) == layout

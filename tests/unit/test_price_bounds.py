@@ -10,13 +10,14 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from app.pricing.price_bounds import (
+    FULL_PRICE,
     MAX_STORED_BP,
     categories_out_of_bounds,
     engine_bounds,
     par_prices,
     scaled_par,
 )
-from pricing_engine import NO_CEILING, ShowtimeContext, Tariff, TicketType
+from pricing_engine import NO_CEILING, ShowtimeContext, Tariff
 from pricing_engine.rails import price_band_bp
 from pricing_engine.rounding import round_to_step
 
@@ -81,7 +82,7 @@ def test_the_freeze_check_names_the_categories_outside():
 
 def test_par_prices_are_the_quotes_product_before_the_dynamic_step():
     tariff = Tariff(cinema_id="1", currency="GBP", tax_rate=Decimal("0.2"),
-                    ticket_types=(TicketType("adult", "Adult", Decimal("1")),),
+                    ticket_types=(FULL_PRICE,),
                     format_surcharges={"2D": Decimal("1"), "IMAX": Decimal("1.4")})
     context = ShowtimeContext(showtime_id="1", movie_id="1", start_local=datetime(2030, 1, 8, 19, 0),
                               format="IMAX", dynamic_multiplier=Decimal("1.3"))
