@@ -492,6 +492,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/seat-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the seat categories layouts and base prices may name */
+        get: operations["listSeatCategories"];
+        put?: never;
+        /** Add a seat category (admin; audited) */
+        post: operations["createSeatCategory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/seat-categories/{category_code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_code: string;
+            };
+            cookie?: never;
+        };
+        /** One seat category */
+        get: operations["getSeatCategory"];
+        put?: never;
+        post?: never;
+        /** Delete a seat category nothing names (admin; audited) */
+        delete: operations["deleteSeatCategory"];
+        options?: never;
+        head?: never;
+        /** Rename or reorder a seat category (admin; audited; its code stays) */
+        patch: operations["updateSeatCategory"];
+        trace?: never;
+    };
     "/api/schedule/showtime": {
         parameters: {
             query?: never;
@@ -827,9 +866,11 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Price seats of a showtime: line items, total, tax and the trace of every rule applied
-         * @description With a `promo_code`, anonymous callers learn only whether it applies; quotes with a code
-         *     count against `PROMO_CODE_RATE_LIMIT`, like `POST /api/pricing/promocode/validate`.
+         * Price seats of a showtime: line items, fees, total, tax and the trace of every rule applied
+         * @description The booking fees are those of `sales_channel` (online by default); the tax is given per
+         *     rate, each ticket type and fee at its tax class's. With a `promo_code`, anonymous callers
+         *     learn only whether it applies; quotes with a code count against `PROMO_CODE_RATE_LIMIT`,
+         *     like `POST /api/pricing/promocode/validate`.
          */
         post: operations["calculatePrices"];
         delete?: never;
@@ -1003,6 +1044,172 @@ export interface paths {
         put: operations["updateCinemaGuardRails"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cinemas/{cinema_id}/ticket-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+            };
+            cookie?: never;
+        };
+        /** List a cinema's ticket types (public) */
+        get: operations["listTicketTypes"];
+        put?: never;
+        /** Create a ticket type at a cinema (audited) */
+        post: operations["createTicketType"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cinemas/{cinema_id}/ticket-types/{ticket_type_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+                ticket_type_id: number;
+            };
+            cookie?: never;
+        };
+        /** One ticket type of a cinema */
+        get: operations["getTicketType"];
+        put?: never;
+        post?: never;
+        /** Delete a ticket type (audited; bookings keep what they were sold at) */
+        delete: operations["deleteTicketType"];
+        options?: never;
+        head?: never;
+        /** Change some fields of a ticket type (audited; sales from the next hold on use it) */
+        patch: operations["updateTicketType"];
+        trace?: never;
+    };
+    "/api/cinemas/{cinema_id}/fees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+            };
+            cookie?: never;
+        };
+        /** List a cinema's booking fees (public) */
+        get: operations["listBookingFees"];
+        put?: never;
+        /** Create a booking fee at a cinema (audited) */
+        post: operations["createBookingFee"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cinemas/{cinema_id}/fees/{fee_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+                fee_id: number;
+            };
+            cookie?: never;
+        };
+        /** One booking fee of a cinema */
+        get: operations["getBookingFee"];
+        put?: never;
+        post?: never;
+        /** Delete a booking fee (audited; bookings keep what they were sold at) */
+        delete: operations["deleteBookingFee"];
+        options?: never;
+        head?: never;
+        /** Change some fields of a booking fee (audited; sales from the next hold on use it) */
+        patch: operations["updateBookingFee"];
+        trace?: never;
+    };
+    "/api/cinemas/{cinema_id}/tax-classes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+            };
+            cookie?: never;
+        };
+        /** List a cinema's tax classes (managers of the cinema) */
+        get: operations["listTaxClasses"];
+        put?: never;
+        /** Create a tax class at a cinema (audited) */
+        post: operations["createTaxClass"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cinemas/{cinema_id}/tax-classes/{tax_class_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+                tax_class_id: number;
+            };
+            cookie?: never;
+        };
+        /** One tax class of a cinema */
+        get: operations["getTaxClass"];
+        put?: never;
+        post?: never;
+        /** Delete a tax class (audited; bookings keep what they were sold at) */
+        delete: operations["deleteTaxClass"];
+        options?: never;
+        head?: never;
+        /** Change some fields of a tax class (audited; sales from the next hold on use it) */
+        patch: operations["updateTaxClass"];
+        trace?: never;
+    };
+    "/api/cinemas/{cinema_id}/seat-prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+            };
+            cookie?: never;
+        };
+        /** List a cinema's base price per seat category (and its screens' overrides) */
+        get: operations["listSeatPrices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cinemas/{cinema_id}/seat-prices/{category_code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+                category_code: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the base price of a seat category at a cinema (audited; from the next hold on) */
+        put: operations["updateSeatPrice"];
+        post?: never;
+        /** Remove a seat category's price at a cinema: its seats are no longer sold (audited) */
+        delete: operations["deleteSeatPrice"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1516,7 +1723,7 @@ export interface components {
              * @description Machine-readable cause, e.g. `seats_taken` (app/common/reasons.py)
              * @enum {string}
              */
-            reason: "account_inactive" | "already_admitted" | "authentication_required" | "bad_request" | "booking_already_paid" | "booking_expired" | "booking_not_active" | "booking_not_paid" | "booking_not_payable" | "card_declined" | "card_not_supported" | "card_velocity_exceeded" | "child_ticket_age_rating" | "cinema_archived" | "cinema_exists" | "cinema_not_assigned" | "cinema_unknown" | "cinemas_not_assignable" | "closure_ends_before_start" | "closure_over_booked_showtime" | "concurrent_update" | "conflict" | "csrf_failed" | "currency_not_supported" | "database_unavailable" | "do_not_honor" | "do_not_try_again" | "duplicate_seats" | "email_taken" | "error" | "expired_card" | "forbidden" | "format_not_distributed" | "format_not_supported" | "fraudulent" | "fresh_token_required" | "gateway_unavailable" | "generation_running" | "generic_decline" | "genre_exists" | "genre_in_use" | "global_promo_admin_only" | "global_rule_admin_only" | "has_booked_showtimes" | "hold_expired" | "hold_time_up" | "id_check_not_allowed" | "id_check_staff_only" | "idempotency_key_in_progress" | "idempotency_key_reused" | "incorrect_cvc" | "incorrect_number" | "incorrect_zip" | "insufficient_funds" | "internal_error" | "invalid" | "invalid_account" | "invalid_amount" | "invalid_credentials" | "invalid_cvc" | "invalid_event" | "invalid_expiry_month" | "invalid_expiry_year" | "invalid_json" | "invalid_number" | "invalid_price_request" | "invalid_promo" | "invalid_signature" | "invalid_ticket_code" | "invoice_pending" | "issuer_not_available" | "json_body_required" | "link_expired" | "lost_card" | "method_not_allowed" | "movie_archived" | "multiplier_out_of_range" | "multiplier_outside_price_bounds" | "no_seats" | "not_found" | "not_sold_on_this_shift" | "nothing_due" | "nothing_to_pay" | "nothing_to_refund" | "outside_opening_hours" | "partial_refund_staff_only" | "payload_too_large" | "payment_declined" | "payment_in_progress" | "payment_not_captured" | "pending_limit_reached" | "poster_invalid" | "poster_too_large" | "poster_too_many_pixels" | "precondition_failed" | "precondition_required" | "price_missing" | "processing_error" | "promo_customer_limit" | "promo_customer_limit_reached" | "promo_customer_required" | "promo_exists" | "promo_expired" | "promo_inactive" | "promo_not_combinable" | "promo_not_yet_valid" | "promo_too_few_tickets" | "promo_unknown" | "promo_used_up" | "promo_wrong_cinema" | "promo_wrong_currency" | "promo_wrong_movie" | "range_not_satisfiable" | "rate_limited" | "rating_exists" | "rating_in_use" | "redis_unavailable" | "reference_exhausted" | "refresh_token_reused" | "refund_at_counter" | "refund_cutoff_passed" | "refund_exceeds_payment" | "refund_not_allowed" | "refund_not_settled" | "restricted_card" | "role_not_allowed" | "sales_busy" | "screen_archived" | "screen_closed" | "screen_exists" | "seat_limit_reached" | "seats_blocked" | "seats_of_other_screen" | "seats_sold" | "seats_taken" | "self_lockout" | "shift_already_open" | "shift_closed" | "shift_not_yours" | "showtime_cancelled" | "showtime_has_bookings" | "showtime_of_other_cinema" | "showtime_overlap" | "showtime_started" | "single_seat_gap" | "starts_in_past" | "stolen_card" | "tender_incomplete" | "tender_too_small" | "ticket_cancelled" | "ticket_expired" | "ticket_type_for_unknown_seat" | "token_expired" | "token_invalid" | "token_missing" | "token_revoked" | "too_early" | "too_many_seats" | "transaction_not_allowed" | "try_again_later" | "unauthenticated" | "unavailable" | "unknown_cinema" | "unknown_ids" | "unknown_key" | "unknown_movies" | "unknown_seats" | "unschedulable" | "unsupported_media_type" | "weak_password" | "wrong_screen" | "wrong_showtime";
+            reason: "account_inactive" | "already_admitted" | "authentication_required" | "bad_request" | "booking_already_paid" | "booking_expired" | "booking_not_active" | "booking_not_paid" | "booking_not_payable" | "card_declined" | "card_not_supported" | "card_velocity_exceeded" | "child_ticket_age_rating" | "cinema_archived" | "cinema_exists" | "cinema_not_assigned" | "cinema_unknown" | "cinemas_not_assignable" | "closure_ends_before_start" | "closure_over_booked_showtime" | "code_taken" | "concurrent_update" | "conflict" | "csrf_failed" | "currency_not_supported" | "database_unavailable" | "do_not_honor" | "do_not_try_again" | "duplicate_seats" | "email_taken" | "error" | "expired_card" | "forbidden" | "format_not_distributed" | "format_not_supported" | "fraudulent" | "fresh_token_required" | "gateway_unavailable" | "generation_running" | "generic_decline" | "genre_exists" | "genre_in_use" | "global_promo_admin_only" | "global_rule_admin_only" | "has_booked_showtimes" | "hold_expired" | "hold_of_other_channel" | "hold_time_up" | "id_check_not_allowed" | "id_check_staff_only" | "idempotency_key_in_progress" | "idempotency_key_reused" | "incorrect_cvc" | "incorrect_number" | "incorrect_zip" | "insufficient_funds" | "internal_error" | "invalid" | "invalid_account" | "invalid_amount" | "invalid_credentials" | "invalid_cvc" | "invalid_event" | "invalid_expiry_month" | "invalid_expiry_year" | "invalid_json" | "invalid_number" | "invalid_price_request" | "invalid_promo" | "invalid_signature" | "invalid_ticket_code" | "invoice_pending" | "issuer_not_available" | "json_body_required" | "link_expired" | "lost_card" | "method_not_allowed" | "movie_archived" | "multiplier_out_of_range" | "multiplier_outside_price_bounds" | "no_seats" | "not_found" | "not_sold_on_this_shift" | "nothing_due" | "nothing_to_pay" | "nothing_to_refund" | "outside_opening_hours" | "partial_refund_staff_only" | "payload_too_large" | "payment_declined" | "payment_in_progress" | "payment_not_captured" | "pending_limit_reached" | "poster_invalid" | "poster_too_large" | "poster_too_many_pixels" | "precondition_failed" | "precondition_required" | "price_missing" | "processing_error" | "promo_customer_limit" | "promo_customer_limit_reached" | "promo_customer_required" | "promo_exists" | "promo_expired" | "promo_inactive" | "promo_not_combinable" | "promo_not_yet_valid" | "promo_too_few_tickets" | "promo_unknown" | "promo_used_up" | "promo_wrong_cinema" | "promo_wrong_currency" | "promo_wrong_movie" | "range_not_satisfiable" | "rate_limited" | "rating_exists" | "rating_in_use" | "redis_unavailable" | "reference_exhausted" | "refresh_token_reused" | "refund_at_counter" | "refund_cutoff_passed" | "refund_exceeds_payment" | "refund_not_allowed" | "refund_not_settled" | "restricted_card" | "role_not_allowed" | "sales_busy" | "screen_archived" | "screen_closed" | "screen_exists" | "seat_category_in_use" | "seat_limit_reached" | "seats_blocked" | "seats_of_other_screen" | "seats_sold" | "seats_taken" | "self_lockout" | "shift_already_open" | "shift_closed" | "shift_not_yours" | "showtime_cancelled" | "showtime_has_bookings" | "showtime_of_other_cinema" | "showtime_overlap" | "showtime_started" | "single_seat_gap" | "starts_in_past" | "stolen_card" | "tax_class_in_use" | "tender_incomplete" | "tender_too_small" | "ticket_cancelled" | "ticket_expired" | "ticket_type_for_unknown_seat" | "ticket_type_not_on_channel" | "token_expired" | "token_invalid" | "token_missing" | "token_revoked" | "too_early" | "too_many_seats" | "transaction_not_allowed" | "try_again_later" | "unauthenticated" | "unavailable" | "unknown_cinema" | "unknown_ids" | "unknown_key" | "unknown_movies" | "unknown_seats" | "unknown_ticket_type" | "unschedulable" | "unsupported_media_type" | "weak_password" | "wrong_screen" | "wrong_showtime";
             /** @description What was wrong */
             message: string;
             /** @description Details: field errors for 422, conflicting ids for 409... */
@@ -1998,12 +2205,12 @@ export interface components {
              */
             refund_cutoff_hours: number;
             /**
-             * @description A child ticket is for someone this old at most: films rated above it refuse one
+             * @description The max_age of the cinema's `child` ticket type (its home: /api/cinemas/{cinema_id}/ticket-types): films rated above it refuse one; null: no age limit, or no child ticket
              * @default 14
              */
-            child_ticket_max_age: number;
+            child_ticket_max_age: number | null;
             /**
-             * @description Staff may sell a child ticket for a film rated above the child age after checking an ID (recorded on the booking)
+             * @description Staff may sell a ticket with an age limit (a child ticket) for a film rated above it after checking an ID (recorded on the booking)
              * @default false
              */
             id_check_allowed: boolean;
@@ -2116,12 +2323,12 @@ export interface components {
              */
             refund_cutoff_hours: number;
             /**
-             * @description A child ticket is for someone this old at most: films rated above it refuse one
+             * @description The max_age of the cinema's `child` ticket type (its home: /api/cinemas/{cinema_id}/ticket-types): films rated above it refuse one; null: no age limit, or no child ticket
              * @default 14
              */
-            child_ticket_max_age: number;
+            child_ticket_max_age: number | null;
             /**
-             * @description Staff may sell a child ticket for a film rated above the child age after checking an ID (recorded on the booking)
+             * @description Staff may sell a ticket with an age limit (a child ticket) for a film rated above it after checking an ID (recorded on the booking)
              * @default false
              */
             id_check_allowed: boolean;
@@ -2295,14 +2502,13 @@ export interface components {
             /** @description An aisle (one empty column) runs after these seats */
             aisles_after?: number[];
             /**
-             * @description Category of the row's seats
+             * @description Category of the row's seats (GET /api/seat-categories)
              * @default standard
-             * @enum {string}
              */
-            category: "standard" | "premium" | "vip" | "wheelchair" | "companion" | "love_seat";
+            category: string;
             /** @description Per-seat categories overriding the row's */
             categories?: {
-                [key: string]: "standard" | "premium" | "vip" | "wheelchair" | "companion" | "love_seat";
+                [key: string]: string;
             };
             /** @description Wheelchair spaces (category `wheelchair`) */
             wheelchair?: number[];
@@ -2332,6 +2538,26 @@ export interface components {
         SeatLayout: {
             /** @description Rows, front (nearest the screen) first */
             rows: components["schemas"]["SeatRow"][];
+        };
+        SeatCategory: {
+            /** @description Code layouts and prices name it by */
+            code: string;
+            /** @description Name shown */
+            name: string;
+            /**
+             * @description Order shown
+             * @default 0
+             */
+            sort_order: number;
+        };
+        SeatCategoryUpdate: {
+            /** @description Name shown */
+            name?: string;
+            /**
+             * @description Order shown
+             * @default 0
+             */
+            sort_order: number;
         };
         ShowtimeWrite: {
             /** @description Film to show */
@@ -2767,9 +2993,9 @@ export interface components {
             showtime_id: number;
             /** @description Seats to hold, all or none (at most MAX_SEATS_PER_HOLD, 10 by default) */
             seat_ids: number[];
-            /** @description Ticket type per seat id (adult when a seat is not listed); priced into the quote */
+            /** @description Ticket type code per seat id, one the cinema sells online (GET /api/cinemas/{cinema_id}/ticket-types; its first, adult, when a seat is not listed); priced into the quote */
             ticket_types?: {
-                [key: string]: "adult" | "child" | "senior" | "student";
+                [key: string]: string;
             };
             /**
              * @description Promo code quoted into the seat prices (its use is counted at payment)
@@ -2794,6 +3020,18 @@ export interface components {
             /** @description Ticket type the price is for */
             ticket_type: string;
         };
+        HeldFee: {
+            /** @description Booking fee id */
+            fee_id: number;
+            /** @description Fee name */
+            name: string;
+            /** @description Tickets it is charged for (1: per order) */
+            quantity: number;
+            /** @description Amount for all of them, tax included */
+            amount_minor: number;
+            /** @description Its tax class; null = the cinema's standard rate */
+            tax_class_id?: number | null;
+        };
         Hold: {
             /** @description Hold id; send it to POST /api/bookings to book */
             hold_id: string;
@@ -2808,7 +3046,13 @@ export interface components {
             currency: string;
             /** @description Held seats and their quoted prices */
             seats: components["schemas"]["HoldSeat"][];
-            /** @description Sum of the quoted prices */
+            /** @description Booking fees of the order on its sales channel, charged by the booking */
+            fees: components["schemas"]["HeldFee"][];
+            /** @description Sum of the fees */
+            fees_minor: number;
+            /** @description online or box_office */
+            sales_channel: string;
+            /** @description Sum of the quoted seat prices and the fees: what the booking charges */
             total_minor: number;
             /** @description Promo discount already taken off the seat prices */
             discount_minor: number;
@@ -2845,7 +3089,7 @@ export interface components {
             label: string;
             /** @description Seat category when booked */
             category: string;
-            /** @description adult, child, senior or student */
+            /** @description Code of the cinema's ticket type */
             ticket_type: string;
             /** @description Price paid for the seat */
             price_minor: number;
@@ -2873,7 +3117,7 @@ export interface components {
             sold_by_id?: number | null;
             /** @description A walk-in customer's e-mail, when they gave one */
             customer_email?: string | null;
-            /** @description Staff member who checked the ID of a child ticket's holder */
+            /** @description Staff member who checked the ID of the holder of a ticket with an age limit */
             id_checked_by_id?: number | null;
             /**
              * Format: date-time
@@ -2886,11 +3130,13 @@ export interface components {
             seats: components["schemas"]["BookingSeat"][];
             /** @description ISO 4217 currency */
             currency: string;
-            /** @description Sum of seat prices */
+            /** @description Booking fees charged, as quoted on the hold */
+            fees: components["schemas"]["HeldFee"][];
+            /** @description Sum of the seats' list prices and the fees */
             subtotal_minor: number;
             /** @description Discount (promo codes) */
             discount_minor: number;
-            /** @description Amount to pay */
+            /** @description Amount to pay, fees included */
             total_minor: number;
             /**
              * Format: date-time
@@ -2932,11 +3178,10 @@ export interface components {
             /** @description Seat id */
             seat_id: number;
             /**
-             * @description Ticket type for this seat
-             * @default adult
-             * @enum {string}
+             * @description Code of one of the cinema's ticket types (GET /api/cinemas/{cinema_id}/ticket-types); its first one (adult) when left out
+             * @default null
              */
-            ticket_type: "adult" | "child" | "senior" | "student";
+            ticket_type: string | null;
         };
         CalculateRequest: {
             /** @description Showtime */
@@ -2948,6 +3193,32 @@ export interface components {
              * @default null
              */
             promo_code: string | null;
+            /**
+             * @description Where the order is sold: its booking fees are that channel's
+             * @default online
+             * @enum {string}
+             */
+            sales_channel: "online" | "box_office";
+        };
+        TaxLine: {
+            /** @description Tax rate (fraction) */
+            rate?: string;
+            /** @description Amount taxed at this rate, tax included */
+            gross_minor?: number;
+            /** @description Tax included in it */
+            tax_minor?: number;
+        };
+        FeeLine: {
+            /** @description Booking fee id */
+            fee_id?: number;
+            /** @description Fee name */
+            name?: string;
+            /** @description Tickets it is charged for (1: per order) */
+            quantity?: number;
+            /** @description Amount for all of them, tax included */
+            amount_minor?: number;
+            /** @description Its tax class; null = the cinema's standard rate */
+            tax_class_id?: number | null;
         };
         PromoResult: {
             /** @description Normalised code */
@@ -2996,16 +3267,22 @@ export interface components {
             showtime_id?: number;
             /** @description ISO 4217 currency */
             currency?: string;
-            /** @description Sum of list prices, minor units */
+            /** @description Sum of list prices and fees, minor units */
             subtotal_minor?: number;
             /** @description Total promo discount, minor units */
             discount_minor?: number;
-            /** @description Amount to pay, tax included */
+            /** @description Booking fees (never discounted), minor units */
+            fees_minor?: number;
+            /** @description Amount to pay, tax and fees included */
             total_minor?: number;
-            /** @description Tax included in the total */
+            /** @description Tax included in the total (sum of taxes) */
             tax_minor?: number;
-            /** @description Cinema tax rate (fraction) */
+            /** @description Cinema standard tax rate (fraction) */
             tax_rate?: string;
+            /** @description Tax per rate: each ticket type and fee is taxed at its tax class's rate */
+            taxes?: components["schemas"]["TaxLine"][];
+            /** @description Booking fees of the order on its sales channel */
+            fees?: components["schemas"]["FeeLine"][];
             /** @description Code applied, if any */
             promo_code?: string | null;
             /** @description Outcome of the promo code, when one was given */
@@ -3020,6 +3297,12 @@ export interface components {
             seats: components["schemas"]["SeatChoice"][];
             /** @description Code to check */
             promo_code: string;
+            /**
+             * @description Where the order is sold: its booking fees are that channel's
+             * @default online
+             * @enum {string}
+             */
+            sales_channel: "online" | "box_office";
         };
         PromoValidation: {
             /** @description Normalised code */
@@ -3038,11 +3321,6 @@ export interface components {
             currency?: string;
         };
         RuleConditions: {
-            /**
-             * @description ticket_type rules: the ticket type whose multiplier this sets
-             * @enum {string}
-             */
-            ticket_type?: "adult" | "child" | "senior" | "student";
             /**
              * @description format rules: the format whose surcharge this sets
              * @enum {string}
@@ -3070,10 +3348,10 @@ export interface components {
             /** @description Name shown in price traces */
             name: string;
             /**
-             * @description ticket_type / format set a multiplier; weekday, holiday, matinee, late_night are time rules (in each kind the highest-priority matching rule applies)
+             * @description format sets a format's multiplier; weekday, holiday, matinee, late_night are time rules (in each kind the highest-priority matching rule applies); ticket types have their own endpoints (/api/cinemas/{cinema_id}/ticket-types)
              * @enum {string}
              */
-            kind: "ticket_type" | "format" | "weekday" | "holiday" | "matinee" | "late_night";
+            kind: "format" | "weekday" | "holiday" | "matinee" | "late_night";
             /**
              * Format: decimal
              * @description Factor applied to the price (0-10]
@@ -3244,11 +3522,8 @@ export interface components {
             multiplier: string | null;
         };
         CategoryBound: {
-            /**
-             * @description Seat category
-             * @enum {string}
-             */
-            category: "standard" | "premium" | "vip" | "wheelchair" | "companion" | "love_seat";
+            /** @description Seat category (GET /api/seat-categories) */
+            category: string;
             /**
              * @description Lowest full (adult) price of this category the pricing job may set, minor units; null = none
              * @default null
@@ -3285,6 +3560,202 @@ export interface components {
              * @description Last change; null while the cinema has set none
              */
             readonly updated_at?: string | null;
+        };
+        TicketType: {
+            /** @description Ticket type id */
+            readonly id?: number;
+            /** @description Cinema */
+            readonly cinema_id?: number;
+            /** @description Code quotes, holds and bookings name it by, unique at the cinema */
+            code: string;
+            /** @description Name shown */
+            name: string;
+            /**
+             * Format: decimal
+             * @description Times the seat category's base price, before format, time rules and dynamic pricing
+             */
+            multiplier: string;
+            /**
+             * @description Eligibility: youngest holder, checked at the door (null: none)
+             * @default null
+             */
+            min_age: number | null;
+            /**
+             * @description Eligibility: oldest holder; films rated above it refuse this ticket unless staff check an ID where the cinema allows it (null: none)
+             * @default null
+             */
+            max_age: number | null;
+            /**
+             * @description What the holder shows at the door, if anything
+             * @default null
+             */
+            proof_required: string | null;
+            /** @description Where it is sold */
+            channels?: ("online" | "box_office")[];
+            /**
+             * @description Tax class of the cinema it is taxed at; null = the cinema's standard rate (tax_rate)
+             * @default null
+             */
+            tax_class_id: number | null;
+            /**
+             * @description Inactive types are not sold
+             * @default true
+             */
+            active: boolean;
+            /**
+             * @description Order shown; the first active type is the default ticket
+             * @default 0
+             */
+            sort_order: number;
+        };
+        TicketTypeUpdate: {
+            /** @description Ticket type id */
+            readonly id?: number;
+            /** @description Cinema */
+            readonly cinema_id?: number;
+            /** @description Code quotes, holds and bookings name it by, unique at the cinema */
+            code?: string;
+            /** @description Name shown */
+            name?: string;
+            /**
+             * Format: decimal
+             * @description Times the seat category's base price, before format, time rules and dynamic pricing
+             */
+            multiplier?: string;
+            /**
+             * @description Eligibility: youngest holder, checked at the door (null: none)
+             * @default null
+             */
+            min_age: number | null;
+            /**
+             * @description Eligibility: oldest holder; films rated above it refuse this ticket unless staff check an ID where the cinema allows it (null: none)
+             * @default null
+             */
+            max_age: number | null;
+            /**
+             * @description What the holder shows at the door, if anything
+             * @default null
+             */
+            proof_required: string | null;
+            /** @description Where it is sold */
+            channels?: ("online" | "box_office")[];
+            /**
+             * @description Tax class of the cinema it is taxed at; null = the cinema's standard rate (tax_rate)
+             * @default null
+             */
+            tax_class_id: number | null;
+            /**
+             * @description Inactive types are not sold
+             * @default true
+             */
+            active: boolean;
+            /**
+             * @description Order shown; the first active type is the default ticket
+             * @default 0
+             */
+            sort_order: number;
+        };
+        BookingFee: {
+            /** @description Booking fee id */
+            readonly id?: number;
+            /** @description Cinema */
+            readonly cinema_id?: number;
+            /** @description Name on quotes, holds and invoices */
+            name: string;
+            /** @description Amount, tax included, minor units (per ticket or per order) */
+            amount_minor: number;
+            /**
+             * @description Charged per ticket or once per order
+             * @default order
+             * @enum {string}
+             */
+            per: "ticket" | "order";
+            /**
+             * @description Sales channel it is charged on (any: both)
+             * @default online
+             * @enum {string}
+             */
+            channel: "online" | "box_office" | "any";
+            /**
+             * @description Tax class of the cinema it is taxed at; null = the cinema's standard rate (tax_rate)
+             * @default null
+             */
+            tax_class_id: number | null;
+            /**
+             * @description Inactive fees are not charged
+             * @default true
+             */
+            active: boolean;
+        };
+        BookingFeeUpdate: {
+            /** @description Booking fee id */
+            readonly id?: number;
+            /** @description Cinema */
+            readonly cinema_id?: number;
+            /** @description Name on quotes, holds and invoices */
+            name?: string;
+            /** @description Amount, tax included, minor units (per ticket or per order) */
+            amount_minor?: number;
+            /**
+             * @description Charged per ticket or once per order
+             * @default order
+             * @enum {string}
+             */
+            per: "ticket" | "order";
+            /**
+             * @description Sales channel it is charged on (any: both)
+             * @default online
+             * @enum {string}
+             */
+            channel: "online" | "box_office" | "any";
+            /**
+             * @description Tax class of the cinema it is taxed at; null = the cinema's standard rate (tax_rate)
+             * @default null
+             */
+            tax_class_id: number | null;
+            /**
+             * @description Inactive fees are not charged
+             * @default true
+             */
+            active: boolean;
+        };
+        TaxClass: {
+            /** @description Tax class id */
+            readonly id?: number;
+            /** @description Cinema */
+            readonly cinema_id?: number;
+            /** @description Code, unique at the cinema */
+            code: string;
+            /** @description Name */
+            name: string;
+            /**
+             * Format: decimal
+             * @description Rate as a fraction, prices include it; an invoice keeps the rate in force when it was issued
+             */
+            rate: string;
+        };
+        TaxClassUpdate: {
+            /** @description Tax class id */
+            readonly id?: number;
+            /** @description Cinema */
+            readonly cinema_id?: number;
+            /** @description Code, unique at the cinema */
+            code?: string;
+            /** @description Name */
+            name?: string;
+            /**
+             * Format: decimal
+             * @description Rate as a fraction, prices include it; an invoice keeps the rate in force when it was issued
+             */
+            rate?: string;
+        };
+        SeatPrice: {
+            /** @description Seat category */
+            readonly category?: string;
+            /** @description The screen this price overrides the cinema's at; null = the cinema's own price */
+            readonly screen_id?: number | null;
+            /** @description Base price, tax included, minor units, before ticket type, format, time rules and dynamic pricing */
+            amount_minor: number;
         };
         CheckoutSettings: {
             /** @description Who takes online payments: `stripe` (collect the card with Stripe.js and send its PaymentMethod id) or `sandbox` (send one of the sandbox's test cards) */
@@ -3447,7 +3918,7 @@ export interface components {
             country?: string;
             /** @description Seller's VAT number */
             vat_number?: string | null;
-            /** @description Tax rate as a fraction, prices include it */
+            /** @description Standard tax rate as a fraction when issued (a line may carry its own); prices include it */
             tax_rate?: string;
         };
         InvoiceLine: {
@@ -3461,8 +3932,20 @@ export interface components {
             category?: string;
             /** @description Ticket type */
             ticket_type?: string;
+            /** @description Booking fee of this line */
+            booking_fee_line_id?: number;
             /** @description Tax-inclusive amount; negative on credit notes */
             amount_minor?: number;
+            /** @description Rate the line is taxed at, in force when the invoice was issued (credit notes: the invoice's); none on a discount line, already inside the seat prices */
+            tax_rate?: string;
+        };
+        InvoiceTax: {
+            /** @description Tax rate (fraction) */
+            rate?: string;
+            /** @description Tax-inclusive amount at this rate */
+            gross_minor?: number;
+            /** @description Tax included in it */
+            tax_minor?: number;
         };
         Invoice: {
             /** @description Gapless number per cinema and year */
@@ -3488,8 +3971,10 @@ export interface components {
             seller?: components["schemas"]["Seller"];
             /** @description Buyer, and for credit notes the invoice credited */
             notes?: string | null;
-            /** @description One line per seat */
+            /** @description One line per seat and per booking fee (and the discount, shown) */
             lines?: components["schemas"]["InvoiceLine"][];
+            /** @description Tax per rate; tax_minor is their sum */
+            taxes?: components["schemas"]["InvoiceTax"][];
             /** @description ISO 4217 currency */
             currency?: string;
             /** @description Total without tax */
@@ -3803,9 +4288,9 @@ export interface components {
             showtime_id: number;
             /** @description Seats to sell, all or none */
             seat_ids: number[];
-            /** @description Ticket type per seat id (adult by default) */
+            /** @description Ticket type code per seat id, one the cinema sells at the box office (its first, adult, by default); the box office's booking fees apply */
             ticket_types?: {
-                [key: string]: "adult" | "child" | "senior" | "student";
+                [key: string]: string;
             };
             /**
              * Format: email
@@ -5452,6 +5937,180 @@ export interface operations {
             503: components["responses"]["SERVICE_UNAVAILABLE"];
         };
     };
+    listSeatCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatCategory"][];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    createSeatCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SeatCategory"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatCategory"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description A category has this code (`code_taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    getSeatCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatCategory"];
+                };
+            };
+            /** @description No such seat category */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    deleteSeatCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description No such seat category */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Seats, prices or bookings name it, or every layout may (`seat_category_in_use`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    updateSeatCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SeatCategoryUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatCategory"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description No such seat category */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
     scheduleShowtime: {
         parameters: {
             query?: never;
@@ -6446,7 +7105,7 @@ export interface operations {
                 /** @description Rules of this cinema plus global rules */
                 cinema_id?: number;
                 /** @description Only this kind */
-                kind?: "ticket_type" | "format" | "weekday" | "holiday" | "matinee" | "late_night";
+                kind?: "format" | "weekday" | "holiday" | "matinee" | "late_night";
             };
             header?: never;
             path?: never;
@@ -6899,6 +7558,753 @@ export interface operations {
             413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
             /** @description Invalid body: a floor above its ceiling, a category listed twice, a value out of range (the field is named) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    listTicketTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketType"][];
+                };
+            };
+            /** @description No such cinema */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    createTicketType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketType"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketType"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description No such cinema */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Another ticket type of the cinema has this code (`code_taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+            /** @description Invalid body (the field is named), or a tax class of another cinema */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    getTicketType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+                ticket_type_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketType"];
+                };
+            };
+            /** @description No such cinema or ticket type */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    deleteTicketType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+                ticket_type_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description No such cinema or ticket type */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    updateTicketType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+                ticket_type_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketTypeUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketType"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description No such cinema or ticket type */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Another ticket type of the cinema has this code (`code_taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+            /** @description Invalid body (the field is named), or a tax class of another cinema */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    listBookingFees: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingFee"][];
+                };
+            };
+            /** @description No such cinema */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    createBookingFee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BookingFee"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingFee"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description No such cinema */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+            /** @description Invalid body (the field is named), or a tax class of another cinema */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    getBookingFee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+                fee_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingFee"];
+                };
+            };
+            /** @description No such cinema or booking fee */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    deleteBookingFee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+                fee_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description No such cinema or booking fee */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    updateBookingFee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+                fee_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BookingFeeUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingFee"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description No such cinema or booking fee */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+            /** @description Invalid body (the field is named), or a tax class of another cinema */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    listTaxClasses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxClass"][];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description No such cinema */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    createTaxClass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaxClass"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxClass"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description No such cinema */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Another tax class of the cinema has this code (`code_taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+            /** @description Invalid body (the field is named), or a tax class of another cinema */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    getTaxClass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+                tax_class_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxClass"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description No such cinema or tax class */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    deleteTaxClass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+                tax_class_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description No such cinema or tax class */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something is taxed at it (`tax_class_in_use`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    updateTaxClass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+                tax_class_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaxClassUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxClass"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description No such cinema or tax class */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Another tax class of the cinema has this code (`code_taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+            /** @description Invalid body (the field is named), or a tax class of another cinema */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    listSeatPrices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatPrice"][];
+                };
+            };
+            /** @description No such cinema */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    updateSeatPrice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+                category_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SeatPrice"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatPrice"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description No such cinema or seat category */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    deleteSeatPrice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+                category_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description No such cinema, or no price of this category there */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

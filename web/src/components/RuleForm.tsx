@@ -1,6 +1,5 @@
 // A pricing rule's form: the fields its kind needs, checked before sending (lib/pricingForms).
 import { type FormEvent, useState } from "react";
-import { TICKET_TYPES } from "@/lib/checkout";
 import { FORMATS, RULE_KINDS, type Rule, type RuleFields, WEEKDAY_NAMES, isTimeKind, ruleBody } from "@/lib/pricingForms";
 import Notice from "./Notice";
 
@@ -44,13 +43,6 @@ export default function RuleForm({ initial, editing, cinemaId, onSave, onCancel 
         </select>
       </label>
       <label>Multiplier <input value={fields.multiplier} onChange={(e) => set({ multiplier: e.target.value })} inputMode="decimal" placeholder="0.8" required /></label>
-      {fields.kind === "ticket_type" && (
-        <label>Ticket type{" "}
-          <select value={fields.ticketType} onChange={(e) => set({ ticketType: e.target.value })}>
-            {TICKET_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
-          </select>
-        </label>
-      )}
       {fields.kind === "format" && (
         <label>Format{" "}
           <select value={fields.format} onChange={(e) => set({ format: e.target.value })}>

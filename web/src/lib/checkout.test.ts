@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 const calls = vi.hoisted(() => ({ POST: vi.fn(), GET: vi.fn() }));
 vi.mock("@/api/client", () => ({ api: calls, serverSkew: () => 0 }));
 
-import { type Refusal, bookAndPay } from "./checkout";
+import { type Refusal, bookAndPay, sellable } from "./checkout";
 
 const booking = { id: 7, reference: "K7Q-4MZ", status: "pending_payment" };
 const ok = (data: unknown) => ({ data, response: new Response(null, { status: 200 }) });
@@ -40,5 +40,17 @@ describe("bookAndPay", () => {
     const refusal = await bookAndPay("hold-1", "pm_card_chargeDeclined", booking as never).catch((e: Refusal) => e);
     expect((refusal as Refusal).message).toBe("Your card was declined. Try another card.");
     expect(calls.POST).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("ticket types", () => {
+  it("offers the cinema's active types sold on the channel, in its order", () => {
+    const type = (code: string, channels: ("online" | "box_office")[], active = true) =>
+      ({ code, name: code.toUpperCase(), multiplier: "1", min_age: null, max_age: null, proof_required: null,
+         tax_class_id: null, active, channels, sort_order: 0 });
+    const types = [type("adult", ["online", "box_office"]), type("member", ["online"]),
+      type("staff", ["box_office"]), type("retired", ["online"], false)];
+    expect(sellable(types, "online").map((t) => t.code)).toEqual(["adult", "member"]);
+    expect(sellable(types, "box_office")).toEqual([{ code: "adult", name: "ADULT" }, { code: "staff", name: "STAFF" }]);
   });
 });

@@ -5,8 +5,21 @@ import { api, serverSkew } from "@/api/client";
 import type { Schemas } from "@/api/types";
 import { sentence } from "./errors";
 
-export type TicketType = NonNullable<Schemas["SeatChoice"]["ticket_type"]>;
-export const TICKET_TYPES: TicketType[] = ["adult", "child", "senior", "student"];
+/** A ticket type's code ("adult", "member"...): each cinema keeps its own (GET /api/cinemas/{id}/ticket-types). */
+export type TicketType = string;
+export type SalesChannel = "online" | "box_office";
+export type TicketTypeOption = { code: string; name: string };
+
+/** The ticket types the cinema sells on ``channel``, in its order; the first is a seat's default. */
+export async function ticketTypes(cinemaId: number, channel: SalesChannel): Promise<TicketTypeOption[]> {
+  const { data, error } = await api.GET("/api/cinemas/{cinema_id}/ticket-types", { params: { path: { cinema_id: cinemaId } } });
+  if (!data) throw refused(error);
+  return sellable(data, channel);
+}
+
+export function sellable(types: Schemas["TicketType"][], channel: SalesChannel): TicketTypeOption[] {
+  return types.filter((t) => t.active && (t.channels ?? []).includes(channel)).map(({ code, name }) => ({ code, name }));
+}
 
 /** The sandbox gateway's test cards (Stripe's test PaymentMethod ids). */
 export const SANDBOX_CARDS = [
@@ -31,9 +44,10 @@ function seatsOf(choice: Choice) {
   return [...choice.entries()].map(([seat_id, ticket_type]) => ({ seat_id, ticket_type }));
 }
 
-export async function quote(showtimeId: number, choice: Choice, promoCode: string): Promise<Schemas["Quote"]> {
+export async function quote(showtimeId: number, choice: Choice, promoCode: string,
+  channel: SalesChannel = "online"): Promise<Schemas["Quote"]> {
   const { data, error } = await api.POST("/api/pricing/calculate", {
-    body: { showtime_id: showtimeId, seats: seatsOf(choice), promo_code: promoCode || null },
+    body: { showtime_id: showtimeId, seats: seatsOf(choice), promo_code: promoCode || null, sales_channel: channel },
   });
   if (!data) throw refused(error);
   return data;

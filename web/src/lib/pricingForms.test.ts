@@ -51,7 +51,7 @@ describe("ruleConditionsText", () => {
     expect(ruleConditionsText(rule({ weekdays: [1], start_from: "10:00", start_before: "17:00", on_holidays: false })))
       .toBe("Tuesday; starting 10:00–17:00; not on holidays");
     expect(ruleConditionsText(rule({}))).toBe("every day");
-    expect(ruleConditionsText(rule({ ticket_type: "child" }, "ticket_type"))).toBe("child tickets");
+    expect(ruleConditionsText(rule({ format: "3D" }, "format"))).toBe("3D showings");
   });
 });
 

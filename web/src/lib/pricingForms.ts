@@ -23,7 +23,6 @@ export const RULE_KINDS: { kind: RuleKind; label: string }[] = [
   { kind: "late_night", label: "Late night (time rule)" },
   { kind: "holiday", label: "Public holidays" },
   { kind: "format", label: "Format surcharge" },
-  { kind: "ticket_type", label: "Ticket type" },
 ];
 const TIME_KINDS = new Set<RuleKind>(["weekday", "matinee", "late_night"]);
 export const isTimeKind = (kind: RuleKind): boolean => TIME_KINDS.has(kind);
@@ -69,7 +68,6 @@ export type RuleFields = {
   multiplier: string;
   priority: string;
   active: boolean;
-  ticketType: string;
   format: string;
   weekdays: number[];
   startFrom: string;
@@ -81,7 +79,7 @@ export type RuleFields = {
 };
 
 export const NEW_RULE: RuleFields = {
-  name: "", kind: "weekday", multiplier: "", priority: "0", active: true, ticketType: "child", format: "3D",
+  name: "", kind: "weekday", multiplier: "", priority: "0", active: true, format: "3D",
   weekdays: [], startFrom: "", startBefore: "", holidays: "either", dates: "", validFrom: "", validUntil: "",
 };
 
@@ -89,7 +87,7 @@ export function ruleFields(rule: Rule): RuleFields {
   const c = rule.conditions ?? {};
   return {
     name: rule.name, kind: rule.kind, multiplier: rule.multiplier, priority: String(rule.priority), active: rule.active,
-    ticketType: c.ticket_type ?? NEW_RULE.ticketType, format: c.format ?? NEW_RULE.format, weekdays: c.weekdays ?? [],
+    format: c.format ?? NEW_RULE.format, weekdays: c.weekdays ?? [],
     startFrom: c.start_from ?? "", startBefore: c.start_before ?? "",
     holidays: c.on_holidays === true ? "only" : c.on_holidays === false ? "never" : "either",
     dates: (c.dates ?? []).join(", "), validFrom: validityDay(rule.valid_from), validUntil: validityDay(rule.valid_until, true),
@@ -108,7 +106,6 @@ export function ruleBody(fields: RuleFields, cinemaId: number | null): Checked<R
   if (priority === null) problems.push("The priority must be a whole number.");
 
   const conditions: Schemas["RuleConditions"] = {};
-  if (fields.kind === "ticket_type") conditions.ticket_type = fields.ticketType as Schemas["RuleConditions"]["ticket_type"];
   if (fields.kind === "format") conditions.format = fields.format as Schemas["RuleConditions"]["format"];
   if (isTimeKind(fields.kind)) {
     if (fields.weekdays.length) conditions.weekdays = [...fields.weekdays].sort();
@@ -257,7 +254,6 @@ export function railsBody(fields: RailFields, currency: string): Checked<GuardRa
 /** When a rule applies, in words, for the rules' table. */
 export function ruleConditionsText(rule: Rule): string {
   const c = rule.conditions ?? {};
-  if (rule.kind === "ticket_type") return `${c.ticket_type ?? "any"} tickets`;
   if (rule.kind === "format") return `${c.format ?? "any"} showings`;
   if (rule.kind === "holiday") return c.dates?.length ? `on ${c.dates.join(", ")}` : "on no date yet";
   const parts: string[] = [];

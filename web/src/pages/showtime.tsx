@@ -8,7 +8,7 @@ import type { Schemas } from "@/api/types";
 import Countdown from "@/components/Countdown";
 import Notice from "@/components/Notice";
 import SeatMap from "@/components/SeatMap";
-import { type Authenticate, type CheckoutSettings, type Choice, type HeldSeats, type Paid, Refusal, SANDBOX_CARDS, TICKET_TYPES, type TicketType, bookAndPay, checkoutSettings, hold, invoiceLink, quote, release } from "@/lib/checkout";
+import { type Authenticate, type CheckoutSettings, type Choice, type HeldSeats, type Paid, Refusal, SANDBOX_CARDS, type TicketType, type TicketTypeOption, bookAndPay, checkoutSettings, hold, invoiceLink, quote, release, ticketTypes } from "@/lib/checkout";
 import { dateTimeOf } from "@/lib/dates";
 import { sentence } from "@/lib/errors";
 import { watchSeatMap } from "@/lib/liveSeatMap";
@@ -39,6 +39,7 @@ export default function ShowtimePage() {
   const [invoice, setInvoice] = useState<string>();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [types, setTypes] = useState<TicketTypeOption[]>([]);
 
   const loadMap = useCallback(async () => {
     if (!id) return;
@@ -56,6 +57,11 @@ export default function ShowtimePage() {
   }, [id, loadMap]);
 
   useEffect(() => {
+    if (!showtime) return;
+    ticketTypes(showtime.cinema_id, "online").then(setTypes, (e: Refusal) => setError(e.message));
+  }, [showtime]);
+
+  useEffect(() => {
     if (choice.size === 0 || held) { setPriced(undefined); return; }
     let live = true;
     quote(id, choice, promo).then((q) => live && setPriced(q), (e: Refusal) => live && setError(e.message));
@@ -67,7 +73,7 @@ export default function ShowtimePage() {
     setError(null);
     const next = new Map(choice);
     if (next.has(seat.id)) next.delete(seat.id);
-    else next.set(seat.id, "adult");
+    else next.set(seat.id, types[0]?.code ?? "adult");
     setChoice(next);
   }
 
@@ -162,7 +168,7 @@ export default function ShowtimePage() {
               <label>
                 Ticket{" "}
                 <select value={type} disabled={!!held} onChange={(e) => setChoice(new Map(choice).set(seatId, e.target.value as TicketType))}>
-                  {TICKET_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
+                  {types.map((t) => <option key={t.code} value={t.code}>{t.name}</option>)}
                 </select>
               </label>
             </li>
@@ -172,10 +178,20 @@ export default function ShowtimePage() {
           <label className="promo">Promo code <input value={promo} onChange={(e) => setPromo(e.target.value.trim())} autoComplete="off" /></label>
         )}
         {priced && (
-          <p data-testid="quote-total">
-            Total {formatMoney(priced.total_minor as number, priced.currency as string)}
-            {!!priced.discount_minor && <> (you save {formatMoney(priced.discount_minor, priced.currency as string)})</>}
-          </p>
+          <>
+            {!!priced.fees?.length && (
+              <ul className="fees" data-testid="quote-fees">
+                {priced.fees.map((f) => (
+                  <li key={f.fee_id}>{f.name}{(f.quantity ?? 1) > 1 ? ` × ${f.quantity}` : ""}: {formatMoney(f.amount_minor as number, priced.currency as string)}</li>
+                ))}
+              </ul>
+            )}
+            <p data-testid="quote-total">
+              Total {formatMoney(priced.total_minor as number, priced.currency as string)}
+              {!!priced.discount_minor && <> (you save {formatMoney(priced.discount_minor, priced.currency as string)})</>}
+              {!!priced.fees_minor && <>, booking fees included</>}
+            </p>
+          </>
         )}
         {!held && choice.size > 0 && (session
           ? <button type="button" onClick={onHold} disabled={busy}>Hold {choice.size === 1 ? "this seat" : `these ${choice.size} seats`}</button>

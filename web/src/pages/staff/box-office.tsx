@@ -8,7 +8,7 @@ import SeatMap from "@/components/SeatMap";
 import ShiftReport from "@/components/ShiftReport";
 import ShowtimePicker, { useStaffCinemas } from "@/components/ShowtimePicker";
 import { type Shift, cashUp, myOpenShift, openShift, sell, shiftReport, ticketsPdf } from "@/lib/boxOffice";
-import { type Choice, TICKET_TYPES, type TicketType, quote } from "@/lib/checkout";
+import { type Choice, type TicketType, type TicketTypeOption, quote, ticketTypes } from "@/lib/checkout";
 import { sentence } from "@/lib/errors";
 import { formatMoney } from "@/lib/money";
 import { isStaff, useSession } from "@/lib/session";
@@ -106,6 +106,7 @@ function Sale({ shift }: { shift: Shift }) {
   const [sold, setSold] = useState<Sold>();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [types, setTypes] = useState<TicketTypeOption[]>([]);
   const currency = shift.currency;
 
   const loadMap = useCallback(async () => {
@@ -115,18 +116,21 @@ function Sale({ shift }: { shift: Shift }) {
     else setError(sentence(problem));
   }, [showtime]);
   useEffect(() => { setSeatMap(undefined); setChoice(new Map()); loadMap(); }, [loadMap]);
+  useEffect(() => {
+    ticketTypes(shift.cinema_id, "box_office").then(setTypes, (e: Error) => setError(e.message));
+  }, [shift.cinema_id]);
 
   useEffect(() => {
     if (!showtime || choice.size === 0) { setTotal(undefined); return; }
     let live = true;
-    quote(showtime.id, choice, "").then((q) => live && setTotal(q.total_minor as number), (e: Error) => live && setError(e.message));
+    quote(showtime.id, choice, "", "box_office").then((q) => live && setTotal(q.total_minor as number), (e: Error) => live && setError(e.message));
     return () => { live = false; };
   }, [showtime, choice]);
 
   function toggle(seat: Seat) {
     const next = new Map(choice);
     if (next.has(seat.id)) next.delete(seat.id);
-    else next.set(seat.id, "adult");
+    else next.set(seat.id, types[0]?.code ?? "adult");
     setChoice(next);
     setSold(undefined);
   }
@@ -193,7 +197,7 @@ function Sale({ shift }: { shift: Shift }) {
                 <span>{seatsById.get(seatId)?.label}</span>{" "}
                 <label>Ticket{" "}
                   <select value={type} onChange={(e) => setChoice(new Map(choice).set(seatId, e.target.value as TicketType))}>
-                    {TICKET_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
+                    {types.map((t) => <option key={t.code} value={t.code}>{t.name}</option>)}
                   </select>
                 </label>
               </li>
