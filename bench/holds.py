@@ -125,6 +125,7 @@ def _seed(clients: int) -> dict:
     from app import create_app
     from app.auth.passwords import hash_password
     from app.cinemas.layout import build_layout
+    from app.cinemas.seat_categories import known_categories
     from app.common.clock import now
     from app.extensions import db, redis_client
     from app.models import (
@@ -157,7 +158,8 @@ def _seed(clients: int) -> dict:
             screen = Screen(cinema_id=cinema.id, name=name, formats=["2D"])
             db.session.add(screen)
             db.session.flush()
-            specs = build_layout({"rows": [{"label": f"R{r}", "seats": per_row} for r in range(rows)]})
+            specs = build_layout({"rows": [{"label": f"R{r}", "seats": per_row} for r in range(rows)]},
+                                 known_categories())
             seats = [Seat(screen_id=screen.id, **vars(spec)) for spec in specs]
             db.session.add_all(seats)
             screen.capacity = len(seats)
