@@ -23,6 +23,9 @@ def _last_json(arguments: list[str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+# It empties and fills the test Redis database with keys of its own showtimes, whose ids the
+# suite's showtimes reuse: through the app fixture, the suite's clean-up empties it after.
+@pytest.mark.usefixtures("app")
 def test_the_holds_bench_runs_and_sells_no_seat_twice():
     database = TEST_DATABASE_URL.rsplit("/", 1)[0] + "/cinemaos_bench_smoke"
     figures = _last_json(["bench/holds.py", "--seconds", "0.5", "--rounds", "1", "--clients", "2",
