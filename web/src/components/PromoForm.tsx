@@ -1,6 +1,6 @@
 // A promo code's form, checked before sending (lib/pricingForms); the code itself is fixed once made.
-import { type FormEvent, useState } from "react";
 import { type Promo, type PromoFields, promoBody } from "@/lib/pricingForms";
+import { useCheckedForm } from "@/lib/useCheckedForm";
 import Notice from "./Notice";
 
 type Props = {
@@ -13,25 +13,7 @@ type Props = {
 };
 
 export default function PromoForm({ initial, editing, cinemaId, currency, onSave, onCancel }: Props) {
-  const [fields, setFields] = useState(initial);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const set = (change: Partial<PromoFields>) => setFields({ ...fields, ...change });
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const checked = promoBody(fields, cinemaId, currency, editing);
-    if (!checked.body) { setError(checked.problems.join(" ")); return; }
-    setBusy(true);
-    setError(null);
-    try {
-      await onSave(checked.body);
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { fields, set, error, busy, submit } = useCheckedForm(initial, (f) => promoBody(f, cinemaId, currency, editing), onSave);
 
   return (
     <form className="form" onSubmit={submit} aria-label={editing ? `Edit promo code ${editing.code}` : "New promo code"} noValidate>

@@ -1,6 +1,6 @@
 // A pricing rule's form: the fields its kind needs, checked before sending (lib/pricingForms).
-import { type FormEvent, useState } from "react";
 import { FORMATS, RULE_KINDS, type Rule, type RuleFields, WEEKDAY_NAMES, isTimeKind, ruleBody } from "@/lib/pricingForms";
+import { useCheckedForm } from "@/lib/useCheckedForm";
 import Notice from "./Notice";
 
 type Props = {
@@ -13,25 +13,7 @@ type Props = {
 };
 
 export default function RuleForm({ initial, editing, cinemaId, onSave, onCancel }: Props) {
-  const [fields, setFields] = useState(initial);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const set = (change: Partial<RuleFields>) => setFields({ ...fields, ...change });
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const checked = ruleBody(fields, cinemaId);
-    if (!checked.body) { setError(checked.problems.join(" ")); return; }
-    setBusy(true);
-    setError(null);
-    try {
-      await onSave(checked.body);
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { fields, set, error, busy, submit } = useCheckedForm(initial, (f) => ruleBody(f, cinemaId), onSave);
 
   return (
     <form className="form" onSubmit={submit} aria-label={editing ? "Edit the pricing rule" : "New pricing rule"} noValidate>
