@@ -156,7 +156,8 @@ class CinemaApi(Api):
 
         with suppress(Exception):  # the connection is already broken; only reset the session
             db.session.rollback()
-        log.warning("database unavailable: %s", type(error.orig).__name__)
+        log.warning("database unavailable: %s (SQLSTATE %s)", type(error.orig).__name__,
+                    getattr(error.orig, "sqlstate", None))
         return error_response(
             503, "The database is unavailable for a moment; retry shortly",
             reason="database_unavailable",

@@ -31,6 +31,19 @@ BIN = Path(sys.executable).parent
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 # Generous: it only waits as long as the start takes, and a loaded CI machine is slow to import.
 STARTUP_SECONDS = 90
+# The logs of the Gunicorn servers running now: a failing test's report shows them, since what
+# the server said (an error's class, its SQLSTATE) is what explains an unexpected status.
+_LIVE_SERVER_LOGS: list[Path] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        for log in _LIVE_SERVER_LOGS:
+            report.sections.append((f"server log {log.parent.name}",
+                                    log.read_text(errors="replace")[-20000:]))
 
 
 def free_port() -> int:
@@ -66,6 +79,7 @@ def gunicorn_server(env: Mapping[str, str]) -> Iterator[str]:
                                        cwd=ROOT, env={**env, "PORT": str(port)},
                                        stdout=subprocess.DEVNULL, stderr=sink)
         base = f"http://127.0.0.1:{port}"
+        _LIVE_SERVER_LOGS.append(log)
         try:
             _wait_until_healthy(base, process, log)
             yield base
@@ -74,6 +88,7 @@ def gunicorn_server(env: Mapping[str, str]) -> Iterator[str]:
             sys.stderr.write(log.read_text(errors="replace")[-20000:])
             raise
         finally:
+            _LIVE_SERVER_LOGS.remove(log)
             stop_process(process)
 
 
