@@ -14,7 +14,7 @@ import marshmallow as ma
 from flask import Flask, current_app, g, jsonify
 from flask_smorest import Api
 from redis.exceptions import RedisError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError, PreconditionFailed
 
@@ -90,6 +90,7 @@ class CinemaApi(Api):
         app.register_error_handler(HTTPException, self.handle_http_exception)
         app.register_error_handler(DomainError, self.handle_domain_error)
         app.register_error_handler(StaleDataError, self.handle_stale_data)
+        app.register_error_handler(IntegrityError, self.handle_integrity_error)
         app.register_error_handler(RedisError, self.handle_redis_unavailable)
         app.register_error_handler(OperationalError, self.handle_database_unavailable)
         app.register_error_handler(InterfaceError, self.handle_database_unavailable)
@@ -138,6 +139,19 @@ class CinemaApi(Api):
             reason="concurrent_update",
         )
 
+    def handle_integrity_error(self, error: IntegrityError):
+        """A write that lost a race: services check "is this name free?" before writing, and
+        two requests can both pass the check; the database's constraint then refuses the later
+        one. That is a 409 to retry (the retry meets the service's own, more precise refusal).
+        Any other integrity error is a bug, answered 500 and logged as one."""
+        if not _lost_race(error):
+            return self.handle_unexpected(error)
+        log.info("write refused by a constraint after a race: %s", error.orig)
+        return error_response(
+            409, "Someone else wrote the same record at the same moment: fetch it again and retry",
+            reason="concurrent_update",
+        )
+
     def handle_redis_unavailable(self, error: RedisError):
         """Redis holds seat locks, live seat maps and caches: what needs it waits for it.
 
@@ -169,6 +183,18 @@ class CinemaApi(Api):
             return self.handle_http_exception(error)
         log.exception("unhandled error", extra={"request_id": g.get("request_id")})
         return self.handle_http_exception(InternalServerError())
+
+
+# Constraint violations a concurrent write explains: unique, exclusion, and a foreign key whose
+# row another request deleted. (Checks and NOT NULL are the code's own mistakes.)
+_RACE_SQLSTATES = {"23505", "23P01", "23503"}
+_RACE_SQLITE_ERRORS = {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY",
+                       "SQLITE_CONSTRAINT_FOREIGNKEY"}
+
+
+def _lost_race(error: IntegrityError) -> bool:
+    return (getattr(error.orig, "sqlstate", None) in _RACE_SQLSTATES
+            or getattr(error.orig, "sqlite_errorname", None) in _RACE_SQLITE_ERRORS)
 
 
 def _first(messages) -> str:

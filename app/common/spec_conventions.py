@@ -11,8 +11,9 @@ it adds:
   documents one itself, with a more precise description, keeps it):
   400 (not JSON) with a JSON body, 413 (over ``MAX_CONTENT_LENGTH``) with any body, 404 with a
   path parameter (routing answers it for a value its converter refuses, the view for an id
-  that names nothing), 409 on a PUT, PATCH or DELETE that checks an ETag (a versioned row
-  changed between the If-Match check and the write: ``concurrent_update``), and 503 on every
+  that names nothing), 409 on every write (``concurrent_update``: a versioned row changed
+  between the If-Match check and the write, or a concurrent request wrote the same unique
+  name, slot or row first, so the database refused this one), and 503 on every
   operation (PostgreSQL or Redis unavailable for a moment, with ``Retry-After``).
 
 Two operations of one name would be one method of a generated client: the plugin refuses the
@@ -28,7 +29,7 @@ from apispec import APISpec, BasePlugin
 
 from app.common.operation_ids import operation_id
 
-_BODY_METHODS_WITH_ETAG = ("put", "patch", "delete")
+_WRITE_METHODS = ("post", "put", "patch", "delete")
 # Security schemes the operations refer to; bearerAuth is the one Swagger UI's Authorize fills.
 # Swagger UI's dialog autofocuses every field it draws, so the last one drawn has the cursor and
 # is scrolled into view: bearerAuth comes last, so the dialog opens on it (not on the CSRF field).
@@ -102,8 +103,7 @@ def _add_common_errors(path: str, method: str, operation: dict) -> None:
         added.append(400)
     if "{" in path:
         added.append(404)
-    # flask-smorest documents 428 on exactly the operations whose ETag it checks.
-    if method in _BODY_METHODS_WITH_ETAG and ({428, "428"} & set(responses)):
+    if method in _WRITE_METHODS:
         added.append(409)
     if body:
         added.append(413)
