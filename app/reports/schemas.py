@@ -32,6 +32,8 @@ class SalesRowSchema(ma.Schema):
         "tickets_sold / capacity (0 with no capacity)", 0.356))
     revenue_minor = ma.fields.Integer(required=True, metadata=_meta(
         "What those tickets were sold for, minor units of `currency`", 704000))
+    fees_minor = ma.fields.Integer(required=True, metadata=_meta(
+        "Booking fees those confirmed bookings paid (not in `revenue_minor`), minor units", 18000))
 
 
 class SalesReportSchema(ma.Schema):

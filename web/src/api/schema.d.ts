@@ -4405,6 +4405,8 @@ export interface components {
             occupancy: number;
             /** @description What those tickets were sold for, minor units of `currency` */
             revenue_minor: number;
+            /** @description Booking fees those confirmed bookings paid (not in `revenue_minor`), minor units */
+            fees_minor: number;
         };
         SalesReport: {
             /** @description Cinema */

@@ -71,10 +71,10 @@ export default function Reports() {
       )}
       <table data-testid="sales-table">
         <caption>The figures of the charts</caption>
-        <thead><tr><th scope="col">{groupBy}</th><th scope="col">Showtimes</th><th scope="col">Tickets sold</th><th scope="col">Occupancy</th><th scope="col">Revenue</th></tr></thead>
+        <thead><tr><th scope="col">{groupBy}</th><th scope="col">Showtimes</th><th scope="col">Tickets sold</th><th scope="col">Occupancy</th><th scope="col">Revenue</th><th scope="col">Booking fees</th></tr></thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.key}><th scope="row">{r.label}</th><td>{r.showtimes}</td><td>{r.tickets_sold}</td><td>{r.occupancyPercent}%</td><td>{formatMoney(r.revenue_minor, currency)}</td></tr>
+            <tr key={r.key}><th scope="row">{r.label}</th><td>{r.showtimes}</td><td>{r.tickets_sold}</td><td>{r.occupancyPercent}%</td><td>{formatMoney(r.revenue_minor, currency)}</td><td>{formatMoney(r.fees_minor, currency)}</td></tr>
           ))}
         </tbody>
       </table>
