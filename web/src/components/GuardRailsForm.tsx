@@ -1,13 +1,14 @@
 // A cinema's guard rails on dynamic prices: a floor and a ceiling per seat category, the largest
 // change in a day, no rises close to the show, prices that only fall.
 import { type FormEvent, useEffect, useState } from "react";
-import { readGuardRails, saveGuardRails } from "@/lib/pricing";
-import { type RailFields, SEAT_CATEGORIES, railFields, railsBody } from "@/lib/pricingForms";
+import { listSeatCategories, readGuardRails, saveGuardRails } from "@/lib/pricing";
+import { type RailFields, type SeatCategory, railFields, railsBody } from "@/lib/pricingForms";
 import { dateTimeOf } from "@/lib/dates";
 import Notice from "./Notice";
 
 export default function GuardRailsForm({ cinemaId, currency }: { cinemaId: number; currency: string }) {
   const [fields, setFields] = useState<RailFields>();
+  const [categories, setCategories] = useState<SeatCategory[]>([]);
   const [updatedAt, setUpdatedAt] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -16,9 +17,10 @@ export default function GuardRailsForm({ cinemaId, currency }: { cinemaId: numbe
   useEffect(() => {
     let live = true;
     setFields(undefined);
-    readGuardRails(cinemaId).then((rails) => {
+    Promise.all([readGuardRails(cinemaId), listSeatCategories()]).then(([rails, listed]) => {
       if (!live) return;
-      setFields(railFields(rails));
+      setCategories(listed);
+      setFields(railFields(rails, listed));
       setUpdatedAt(rails.updated_at ?? null);
     }, (e: Error) => live && setError(e.message));
     return () => { live = false; };
@@ -26,7 +28,8 @@ export default function GuardRailsForm({ cinemaId, currency }: { cinemaId: numbe
 
   if (!fields) return <Notice error={error} />;
   const set = (change: Partial<RailFields>) => setFields({ ...fields, ...change });
-  const bound = (category: (typeof SEAT_CATEGORIES)[number], side: "floor" | "ceiling", value: string) =>
+  const nameOf = (code: string) => categories.find((c) => c.code === code)?.name ?? code;
+  const bound = (category: string, side: "floor" | "ceiling", value: string) =>
     set({ bounds: { ...fields.bounds, [category]: { ...fields.bounds[category], [side]: value } } });
 
   async function submit(event: FormEvent) {
@@ -39,7 +42,7 @@ export default function GuardRailsForm({ cinemaId, currency }: { cinemaId: numbe
     setBusy(true);
     try {
       const saved = await saveGuardRails(cinemaId, checked.body);
-      setFields(railFields(saved));
+      setFields(railFields(saved, categories));
       setUpdatedAt(saved.updated_at ?? null);
       setMessage("The guard rails are saved: the pricing job keeps to them from its next run.");
     } catch (e) {
@@ -58,12 +61,12 @@ export default function GuardRailsForm({ cinemaId, currency }: { cinemaId: numbe
           <caption>Full (adult) price per seat category, in {currency}; empty: no limit</caption>
           <thead><tr><th scope="col">Category</th><th scope="col">Floor</th><th scope="col">Ceiling</th></tr></thead>
           <tbody>
-            {SEAT_CATEGORIES.map((category) => (
+            {Object.entries(fields.bounds).map(([category, typed]) => (
               <tr key={category}>
-                <th scope="row">{category}</th>
-                <td><input aria-label={`Floor of ${category} seats`} value={fields.bounds[category].floor} inputMode="decimal" size={8}
+                <th scope="row">{nameOf(category)}</th>
+                <td><input aria-label={`Floor of ${nameOf(category)} seats`} value={typed.floor} inputMode="decimal" size={8}
                            onChange={(e) => bound(category, "floor", e.target.value)} /></td>
-                <td><input aria-label={`Ceiling of ${category} seats`} value={fields.bounds[category].ceiling} inputMode="decimal" size={8}
+                <td><input aria-label={`Ceiling of ${nameOf(category)} seats`} value={typed.ceiling} inputMode="decimal" size={8}
                            onChange={(e) => bound(category, "ceiling", e.target.value)} /></td>
               </tr>
             ))}

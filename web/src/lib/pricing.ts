@@ -4,7 +4,7 @@
 import { api } from "@/api/client";
 import type { Schemas } from "@/api/types";
 import { sentence } from "./errors";
-import type { GuardRails, Promo, Rule } from "./pricingForms";
+import type { GuardRails, Promo, Rule, SeatCategory } from "./pricingForms";
 
 export type Editing<T> = { item: T; etag: string };
 
@@ -58,6 +58,10 @@ export async function savePromo(body: Promo, editing?: Editing<Promo>): Promise<
 export async function deletePromo(promoId: number): Promise<void> {
   const { etag } = await openPromo(promoId);
   done(await api.DELETE("/api/pricing/promocodes/{promo_id}", { params: { path: { promo_id: promoId }, header: { "If-Match": etag } } }));
+}
+
+export async function listSeatCategories(): Promise<SeatCategory[]> {
+  return answer(await api.GET("/api/seat-categories", {}));
 }
 
 export async function readGuardRails(cinemaId: number): Promise<GuardRails> {

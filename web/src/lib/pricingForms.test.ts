@@ -78,16 +78,24 @@ describe("promoBody", () => {
 describe("guard rails", () => {
   const rails = { category_bounds: [{ category: "standard" as const, floor_minor: 800, ceiling_minor: 1500 }], max_daily_change_bp: 1500,
     no_rise_hours: 4, only_fall: false };
+  const categories = [{ code: "standard", name: "Standard", sort_order: 0 }, { code: "vip", name: "VIP", sort_order: 1 }];
 
   it("round-trips through the form", () => {
-    const fields = railFields(rails);
+    const fields = railFields(rails, categories);
+    expect(Object.keys(fields.bounds)).toEqual(["standard", "vip"]);
     expect(fields.bounds.standard).toEqual({ floor: "8.00", ceiling: "15.00" });
     expect(fields.maxDailyChangePercent).toBe("15");
     expect(railsBody(fields, "GBP").body).toEqual(rails);
   });
 
+  it("keeps the bound of a category no longer listed", () => {
+    const fields = railFields(rails, categories.slice(1));
+    expect(Object.keys(fields.bounds)).toEqual(["vip", "standard"]);
+    expect(railsBody(fields, "GBP").body).toEqual(rails);
+  });
+
   it("refuses a floor above its ceiling and an unknown amount", () => {
-    const fields = railFields(rails);
+    const fields = railFields(rails, categories);
     fields.bounds.standard = { floor: "20", ceiling: "15" };
     fields.bounds.vip = { floor: "lots", ceiling: "" };
     expect(railsBody(fields, "GBP").problems).toEqual([

@@ -8,7 +8,7 @@ export type Rule = Schemas["PricingRule"];
 export type Promo = Schemas["PromoCode"];
 export type GuardRails = Schemas["GuardRails"];
 export type RuleKind = Rule["kind"];
-export type SeatCategory = Schemas["CategoryBound"]["category"];
+export type SeatCategory = Schemas["SeatCategory"];
 
 /** Either the body to send, or every problem found, each a sentence. */
 export type Checked<T> = { body: T; problems: [] } | { body: null; problems: string[] };
@@ -29,7 +29,6 @@ export const isTimeKind = (kind: RuleKind): boolean => TIME_KINDS.has(kind);
 
 export const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 export const FORMATS = ["2D", "3D", "IMAX", "4DX"] as const;
-export const SEAT_CATEGORIES: SeatCategory[] = ["standard", "premium", "vip", "wheelchair", "companion", "love_seat"];
 // The API's bounds (app/models/pricing.py, app/pricing/schemas.py).
 const DAILY_CHANGE_BP = [10, 100_000] as const;
 const NO_RISE_HOURS_MAX = 168;
@@ -197,18 +196,22 @@ export function promoBody(fields: PromoFields, cinemaId: number, currency: strin
 }
 
 export type RailFields = {
-  bounds: Record<SeatCategory, { floor: string; ceiling: string }>;
+  /** Per category code, in the order shown. */
+  bounds: Record<string, { floor: string; ceiling: string }>;
   maxDailyChangePercent: string;
   noRiseHours: string;
   onlyFall: boolean;
 };
 
-export function railFields(rails: GuardRails): RailFields {
+/** The form of `rails`, a row per category of `categories` (GET /api/seat-categories), and one
+ * for any category the rails bound that is no longer listed, so saving keeps its bound. */
+export function railFields(rails: GuardRails, categories: SeatCategory[]): RailFields {
   const amount = (minor: number | null | undefined) => (minor === null || minor === undefined ? "" : (minor / 100).toFixed(2));
-  const bounds = Object.fromEntries(SEAT_CATEGORIES.map((category) => {
+  const codes = [...categories.map((c) => c.code), ...(rails.category_bounds ?? []).map((b) => b.category)];
+  const bounds = Object.fromEntries([...new Set(codes)].map((category) => {
     const bound = rails.category_bounds?.find((b) => b.category === category);
     return [category, { floor: amount(bound?.floor_minor), ceiling: amount(bound?.ceiling_minor) }];
-  })) as RailFields["bounds"];
+  }));
   return {
     bounds, noRiseHours: String(rails.no_rise_hours ?? 0), onlyFall: !!rails.only_fall,
     maxDailyChangePercent: rails.max_daily_change_bp ? String(rails.max_daily_change_bp / 100) : "",
@@ -225,8 +228,7 @@ export function percentToBasisPoints(typed: string): number | null {
 export function railsBody(fields: RailFields, currency: string): Checked<GuardRails> {
   const problems: string[] = [];
   const bounds: Schemas["CategoryBound"][] = [];
-  for (const category of SEAT_CATEGORIES) {
-    const typed = fields.bounds[category];
+  for (const [category, typed] of Object.entries(fields.bounds)) {
     const read = (text: string, what: string) => {
       if (!text.trim()) return null;
       const minor = parseAmount(text);
