@@ -131,13 +131,21 @@ def _wait_until_healthy(base: str, process: subprocess.Popen, log: Path) -> None
         time.sleep(0.2)
 
 
+def deployed_site(media_origins: str = "") -> str:
+    """deploy/nginx.conf as the nginx image's entrypoint renders the template in
+    docker-compose.yml: ``${MEDIA_ORIGINS}`` filled in, nothing else touched."""
+    template = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "${MEDIA_ORIGINS}" in template
+    return template.replace("${MEDIA_ORIGINS}", media_origins)
+
+
 def nginx_config(tmp: Path, listen: int, upstream: str, realtime: str = "127.0.0.1:9",
                  web_root: Path | None = None, media_store: str = "127.0.0.1:9") -> Path:
     """A main nginx.conf (pid, logs and temp files in ``tmp``) including the deployed site
     (deploy/nginx.conf) with its upstreams replaced: Gunicorn at ``upstream``, the realtime
     service at ``realtime`` and the bucket's endpoint (MinIO) at ``media_store`` (by default a
     port where nothing answers), and the web export's folder by ``web_root`` when given."""
-    site = (ROOT / "deploy" / "nginx.conf").read_text()
+    site = deployed_site()
     assert "server api:8000;" in site and "listen 8080;" in site and "minio:9000" in site
     site = site.replace("server api:8000;", f"server {upstream};")
     site = site.replace("server realtime:8001;", f"server {realtime};")

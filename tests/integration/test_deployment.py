@@ -109,6 +109,11 @@ def test_clients_reach_the_api_only_through_the_buffering_proxy(compose):
     mount = services["proxy"]["volumes"][0]  # docker-compose 1.x prints the short syntax
     source = mount["source"] if isinstance(mount, dict) else mount.split(":")[0]
     assert Path(source) == ROOT / "deploy" / "nginx.conf"
+    target = mount["target"] if isinstance(mount, dict) else mount.split(":")[1]
+    # A template the image renders at start, filling in the poster origins and nothing else.
+    assert target == "/etc/nginx/templates/default.conf.template"
+    assert services["proxy"]["environment"]["NGINX_ENVSUBST_FILTER"] == "^MEDIA_ORIGINS"
+    assert "MEDIA_ORIGINS" in services["proxy"]["environment"]
     assert services["proxy"]["depends_on"]["api"]["condition"] == "service_healthy"
     assert "server api:8000" in (ROOT / "deploy" / "nginx.conf").read_text()
 

@@ -8,12 +8,14 @@ unknown path, or a method a page does not take, gets the API's answers as before
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
+import pytest
 from flask import Flask
 
 from app.common.security import _web_policy
 from app.common.site import page_names, web_blueprint
+from app.common.storage import media_origins
+from tests.e2e.conftest import deployed_site
 
 
 def _export(folder):
@@ -73,9 +75,15 @@ def test_without_a_web_client_the_front_door_leads_to_the_documentation():
     assert answer.status_code == 302 and answer.headers["Location"] == "/docs"
 
 
-def test_nginx_gives_the_pages_it_serves_the_web_policy_with_stripe():
+@pytest.mark.parametrize("media", [{}, {"S3_BUCKET": "posters", "S3_PUBLIC_URL": "https://cdn.example.com/posters"}])
+def test_nginx_gives_the_pages_it_serves_the_web_policy_with_stripe(media):
     """In docker-compose.yml nginx serves the export itself: with the policy the API would send
-    (production takes payments through Stripe)."""
-    site = (Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf").read_text()
+    (production takes payments through Stripe), posters from a CDN included."""
+    site = deployed_site(" ".join(media_origins(media)))
     served = re.search(r'add_header Content-Security-Policy "([^"]+)"', site).group(1)
-    assert served == _web_policy({"STRIPE_SECRET_KEY": "sk_live_x"}).header_value
+    expected = _web_policy({"STRIPE_SECRET_KEY": "sk_live_x", **media}).header_value
+    assert _directives(served) == _directives(expected)
+
+
+def _directives(policy: str) -> dict[str, list[str]]:
+    return {name: values for name, *values in (part.split() for part in policy.split(";"))}
