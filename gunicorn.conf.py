@@ -29,6 +29,17 @@ else:
     _own_metrics_dir = None
 
 
+def post_worker_init(worker):
+    """Without RQ workers (the embedded default) the worker also runs the recurring jobs (with
+    workers, ``rq cron`` does). Here, not in ``wsgi.py``: ``flask`` commands import that too."""
+    from app.common.tasks import jobs_run_in_threads
+
+    if jobs_run_in_threads(worker.wsgi):
+        from workers import in_process_cron
+
+        in_process_cron.start(worker.wsgi)
+
+
 def child_exit(server, worker):
     from prometheus_client import multiprocess
 

@@ -34,11 +34,15 @@ QUEUE_NAMES = ("schedule", "pricing", "default")
 JOB_TIMEOUTS = {"schedule": 15 * 60, "pricing": 5 * 60, "default": 60}
 
 
+def jobs_run_in_threads(app: Flask) -> bool:
+    """No RQ workers: this process runs each queue's jobs in a background thread."""
+    return not app.config["RQ_ASYNC"] and app.config["INPROCESS_JOBS"] == "thread"
+
+
 def get_queue(name: str) -> Queue:
     if name not in QUEUE_NAMES:
         raise ValueError(f"unknown queue {name!r}; expected one of {QUEUE_NAMES}")
-    in_thread = not current_app.config["RQ_ASYNC"] and current_app.config["INPROCESS_JOBS"] == "thread"
-    return (ThreadedQueue if in_thread else Queue)(
+    return (ThreadedQueue if jobs_run_in_threads(current_app) else Queue)(
         name,
         connection=current_app.extensions["rq_connection"],
         is_async=current_app.config["RQ_ASYNC"],
