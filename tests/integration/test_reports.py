@@ -1,7 +1,7 @@
 """GET /api/reports/sales: occupancy and revenue by day, film and screen, for a cinema's managers.
 
-Only confirmed bookings' active seats (and their booking fees, apart) count; cancelled showtimes count for nothing; days are the
-cinema's local days, every one of the range present.
+Only confirmed bookings' active seats (and their booking fees, apart) count; cancelled showtimes
+count for nothing; days are the cinema's local days, every one of the range present.
 """
 
 from __future__ import annotations
