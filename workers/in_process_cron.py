@@ -21,7 +21,7 @@ from rq.cron import CronJob, CronScheduler
 
 from app.common.tasks import get_queue
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("cinemaos.recurring")
 TABLE = "workers.periodic"
 # Longest sleep between two looks at the table (rq cron's own cap).
 MAX_SLEEP_SECONDS = 60.0
