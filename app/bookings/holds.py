@@ -78,13 +78,14 @@ def hold_seats(principal: Principal, showtime_id: int, seat_ids: list[int],
     if strays:
         raise ValidationError(f"ticket_types names seats {strays} that are not in seat_ids",
                               reason="ticket_type_for_unknown_seat")
-    limit = current_app.config["MAX_SEATS_PER_HOLD"]
+    config = current_app.config
+    limit = config["MAX_SEATS_PER_HOLD"]
     if len(seat_ids) > limit:
         raise ValidationError(f"At most {limit} seats can be held at once, got {len(seat_ids)}",
                               reason="too_many_seats", details={"limit": limit})
     if len(set(seat_ids)) != len(seat_ids):
         raise ValidationError("A seat is listed more than once", reason="duplicate_seats")
-    ttl = current_app.config["HOLD_TTL_SECONDS"]
+    ttl = config["HOLD_TTL_SECONDS"]
     customer = principal.role not in STAFF_ROLES
     for _ in range(_ATTEMPTS):
         context = remembered_sales_context(showtime_id)

@@ -11,6 +11,7 @@ than split across modules that would each need their own copy.
 
 from __future__ import annotations
 
+from hashlib import sha1
 from typing import Any, NamedTuple
 
 from flask import current_app
@@ -381,6 +382,8 @@ _SOURCES = {name: _HELPERS + body for name, body in {
     "change_checkouts": CHANGE_CHECKOUTS, "load_checkouts": LOAD_CHECKOUTS,
     "cache_if_unchanged": CACHE_IF_UNCHANGED, "invalidate_seat_map": INVALIDATE_SEAT_MAP,
 }.items()}
+# What EVALSHA names each script by: the SHA1 of its text, as Redis computes it on loading.
+_SHAS = {name: sha1(source.encode()).hexdigest() for name, source in _SOURCES.items()}
 
 
 class Call(NamedTuple):
@@ -405,13 +408,14 @@ def run_together(calls: list[Call], *, get: str | None = None) -> list[Any]:
     answers: list[Any] = [None] * len(calls)
     pending = list(range(len(calls)))
     value = None
+    client = redis_client.client
     for _ in range(2):
-        pipe = redis_client.client.pipeline(transaction=False)
+        pipe = client.pipeline(transaction=False)
         if get is not None:
             pipe.get(get)
         for index in pending:
             call = calls[index]
-            pipe.evalsha(_script(call.name).sha, len(call.keys), *call.keys, *call.args)
+            pipe.evalsha(_SHAS[call.name], len(call.keys), *call.keys, *call.args)
         results = pipe.execute(raise_on_error=False)
         if get is not None:
             value = results.pop(0)
@@ -427,7 +431,7 @@ def run_together(calls: list[Call], *, get: str | None = None) -> list[Any]:
             return [value, *answers] if get is not None else answers
         # Redis restarted or dropped its scripts: load them, run again only what did not run.
         for name in {calls[index].name for index in missing}:
-            redis_client.client.script_load(_SOURCES[name])
+            client.script_load(_SOURCES[name])
         pending = missing
     raise RuntimeError(f"Redis keeps refusing the {calls[pending[0]].name} script")
 

@@ -93,6 +93,11 @@ class ApiRequest(flask.Request):
 class ApiParser(FlaskParser):
     """webargs' Flask parser with the body rules above (flask-smorest's ``ARGUMENTS_PARSER``)."""
 
+    def get_default_request(self) -> flask.Request:
+        # The request itself rather than its proxy: every attribute read through the proxy
+        # first fails on the proxy (an AttributeError built and dropped), and parsing reads many.
+        return flask.request._get_current_object()
+
     def load_json(self, req: flask.Request, schema: ma.Schema) -> Any:
         if not req.is_json or not req.get_data(cache=True).strip():
             raise ValidationError(
