@@ -1,8 +1,10 @@
 """Branch-and-price over one block: the bound keeps falling while time remains.
 
-Why: the master LP's bound sits 1-2 % above the best schedules on realistic days, mostly
-slack of the relaxation itself (measured against an exact compact MIP, see the tests), so
-better schedules alone cannot close the gap; only branching can lower the bound.
+Why: on realistic days the master LP's bound sits above the best schedules by more than
+better schedules gain, mostly slack of the relaxation itself (measured against an exact
+compact MIP, see the tests; ``bench/optimizer.py`` reports the current split as
+``lp_gap``, ``slack_disproved`` and ``gap``), so better schedules alone cannot close the
+gap; only branching can lower the bound.
 
 Branching decisions are rows on sums of shows, so pricing stays the longest path of
 ``optimizer.sequence_search`` (each row adds its dual to the shows it counts) and every column
