@@ -71,6 +71,10 @@ class Block:
         self.root_bound = math.inf  # the LP relaxation's, before any branching
         self.status, self.message = "ok", ""  # or "infeasible" / "error"
         self.stage, self.rounds = 0, 0
+        # Whether the MIP over the columns ever beat the incumbent: on 14-screen days it
+        # never did in its time (HiGHS stalls on ~1000 columns), so the search rounds give
+        # its turns to exact re-planning; on 10-screen days it usually does.
+        self.integer_paid = False
         self.tree: Tree | None = None
 
     @property
@@ -134,7 +138,7 @@ class Block:
                                                  COMPACT_SHARE * share):
                 return
             self.tree.step(solver, by(0.1), lambda: self.objective, self._offer)
-            if self.rounds % 3:
+            if self.rounds % 3 or not self.integer_paid:
                 # Exact re-planning of a few screens, move after move: on 14-screen days
                 # it earned 0.5 % in 15 s where local search earned 0.2 % and the MIP
                 # over the columns 0.1 %.
@@ -218,7 +222,9 @@ class Block:
         mip = self.master.solve(solver, integer=True, gap=gap,
                                 time_limit=deadline - time.perf_counter(), start=start)
         if mip.found:
+            before = self.objective
             self._offer(mip.lam)
+            self.integer_paid |= self.objective > before
 
     def dive(self, solver: str, deadline: float) -> None:
         """Primal heuristic: fix the columns the LP is surest of (every one at 0.9 or more,
