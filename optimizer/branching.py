@@ -123,8 +123,14 @@ class Tree:
                 try:
                     bound, _, lp = generate_columns(self.master, solver, deadline,
                                                     NODE_TOLERANCE)
-                except RuntimeError:  # the decisions contradict a distributor minimum
-                    continue
+                except RuntimeError:
+                    if time.perf_counter() >= deadline:
+                        # Cut short by the deadline (an interrupted dual simplex has no
+                        # primal solution), not disproved: dropping the node would let
+                        # the bound fall below schedules only it contains.
+                        heapq.heappush(self._open, node)
+                        break
+                    continue  # the decisions contradict a distributor minimum
                 bound = min(bound, -node.bound)
                 if time.perf_counter() >= deadline and math.isfinite(bound):
                     heapq.heappush(self._open, Node(-bound, node.order, node.decisions))
