@@ -1,8 +1,10 @@
 """Branch-and-price over one block: the bound keeps falling while time remains.
 
-Why: the master LP's bound sits 1-2 % above the best schedules on realistic days, mostly
-slack of the relaxation itself (measured against an exact compact MIP, see the tests), so
-better schedules alone cannot close the gap; only branching can lower the bound.
+Why: on realistic days the master LP's bound sits above the best schedules by more than
+better schedules gain, mostly slack of the relaxation itself (measured against an exact
+compact MIP, see the tests; ``bench/optimizer.py`` reports the current split as
+``lp_gap``, ``slack_disproved`` and ``gap``), so better schedules alone cannot close the
+gap; only branching can lower the bound.
 
 Branching decisions are rows on sums of shows, so pricing stays the longest path of
 ``optimizer.sequence_search`` (each row adds its dual to the shows it counts) and every column
@@ -121,8 +123,14 @@ class Tree:
                 try:
                     bound, _, lp = generate_columns(self.master, solver, deadline,
                                                     NODE_TOLERANCE)
-                except RuntimeError:  # the decisions contradict a distributor minimum
-                    continue
+                except RuntimeError:
+                    if time.perf_counter() >= deadline:
+                        # Cut short by the deadline (an interrupted dual simplex has no
+                        # primal solution), not disproved: dropping the node would let
+                        # the bound fall below schedules only it contains.
+                        heapq.heappush(self._open, node)
+                        break
+                    continue  # the decisions contradict a distributor minimum
                 bound = min(bound, -node.bound)
                 if time.perf_counter() >= deadline and math.isfinite(bound):
                     heapq.heappush(self._open, Node(-bound, node.order, node.decisions))

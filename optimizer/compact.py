@@ -1,9 +1,10 @@
 """The block as one compact MIP for HiGHS: a second bound and a second search.
 
-Why: on 10+ screen days the master LP's bound sits 1-2 % above the best schedules, and
-branch-and-price lowers it only slowly; most of that is slack of the relaxation, not
-revenue (``optimizer.branching``). HiGHS's branch-and-cut (clique, flow-cover and
-mixed-integer-rounding cuts, its own heuristics) attacks the same model from another side.
+Why: on 10+ screen days the master LP's bound sits well above the best schedules (the
+figures of ``bench/optimizer.py``: ``lp_gap``), and branch-and-price lowers it only
+slowly; most of that is slack of the relaxation, not revenue (``optimizer.branching``).
+HiGHS's branch-and-cut (clique, flow-cover and mixed-integer-rounding cuts, its own
+heuristics) attacks the same model from another side.
 Written as a flow per screen-day the compact model's LP relaxation equals the master's
 (a screen-day's sequences are the paths of a DAG, ``optimizer.sequence_search``), so
 HiGHS starts from the same bound and its cuts can only lower it; its dual bound is valid

@@ -121,6 +121,15 @@ class PersistentModel:
                 h.setSolution(n_free, index, np.asarray(start, dtype=float))
         h.setOptionValue("time_limit", max(float(time_limit), 0.05) + h.getRunTime())
         h.run()
+        if not integer and h.getModelStatus() == highspy.HighsModelStatus.kUnknown:
+            # The warm-started simplex sometimes stops with a few primal infeasibilities
+            # and status "unknown" (seen after new columns on 14-screen days); run again
+            # from where it stopped, then from scratch. Without this the LP counted as
+            # unsolvable: a dive gave up at once and a cut round was lost.
+            h.run()
+            if h.getModelStatus() == highspy.HighsModelStatus.kUnknown:
+                h.clearSolver()
+                h.run()
         status = h.getModelStatus()
         info = h.getInfo()
         found = info.primal_solution_status == 2  # feasible

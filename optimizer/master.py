@@ -247,6 +247,16 @@ class Master:
         return coef
 
     # ----------------------------------------------------------------- duals
+    def show_amounts(self, lam: np.ndarray) -> np.ndarray:
+        """How much of every candidate show of the block the column values ``lam`` run
+        (an LP's may be fractional), shape ``(screen-days of the block, films, points)``."""
+        x = np.zeros(self.space.allowed[self.ks].shape)
+        for (k, column), value in zip(self.columns, lam, strict=False):
+            if value > 1e-9:
+                for m, p in column:
+                    x[k - self.ks.start, m, p] += value
+        return x
+
     def show_values(self, duals: np.ndarray) -> np.ndarray:
         """Value of every candidate show of the block under ``duals`` (``-inf`` where not
         allowed), shape ``(screen-days of the block, films, points)``."""

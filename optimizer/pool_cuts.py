@@ -51,11 +51,7 @@ def separate(master: Master, lp: MasterSolution) -> int:
     sp = master.space
     if sp.n_win != 1 or lp.y is None or master.phase_one:
         return 0
-    x = np.zeros(sp.allowed[master.ks].shape)  # (screen-days, films, points)
-    for (k, column), value in zip(master.columns, lp.lam, strict=False):
-        if value > 1e-9:
-            for m, p in column:
-                x[k - master.ks.start, m, p] += value
+    x = master.show_amounts(lp.lam)
     most_per_window = sp.instance.rules.max_shows_per_window
     added = 0
     for i, (m, d, b) in enumerate(master.y_cells):
