@@ -45,11 +45,13 @@ PAGES = 20
 CROWD = 500
 DELIVERY_SECONDS = 1.0
 # The load test's allowance: 10 % of the p99 without sockets, plus this much absolute slack
-# because the 2 shared cores of the CI machine run other work, which moves a p99 of a few tens
-# of milliseconds by more than 10 % from one run to the next with or without any socket.
-ABSOLUTE_SLACK_MS = 25.0
+# because the 2 shared cores of the CI machine run other work, which moves a p99 of 10-15 ms
+# by several percent from one run to the next with or without any socket (five runs on an
+# idle machine: -8, +3, +3, +5 and -3 %).
+ABSOLUTE_SLACK_MS = 10.0
 ORDER = (False, True, True, False) * 2 + (False, True)
-REQUESTS_PER_ROUND = 240
+# Rounds of this many requests (about 4,800 a side): a p99 of fewer wanders by 10 % or more.
+REQUESTS_PER_ROUND = 960
 THREADS = 4
 
 
@@ -284,7 +286,7 @@ def test_five_hundred_open_pages_leave_the_api_answers_and_p99_within_ten_percen
     assert set(answers[False]) == set(answers[True]) == {("map", 200), ("showtime", 200),
                                                           ("hold", 201), ("release", 204)}
     assert answers[False] == answers[True]
-    # Every page was told (pushes are folded per 0.25 s window, realtime.server says why).
+    # Every page was told (pushes are folded per 0.5 s window, realtime.server says why).
     assert relayed >= CROWD * ORDER.count(True), relayed
     base, with_pages = samples[False], samples[True]
     base_p99, with_p99 = _p99(base), _p99(with_pages)
