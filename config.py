@@ -9,6 +9,8 @@ Two runtime modes follow from what is configured:
 
 ``APP_ENV=production`` refuses to start unsafe rather than invent what is missing: it names,
 one line each, every missing or weak setting (:func:`production_refusals`).
+
+(Over 300 lines: every setting has one home, here, with the reason for its default.)
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ for the generated columns; ``lagrangian`` computes it.
 
 Phase one (``phase_one=True``) replaces revenue by ``-sum of artificial slack`` on the
 minimum rows, to find columns that meet the distributor minimums when greedy could not.
+
+(Over 300 lines: one class, the LP and its rows, whose builders share the row indexes.)
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ run on into it (``feature_deadline``); the horizon's last day closes at its own 
 A show occupies its screen from its start until trailers, runtime and the screen's
 cleaning buffer are over. Money is integer minor units (cents); revenue is computed in
 floats internally and rounded only when reported.
+
+(Over 300 lines: the records only, each with the checks of its own fields; the solver's
+callers build exactly these, so they stay in one place.)
 """
 
 from __future__ import annotations
