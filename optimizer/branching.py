@@ -51,14 +51,15 @@ class Tree:
         self._rows: dict[tuple, int] = {}
         self._count = itertools.count()
         self._open: list[Node] = [Node(-root_bound, next(self._count), ())]
+        # The best parent bound of a node left unsettled (see ``step``): a floor of the bound.
+        self._unsettled = -math.inf
 
     @property
     def bound(self) -> float:
-        return -self._open[0].bound if self._open else -math.inf
+        return max(self._best_open(), self._unsettled)
 
-    @property
-    def exhausted(self) -> bool:
-        return not self._open
+    def _best_open(self) -> float:
+        return -self._open[0].bound if self._open else -math.inf
 
     def _row(self, kind: str, film: int, day: int, where: tuple[int, ...], upper: bool) -> int:
         """The decision row ``count <= a`` (``upper``) or ``-count <= -a``, made once."""
@@ -115,8 +116,8 @@ class Tree:
         of every integral node solution (a schedule)."""
         try:
             while self._open and time.perf_counter() < deadline:
-                if self.bound <= incumbent() * (1 + 1e-9):
-                    self._open.clear()  # every open node is beaten: the incumbent is optimal
+                if self._best_open() <= incumbent() * (1 + 1e-9):
+                    self._open.clear()  # every open node is beaten by the incumbent
                     break
                 node = heapq.heappop(self._open)
                 self._apply(node.decisions)
@@ -130,7 +131,12 @@ class Tree:
                         # the bound fall below schedules only it contains.
                         heapq.heappush(self._open, node)
                         break
-                    continue  # the decisions contradict a distributor minimum
+                    # Infeasible with the columns at hand, which does not prove the node
+                    # infeasible: columns that pricing cannot offer without duals might meet
+                    # its decisions (a phase one at the node would tell). So it is not
+                    # explored further, but its parent's bound stays a floor of the bound.
+                    self._unsettled = max(self._unsettled, -node.bound)
+                    continue
                 bound = min(bound, -node.bound)
                 if time.perf_counter() >= deadline and math.isfinite(bound):
                     heapq.heappush(self._open, Node(-bound, node.order, node.decisions))
