@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -10,21 +10,12 @@ from sqlalchemy import func, select
 from app.common.clock import now
 from app.extensions import db
 from app.models import AuditEntry, ScreenClosure, Showtime
-
-TOMORROW = (now() + timedelta(days=1)).date()
-
-
-def at(hour: int, minute: int = 0, day: date = TOMORROW) -> str:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC).isoformat()
+from tests.integration.test_showtimes_schedule import TOMORROW, at, one_screen_venue
 
 
 @pytest.fixture
 def venue(factory):
-    cinema = factory.cinema(timezone="UTC", cleaning_buffer_minutes=20)
-    screen = factory.screen(cinema, rows=2, seats_per_row=5, formats=("2D", "3D"))
-    movie = factory.movie(runtime=100, formats=("2D", "3D"))  # + 15 min trailers = 115 min
-    manager = factory.user("manager", cinemas=[cinema])
-    return {"cinema": cinema, "screen": screen, "movie": movie, "headers": factory.headers(manager)}
+    return one_screen_venue(factory)
 
 
 def check(client, venue, starts_at, headers=None, **extra):

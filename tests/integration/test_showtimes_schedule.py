@@ -22,6 +22,12 @@ def at(hour: int, minute: int = 0, day: date = TOMORROW) -> str:
 
 @pytest.fixture
 def venue(factory):
+    return one_screen_venue(factory)
+
+
+def one_screen_venue(factory) -> dict:
+    """A UTC cinema with one 2D/3D screen, a 115-minute film and its manager (the slot check's
+    tests use it too)."""
     # UTC keeps the arithmetic of these tests readable; time zones have their own test.
     cinema = factory.cinema(timezone="UTC", cleaning_buffer_minutes=20)
     screen = factory.screen(cinema, rows=2, seats_per_row=5, formats=("2D", "3D"))
