@@ -11,7 +11,7 @@ from app.cinemas.service import get_cinema
 from app.common.access import Principal, ensure_cinema_access
 from app.common.clock import now
 from app.common.errors import ConflictError
-from app.common.lookups import ensure_version, get_or_404
+from app.common.lookups import ensure_version, get_at_own_cinema, get_or_404
 from app.common.pagination import PageResult, paginate
 from app.common.unit_of_work import after_commit, use_case
 from app.extensions import db
@@ -24,9 +24,7 @@ def get_screen(screen_id: int) -> Screen:
 
 def editable_screen(principal: Principal, screen_id: int) -> Screen:
     """The screen, if ``principal`` may manage it (404 first, then 403)."""
-    screen = get_screen(screen_id)
-    ensure_cinema_access(principal, screen.cinema_id)
-    return screen
+    return get_at_own_cinema(principal, Screen, screen_id)
 
 
 def list_screens(cinema_id: int, args: dict[str, Any]) -> PageResult:
@@ -76,8 +74,7 @@ def archive_screen(principal: Principal, screen_id: int, expected_version: int) 
 
 def lock_screen(principal: Principal, screen_id: int, expected_version: int | None) -> Screen:
     """The screen, row-locked, if the caller may manage it and (when given) the version matches."""
-    screen = get_or_404(Screen, screen_id, lock=True)
-    ensure_cinema_access(principal, screen.cinema_id)
+    screen = get_at_own_cinema(principal, Screen, screen_id, lock=True)
     if expected_version is not None:
         ensure_version(screen, expected_version)
     return screen

@@ -1,4 +1,5 @@
-"""Loading one row by primary key in a service: 404 when it is missing, 412 when it moved on.
+"""Loading one row by primary key in a service: 404 when it is missing, 403 when it belongs to a
+cinema the caller does not work at, 412 when it moved on.
 
 Every service words these errors the same way, so clients (and their logs) read one
 vocabulary: "Cinema 7 not found", "Cinema 7 changed since you read it ...".
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from app.common.access import Principal, ensure_cinema_access
 from app.common.errors import NotFoundError, PreconditionFailedError
 from app.extensions import db
 
@@ -25,6 +27,15 @@ def get_or_404(model: type[Row], key: Any, what: str | None = None, *, lock: boo
     if row is None:
         what = what or f"{model.__name__} {key}"
         raise NotFoundError(f"{what} not found")
+    return row
+
+
+def get_at_own_cinema(principal: Principal, model: type[Row], key: Any, what: str | None = None, *,
+                      lock: bool = False) -> Row:
+    """:func:`get_or_404` for a row of one cinema (a model with ``cinema_id``), then 403 unless
+    the caller works at that cinema (``ensure_cinema_access``)."""
+    row = get_or_404(model, key, what, lock=lock)
+    ensure_cinema_access(principal, row.cinema_id)
     return row
 
 

@@ -11,16 +11,16 @@ from app.common import events
 from app.common.access import Principal
 from app.common.clock import now
 from app.common.errors import ValidationError
+from app.common.lookups import get_at_own_cinema
 from app.common.unit_of_work import unit_of_work
 from app.extensions import db
 from app.models import Cinema, PriceChange, Showtime
 from app.pricing.events import ShowtimePricesChanged
 from app.pricing.guard_rails import ensure_within_price_bounds
-from app.scheduling.queries import get_showtime_for_staff
 
 
 def price_history(principal: Principal, showtime_id: int) -> dict:
-    showtime = get_showtime_for_staff(principal, showtime_id)
+    showtime = get_at_own_cinema(principal, Showtime, showtime_id)
     changes = db.session.scalars(
         select(PriceChange).where(PriceChange.showtime_id == showtime_id).order_by(PriceChange.id)
     )
@@ -37,7 +37,7 @@ def set_price_freeze(principal: Principal, showtime_id: int, frozen: bool,
 
 
 def _freeze(principal: Principal, showtime_id: int, frozen: bool, multiplier: Decimal | None) -> None:
-    showtime = get_showtime_for_staff(principal, showtime_id)
+    showtime = get_at_own_cinema(principal, Showtime, showtime_id)
     values: dict = {"price_frozen": frozen}
     if multiplier is not None:
         cinema = db.session.get(Cinema, showtime.cinema_id)

@@ -11,7 +11,7 @@ from sqlalchemy import and_, or_, select
 from app.common.access import Principal, ensure_cinema_access
 from app.common.cache import cached_json, invalidate
 from app.common.clock import now
-from app.common.lookups import get_or_404
+from app.common.lookups import get_at_own_cinema, get_or_404
 from app.common.pagination import PageResult, paginate
 from app.extensions import db
 from app.models import Cinema, Screen, Showtime
@@ -25,9 +25,7 @@ def get_showtime(showtime_id: int) -> Showtime:
 
 
 def get_showtime_for_staff(principal: Principal, showtime_id: int) -> Showtime:
-    showtime = get_showtime(showtime_id)
-    ensure_cinema_access(principal, showtime.cinema_id)
-    return showtime
+    return get_at_own_cinema(principal, Showtime, showtime_id)
 
 
 def list_showtimes(*, movie_id: int | None = None, cinema_id: int | None = None, date: date | None = None,

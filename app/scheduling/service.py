@@ -25,7 +25,7 @@ from app.common import events
 from app.common.access import Principal, ensure_cinema_access
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError, ValidationError
-from app.common.lookups import get_or_404
+from app.common.lookups import get_at_own_cinema, get_or_404
 from app.common.unit_of_work import after_commit, use_case
 from app.extensions import db
 from app.models import Booking, BookingSeat, Cinema, Movie, Screen, Showtime
@@ -160,8 +160,7 @@ def _ensure_movable(showtime: Showtime, *, screen_id: int, movie_id: int) -> Non
 
 
 def _load_slot_parts(principal: Principal, screen_id: int, movie_id: int) -> tuple[Screen, Cinema, Movie]:
-    screen = get_or_404(Screen, screen_id)
-    ensure_cinema_access(principal, screen.cinema_id)
+    screen = get_at_own_cinema(principal, Screen, screen_id)
     movie = get_or_404(Movie, movie_id)
     if movie.status != "active":
         raise ValidationError(f"{movie.title} is archived", reason="movie_archived",

@@ -16,10 +16,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
-from app.common.access import Principal, ensure_cinema_access
+from app.common.access import Principal
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError, ValidationError
-from app.common.lookups import get_or_404
+from app.common.lookups import get_at_own_cinema
 from app.common.unit_of_work import use_case
 from app.extensions import db
 from app.models import Booking, BookingSeat, Cinema, Showtime, TicketCheckin
@@ -36,9 +36,7 @@ class Scan:
 
 def door_showtime(principal: Principal, showtime_id: int) -> Showtime:
     """The showtime a door admits to, if the caller works at its cinema."""
-    showtime = get_or_404(Showtime, showtime_id, "Showtime")
-    ensure_cinema_access(principal, showtime.cinema_id)
-    return showtime
+    return get_at_own_cinema(principal, Showtime, showtime_id, "Showtime")
 
 
 def doors_open() -> timedelta:
