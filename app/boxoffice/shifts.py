@@ -16,8 +16,8 @@ from app.boxoffice.cash_up import summarise
 from app.boxoffice.till_guard import wait_for_counter_actions
 from app.common.access import MANAGERS, Principal, ensure_cinema_access, within_cinemas
 from app.common.clock import now
-from app.common.errors import ConflictError, NotFoundError, PermissionDeniedError
-from app.common.lookups import get_or_404
+from app.common.errors import ConflictError, PermissionDeniedError
+from app.common.lookups import get_at_own_cinema, get_or_404
 from app.common.pagination import PageResult, paginate
 from app.common.unit_of_work import unit_of_work, use_case
 from app.extensions import db
@@ -43,11 +43,7 @@ def open_shift(principal: Principal, cinema_id: int, opening_float_minor: int) -
 
 def read_shift(principal: Principal, shift_id: int) -> BoxOfficeShift:
     """A shift for staff of its cinema."""
-    shift = db.session.get(BoxOfficeShift, shift_id)
-    if shift is None:
-        raise NotFoundError("Shift not found")
-    ensure_cinema_access(principal, shift.cinema_id)
-    return shift
+    return get_at_own_cinema(principal, BoxOfficeShift, shift_id, "Shift")
 
 
 def list_shifts(principal: Principal, *, cinema_id: int | None = None, status: str | None = None,
@@ -62,11 +58,7 @@ def list_shifts(principal: Principal, *, cinema_id: int | None = None, status: s
 
 def till_of(principal: Principal, shift_id: int, *, lock: bool = False) -> BoxOfficeShift:
     """An open shift the caller may work on: their own, or any at their cinema for a manager."""
-    query = select(BoxOfficeShift).where(BoxOfficeShift.id == shift_id)
-    shift = db.session.scalar(query.with_for_update() if lock else query)
-    if shift is None:
-        raise NotFoundError("Shift not found")
-    ensure_cinema_access(principal, shift.cinema_id)
+    shift = get_at_own_cinema(principal, BoxOfficeShift, shift_id, "Shift", lock=lock)
     if shift.opened_by_id != principal.id and principal.role not in MANAGERS:
         raise PermissionDeniedError("This till is another staff member's shift", reason="shift_not_yours")
     if shift.status != "open":

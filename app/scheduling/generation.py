@@ -26,6 +26,7 @@ from app import audit
 from app.common.access import Principal, ensure_cinema_access
 from app.common.clock import now
 from app.common.errors import ConflictError, NotFoundError, ValidationError
+from app.common.lookups import get_at_own_cinema
 from app.common.tasks import launch_task
 from app.common.unit_of_work import after_commit, unit_of_work, use_case
 from app.extensions import db
@@ -100,10 +101,7 @@ def _ensure_schedulable(horizon: Horizon, movie_ids: list[int] | None, options: 
 
 
 def get_run(principal: Principal, run_id: str) -> OptimisationRun:
-    run = db.session.get(OptimisationRun, run_id)
-    if run is None:
-        raise NotFoundError(f"Schedule job {run_id} not found")
-    ensure_cinema_access(principal, run.cinema_id)
+    run = get_at_own_cinema(principal, OptimisationRun, run_id, f"Schedule job {run_id}")
     refresh_run(run)  # reported, not written: a read never commits
     return run
 
