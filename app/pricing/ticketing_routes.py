@@ -219,3 +219,28 @@ class SeatPriceByCategory(MethodView):
     def delete(self, cinema_id, category_code):
         """Remove a seat category's price at a cinema: its seats are no longer sold (audited)"""
         seat_category_prices.delete_price(current_principal(), cinema_id, category_code)
+
+
+@blp.route("/<int:cinema_id>/screens/<int:screen_id>/seat-prices/<string:category_code>")
+class ScreenSeatPriceByCategory(MethodView):
+    @blp.access(*MANAGERS)
+    @blp.arguments(SeatPriceSchema)
+    @blp.response(200, SeatPriceSchema)
+    @blp.alt_response(403, description=_NOT_MANAGER)
+    @blp.alt_response(404, description="No such cinema, screen of it or seat category")
+    def put(self, data, cinema_id, screen_id, category_code):
+        """Set a seat category's price at one screen, overriding the cinema's there (audited)
+
+        Holds quote it from the next hold on; seats of the category at the cinema's other
+        screens keep the cinema's price.
+        """
+        return seat_category_prices.set_price(current_principal(), cinema_id, category_code,
+                                              data["amount_minor"], screen_id=screen_id)
+
+    @blp.access(*MANAGERS)
+    @blp.response(204)
+    @blp.alt_response(403, description=_NOT_MANAGER)
+    @blp.alt_response(404, description="No such cinema or screen of it, or no price of the screen's own")
+    def delete(self, cinema_id, screen_id, category_code):
+        """Remove a screen's own price of a seat category: the cinema's applies there again (audited)"""
+        seat_category_prices.delete_price(current_principal(), cinema_id, category_code, screen_id=screen_id)

@@ -1215,6 +1215,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cinemas/{cinema_id}/screens/{screen_id}/seat-prices/{category_code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+                screen_id: number;
+                category_code: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a seat category's price at one screen, overriding the cinema's there (audited)
+         * @description Holds quote it from the next hold on; seats of the category at the cinema's other
+         *     screens keep the cinema's price.
+         */
+        put: operations["updateScreenSeatPrice"];
+        post?: never;
+        /** Remove a screen's own price of a seat category: the cinema's applies there again (audited) */
+        delete: operations["deleteScreenSeatPrice"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/payments/checkout-settings": {
         parameters: {
             query?: never;
@@ -8326,6 +8352,85 @@ export interface operations {
             401: components["responses"]["UNAUTHORIZED"];
             403: components["responses"]["FORBIDDEN"];
             /** @description No such cinema, or no price of this category there */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            409: components["responses"]["CONFLICT"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    updateScreenSeatPrice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+                screen_id: number;
+                category_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SeatPrice"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatPrice"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description No such cinema, screen of it or seat category */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            409: components["responses"]["CONFLICT"];
+            413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+        };
+    };
+    deleteScreenSeatPrice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: number;
+                screen_id: number;
+                category_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            /** @description No such cinema or screen of it, or no price of the screen's own */
             404: {
                 headers: {
                     [name: string]: unknown;
