@@ -26,13 +26,19 @@ def test_a_screen_price_overrides_the_cinemas_there_only_until_removed(client, f
         assert answer.status_code == 200, answer.json
         return answer.json["total_minor"]
 
+    def shown(showtime, screen) -> int:  # the seat map's price of the seat
+        seats = client.get(f"/api/showtimes/{showtime.id}/seats").json["seats"]
+        return next(seat["price_minor"] for seat in seats if seat["id"] == _first_seat(screen))
+
     assert quoted(on_premium, premium_screen) == 1000  # the cinema's standard price
+    assert shown(on_premium, premium_screen) == 1000 and shown(on_other, other_screen) == 1000  # cached
 
     put = client.put(url, json={"amount_minor": 1500}, headers=factory.headers(manager))
     assert put.status_code == 200, put.json
     assert put.json == {"category": "standard", "screen_id": premium_screen.id, "amount_minor": 1500}
     assert quoted(on_premium, premium_screen) == 1500
     assert quoted(on_other, other_screen) == 1000
+    assert shown(on_premium, premium_screen) == 1500 and shown(on_other, other_screen) == 1000
     hold = client.post("/api/bookings/hold", headers=factory.headers(customer),
                        json={"showtime_id": on_premium.id, "seat_ids": [_first_seat(premium_screen)]})
     assert hold.status_code == 201 and hold.json["seats"][0]["price_minor"] == 1500
@@ -44,7 +50,7 @@ def test_a_screen_price_overrides_the_cinemas_there_only_until_removed(client, f
     again = client.put(url, json={"amount_minor": 1600}, headers=factory.headers(manager))
     assert again.status_code == 200 and quoted(on_premium, premium_screen) == 1600
     assert client.delete(url, headers=factory.headers(manager)).status_code == 204
-    assert quoted(on_premium, premium_screen) == 1000
+    assert quoted(on_premium, premium_screen) == 1000 and shown(on_premium, premium_screen) == 1000
     gone = client.delete(url, headers=factory.headers(manager))
     assert gone.status_code == 404 and f"Screen {premium_screen.id}" in gone.json["message"]
 
