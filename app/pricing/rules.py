@@ -13,6 +13,7 @@ from app.common.lookups import get_or_404
 from app.common.unit_of_work import use_case
 from app.extensions import db
 from app.models import FORMATS, Cinema, PricingRule
+from app.pricing.repriced import record_repriced
 from app.pricing.tariffs import TIME_RULE_KINDS, engine_rule
 from pricing_engine import PricingInputError
 
@@ -73,6 +74,7 @@ def create_rule(principal: Principal, fields: dict[str, Any]) -> PricingRule:
     db.session.flush()
     audit.record(principal, "pricing_rule.created", rule.cinema_id, ("pricing_rule", rule.id), None,
                  _rule_fields(rule))
+    record_repriced(cinema_id=rule.cinema_id)
     return rule
 
 
@@ -87,6 +89,10 @@ def update_rule(principal: Principal, rule: PricingRule, fields: dict[str, Any])
     _check_rule(rule)
     audit.record(principal, "pricing_rule.updated", rule.cinema_id, ("pricing_rule", rule.id), before,
                  _rule_fields(rule))
+    # A rule moved to another cinema (or to every cinema) reprices where it was and where it is.
+    scopes = {before["cinema_id"], rule.cinema_id}
+    for cinema_id in [None] if None in scopes else scopes:
+        record_repriced(cinema_id=cinema_id)
     return rule
 
 
@@ -95,4 +101,5 @@ def delete_rule(principal: Principal, rule: PricingRule) -> None:
     _ensure_may_manage(principal, rule.cinema_id)
     audit.record(principal, "pricing_rule.deleted", rule.cinema_id, ("pricing_rule", rule.id),
                  _rule_fields(rule), None)
+    record_repriced(cinema_id=rule.cinema_id)
     db.session.delete(rule)

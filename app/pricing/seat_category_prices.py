@@ -1,7 +1,7 @@
 """A cinema's base price of each seat category, and a screen's own price where it overrides the
 cinema's (a premium screen's recliners), set by the cinema's managers. Quotes read them through
 ``app.pricing.tariffs``; a change reaches the next hold through the sales epoch, and the seat maps
-of the showtimes it prices (upcoming ones at the cinema, or at the screen) at once."""
+of the showtimes it prices at once (``app.pricing.repriced``)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,13 @@ from sqlalchemy import select
 
 from app import audit
 from app.cinemas.seat_categories import get_category
-from app.common import events
 from app.common.access import Principal, ensure_cinema_access
-from app.common.clock import now
 from app.common.errors import NotFoundError
 from app.common.lookups import get_or_404
 from app.common.unit_of_work import use_case
 from app.extensions import db
-from app.models import Cinema, Screen, SeatCategoryPrice, Showtime
-from app.pricing.events import ShowtimePricesChanged
+from app.models import Cinema, Screen, SeatCategoryPrice
+from app.pricing.repriced import record_repriced
 
 
 def list_prices(cinema_id: int) -> list[SeatCategoryPrice]:
@@ -45,7 +43,7 @@ def set_price(principal: Principal, cinema_id: int, category: str, amount_minor:
     price.amount_minor = amount_minor
     audit.record(principal, "seat_price.set", cinema_id, ("seat_price", category), _scoped(before, screen_id),
                  _scoped({"amount_minor": amount_minor}, screen_id))
-    _record_repriced(cinema_id, screen_id)
+    record_repriced(cinema_id=cinema_id, screen_id=screen_id)
     return price
 
 
@@ -62,7 +60,7 @@ def delete_price(principal: Principal, cinema_id: int, category: str, screen_id:
     audit.record(principal, "seat_price.deleted", cinema_id, ("seat_price", category),
                  _scoped({"amount_minor": price.amount_minor}, screen_id), None)
     db.session.delete(price)
-    _record_repriced(cinema_id, screen_id)
+    record_repriced(cinema_id=cinema_id, screen_id=screen_id)
 
 
 def _ensure_scope(cinema_id: int, screen_id: int | None) -> None:
@@ -72,15 +70,6 @@ def _ensure_scope(cinema_id: int, screen_id: int | None) -> None:
         screen = db.session.get(Screen, screen_id)
         if screen is None or screen.cinema_id != cinema_id:
             raise NotFoundError(f"Cinema {cinema_id} has no screen {screen_id}")
-
-
-def _record_repriced(cinema_id: int, screen_id: int | None) -> None:
-    """The seat maps of the showtimes still to come at the cinema (or the screen) show the new price."""
-    scope = Showtime.cinema_id == cinema_id if screen_id is None else Showtime.screen_id == screen_id
-    upcoming = tuple(db.session.scalars(select(Showtime.id).where(
-        scope, Showtime.status == "scheduled", Showtime.ends_at > now())))
-    if upcoming:
-        events.record(ShowtimePricesChanged(upcoming))
 
 
 def _scoped(fields: dict | None, screen_id: int | None) -> dict | None:

@@ -18,6 +18,7 @@ from app.common.lookups import get_or_404
 from app.common.unit_of_work import use_case
 from app.extensions import db
 from app.models import BookingFee, BookingFeeLine, BookingSeat, Cinema, TaxClass, TicketType
+from app.pricing.repriced import record_repriced
 
 Row = TicketType | BookingFee | TaxClass
 # Audit subject and action prefix of each kind.
@@ -49,6 +50,7 @@ def create_row(principal: Principal, model: type[Row], cinema_id: int, fields: d
     db.session.flush()
     audit.record(principal, f"{_SUBJECTS[model]}.created", cinema_id, (_SUBJECTS[model], row.id), None,
                  _fields(row))
+    _reprice_seat_maps(row)
     return row
 
 
@@ -61,6 +63,7 @@ def update_row(principal: Principal, row: Row, changes: dict[str, Any]) -> Row:
     _check(row)
     subject = _SUBJECTS[type(row)]
     audit.record(principal, f"{subject}.updated", row.cinema_id, (subject, row.id), before, _fields(row))
+    _reprice_seat_maps(row)
     return row
 
 
@@ -77,7 +80,15 @@ def delete_row(principal: Principal, row: Row) -> None:
                             "move them to another class first (sold ones stay)", reason="tax_class_in_use")
     subject = _SUBJECTS[type(row)]
     audit.record(principal, f"{subject}.deleted", row.cinema_id, (subject, row.id), _fields(row), None)
+    _reprice_seat_maps(row)
     db.session.delete(row)
+
+
+def _reprice_seat_maps(row: Row) -> None:
+    """Seat maps show the price of the cinema's first ticket type: a change of its ticket types
+    may change it (fees and tax classes are not on the map)."""
+    if isinstance(row, TicketType):
+        record_repriced(cinema_id=row.cinema_id)
 
 
 def _check(row: Row) -> None:
