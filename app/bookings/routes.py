@@ -33,7 +33,8 @@ class SeatMap(MethodView):
         """Seat map: every seat with its status and price
 
         Served from a 30-second cache that every hold, release, booking and cancellation
-        refreshes, so a seat you have just taken never shows as free.
+        refreshes, so a seat you have just taken never shows as free; a manager's change of a
+        seat price, pricing rule or ticket type refreshes it too.
         """
         # The cached document is already in the schema's shape: sent as is, not re-serialised.
         return Response(seat_map_json(showtime_id), mimetype="application/json")

@@ -745,7 +745,8 @@ export interface paths {
         /**
          * Seat map: every seat with its status and price
          * @description Served from a 30-second cache that every hold, release, booking and cancellation
-         *     refreshes, so a seat you have just taken never shows as free.
+         *     refreshes, so a seat you have just taken never shows as free; a manager's change of a
+         *     seat price, pricing rule or ticket type refreshes it too.
          */
         get: operations["getSeatMap"];
         put?: never;
