@@ -4,11 +4,11 @@ PostgreSQL and Redis as tests/e2e/test_web_in_browser.py, whose server and brows
 A staff member opens a till with a float, sells two seats to a walk-in for cash and sees the
 change, prints the tickets; at the door page the first ticket's code is admitted, then refused
 with the first scan's time; the scan is undone; the till is cashed up short and the report shows
-the difference; a manager's audit log lists the cash-up and the undone scan. A manager creates,
-edits and deletes a pricing rule and a promo code, freezes a showtime's price and sets guard
-rails; and moves a showtime on the dashboard, told of the clash before saving. Every page: no
-serious or critical axe-core violation, no request leaving 127.0.0.1, screenshots at 1280 and
-390 px.
+the difference; a manager's audit log lists the cash-up and the undone scan. A manager gives a
+screen its own seat price, creates, edits and deletes a pricing rule and a promo code, freezes a
+showtime's price and sets guard rails; and moves a showtime on the dashboard, told of the clash
+before saving. Every page: no serious or critical axe-core violation, no request leaving
+127.0.0.1, screenshots at 1280 and 390 px.
 """
 
 from __future__ import annotations
@@ -177,6 +177,14 @@ def test_a_manager_manages_rules_promo_codes_a_price_freeze_and_guard_rails(serv
     rules = page.get_by_test_id("rules-table")
     rules.get_by_text("No rules yet").wait_for()
     check_page(page, "pricing")
+
+    # Seat prices: Screen 1's standard seats get a price of their own; the cinema's stays.
+    page.get_by_label("Price of Standard seats at Screen 1").fill("12.5")
+    page.get_by_role("button", name="Save the seat prices").click()
+    page.get_by_role("status").filter(has_text="The seat prices are saved").wait_for()
+    assert page.get_by_label("Price of Standard seats at Screen 1").input_value() == "12.50"
+    assert page.get_by_label("Price of Standard seats", exact=True).input_value() == "10.00"
+
     page.get_by_role("button", name="New pricing rule").click()
     page.get_by_label("Rule name").fill("Cheap Tuesday")
     page.get_by_label("Multiplier").fill("12")

@@ -4,7 +4,7 @@
 import { api } from "@/api/client";
 import type { Schemas } from "@/api/types";
 import { sentence } from "./errors";
-import type { GuardRails, Promo, Rule, SeatCategory } from "./pricingForms";
+import type { GuardRails, Promo, Rule, Screen, SeatCategory, SeatPrice, SeatPriceChange } from "./pricingForms";
 
 export type Editing<T> = { item: T; etag: string };
 
@@ -62,6 +62,34 @@ export async function deletePromo(promoId: number): Promise<void> {
 
 export async function listSeatCategories(): Promise<SeatCategory[]> {
   return answer(await api.GET("/api/seat-categories", {}));
+}
+
+export async function listSeatPrices(cinemaId: number): Promise<SeatPrice[]> {
+  return answer(await api.GET("/api/cinemas/{cinema_id}/seat-prices", { params: { path: { cinema_id: cinemaId } } }));
+}
+
+export async function listScreens(cinemaId: number): Promise<Screen[]> {
+  const page = answer(await api.GET("/api/cinemas/{cinema_id}/screens", {
+    params: { path: { cinema_id: cinemaId }, query: { page_size: 100 } },
+  }));
+  return page.items;
+}
+
+/** Set or (amount null) remove one price: the cinema's, or a screen's own. */
+export async function saveSeatPrice(cinemaId: number, { category, screenId, amountMinor }: SeatPriceChange): Promise<void> {
+  const path = { cinema_id: cinemaId, category_code: category };
+  if (screenId === null) {
+    done(amountMinor === null
+      ? await api.DELETE("/api/cinemas/{cinema_id}/seat-prices/{category_code}", { params: { path } })
+      : await api.PUT("/api/cinemas/{cinema_id}/seat-prices/{category_code}", { params: { path }, body: { amount_minor: amountMinor } }));
+    return;
+  }
+  const onScreen = { ...path, screen_id: screenId };
+  done(amountMinor === null
+    ? await api.DELETE("/api/cinemas/{cinema_id}/screens/{screen_id}/seat-prices/{category_code}", { params: { path: onScreen } })
+    : await api.PUT("/api/cinemas/{cinema_id}/screens/{screen_id}/seat-prices/{category_code}", {
+      params: { path: onScreen }, body: { amount_minor: amountMinor },
+    }));
 }
 
 export async function readGuardRails(cinemaId: number): Promise<GuardRails> {

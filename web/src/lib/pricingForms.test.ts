@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   NEW_PROMO, NEW_RULE, type Rule, parseMultiplier, percentToBasisPoints, promoBody, promoFields, railFields, railsBody,
-  ruleBody, ruleConditionsText, ruleFields,
+  ruleBody, ruleConditionsText, ruleFields, seatPriceChanges, seatPriceFields, seatPriceKey,
 } from "./pricingForms";
 
 describe("parseMultiplier", () => {
@@ -107,5 +107,33 @@ describe("guard rails", () => {
   it("reads percent as basis points", () => {
     expect(percentToBasisPoints("2.5")).toBe(250);
     expect(percentToBasisPoints("x")).toBeNull();
+  });
+});
+
+describe("seat prices", () => {
+  const categories = [{ code: "standard", name: "Standard", sort_order: 0 }, { code: "vip", name: "VIP", sort_order: 1 }];
+  const screens = [{ id: 7, name: "Screen 1" }] as Parameters<typeof seatPriceFields>[2];
+  const initial = seatPriceFields([
+    { category: "standard", screen_id: null, amount_minor: 1000 },
+    { category: "vip", screen_id: 7, amount_minor: 2500 },
+  ], categories, screens);
+
+  it("has a cell per category for the cinema and each screen, filled where a price is set", () => {
+    expect(initial).toEqual({ "standard@cinema": "10.00", "standard@7": "", "vip@cinema": "", "vip@7": "25.00" });
+  });
+
+  it("sends only what changed: a set, a new screen price, a removal", () => {
+    const fields = { ...initial, [seatPriceKey("standard", null)]: "11", [seatPriceKey("standard", 7)]: "12,50", [seatPriceKey("vip", 7)]: " " };
+    expect(seatPriceChanges(fields, initial, "EUR")).toEqual({ problems: [], body: [
+      { category: "standard", screenId: null, amountMinor: 1100 },
+      { category: "standard", screenId: 7, amountMinor: 1250 },
+      { category: "vip", screenId: 7, amountMinor: null },
+    ] });
+    expect(seatPriceChanges(initial, initial, "EUR")).toEqual({ problems: [], body: [] });
+  });
+
+  it("names an amount it cannot read", () => {
+    const checked = seatPriceChanges({ ...initial, [seatPriceKey("vip", null)]: "a lot" }, initial, "EUR");
+    expect(checked).toEqual({ body: null, problems: ["The price of vip seats must be an amount of EUR, such as 12.50."] });
   });
 });

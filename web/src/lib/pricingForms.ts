@@ -9,6 +9,8 @@ export type Promo = Schemas["PromoCode"];
 export type GuardRails = Schemas["GuardRails"];
 export type RuleKind = Rule["kind"];
 export type SeatCategory = Schemas["SeatCategory"];
+export type SeatPrice = Schemas["SeatPrice"];
+export type Screen = Schemas["Screen"];
 
 /** Either the body to send, or every problem found, each a sentence. */
 export type Checked<T> = { body: T; problems: [] } | { body: null; problems: string[] };
@@ -251,6 +253,46 @@ export function railsBody(fields: RailFields, currency: string): Checked<GuardRa
   const noRise = parseWhole(fields.noRiseHours || "0");
   if (noRise === null || noRise > NO_RISE_HOURS_MAX) problems.push(`The hours without rises must be a whole number from 0 to ${NO_RISE_HOURS_MAX}.`);
   return checked({ category_bounds: bounds, max_daily_change_bp: maxDaily, no_rise_hours: noRise ?? 0, only_fall: fields.onlyFall }, problems);
+}
+
+/** The seat prices form: the amount typed per category for the whole cinema ("" = not sold)
+ * and per screen ("" = the cinema's price applies), keyed by {@link seatPriceKey}. */
+export type SeatPriceFields = Record<string, string>;
+/** One change to send: a price to set, or (amount null) one to remove. */
+export type SeatPriceChange = { category: string; screenId: number | null; amountMinor: number | null };
+
+export const seatPriceKey = (category: string, screenId: number | null) => `${category}@${screenId ?? "cinema"}`;
+
+/** The form of the cinema's prices (GET /api/cinemas/{id}/seat-prices): a cell per category of
+ * `categories` for the cinema and for each of `screens`, filled where a price is set. */
+export function seatPriceFields(prices: SeatPrice[], categories: SeatCategory[], screens: Screen[]): SeatPriceFields {
+  const fields: SeatPriceFields = {};
+  for (const { code } of categories) {
+    for (const screenId of [null, ...screens.map((s) => s.id as number)]) fields[seatPriceKey(code, screenId)] = "";
+  }
+  for (const price of prices) {
+    fields[seatPriceKey(price.category as string, price.screen_id ?? null)] = (price.amount_minor / 100).toFixed(2);
+  }
+  return fields;
+}
+
+/** What changed between `initial` and `fields`, as the calls to make; every amount checked. */
+export function seatPriceChanges(fields: SeatPriceFields, initial: SeatPriceFields, currency: string): Checked<SeatPriceChange[]> {
+  const problems: string[] = [];
+  const changes: SeatPriceChange[] = [];
+  for (const [key, typed] of Object.entries(fields)) {
+    if (typed.trim() === (initial[key] ?? "").trim()) continue;
+    const [category, scope] = key.split("@");
+    const screenId = scope === "cinema" ? null : Number(scope);
+    if (!typed.trim()) {
+      if ((initial[key] ?? "").trim()) changes.push({ category, screenId, amountMinor: null });
+      continue;
+    }
+    const minor = parseAmount(typed);
+    if (minor === null) problems.push(`The price of ${category} seats must be an amount of ${currency}, such as 12.50.`);
+    else changes.push({ category, screenId, amountMinor: minor });
+  }
+  return checked(changes, problems);
 }
 
 /** When a rule applies, in words, for the rules' table. */

@@ -1,10 +1,11 @@
-// The manager's prices at one cinema: its pricing rules (with the rules for every cinema, which
-// only admins change) and its promo codes, each listed, created, edited and deleted.
+// The manager's prices at one cinema: its seat prices (the cinema's and its screens' own), its
+// pricing rules (with the rules for every cinema, which only admins change) and its promo codes.
 import { useCallback, useEffect, useState } from "react";
 import CinemaSelect, { useChosenCinema } from "@/components/CinemaSelect";
 import Notice from "@/components/Notice";
 import PromoForm from "@/components/PromoForm";
 import RuleForm from "@/components/RuleForm";
+import SeatPricesForm from "@/components/SeatPricesForm";
 import { dateTimeOf } from "@/lib/dates";
 import { formatMoney } from "@/lib/money";
 import { type Editing, deletePromo, deleteRule, listPromos, listRules, openPromo, openRule, savePromo, saveRule } from "@/lib/pricing";
@@ -66,6 +67,14 @@ export default function PricingPage() {
       <h1>Pricing</h1>
       <div className="filters"><CinemaSelect {...chosen} /></div>
       <Notice error={error} message={message} />
+
+      {cinemaId && (
+        <section className="panel" aria-labelledby="seat-prices">
+          <h2 id="seat-prices">Seat prices</h2>
+          <p className="muted">A screen&apos;s own price replaces the cinema&apos;s there; leave its cell empty to sell at the cinema&apos;s.</p>
+          <SeatPricesForm cinemaId={cinemaId} currency={currency} />
+        </section>
+      )}
 
       <section className="panel" aria-labelledby="rules">
         <h2 id="rules">Pricing rules</h2>
