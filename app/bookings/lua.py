@@ -360,11 +360,11 @@ return 1
 
 # Store a freshly built seat map only if nothing changed while it was being built.
 # KEYS: seat map, seat map generation   ARGV: generation read before building ('' if none),
-# JSON, ttl seconds
+# JSON, lifetime (ms)
 CACHE_IF_UNCHANGED = """
 local generation = redis.call('GET', KEYS[2]) or ''
 if generation == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
   return 1
 end
 return 0

@@ -51,6 +51,9 @@ class ShowtimeSeatMapSchema(ma.Schema):
     counts = ma.fields.Nested(SeatStatusCountsSchema, required=True, metadata=_meta("Seats per status"))
     seats = ma.fields.List(ma.fields.Nested(ShowtimeSeatSchema), required=True,
                            metadata=_meta("Every seat of the screen, front row first"))
+    holds_end_at = ma.fields.AwareDateTime(required=True, allow_none=True, metadata=_meta(
+        "When the earliest hold on the map ends, freeing its seats unannounced (null when no seat "
+        "is held): the map is cached no longer, and a page showing it should fetch it again then"))
 
 
 def id_checked_field() -> Boolean:

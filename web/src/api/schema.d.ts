@@ -3014,6 +3014,11 @@ export interface components {
             counts: components["schemas"]["SeatStatusCounts"];
             /** @description Every seat of the screen, front row first */
             seats: components["schemas"]["ShowtimeSeat"][];
+            /**
+             * Format: date-time
+             * @description When the earliest hold on the map ends, freeing its seats unannounced (null when no seat is held): the map is cached no longer, and a page showing it should fetch it again then
+             */
+            holds_end_at: string | null;
         };
         HoldRequest: {
             /** @description Showtime to hold seats for */

@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { COALESCE_MS, POLL_MS, RETRY_MS, type SocketLike, TOO_MANY_SOCKETS, seatMapSocketUrl, watchSeatMap } from "./liveSeatMap";
+import {
+  COALESCE_MS, HOLD_END_FLOOR_MS, HOLD_END_GRACE_MS, POLL_MS, RETRY_MS, type SocketLike, TOO_MANY_SOCKETS, refetchWhenHoldsEnd,
+  seatMapSocketUrl, watchSeatMap,
+} from "./liveSeatMap";
 
 class FakeSocket implements SocketLike {
   onopen: ((event: Event) => void) | null = null;
@@ -71,5 +74,35 @@ describe("live seat map", () => {
     }
     expect(refetch.mock.calls.length).toBeGreaterThanOrEqual(Math.floor((2000 + 5000 + 15000) / POLL_MS));
     stop();
+  });
+});
+
+describe("a hold's end", () => {
+  const now = Date.parse("2026-12-05T18:00:00Z");
+
+  it("refetches just after the earliest hold ends, and not before", () => {
+    const refetch = vi.fn();
+    refetchWhenHoldsEnd("2026-12-05T18:00:05Z", refetch, now);
+    vi.advanceTimersByTime(5000 + HOLD_END_GRACE_MS - 1);
+    expect(refetch).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(refetch).toHaveBeenCalledTimes(1);
+  });
+
+  it("waits at least a second when the end looks past (a clock ahead of the server's)", () => {
+    const refetch = vi.fn();
+    refetchWhenHoldsEnd("2026-12-05T17:59:00Z", refetch, now);
+    vi.advanceTimersByTime(HOLD_END_FLOOR_MS - 1);
+    expect(refetch).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(refetch).toHaveBeenCalledTimes(1);
+  });
+
+  it("does nothing without holds, and nothing once cancelled", () => {
+    const refetch = vi.fn();
+    refetchWhenHoldsEnd(null, refetch, now);
+    refetchWhenHoldsEnd("2026-12-05T18:00:05Z", refetch, now)();
+    vi.advanceTimersByTime(60_000);
+    expect(refetch).not.toHaveBeenCalled();
   });
 });

@@ -2,6 +2,8 @@
 // at /ws/seatmaps/<id> on this same host) says when the map changed, and the page refetches it.
 // Until the socket is open, and whenever it fails or closes, the page polls instead and tries the
 // socket again later (`make run`'s embedded default has no such service: its pages just poll).
+// A hold that runs out frees its seats with no message: the map says when its earliest hold ends,
+// and the page refetches then (`refetchWhenHoldsEnd`).
 
 /** How often a map is refetched while there is no live socket (the API caches a map 30 s at most,
  * invalidated on every change, so a poll is cheap). */
@@ -12,6 +14,19 @@ export const RETRY_MS = [2000, 5000, 15000, 60000];
 export const TOO_MANY_SOCKETS = 1008;
 /** Several changes in a row (a hold replacing another) cost one refetch. */
 export const COALESCE_MS = 150;
+
+/** A refetch for a hold's end waits this long past it (the API's cached map ends with the hold). */
+export const HOLD_END_GRACE_MS = 300;
+/** ...and never less than this, so a clock running ahead of the server's costs a refetch a second, not a loop. */
+export const HOLD_END_FLOOR_MS = 1000;
+
+/** Refetch just after the map's earliest hold ends (`holds_end_at`, null when nothing is held);
+ * returns the cancel function. */
+export function refetchWhenHoldsEnd(holdsEndAt: string | null | undefined, refetch: () => void, now: number = Date.now()): () => void {
+  if (!holdsEndAt) return () => {};
+  const timer = setTimeout(refetch, Math.max(HOLD_END_FLOOR_MS, Date.parse(holdsEndAt) - now + HOLD_END_GRACE_MS));
+  return () => clearTimeout(timer);
+}
 
 export type SocketLike = Pick<WebSocket, "close"> & {
   onopen: ((event: Event) => void) | null;

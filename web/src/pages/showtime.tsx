@@ -11,7 +11,7 @@ import SeatMap from "@/components/SeatMap";
 import { type Authenticate, type CheckoutSettings, type Choice, type HeldSeats, type Paid, Refusal, SANDBOX_CARDS, type TicketType, type TicketTypeOption, bookAndPay, checkoutSettings, hold, invoiceLink, quote, release, ticketTypes } from "@/lib/checkout";
 import { dateTimeOf } from "@/lib/dates";
 import { sentence } from "@/lib/errors";
-import { watchSeatMap } from "@/lib/liveSeatMap";
+import { refetchWhenHoldsEnd, watchSeatMap } from "@/lib/liveSeatMap";
 import { formatMoney } from "@/lib/money";
 import { useSession } from "@/lib/session";
 import { useQueryParam } from "@/lib/useQueryParam";
@@ -55,6 +55,7 @@ export default function ShowtimePage() {
     loadMap();
     return watchSeatMap(id, loadMap);
   }, [id, loadMap]);
+  useEffect(() => refetchWhenHoldsEnd(seatMap?.holds_end_at, loadMap), [seatMap, loadMap]);
 
   useEffect(() => {
     if (!showtime) return;
