@@ -10,7 +10,7 @@ import ShowtimePicker, { useStaffCinemas } from "@/components/ShowtimePicker";
 import { type Shift, cashUp, myOpenShift, openShift, sell, shiftReport, ticketsPdf } from "@/lib/boxOffice";
 import { type Choice, type TicketType, type TicketTypeOption, quote, ticketTypes } from "@/lib/checkout";
 import { sentence } from "@/lib/errors";
-import { refetchWhenHoldsEnd } from "@/lib/liveSeatMap";
+import { refetchWhenHoldsEnd, watchSeatMap } from "@/lib/liveSeatMap";
 import { formatMoney } from "@/lib/money";
 import { isStaff, useSession } from "@/lib/session";
 import { changeDue, differenceSentence, parseAmount } from "@/lib/till";
@@ -117,6 +117,8 @@ function Sale({ shift }: { shift: Shift }) {
     else setError(sentence(problem));
   }, [showtime]);
   useEffect(() => { setSeatMap(undefined); setChoice(new Map()); loadMap(); }, [loadMap]);
+  // Live as on the booking site: seats sold online or held by customers show at once at the till.
+  useEffect(() => (showtime ? watchSeatMap(showtime.id, loadMap) : undefined), [showtime, loadMap]);
   useEffect(() => refetchWhenHoldsEnd(seatMap?.holds_end_at, loadMap), [seatMap, loadMap]);
   useEffect(() => {
     ticketTypes(shift.cinema_id, "box_office").then(setTypes, (e: Error) => setError(e.message));
