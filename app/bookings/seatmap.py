@@ -116,14 +116,10 @@ def _document(showtime_id: int) -> tuple[str, int]:
     return json.dumps(seat_map, separators=(",", ":")), cache_ms
 
 
-def build_seat_map(showtime_id: int) -> dict[str, Any]:
-    """Read the map from the sources: the sales context, sold seats (one query), held locks."""
-    return _seat_map_and_lifetime(showtime_id)[0]
-
-
 def _seat_map_and_lifetime(showtime_id: int) -> tuple[dict[str, Any], int]:
-    """The map, and how long it stays true unless a change is announced: until its earliest
-    hold ends, at most ``SEAT_MAP_TTL_SECONDS`` (ms; 0 when a hold ended while it was read)."""
+    """Read the map from the sources (the sales context, sold seats in one query, held locks),
+    and how long it stays true unless a change is announced: until its earliest hold ends, at
+    most ``SEAT_MAP_TTL_SECONDS`` (ms; 0 when a hold ended while it was read)."""
     context = sales_context(showtime_id)
     sold = set(db.session.scalars(
         select(BookingSeat.seat_id).where(BookingSeat.showtime_id == showtime_id, BookingSeat.active)
@@ -132,7 +128,7 @@ def _seat_map_and_lifetime(showtime_id: int) -> tuple[dict[str, Any], int]:
     lock_owners = (
         redis_client.client.mget([keys.lock_key(showtime_id, seat.id) for seat in seats]) if seats else []
     )
-    entries = []
+    entries, held = [], []
     # A seat's price on the cinema's first ticket type (adult unless its managers reorder them).
     shown_ticket = context.terms.default_ticket_type
     for seat, lock_owner in zip(seats, lock_owners, strict=True):
@@ -142,6 +138,7 @@ def _seat_map_and_lifetime(showtime_id: int) -> tuple[dict[str, Any], int]:
             status = "sold"
         elif lock_owner is not None:
             status = "held"
+            held.append(keys.lock_key(showtime_id, seat.id))
         else:
             status = "available"
         price = context.price(seat.category, shown_ticket) if shown_ticket else None
@@ -154,8 +151,6 @@ def _seat_map_and_lifetime(showtime_id: int) -> tuple[dict[str, Any], int]:
     counts = {status: 0 for status in ("available", "held", "sold", "blocked")}
     for entry in entries:
         counts[entry["status"]] += 1
-    held = [keys.lock_key(showtime_id, seat.id) for seat, owner in zip(seats, lock_owners, strict=True)
-            if owner is not None and seat.id not in sold and not seat.blocked]
     left_ms = _earliest_end_ms(held)
     generated_at = now()
     holds_end_at = None if left_ms is None else generated_at + timedelta(milliseconds=left_ms)
