@@ -300,6 +300,12 @@ def _newest_seat_category() -> Request:
     return {"path": {"category_code": code}}
 
 
+def _screen_seat_price(demo: Demo) -> dict:
+    """The newest category's price at the demo showtime's screen."""
+    category = _newest_seat_category()["path"]
+    return {"cinema_id": demo.cinema.id, "screen_id": demo.showtime.screen_id, **category}
+
+
 def _free_seat_category() -> str:
     taken = set(db.session.scalars(select(SeatCategory.code)))
     return next(code for code in ("recliner", *(f"recliner_{n}" for n in range(2, 1000)))
@@ -454,6 +460,8 @@ _EXAMPLES: dict[str, Callable[[Demo], Request]] = {
     "updateSeatPrice": lambda d: {"path": {"cinema_id": d.cinema.id, **_newest_seat_category()["path"]},
                                   "body": {"amount_minor": 1800}},
     "deleteSeatPrice": lambda d: {"path": {"cinema_id": d.cinema.id, **_newest_seat_category()["path"]}},
+    "updateScreenSeatPrice": lambda d: {"path": _screen_seat_price(d), "body": {"amount_minor": 1900}},
+    "deleteScreenSeatPrice": lambda d: {"path": _screen_seat_price(d)},
     "listTicketTypes": lambda d: {"path": {"cinema_id": d.cinema.id}},
     "createTicketType": lambda d: {"path": {"cinema_id": d.cinema.id}, "body": {
         "code": _free_code(TicketType, d, "member"), "name": "Member", "multiplier": "0.8",

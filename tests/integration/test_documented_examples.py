@@ -58,8 +58,8 @@ VISIT = [
     "freezePrice", "listTicketTypes", "createTicketType", "getTicketType", "updateTicketType",
     "listBookingFees", "createBookingFee", "getBookingFee", "updateBookingFee", "listTaxClasses",
     "createTaxClass", "getTaxClass", "updateTaxClass", "listSeatCategories", "createSeatCategory",
-    "getSeatCategory", "updateSeatCategory", "listSeatPrices", "updateSeatPrice", "deleteSeatPrice",
-    "listAuditEntries",
+    "getSeatCategory", "updateSeatCategory", "listSeatPrices", "updateSeatPrice", "updateScreenSeatPrice",
+    "deleteScreenSeatPrice", "deleteSeatPrice", "listAuditEntries",
     # the box office: a till, a walk-in sale voided, another refunded, the cash-up and its report
     "openShift", "listShifts", "getShift", "sellToWalkIn", "voidSale", "sellToWalkIn", "refundAtCounter",
     "cashUpShift", "getShiftReport",
